@@ -1,0 +1,78 @@
+// Plain, serialisable data that flows one way: engine → main → tray/IPC → renderer.
+// Every consumer (tray presenter, window, headless runner) renders this same object.
+
+export const PHONE_STATES = [
+  'stopped',
+  'connecting',
+  'waiting-for-scan',
+  'open',
+  'reconnecting',
+  'paused',
+  'replaced',
+  'logged-out',
+  'banned',
+  'temp-banned',
+  'outdated',
+] as const;
+export type PhoneState = (typeof PHONE_STATES)[number];
+
+export interface PhoneConfig {
+  /** Folder-safe id: letters, digits, `-` and `_`. */
+  id: string;
+  label?: string;
+}
+
+export interface LastDisconnect {
+  code: number | null;
+  reason: string;
+  /** ms since epoch */
+  at: number;
+}
+
+export interface ReconnectInfo {
+  /** consecutive failed attempts so far (0 when healthy) */
+  attempt: number;
+  /** ms since epoch of the next scheduled attempt, or null */
+  nextAt: number | null;
+}
+
+export interface PhoneStatus {
+  phoneId: string;
+  label: string;
+  state: PhoneState;
+  /** the current pairing QR string while `waiting-for-scan` */
+  qr: string | null;
+  /** ms since epoch when the current QR expires */
+  qrExpiresAt: number | null;
+  /** WhatsApp id of the linked device once paired, e.g. `15551234567:3@s.whatsapp.net` */
+  me: string | null;
+  /** first `open` after a scan (persisted); null before pairing */
+  pairedAt: number | null;
+  /** start of the current connection; null when not open */
+  connectedSince: number | null;
+  /** now − pairedAt, or null when unpaired */
+  sessionAgeMs: number | null;
+  lastDisconnect: LastDisconnect | null;
+  reconnect: ReconnectInfo;
+  /** a person-readable sentence: why this state, and what happens next */
+  detail: string;
+  /** set when session files were moved aside (unreadable creds, logged out) */
+  quarantinedTo: string | null;
+  /** 402 temporary ban: when the server says it ends */
+  bannedUntil: number | null;
+  updatedAt: number;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface LogEntry {
+  /** ms since epoch */
+  at: number;
+  /** null for app-wide entries */
+  phoneId: string | null;
+  level: LogLevel;
+  /** machine-readable event name, e.g. `connection.open`, `disconnect.decision` */
+  event: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
