@@ -1,0 +1,177 @@
+// One schema for every keep-alive and anti-ban setting, so the tray, the settings file and the
+// headless runner all reject the same bad input with the same sentence a person can act on.
+import { z } from 'zod';
+import { IANAZone } from 'luxon';
+
+export const INTERVAL_HOURS = { min: 6, max: 24, default: 12 } as const;
+export const JITTER_PERCENT = { min: 0, max: 20, default: 10 } as const;
+export const HOLD_SECONDS = { min: 0, max: 300, default: 20 } as const;
+export const RECONNECT_BUDGET = { min: 1, max: 1000, default: 30 } as const;
+export const STAGGER_MINUTES = { min: 0, max: 60, default: 5 } as const;
+export const SLEEP_EXIT_SPREAD_MINUTES = { min: 0, max: 120, default: 30 } as const;
+
+const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+/** "HH:MM" → minutes after local midnight, or null when malformed. */
+export function parseHhMm(text: unknown): number | null {
+  if (typeof text !== 'string') return null;
+  const m = HH_MM.exec(text);
+  if (!m) return null;
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+/** The machine's own IANA zone; falls back to UTC where Intl reports none. */
+export function systemTimeZone(): string {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return zone && IANAZone.isValidZone(zone) ? zone : 'UTC';
+}
+
+const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : v === undefined ? 'nothing' : JSON.stringify(v) ?? String(v));
+
+/** A number field whose every failure names the setting, the allowed range and what was given. */
+function rangedNumber(label: string, unit: string, r: { min: number; max: number }, integer = false) {
+  const fmt = (v: unknown) => (unit === '%' ? `${String(v)} %` : `${String(v)}`);
+  return z
+    .number({ error: (iss) => `${label} must be a number of ${unit === '%' ? 'percent' : unit} (got ${show(iss.input)})` })
+    .refine((v) => v >= r.min && v <= r.max, {
+      error: (iss) =>
+        unit === '%'
+          ? `${label} must be between ${fmt(r.min)} and ${fmt(r.max)} (got ${fmt(iss.input)})`
+          : `${label} must be between ${r.min} and ${r.max} ${unit} (got ${String(iss.input)})`,
+    })
+    .refine((v) => !integer || Number.isInteger(v), { error: (iss) => `${label} must be a whole number (got ${String(iss.input)})` });
+}
+
+function timeOfDay(label: string) {
+  return z
+    .string({ error: (iss) => `${label} must be a time as HH:MM (got ${show(iss.input)})` })
+    .refine((s) => parseHhMm(s) !== null, {
+      error: (iss) => `${label} must be a time as HH:MM between 00:00 and 23:59 (got ${show(iss.input)})`,
+    });
+}
+
+function windowSchema(label: string) {
+  return z.object(
+    { start: timeOfDay(`${label} start`), end: timeOfDay(`${label} end`) },
+    { error: (iss) => `${label} must be { start: "HH:MM", end: "HH:MM" } (got ${show(iss.input)})` },
+  );
+}
+
+export const DEFAULT_SLEEP_WINDOW = { start: '01:00', end: '06:00' } as const;
+export const DEFAULT_REDUCED_WINDOWS = [
+  { start: '23:00', end: '01:00' },
+  { start: '06:00', end: '08:00' },
+] as const;
+
+export const keepAliveSettingsSchema = z
+  .object({
+    /** Hours between pulses, before jitter. */
+    intervalHours: rangedNumber('Keep-alive interval', 'hours', INTERVAL_HOURS).default(INTERVAL_HOURS.default),
+    /** ± percent of the interval drawn at random for each pulse. */
+    jitterPercent: rangedNumber('Keep-alive jitter', '%', JITTER_PERCENT).default(JITTER_PERCENT.default),
+    /** Seconds between presence 'available' and 'unavailable'; 0 = send both at once. */
+    holdSeconds: rangedNumber('Pulse hold', 'seconds', HOLD_SECONDS).default(HOLD_SECONDS.default),
+    /** IANA zone the windows are read in; resolved to the system's zone when absent. */
+    timeZone: z
+      .string({ error: (iss) => `Time zone must be an IANA name such as 'Asia/Jerusalem' (got ${show(iss.input)})` })
+      .refine((s) => IANAZone.isValidZone(s), { error: (iss) => `Unknown time zone ${show(iss.input)}` })
+      .default(systemTimeZone),
+    sleepWindow: windowSchema('Sleep window').default({ ...DEFAULT_SLEEP_WINDOW }),
+    reducedWindows: z
+      .array(windowSchema('Reduced window'), { error: (iss) => `Reduced windows must be a list of { start, end } (got ${show(iss.input)})` })
+      .default(() => DEFAULT_REDUCED_WINDOWS.map((w) => ({ ...w }))),
+    /** Connection attempts allowed per phone in any rolling hour. */
+    reconnectBudgetPerHour: rangedNumber('Reconnect budget', 'attempts per hour', RECONNECT_BUDGET, true).default(
+      RECONNECT_BUDGET.default,
+    ),
+    /** Minimum distance between two phones' pulses. */
+    staggerMinutes: rangedNumber('Pulse stagger', 'minutes', STAGGER_MINUTES).default(STAGGER_MINUTES.default),
+    /** A pulse pushed out of sleep lands at the sleep end plus up to this many minutes. */
+    sleepExitSpreadMinutes: rangedNumber('Sleep exit spread', 'minutes', SLEEP_EXIT_SPREAD_MINUTES).default(
+      SLEEP_EXIT_SPREAD_MINUTES.default,
+    ),
+  })
+  // Cross-field rules run even when a number field failed, so a person sees every problem at once.
+  .superRefine((s, ctx) => {
+    const sleep = windowMinutes(s.sleepWindow);
+    if (sleep && sleep.start === sleep.end) {
+      ctx.addIssue({ code: 'custom', path: ['sleepWindow'], message: `Sleep window ${label(s.sleepWindow)} is empty` });
+    }
+    const reduced = Array.isArray(s.reducedWindows) ? s.reducedWindows : [];
+    reduced.forEach((w, i) => {
+      const r = windowMinutes(w);
+      if (!r) return;
+      if (r.start === r.end) {
+        ctx.addIssue({ code: 'custom', path: ['reducedWindows', i], message: `Reduced window ${label(w)} is empty` });
+        return;
+      }
+      if (sleep && sleep.start !== sleep.end && overlaps(r, sleep)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reducedWindows', i],
+          message: `Reduced window ${label(w)} overlaps the sleep window ${label(s.sleepWindow)}`,
+        });
+      }
+      for (let j = 0; j < i; j++) {
+        const other = reduced[j];
+        const o = windowMinutes(other);
+        if (other && o && o.start !== o.end && overlaps(r, o)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['reducedWindows', i],
+            message: `Reduced window ${label(w)} overlaps the reduced window ${label(other)}`,
+          });
+        }
+      }
+    });
+  }, { when: () => true })
+  .prefault({});
+
+export type KeepAliveSettings = z.output<typeof keepAliveSettingsSchema>;
+export type KeepAliveSettingsInput = z.input<typeof keepAliveSettingsSchema>;
+export type TimeWindow = KeepAliveSettings['sleepWindow'];
+
+export interface SettingsProblem {
+  /** dotted path of the offending field, e.g. `reducedWindows.0.start`; '' for the whole object */
+  path: string;
+  message: string;
+}
+
+export type ParseResult = { ok: true; settings: KeepAliveSettings } | { ok: false; problems: SettingsProblem[] };
+
+export function parseKeepAliveSettings(input: unknown): ParseResult {
+  const r = keepAliveSettingsSchema.safeParse(input);
+  if (r.success) return { ok: true, settings: r.data };
+  return {
+    ok: false,
+    problems: r.error.issues.map((iss) => ({ path: iss.path.map(String).join('.'), message: iss.message })),
+  };
+}
+
+/** Defaults with the system's time zone resolved now. */
+export function defaultKeepAliveSettings(): KeepAliveSettings {
+  return keepAliveSettingsSchema.parse({});
+}
+
+/** "01:00–06:00" — the form every message uses. */
+export function label(w: { start: string; end: string }): string {
+  return `${w.start}–${w.end}`;
+}
+
+// Defensive: this also runs on objects whose fields failed validation.
+function windowMinutes(w: unknown): { start: number; end: number } | null {
+  if (typeof w !== 'object' || w === null) return null;
+  const { start, end } = w as { start?: unknown; end?: unknown };
+  const s = parseHhMm(start);
+  const e = parseHhMm(end);
+  return s === null || e === null ? null : { start: s, end: e };
+}
+
+/** Half-open [start, end) minute ranges on the 24 h circle; a window crossing midnight splits in two. */
+function linearParts(w: { start: number; end: number }): Array<[number, number]> {
+  return w.start < w.end ? [[w.start, w.end]] : [[w.start, 1440], [0, w.end]];
+}
+
+function overlaps(a: { start: number; end: number }, b: { start: number; end: number }): boolean {
+  return linearParts(a).some(([as, ae]) => linearParts(b).some(([bs, be]) => as < be && bs < ae));
+}
