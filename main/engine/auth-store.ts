@@ -1,0 +1,335 @@
+// Crash-safe replacement for Baileys' useMultiFileAuthState, with the same on-disk layout.
+//
+// Guarantees (see test/main/engine/auth-store*.test.ts):
+// - a file is only ever replaced whole (temp + fsync + rename + folder fsync);
+// - one keys.set() batch lands all-or-nothing (journal first, replayed or discarded at open);
+// - writes never interleave (one queue for creds saves, key batches and backup snapshots);
+// - an unreadable creds.json is never replaced by a new identity: the folder is moved to
+//   quarantine and openAuthStore says so in `quarantined` (it does not throw for this);
+// - folders are 0700 and files 0600.
+import { readFile, stat } from 'node:fs/promises';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { basename, join } from 'node:path';
+import {
+  initAuthCreds,
+  type AuthenticationCreds,
+  type AuthenticationState,
+  type SignalDataSet,
+  type SignalDataTypeMap,
+  type SignalKeyStore,
+} from '@whiskeysockets/baileys';
+import { systemClock, type Clock } from './clock.js';
+import type { LogLevel } from './types.js';
+import { ensureDir, isNotFound, listFiles, pathExists, TEMP_PREFIX, tightenModes, unlinkIfExists, writeFileAtomic } from './auth-store/atomic-fs.js';
+import { CREDS_FILE, deserialize, keyFileName, reviveKey, serialize } from './auth-store/codec.js';
+import { checkCredsText, pairedId, type CredsProblem } from './auth-store/creds-check.js';
+import { commitBatch, recoverJournal, JOURNAL_FILE, type JournalEntry, type JournalRecovery } from './auth-store/journal.js';
+import { moveToQuarantine } from './auth-store/quarantine.js';
+import { SerialQueue } from './auth-store/serial-queue.js';
+
+export { importSession, AuthImportError, type ImportSessionOptions, type ImportSessionResult } from './auth-store/import-session.js';
+export { quarantineName } from './auth-store/quarantine.js';
+export type { CredsProblem } from './auth-store/creds-check.js';
+
+/** Never receives key material: only file names, counts and reasons. */
+export type AuthStoreLog = (entry: { level: LogLevel; event: string; message: string; data?: Record<string, unknown> }) => void;
+
+export interface OpenAuthStoreOptions {
+  /** the session folder, e.g. `${dataDir}/sessions/<phoneId>` (created 0700 on first save) */
+  dir: string;
+  /** parent for quarantined folders, e.g. `${dataDir}/quarantine` */
+  quarantineDir: string;
+  /** prefix of quarantine folder names, e.g. the phone id; defaults to the folder's name */
+  label?: string;
+  logger?: AuthStoreLog;
+  /** names quarantine folders; defaults to the system clock */
+  clock?: Clock;
+}
+
+/** Why a session folder was moved aside at open. */
+export type QuarantineReason = CredsProblem | 'keys-without-creds';
+
+export interface OpenAuthStoreResult {
+  store: AuthStore;
+  /**
+   * Non-null when the folder held a session we could not read: it was moved to `to` (nothing
+   * deleted) and `store` starts from fresh, unsaved creds — i.e. the phone must be re-linked.
+   */
+  quarantined: { to: string; reason: QuarantineReason; detail: string } | null;
+  /** what open had to clean up after an earlier crash */
+  recovered: { journal: JournalRecovery; tempFilesRemoved: number };
+}
+
+export interface AuthStore {
+  readonly dir: string;
+  /** pass as `makeWASocket({ auth: store.state })` (optionally wrap keys in makeCacheableSignalKeyStore) */
+  readonly state: AuthenticationState;
+  /** for `sock.ev.on('creds.update', () => void store.saveCreds())`; concurrent calls coalesce */
+  saveCreds(): Promise<void>;
+  /** creds.me is set, i.e. the device has been linked */
+  isRegistered(): boolean;
+  /**
+   * Runs fn while no write can happen (for consistent backups). fn must not call saveCreds or
+   * keys.set itself: that would wait for fn, so it is rejected with an error instead.
+   */
+  withWriteLock<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * After pending writes, moves the folder to quarantine and closes the store. Returns the new
+   * path, or null when nothing had been written yet.
+   */
+  quarantine(reason: string): Promise<string | null>;
+  /** resolves when every write queued so far is durable */
+  flush(): Promise<void>;
+  /** flush, then reject further writes */
+  close(): Promise<void>;
+}
+
+export class AuthStoreClosedError extends Error {
+  constructor(dir: string) {
+    super(`auth store for ${dir} is closed; open it again to write`);
+    this.name = 'AuthStoreClosedError';
+  }
+}
+
+export class WriteLockReentryError extends Error {
+  constructor() {
+    super('saveCreds/keys.set called inside withWriteLock would deadlock');
+    this.name = 'WriteLockReentryError';
+  }
+}
+
+/** Turns a Baileys key batch into journal entries now, so later mutation of the values can't leak in. */
+export function batchEntries(data: SignalDataSet): JournalEntry[] {
+  const byFile = new Map<string, string | null>();
+  for (const type of Object.keys(data) as Array<keyof SignalDataSet>) {
+    const values = data[type];
+    if (!values) continue;
+    for (const id of Object.keys(values)) {
+      const value = values[id];
+      // Baileys removes the file for any falsy value, not only null.
+      byFile.set(keyFileName(type, id), value ? serialize(value) : null);
+    }
+  }
+  return [...byFile.entries()];
+}
+
+class FileAuthStore implements AuthStore {
+  readonly state: AuthenticationState;
+  private readonly queue = new SerialQueue();
+  private readonly inLock = new AsyncLocalStorage<true>();
+  private open = true;
+  private dirReady = false;
+  private pendingCredsSave: Promise<void> | null = null;
+  /** set when a batch failed after its journal was written: finish it before the next write */
+  private journalMayBePending = false;
+
+  constructor(
+    readonly dir: string,
+    creds: AuthenticationCreds,
+    private readonly quarantineDir: string,
+    private readonly clock: Clock,
+    private readonly log: AuthStoreLog,
+    private readonly label: string,
+  ) {
+    const keys: SignalKeyStore = {
+      get: (type, ids) => this.getKeys(type, ids),
+      set: (data) => this.setKeys(data),
+    };
+    this.state = { creds, keys };
+  }
+
+  private assertWritable(): void {
+    if (!this.open) throw new AuthStoreClosedError(this.dir);
+    if (this.inLock.getStore()) throw new WriteLockReentryError();
+  }
+
+  private async prepareWrite(): Promise<void> {
+    if (!this.dirReady) {
+      await ensureDir(this.dir);
+      this.dirReady = true;
+    }
+    if (this.journalMayBePending) {
+      await recoverJournal(this.dir);
+      this.journalMayBePending = false;
+    }
+  }
+
+  private async getKeys<T extends keyof SignalDataTypeMap>(type: T, ids: string[]): Promise<{ [id: string]: SignalDataTypeMap[T] }> {
+    const out: { [id: string]: SignalDataTypeMap[T] } = {};
+    await Promise.all(
+      ids.map(async (id) => {
+        out[id] = (await this.readKey(type, id)) as SignalDataTypeMap[T];
+      }),
+    );
+    return out;
+  }
+
+  private async readKey(type: string, id: string): Promise<unknown> {
+    const name = keyFileName(type, id);
+    let text: string;
+    try {
+      text = await readFile(join(this.dir, name), 'utf8');
+    } catch (err) {
+      // Missing is normal (Baileys asks for keys it may not have); anything else is a real fault.
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+    try {
+      return reviveKey(type, deserialize(text));
+    } catch {
+      // Only a foreign writer (e.g. Baileys before import) can leave this; behave as Baileys does.
+      this.log({ level: 'warn', event: 'auth.key.unreadable', message: `key file ${name} does not parse; treating it as absent`, data: { file: name, bytes: text.length } });
+      return null;
+    }
+  }
+
+  private setKeys(data: SignalDataSet): Promise<void> {
+    try {
+      this.assertWritable();
+      const entries = batchEntries(data);
+      if (entries.length === 0) return Promise.resolve();
+      return this.queue.run(async () => {
+        await this.prepareWrite();
+        try {
+          await commitBatch(this.dir, entries);
+        } catch (err) {
+          this.journalMayBePending = true;
+          throw err;
+        }
+      });
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  saveCreds(): Promise<void> {
+    try {
+      this.assertWritable();
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    // A save not yet started will write the latest creds anyway: join it instead of queueing.
+    if (this.pendingCredsSave) return this.pendingCredsSave;
+    const save = this.queue.run(async () => {
+      this.pendingCredsSave = null;
+      const text = serialize(this.state.creds);
+      await this.prepareWrite();
+      await writeFileAtomic(this.dir, CREDS_FILE, text);
+    });
+    this.pendingCredsSave = save;
+    return save;
+  }
+
+  isRegistered(): boolean {
+    return pairedId(this.state.creds) !== null;
+  }
+
+  withWriteLock<T>(fn: () => Promise<T>): Promise<T> {
+    return this.queue.run(() => this.inLock.run(true, fn));
+  }
+
+  async quarantine(reason: string): Promise<string | null> {
+    if (!this.open) throw new AuthStoreClosedError(this.dir);
+    const moved = this.queue.run(async () => {
+      if (!(await pathExists(this.dir))) return null;
+      const to = await moveToQuarantine(this.dir, this.quarantineDir, reason, this.clock.now(), this.label);
+      this.log({ level: 'warn', event: 'auth.quarantined', message: `session folder moved to ${to}`, data: { reason, to } });
+      return to;
+    });
+    this.open = false;
+    return moved;
+  }
+
+  flush(): Promise<void> {
+    return this.queue.drain();
+  }
+
+  async close(): Promise<void> {
+    this.open = false;
+    await this.queue.drain();
+  }
+}
+
+async function removeTempFiles(dir: string, names: readonly string[]): Promise<number> {
+  let removed = 0;
+  for (const name of names) {
+    if (name.startsWith(TEMP_PREFIX) && (await unlinkIfExists(join(dir, name)))) removed += 1;
+  }
+  return removed;
+}
+
+/** Files that belong to a Baileys session (anything but our own journal/temp files). */
+function sessionFiles(names: readonly string[]): string[] {
+  return names.filter((n) => n.endsWith('.json') && !n.startsWith('.'));
+}
+
+type CredsLoad =
+  | { ok: true; creds: AuthenticationCreds }
+  | { ok: false; reason: QuarantineReason; detail: string }
+  | { ok: 'absent' };
+
+async function loadCreds(dir: string, names: readonly string[]): Promise<CredsLoad> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, CREDS_FILE), 'utf8');
+  } catch (err) {
+    if (isNotFound(err)) {
+      const keys = sessionFiles(names);
+      // Keys of an identity we no longer have would collide with fresh pre-key ids.
+      if (keys.length > 0) return { ok: false, reason: 'keys-without-creds', detail: `no creds.json but ${keys.length} key files` };
+      return { ok: 'absent' };
+    }
+    return { ok: false, reason: 'creds-unreadable', detail: `creds.json cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
+  }
+  return checkCredsText(text);
+}
+
+/**
+ * Opens (or prepares) the session folder: removes leftover temp files, replays or discards an
+ * interrupted key batch, tightens modes, and loads creds. An unusable creds.json is reported
+ * in `quarantined` after the folder was moved aside; it never throws for that.
+ */
+export async function openAuthStore(opts: OpenAuthStoreOptions): Promise<OpenAuthStoreResult> {
+  const { dir, quarantineDir } = opts;
+  const label = opts.label ?? basename(dir);
+  const clock = opts.clock ?? systemClock;
+  const log: AuthStoreLog = opts.logger ?? (() => {});
+  let recovered: OpenAuthStoreResult['recovered'] = { journal: 'none', tempFilesRemoved: 0 };
+  let quarantined: OpenAuthStoreResult['quarantined'] = null;
+  let creds: AuthenticationCreds | null = null;
+
+  const st = await stat(dir).catch((err: unknown) => {
+    if (isNotFound(err)) return null;
+    throw err;
+  });
+  if (st && !st.isDirectory()) throw new Error(`auth store path ${dir} exists and is not a folder`);
+
+  if (st) {
+    const tempFilesRemoved = await removeTempFiles(dir, await listFiles(dir));
+    const journal = await recoverJournal(dir);
+    recovered = { journal: journal.outcome, tempFilesRemoved };
+    if (journal.outcome === 'replayed') log({ level: 'info', event: 'auth.journal.replayed', message: `finished an interrupted key batch (${journal.detail ?? ''})` });
+    if (journal.outcome === 'discarded') log({ level: 'warn', event: 'auth.journal.discarded', message: `dropped an incomplete key batch: ${journal.detail ?? ''}` });
+    await tightenModes(dir);
+
+    const names = await listFiles(dir);
+    const loaded = await loadCreds(dir, names);
+    if (loaded.ok === true) {
+      creds = loaded.creds;
+    } else if (loaded.ok === false) {
+      const to = await moveToQuarantine(dir, quarantineDir, loaded.reason, clock.now(), label);
+      quarantined = { to, reason: loaded.reason, detail: loaded.detail };
+      log({ level: 'error', event: 'auth.quarantined', message: `${loaded.detail}; session folder moved to ${to}`, data: { reason: loaded.reason, to } });
+    }
+  }
+
+  if (!creds) {
+    // Fresh identity in memory only: nothing reaches disk until the first saveCreds().
+    creds = initAuthCreds();
+    log({ level: 'info', event: 'auth.creds.fresh', message: 'no saved session; starting a new, unlinked identity' });
+  }
+  return { store: new FileAuthStore(dir, creds, quarantineDir, clock, log, label), quarantined, recovered };
+}
+
+/** For tests and the import path: the exact journal file name inside a session folder. */
+export const AUTH_JOURNAL_FILE = JOURNAL_FILE;

@@ -1,0 +1,142 @@
+// Crash-safe file primitives: a reader only ever sees the old bytes or the new bytes of a
+// file, never a 0-byte or half-written one, and a finished write survives a power cut.
+import { chmod, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export const DIR_MODE = 0o700;
+export const FILE_MODE = 0o600;
+
+/** Our own scratch files start with this; anything with it at open is an unfinished write. */
+export const TEMP_PREFIX = '.tmp-';
+
+const isWindows = process.platform === 'win32';
+let tempCounter = 0;
+const WRITE_PARALLELISM = 32;
+
+function errCode(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | null)?.code;
+}
+
+export function isNotFound(err: unknown): boolean {
+  return errCode(err) === 'ENOENT';
+}
+
+/** fsync a folder so the renames/unlinks in it are durable. Windows cannot open folders for fsync. */
+export async function fsyncDir(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch (err) {
+    if (!isWindows) throw err;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** mkdir -p with 0700, and tighten the mode of a folder that already existed. */
+export async function ensureDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: DIR_MODE });
+  await chmod(dir, DIR_MODE);
+}
+
+// Windows refuses a rename while antivirus/indexers hold the target open; they let go quickly.
+async function renameWithRetry(from: string, to: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await rename(from, to);
+      return;
+    } catch (err) {
+      const code = errCode(err);
+      if (!isWindows || attempt >= 10 || (code !== 'EPERM' && code !== 'EACCES' && code !== 'EBUSY')) throw err;
+      await new Promise((r) => setTimeout(r, 20 * (attempt + 1)));
+    }
+  }
+}
+
+export function tempNameFor(name: string): string {
+  tempCounter += 1;
+  return `${TEMP_PREFIX}${process.pid}-${tempCounter}-${name}`;
+}
+
+/** Write + fsync a temp file next to the target (same folder, so the rename is atomic). */
+export async function writeTemp(dir: string, name: string, data: string | Uint8Array): Promise<string> {
+  const tmp = join(dir, tempNameFor(name));
+  const handle = await open(tmp, 'w', FILE_MODE);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return tmp;
+}
+
+/**
+ * Replace several files at once: all temps are written and fsynced first, then renamed, then
+ * one folder fsync. Not atomic as a group (the journal gives that), but every file is whole.
+ */
+export async function writeFilesAtomic(
+  dir: string,
+  files: ReadonlyArray<readonly [string, string | Uint8Array]>,
+): Promise<void> {
+  const temps: Array<readonly [string, string]> = [];
+  // Bounded parallelism: Baileys uploads hundreds of pre-keys in one batch; don't exhaust fds.
+  for (let i = 0; i < files.length; i += WRITE_PARALLELISM) {
+    const chunk = files.slice(i, i + WRITE_PARALLELISM);
+    temps.push(...(await Promise.all(chunk.map(async ([name, data]) => [await writeTemp(dir, name, data), name] as const))));
+  }
+  for (const [tmp, name] of temps) await renameWithRetry(tmp, join(dir, name));
+  await fsyncDir(dir);
+}
+
+export async function writeFileAtomic(dir: string, name: string, data: string | Uint8Array): Promise<void> {
+  const tmp = await writeTemp(dir, name, data);
+  await renameWithRetry(tmp, join(dir, name));
+  await fsyncDir(dir);
+}
+
+/** Remove a file if present; returns whether something was removed. Caller fsyncs the folder. */
+export async function unlinkIfExists(path: string): Promise<boolean> {
+  try {
+    await unlink(path);
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+}
+
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+}
+
+/** Regular file names in a folder ([] when the folder does not exist). */
+export async function listFiles(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    return entries.filter((e) => e.isFile()).map((e) => e.name);
+  } catch (err) {
+    if (isNotFound(err)) return [];
+    throw err;
+  }
+}
+
+/** Folders 0700, files 0600: Baileys writes with the default umask (usually 0644). */
+export async function tightenModes(dir: string): Promise<void> {
+  if (isWindows) return;
+  await chmod(dir, DIR_MODE);
+  for (const name of await listFiles(dir)) {
+    const path = join(dir, name);
+    const st = await stat(path);
+    if ((st.mode & 0o777) !== FILE_MODE) await chmod(path, FILE_MODE);
+  }
+}
+
+export { renameWithRetry };

@@ -1,0 +1,127 @@
+// Bringing an existing Baileys useMultiFileAuthState folder under our care. The source is only
+// read; the copy is staged next to the target and renamed into place, so a crash mid-import
+// leaves either no session or the whole session at `to`.
+import { open, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { systemClock, type Clock } from '../clock.js';
+import { ensureDir, FILE_MODE, fsyncDir, isNotFound, listFiles } from './atomic-fs.js';
+import { CREDS_FILE } from './codec.js';
+import { checkCredsText, pairedId } from './creds-check.js';
+import { JOURNAL_FILE } from './journal.js';
+import { moveToQuarantine } from './quarantine.js';
+
+export type AuthImportErrorCode = 'source-missing' | 'source-invalid' | 'source-unpaired' | 'target-exists' | 'target-not-folder';
+
+export class AuthImportError extends Error {
+  constructor(
+    readonly code: AuthImportErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AuthImportError';
+  }
+}
+
+export interface ImportSessionOptions {
+  /** where an existing session at `to` goes when it is replaced */
+  quarantineDir: string;
+  /** replace a valid session already at `to` (it is quarantined, not deleted) */
+  overwrite?: boolean;
+  /** prefix of the quarantine folder name for a replaced session; defaults to the folder's name */
+  label?: string;
+  clock?: Clock;
+}
+
+export interface ImportSessionResult {
+  /** the linked device id from the imported creds, e.g. `15551234567:3@s.whatsapp.net` */
+  me: string;
+  /** number of files copied (creds.json included) */
+  files: number;
+  /** where the session previously at `to` was moved, or null */
+  replacedTo: string | null;
+}
+
+const COPY_PARALLELISM = 32;
+
+async function readText(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw err;
+  }
+}
+
+/** Files Baileys owns in a session folder, plus our journal so a pending batch travels along. */
+function filesToCopy(names: readonly string[]): string[] {
+  return names.filter((n) => n === JOURNAL_FILE || (n.endsWith('.json') && !n.startsWith('.')));
+}
+
+async function copyFileDurable(from: string, to: string): Promise<void> {
+  const bytes = await readFile(from);
+  const handle = await open(to, 'wx', FILE_MODE);
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Copies the Baileys session folder `from` into `to` (our layout is the same, so bytes are
+ * copied verbatim with 0600/0700 modes). Throws AuthImportError when the source creds do not
+ * parse or were never paired, or when `to` already holds a valid session and `overwrite` is
+ * not set. A folder already at `to` that is replaced is quarantined, never deleted.
+ */
+export async function importSession(from: string, to: string, opts: ImportSessionOptions): Promise<ImportSessionResult> {
+  const clock = opts.clock ?? systemClock;
+  const sourceCreds = await readText(join(from, CREDS_FILE));
+  if (sourceCreds === null) throw new AuthImportError('source-missing', `${from} has no creds.json: not a Baileys session folder`);
+  const verdict = checkCredsText(sourceCreds);
+  if (!verdict.ok) throw new AuthImportError('source-invalid', `cannot import ${from}: ${verdict.detail} (${verdict.reason})`);
+  const me = pairedId(verdict.creds);
+  if (me === null) throw new AuthImportError('source-unpaired', `cannot import ${from}: creds.json has no linked device (no "me")`);
+
+  let replacedTo: string | null = null;
+  const target = await stat(to).catch((err: unknown) => {
+    if (isNotFound(err)) return null;
+    throw err;
+  });
+  if (target && !target.isDirectory()) throw new AuthImportError('target-not-folder', `${to} exists and is not a folder`);
+  if (target) {
+    const existing = await listFiles(to);
+    if (existing.length === 0) {
+      await rmdir(to); // an empty placeholder holds nothing to keep
+    } else {
+      const targetCreds = await readText(join(to, CREDS_FILE));
+      const targetValid = targetCreds !== null && checkCredsText(targetCreds).ok;
+      if (targetValid && !opts.overwrite) {
+        throw new AuthImportError('target-exists', `${to} already holds a valid session; pass overwrite to replace it (it will be quarantined)`);
+      }
+      replacedTo = await moveToQuarantine(to, opts.quarantineDir, 'replaced-by-import', clock.now(), opts.label ?? basename(to));
+    }
+  }
+
+  const parent = dirname(to);
+  await ensureDir(parent);
+  const stage = join(parent, `.${basename(to)}.import-${process.pid}-${clock.now()}`);
+  await ensureDir(stage);
+  const names = filesToCopy(await listFiles(from));
+  try {
+    for (let i = 0; i < names.length; i += COPY_PARALLELISM) {
+      await Promise.all(names.slice(i, i + COPY_PARALLELISM).map((n) => copyFileDurable(join(from, n), join(stage, n))));
+    }
+    // The creds we validated must be the creds we installed (the source could change under us).
+    if ((await readFile(join(stage, CREDS_FILE), 'utf8')) !== sourceCreds) {
+      throw new AuthImportError('source-invalid', `${from}/creds.json changed during the import; stop whatever uses it and retry`);
+    }
+    await fsyncDir(stage);
+    await rename(stage, to);
+  } catch (err) {
+    await rm(stage, { recursive: true, force: true }); // only our partial copy; the source is untouched
+    throw err;
+  }
+  await fsyncDir(parent);
+  return { me, files: names.length, replacedTo };
+}
