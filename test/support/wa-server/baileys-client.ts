@@ -1,0 +1,109 @@
+// Test-side helper: one real Baileys socket pointed at the wa-server, with its auth state in a
+// folder (useMultiFileAuthState) and its connection updates turned into awaitable facts.
+import makeWASocket, { useMultiFileAuthState, type SocketConfig, type WASocket } from '@whiskeysockets/baileys';
+import pino from 'pino';
+
+export interface ClientClose {
+  statusCode: number | undefined;
+  message: string;
+}
+
+export interface TestClient {
+  sock: WASocket;
+  qrs: string[];
+  /** Resolves with the next QR not yet returned by a previous call. */
+  nextQr(timeoutMs?: number): Promise<string>;
+  opened: Promise<void>;
+  closed: Promise<ClientClose>;
+  /** Waits for pending creds writes, so a later client reading the folder sees them. */
+  flushCreds(): Promise<void>;
+  end(): Promise<void>;
+}
+
+function statusOf(err: unknown): number | undefined {
+  const output = (err as { output?: { statusCode?: unknown } } | undefined)?.output;
+  return typeof output?.statusCode === 'number' ? output.statusCode : undefined;
+}
+
+export async function connectClient(url: string, authDir: string, extra: Partial<SocketConfig> = {}): Promise<TestClient> {
+  const { state, saveCreds } = await useMultiFileAuthState(authDir);
+  let writes: Promise<void> = Promise.resolve();
+  const sock = makeWASocket({
+    auth: state,
+    waWebSocketUrl: url,
+    printQRInTerminal: false,
+    logger: pino({ level: 'silent' }),
+    markOnlineOnConnect: false,
+    ...extra,
+  });
+  sock.ev.on('creds.update', () => {
+    writes = writes.then(saveCreds, saveCreds);
+  });
+  const qrs: string[] = [];
+  let qrRead = 0;
+  const qrListeners = new Set<() => void>();
+  let closedFlag = false;
+  let onOpen!: () => void;
+  let onOpenFail!: (err: Error) => void;
+  const opened = new Promise<void>((resolve, reject) => {
+    onOpen = resolve;
+    onOpenFail = reject;
+  });
+  opened.catch(() => undefined); // not every test awaits it
+  let onClosed!: (c: ClientClose) => void;
+  const closed = new Promise<ClientClose>(resolve => {
+    onClosed = resolve;
+  });
+  sock.ev.on('connection.update', update => {
+    if (update.qr) {
+      qrs.push(update.qr);
+      for (const l of [...qrListeners]) l();
+    }
+    if (update.connection === 'open') onOpen();
+    if (update.connection === 'close') {
+      closedFlag = true;
+      const err = update.lastDisconnect?.error;
+      const result = { statusCode: statusOf(err), message: err?.message ?? '' };
+      onOpenFail(new Error(`closed before open: ${result.statusCode} ${result.message}`));
+      onClosed(result);
+      for (const l of [...qrListeners]) l();
+    }
+  });
+  return {
+    sock,
+    qrs,
+    opened,
+    closed,
+    nextQr(timeoutMs = 5000) {
+      return new Promise<string>((resolve, reject) => {
+        const check = (): void => {
+          const qr = qrs[qrRead];
+          if (qr !== undefined) {
+            qrRead++;
+            finish();
+            resolve(qr);
+          } else if (closedFlag) {
+            finish();
+            reject(new Error('client closed before showing a QR'));
+          }
+        };
+        const timer = setTimeout(() => {
+          finish();
+          reject(new Error('no QR within timeout'));
+        }, timeoutMs);
+        const finish = (): void => {
+          clearTimeout(timer);
+          qrListeners.delete(check);
+        };
+        qrListeners.add(check);
+        check();
+      });
+    },
+    flushCreds: () => writes,
+    async end() {
+      if (!closedFlag) void sock.end(undefined);
+      await closed;
+      await writes;
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * Local WhatsApp Web test server for the REAL Baileys client (tests only).
+ *
+ *   installTestRoot()                      // make Baileys trust the test cert root (tests only)
+ *   const server = await startWaServer({ port?: 0, qrRefs?: 6, phoneNumber?: '15550000001',
+ *     pushName?: 'Test Phone' | null, certChain?: 'valid' | 'bad-leaf-signature' |
+ *     'bad-intermediate-signature', preKeysOnServer?: 50, sendOffline?: true, clock?: Clock })
+ *   makeWASocket({ auth, waWebSocketUrl: server.url, ... })
+ *   server.phone.scan(qr)                  // simulated phone: pair-success, then stream:error 515
+ *   server.connections / server.devices    // per-connection state, jid, presences[], bytes/frames in/out
+ *   server.waitFor(check) / nextConnection() / nextLogin() / waitForPresence(conn, type)
+ *   server.waitForClose(conn) / waitForQuiet(conn)   // quiet = every client query was answered
+ *   server.injectFailure(conn | 'next-login', 401 | 402 | 403 | 405 | 406, attrs?)
+ *   server.injectStreamError(conn | 'next-login', 'replaced' | 'device_removed' | 500 | 503 | 515)
+ *   server.destroy(conn) / setSilent(conn) / refuseConnections('reject-upgrade' | 'close-on-open' | 'none')
+ *   server.setQrRefs(n) / setPushName(name | null) / removeDevice(jid) / sendNode(conn, node)
+ *   await server.close(); uninstallTestRoot()
+ *
+ * Protocol notes (mirrors Baileys 7.0.0-rc14):
+ * - Noise XX responder with a cert chain: test root -> intermediate (issuerSerial =
+ *   WA_CERT_DETAILS.SERIAL) -> leaf naming the server's static key.
+ * - The push name reaches creds.me.name through <biz name> in pair-success: the only field
+ *   of a plaintext stanza Baileys copies there (the others arrive Signal-encrypted from the phone).
+ *   Without it Baileys silently drops sendPresenceUpdate('available' | 'unavailable').
+ * - Baileys also sends a bare <presence name=…/> on every creds.update whose `me.name` differs
+ *   (including updates without `me`), so type-less presence records are normal.
+ * - `encrypt/count` reports 50 by default: a pre-key upload arms a 30 s Baileys timer that is
+ *   never cleared and would keep the test process alive.
+ */
+export { installTestRoot, uninstallTestRoot, testRootPublicKey, type CertChainMode } from './certs.js';
+export { type FailureReason, type StreamFault } from './faults.js';
+export {
+  startWaServer,
+  type ConnectionState,
+  type DeviceRecord,
+  type PresenceRecord,
+  type RefuseMode,
+  type SimulatedPhone,
+  type WaConnection,
+  type WaServer,
+  type WaServerOptions,
+} from './server.js';

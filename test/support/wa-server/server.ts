@@ -1,0 +1,630 @@
+// A local stand-in for WhatsApp's chat server that the real Baileys client talks to over
+// ws://: Noise XX responder, QR pairing through a simulated phone, login, IQ answers,
+// presence capture and fault injection. See index.ts for the API overview.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import {
+  Curve,
+  decodeBinaryNode,
+  encodeBinaryNode,
+  NOISE_WA_HEADER,
+  proto,
+  S_WHATSAPP_NET,
+  type BinaryNode,
+  type KeyPair,
+} from '@whiskeysockets/baileys';
+import { systemClock, type Clock } from '../../../main/engine/clock.js';
+import { buildCertChain, type CertChainMode } from './certs.js';
+import { faultNode, type FailureReason, type Fault, type StreamFault } from './faults.js';
+import { answerIq } from './iq-replies.js';
+import { encodeFrame, FrameReader, NoiseResponder } from './noise.js';
+import { buildPairSuccess, parsePairingQr, verifyPairDeviceSign, type ScannedQr } from './pairing.js';
+import { WebSocketServer, WS_OPEN, type WsSocket } from './ws-module.js';
+
+export interface WaServerOptions {
+  /** 0 (default) picks a free port on 127.0.0.1. */
+  port?: number;
+  /** Refs sent in pair-device; Baileys shows one QR per ref, then ends with 408. Default 6. */
+  qrRefs?: number;
+  /** The simulated phone's number (the account). Default '15550000001'. */
+  phoneNumber?: string;
+  /** The account's LID user part. Default '100000000000001'. */
+  lidUser?: string;
+  /** Push name delivered at pairing; null withholds it (Baileys then drops presence updates). */
+  pushName?: string | null;
+  /** Serve a correctly signed chain, or one with a corrupted signature. Default 'valid'. */
+  certChain?: CertChainMode;
+  /** Reported for `encrypt/count`. Default 50: enough that Baileys skips the upload (whose 30 s timer it never clears). */
+  preKeysOnServer?: number;
+  /** Send <ib><offline count=0/></ib> after the client's `passive active`, as the real server does. Default true. */
+  sendOffline?: boolean;
+  /** Timestamps for records (presence times, success t). Default systemClock. */
+  clock?: Clock;
+}
+
+export type ConnectionState = 'handshake' | 'pairing' | 'logged-in' | 'closed';
+
+export interface PresenceRecord {
+  /** The `type` attr ('available' | 'unavailable'), or undefined for a bare name announcement. */
+  type: string | undefined;
+  name: string | undefined;
+  at: number;
+}
+
+export interface WaConnection {
+  readonly id: number;
+  readonly state: ConnectionState;
+  /** 'registration' when the client had no creds.me, else 'login'. */
+  readonly kind: 'registration' | 'login' | undefined;
+  /** Device JID once logged in or paired. */
+  readonly jid: string | undefined;
+  /** Refs sent in pair-device. */
+  readonly refs: readonly string[];
+  readonly presences: readonly PresenceRecord[];
+  /** Last 500 decoded stanzas from the client, for assertions. */
+  readonly received: readonly BinaryNode[];
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  readonly framesIn: number;
+  readonly framesOut: number;
+  readonly openedAt: number;
+  readonly closedAt: number | undefined;
+  /** True while the server ignores this connection's IQs and pings. */
+  readonly silent: boolean;
+}
+
+export interface DeviceRecord {
+  jid: string;
+  lid: string;
+  identityKey: Buffer;
+  noiseKey: Buffer;
+  pairedAt: number;
+  preKeysUploaded: number;
+}
+
+export type RefuseMode = 'none' | 'reject-upgrade' | 'close-on-open';
+
+export interface SimulatedPhone {
+  readonly number: string;
+  readonly jid: string;
+  /** Scans a QR from Baileys' connection.update; resolves once the companion signed and got 515. */
+  scan(qr: string): Promise<{ jid: string; lid: string; connection: WaConnection }>;
+}
+
+export interface WaServer {
+  readonly url: string;
+  readonly port: number;
+  readonly phone: SimulatedPhone;
+  readonly connections: readonly WaConnection[];
+  readonly devices: ReadonlyMap<string, DeviceRecord>;
+  /** Unknown IQs and protocol oddities, one line each (never key material). */
+  readonly log: readonly string[];
+  /** HTTP upgrades refused while refuseConnections('reject-upgrade') was on. */
+  readonly rejectedUpgrades: number;
+  /** Resolves with the first non-undefined value of check(), re-evaluated on every server event. */
+  waitFor<T>(check: () => T | undefined | false, timeoutMs?: number, what?: string): Promise<T>;
+  nextConnection(timeoutMs?: number): Promise<WaConnection>;
+  nextLogin(timeoutMs?: number): Promise<WaConnection>;
+  waitForPresence(conn: WaConnection, type: string | undefined, timeoutMs?: number): Promise<PresenceRecord>;
+  waitForClose(conn: WaConnection, timeoutMs?: number): Promise<void>;
+  /** Waits until the client sent nothing for quietMs (so all its queries got their answers). */
+  waitForQuiet(conn: WaConnection, quietMs?: number, timeoutMs?: number): Promise<void>;
+  injectFailure(target: WaConnection | 'next-login', reason: FailureReason, attrs?: Record<string, string>): void;
+  injectStreamError(target: WaConnection | 'next-login', fault: StreamFault): void;
+  /** Destroys the TCP socket with no closing handshake. */
+  destroy(conn: WaConnection): void;
+  setSilent(conn: WaConnection, silent?: boolean): void;
+  refuseConnections(mode: RefuseMode): void;
+  setQrRefs(count: number): void;
+  setPushName(name: string | null): void;
+  removeDevice(jid: string): boolean;
+  sendNode(conn: WaConnection, node: BinaryNode): void;
+  close(): Promise<void>;
+}
+
+const RECEIVED_CAP = 500;
+
+class Connection implements WaConnection {
+  state: ConnectionState = 'handshake';
+  kind: 'registration' | 'login' | undefined;
+  jid: string | undefined;
+  refs: string[] = [];
+  presences: PresenceRecord[] = [];
+  received: BinaryNode[] = [];
+  bytesIn = 0;
+  bytesOut = 0;
+  framesIn = 0;
+  framesOut = 0;
+  closedAt: number | undefined;
+  silent = false;
+  lastFrameAt: number;
+  noise: NoiseResponder;
+  reader = new FrameReader(NOISE_WA_HEADER);
+  queue: Promise<void> = Promise.resolve();
+  replyWaiters = new Map<string, { resolve: (node: BinaryNode) => void; fail: (why: string) => void }>();
+
+  failWaiters(why: string): void {
+    for (const w of [...this.replyWaiters.values()]) w.fail(why);
+    this.replyWaiters.clear();
+  }
+  registration: proto.ClientPayload.IDevicePairingRegistrationData | undefined;
+  /** Present once the phone scanned this connection's QR. */
+  scanned: ScannedQr | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly ws: WsSocket,
+    readonly openedAt: number,
+    staticKey: KeyPair,
+  ) {
+    this.lastFrameAt = Date.now();
+    this.noise = new NoiseResponder(NOISE_WA_HEADER, staticKey);
+  }
+}
+
+class WaTestServer implements WaServer {
+  readonly connections: Connection[] = [];
+  readonly devices = new Map<string, DeviceRecord>();
+  readonly log: string[] = [];
+  rejectedUpgrades = 0;
+  readonly phone: SimulatedPhone;
+  url = '';
+  port = 0;
+
+  private readonly logins: Connection[] = [];
+  private readonly waiters = new Set<() => void>();
+  private readonly nextLoginFaults: Fault[] = [];
+  private readonly staticKey = Curve.generateKeyPair();
+  private readonly phoneIdentity = Curve.generateKeyPair();
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly http: Server;
+  private readonly clock: Clock;
+  private qrRefs: number;
+  private pushName: string | null;
+  private refuse: RefuseMode = 'none';
+  private nextDevice = 1;
+  private nextId = 1;
+  private closing = false;
+
+  constructor(private readonly opts: WaServerOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.qrRefs = opts.qrRefs ?? 6;
+    this.pushName = opts.pushName === undefined ? 'Test Phone' : opts.pushName;
+    const number = opts.phoneNumber ?? '15550000001';
+    this.phone = {
+      number,
+      jid: `${number}${S_WHATSAPP_NET}`,
+      scan: qr => this.scan(qr),
+    };
+    this.http = createServer((_req, res) => {
+      res.writeHead(426).end();
+    });
+    this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(this.opts.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    this.port = (this.http.address() as AddressInfo).port;
+    this.url = `ws://127.0.0.1:${this.port}/ws/chat`;
+  }
+
+  private get nowSeconds(): number {
+    return Math.floor(this.clock.now() / 1000);
+  }
+
+  private note(line: string): void {
+    this.log.push(line);
+  }
+
+  private changed(): void {
+    for (const w of [...this.waiters]) w();
+  }
+
+  // ---- transport ---------------------------------------------------------------------------
+
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (this.closing || this.refuse === 'reject-upgrade') {
+      this.rejectedUpgrades++;
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      socket.destroy();
+      this.changed();
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, ws => this.onSocket(ws));
+  }
+
+  private onSocket(ws: WsSocket): void {
+    const conn = new Connection(this.nextId++, ws, this.clock.now(), this.staticKey);
+    this.connections.push(conn);
+    ws.on('message', data => {
+      const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+      conn.bytesIn += buf.byteLength;
+      conn.lastFrameAt = Date.now();
+      conn.queue = conn.queue
+        .then(() => this.onBytes(conn, buf))
+        .catch((err: unknown) => {
+          this.note(`conn#${conn.id} protocol error: ${err instanceof Error ? err.message : String(err)}`);
+          conn.ws.terminate();
+        });
+    });
+    ws.on('close', () => {
+      conn.failWaiters(`conn#${conn.id} closed before replying`);
+      conn.state = 'closed';
+      conn.closedAt = this.clock.now();
+      this.changed();
+    });
+    ws.on('error', err => this.note(`conn#${conn.id} socket error: ${err.message}`));
+    if (this.refuse === 'close-on-open') {
+      ws.terminate();
+    }
+    this.changed();
+  }
+
+  private sendRaw(conn: Connection, data: Uint8Array, then?: () => void): void {
+    if (conn.ws.readyState !== WS_OPEN) return;
+    const frame = encodeFrame(data);
+    conn.bytesOut += frame.byteLength;
+    conn.framesOut++;
+    conn.ws.send(frame, () => then?.());
+  }
+
+  private send(conn: Connection, node: BinaryNode, then?: () => void): void {
+    this.sendRaw(conn, conn.noise.encrypt(encodeBinaryNode(node)), then);
+  }
+
+  /** Sends a final stanza, then closes the socket the way the real server does. */
+  private sendAndClose(conn: Connection, node: BinaryNode): void {
+    if (conn.ws.readyState !== WS_OPEN) return;
+    this.send(conn, node, () => conn.ws.close());
+  }
+
+  private async onBytes(conn: Connection, buf: Buffer): Promise<void> {
+    for (const frame of conn.reader.push(buf)) {
+      conn.framesIn++;
+      if (!conn.noise.ready) {
+        this.onHandshakeFrame(conn, frame);
+        continue;
+      }
+      const node = await decodeBinaryNode(conn.noise.decrypt(frame));
+      conn.received.push(node);
+      if (conn.received.length > RECEIVED_CAP) conn.received.shift();
+      this.onNode(conn, node);
+      this.changed();
+    }
+  }
+
+  private onHandshakeFrame(conn: Connection, frame: Buffer): void {
+    const msg = proto.HandshakeMessage.decode(frame);
+    if (msg.clientHello) {
+      const chain = buildCertChain(this.staticKey.public, this.opts.certChain ?? 'valid');
+      this.sendRaw(conn, conn.noise.serverHello(msg.clientHello, chain));
+      return;
+    }
+    if (!msg.clientFinish) throw new Error('unexpected handshake message');
+    const payload = conn.noise.clientFinish(msg.clientFinish);
+    if (payload.devicePairingData) {
+      conn.kind = 'registration';
+      conn.registration = payload.devicePairingData;
+      this.startPairing(conn);
+    } else {
+      conn.kind = 'login';
+      this.login(conn, payload);
+    }
+    this.changed();
+  }
+
+  // ---- pairing -----------------------------------------------------------------------------
+
+  private startPairing(conn: Connection): void {
+    conn.state = 'pairing';
+    conn.refs = Array.from({ length: this.qrRefs }, () => `2@${randomBytes(24).toString('base64')}`);
+    this.send(conn, {
+      tag: 'iq',
+      attrs: { from: S_WHATSAPP_NET, type: 'set', id: this.newId(), xmlns: 'md' },
+      content: [{
+        tag: 'pair-device',
+        attrs: {},
+        content: conn.refs.map(ref => ({ tag: 'ref', attrs: {}, content: Buffer.from(ref, 'utf-8') })),
+      }],
+    });
+  }
+
+  private newId(): string {
+    return randomBytes(6).toString('hex');
+  }
+
+  private async scan(qr: string): Promise<{ jid: string; lid: string; connection: WaConnection }> {
+    const scanned = parsePairingQr(qr);
+    const conn = this.connections.find(c => c.state === 'pairing' && c.refs.includes(scanned.ref));
+    if (!conn) throw new Error('no pairing connection holds this QR ref (expired or closed)');
+    const registered = conn.registration?.eIdent;
+    if (!registered || !Buffer.from(registered).equals(scanned.identityKey)) {
+      throw new Error('QR identity key does not match the registration payload');
+    }
+    if (!conn.noise.clientStatic?.equals(scanned.noiseKey)) {
+      throw new Error('QR noise key does not match the connection');
+    }
+    conn.scanned = scanned;
+    const device = this.nextDevice++;
+    const number = this.phone.number;
+    const lidUser = this.opts.lidUser ?? '100000000000001';
+    const jid = `${number}:${device}${S_WHATSAPP_NET}`;
+    const lid = `${lidUser}:${device}@lid`;
+    const iqId = this.newId();
+    const reply = this.awaitReply(conn, iqId);
+    this.send(conn, buildPairSuccess({
+      iqId,
+      jid,
+      lid,
+      keyIndex: device,
+      phoneIdentity: this.phoneIdentity,
+      scanned,
+      pushName: this.pushName ?? undefined,
+      platform: 'android',
+      nowSeconds: this.nowSeconds,
+    }));
+    const signed = await reply;
+    if (!verifyPairDeviceSign(signed, scanned.identityKey, Buffer.from(this.phoneIdentity.public))) {
+      this.sendAndClose(conn, faultNode({ kind: 'failure', reason: 401 }, this.nowSeconds));
+      throw new Error('companion returned an invalid pair-device-sign');
+    }
+    this.devices.set(jid, {
+      jid,
+      lid,
+      identityKey: scanned.identityKey,
+      noiseKey: scanned.noiseKey,
+      pairedAt: this.clock.now(),
+      preKeysUploaded: 0,
+    });
+    conn.jid = jid;
+    // As the real server: the companion must reconnect and log in with its new identity.
+    this.sendAndClose(conn, faultNode({ kind: 'stream-error', fault: 515 }, this.nowSeconds));
+    this.changed();
+    return { jid, lid, connection: conn };
+  }
+
+  private awaitReply(conn: Connection, id: string, timeoutMs = 5000): Promise<BinaryNode> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        conn.replyWaiters.delete(id);
+        reject(new Error(`no reply to ${id}`));
+      }, timeoutMs);
+      conn.replyWaiters.set(id, {
+        resolve: node => {
+          clearTimeout(timer);
+          resolve(node);
+        },
+        fail: why => {
+          clearTimeout(timer);
+          reject(new Error(why));
+        },
+      });
+    });
+  }
+
+  // ---- login -------------------------------------------------------------------------------
+
+  private login(conn: Connection, payload: proto.ClientPayload): void {
+    const user = String(payload.username ?? '');
+    const device = payload.device ?? 0;
+    const jid = device ? `${user}:${device}${S_WHATSAPP_NET}` : `${user}${S_WHATSAPP_NET}`;
+    conn.jid = jid;
+    const fault = this.nextLoginFaults.shift();
+    if (fault) {
+      this.sendAndClose(conn, faultNode(fault, this.nowSeconds));
+      return;
+    }
+    const record = this.devices.get(jid);
+    if (!record || !conn.noise.clientStatic?.equals(record.noiseKey)) {
+      this.note(`conn#${conn.id} login for unknown device`);
+      this.sendAndClose(conn, faultNode({ kind: 'failure', reason: 401 }, this.nowSeconds));
+      return;
+    }
+    conn.state = 'logged-in';
+    this.logins.push(conn);
+    this.send(conn, {
+      tag: 'success',
+      attrs: {
+        t: String(this.nowSeconds),
+        props: '1',
+        abprops: '1',
+        location: 'test',
+        lid: record.lid,
+        creation: String(Math.floor(record.pairedAt / 1000)),
+      },
+    });
+  }
+
+  // ---- stanzas -----------------------------------------------------------------------------
+
+  private onNode(conn: Connection, node: BinaryNode): void {
+    if (node.tag === 'presence') {
+      conn.presences.push({ type: node.attrs.type, name: node.attrs.name, at: this.clock.now() });
+      return;
+    }
+    if (node.tag !== 'iq') return;
+    const id = node.attrs.id ?? '';
+    const type = node.attrs.type;
+    if (type === 'result' || type === 'error') {
+      const waiter = conn.replyWaiters.get(id);
+      conn.replyWaiters.delete(id);
+      waiter?.resolve(node);
+      return;
+    }
+    if (conn.silent) return;
+    const { reply, effect } = answerIq(node, { preKeysOnServer: this.preKeysFor(conn) });
+    this.send(conn, reply);
+    switch (effect.kind) {
+      case 'pre-keys-uploaded': {
+        const record = conn.jid ? this.devices.get(conn.jid) : undefined;
+        if (record) record.preKeysUploaded += effect.count;
+        break;
+      }
+      case 'logout':
+        this.devices.delete(effect.jid);
+        break;
+      case 'unknown':
+        this.note(`conn#${conn.id} unknown iq xmlns=${effect.xmlns} child=${effect.child} (answered empty)`);
+        break;
+      case 'none':
+        break;
+    }
+    if (node.attrs.xmlns === 'passive' && this.opts.sendOffline !== false) {
+      const first = Array.isArray(node.content) ? node.content[0]?.tag : undefined;
+      if (first === 'active') {
+        this.send(conn, { tag: 'ib', attrs: { from: S_WHATSAPP_NET }, content: [{ tag: 'offline', attrs: { count: '0' } }] });
+      }
+    }
+  }
+
+  private preKeysFor(conn: Connection): number {
+    if (this.opts.preKeysOnServer !== undefined) return this.opts.preKeysOnServer;
+    const record = conn.jid ? this.devices.get(conn.jid) : undefined;
+    return Math.max(50, record?.preKeysUploaded ?? 0);
+  }
+
+  // ---- waiting -----------------------------------------------------------------------------
+
+  waitFor<T>(check: () => T | undefined | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const first = check();
+      if (first !== undefined && first !== false) {
+        resolve(first);
+        return;
+      }
+      const waiter = (): void => {
+        let value: T | undefined | false;
+        try {
+          value = check();
+        } catch (err) {
+          done();
+          reject(err instanceof Error ? err : new Error(String(err)));
+          return;
+        }
+        if (value !== undefined && value !== false) {
+          done();
+          resolve(value);
+        } else if (this.closing) {
+          done();
+          reject(new Error(`wa-server closed while waiting for ${what}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`wa-server: timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      const done = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(waiter);
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  nextConnection(timeoutMs?: number): Promise<WaConnection> {
+    const seen = this.connections.length;
+    return this.waitFor(() => this.connections[seen], timeoutMs, 'next connection');
+  }
+
+  nextLogin(timeoutMs?: number): Promise<WaConnection> {
+    const seen = this.logins.length;
+    return this.waitFor(() => this.logins[seen], timeoutMs, 'next login');
+  }
+
+  waitForPresence(conn: WaConnection, type: string | undefined, timeoutMs?: number): Promise<PresenceRecord> {
+    return this.waitFor(() => conn.presences.find(p => p.type === type), timeoutMs, `presence ${type ?? '(no type)'}`);
+  }
+
+  waitForClose(conn: WaConnection, timeoutMs?: number): Promise<void> {
+    return this.waitFor(() => (conn.state === 'closed' ? true : undefined), timeoutMs, `close of conn#${conn.id}`).then(() => undefined);
+  }
+
+  async waitForQuiet(conn: WaConnection, quietMs = 50, timeoutMs = 5000): Promise<void> {
+    const c = this.own(conn);
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() - c.lastFrameAt < quietMs) {
+      if (Date.now() > deadline) throw new Error(`wa-server: conn#${c.id} never went quiet`);
+      await new Promise(r => setTimeout(r, quietMs));
+    }
+  }
+
+  // ---- faults ------------------------------------------------------------------------------
+
+  private own(conn: WaConnection): Connection {
+    const c = this.connections.find(x => x === conn);
+    if (!c) throw new Error('connection does not belong to this server');
+    return c;
+  }
+
+  private inject(target: WaConnection | 'next-login', fault: Fault): void {
+    if (target === 'next-login') {
+      this.nextLoginFaults.push(fault);
+      return;
+    }
+    const c = this.own(target);
+    if (!c.noise.ready) throw new Error('cannot send a stanza before the handshake finished');
+    this.sendAndClose(c, faultNode(fault, this.nowSeconds));
+  }
+
+  injectFailure(target: WaConnection | 'next-login', reason: FailureReason, attrs?: Record<string, string>): void {
+    this.inject(target, attrs ? { kind: 'failure', reason, attrs } : { kind: 'failure', reason });
+  }
+
+  injectStreamError(target: WaConnection | 'next-login', fault: StreamFault): void {
+    this.inject(target, { kind: 'stream-error', fault });
+  }
+
+  destroy(conn: WaConnection): void {
+    this.own(conn).ws.terminate();
+  }
+
+  setSilent(conn: WaConnection, silent = true): void {
+    this.own(conn).silent = silent;
+  }
+
+  refuseConnections(mode: RefuseMode): void {
+    this.refuse = mode;
+  }
+
+  setQrRefs(count: number): void {
+    this.qrRefs = count;
+  }
+
+  setPushName(name: string | null): void {
+    this.pushName = name;
+  }
+
+  removeDevice(jid: string): boolean {
+    return this.devices.delete(jid);
+  }
+
+  sendNode(conn: WaConnection, node: BinaryNode): void {
+    const c = this.own(conn);
+    if (!c.noise.ready) throw new Error('cannot send a stanza before the handshake finished');
+    this.send(c, node);
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    this.changed();
+    for (const c of this.connections) {
+      c.failWaiters('wa-server closed');
+      c.ws.terminate();
+    }
+    await new Promise<void>(resolve => this.wss.close(() => resolve()));
+    this.http.closeAllConnections();
+    await new Promise<void>(resolve => this.http.close(() => resolve()));
+  }
+}
+
+export async function startWaServer(opts: WaServerOptions = {}): Promise<WaServer> {
+  const server = new WaTestServer(opts);
+  await server.listen();
+  return server;
+}
