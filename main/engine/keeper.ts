@@ -1,0 +1,154 @@
+// The engine's front door: N phones in one process, one status object per phone, one log.
+// Electron-free, so the tray app and the headless runner drive the very same code.
+import { EventEmitter } from 'node:events';
+import type { SocketConfig } from '@whiskeysockets/baileys';
+import pino from 'pino';
+import type { ILogger } from '@whiskeysockets/baileys/lib/Utils/logger.js';
+import { assertBaileysPatched } from './baileys-guard.js';
+import { systemClock, type Clock } from './clock.js';
+import { normalizePolicyConfig, type PolicyConfig } from './disconnect-policy.js';
+import { EventLog, type TailQuery } from './event-log.js';
+import { assertPhoneId, dataPaths, type DataPaths } from './paths.js';
+import { PhoneSession } from './phone-session.js';
+import type { LogEntry, LogLevel, PhoneConfig, PhoneStatus } from './types.js';
+
+export interface KeeperOptions {
+  dataDir: string;
+  phones: PhoneConfig[];
+  /** passed through to Baileys' makeWASocket (e.g. `waWebSocketUrl` for the test server) */
+  socket?: Partial<SocketConfig>;
+  policy?: Partial<PolicyConfig>;
+  clock?: Clock;
+  random?: () => number;
+  /** Baileys' own chatter; silent unless asked for (it is noisy and not for end users) */
+  baileysLogger?: ILogger;
+}
+
+export interface KeeperEvents {
+  status: [PhoneStatus];
+  log: [LogEntry];
+}
+
+export class UnknownPhoneError extends Error {
+  constructor(phoneId: string) {
+    super(`No phone with id ${JSON.stringify(phoneId)} is configured.`);
+    this.name = 'UnknownPhoneError';
+  }
+}
+
+export class Keeper extends EventEmitter<KeeperEvents> {
+  readonly paths: DataPaths;
+  private readonly sessions = new Map<string, PhoneSession>();
+  private readonly eventLog: EventLog;
+  private readonly clock: Clock;
+  private started = false;
+
+  constructor(private readonly opts: KeeperOptions) {
+    super();
+    const ids = new Set<string>();
+    for (const phone of opts.phones) {
+      assertPhoneId(phone.id);
+      if (ids.has(phone.id)) throw new Error(`Phone id ${JSON.stringify(phone.id)} is configured twice.`);
+      ids.add(phone.id);
+    }
+    this.clock = opts.clock ?? systemClock;
+    this.paths = dataPaths(opts.dataDir);
+    this.eventLog = new EventLog({ dataDir: opts.dataDir, clock: this.clock });
+    const policy = normalizePolicyConfig(opts.policy);
+    const baileysLogger = opts.baileysLogger ?? (pino({ level: 'silent' }) as unknown as ILogger);
+    for (const phone of opts.phones) {
+      const session = new PhoneSession({
+        phone,
+        paths: this.paths,
+        clock: this.clock,
+        random: opts.random ?? Math.random,
+        socket: opts.socket ?? {},
+        policy,
+        baileysLogger,
+        log: (level, event, message, data) => this.log(phone.id, level, event, message, data),
+        onStatus: (status) => this.emit('status', status),
+      });
+      this.sessions.set(phone.id, session);
+    }
+  }
+
+  /** Starts every phone; resolves once each has loaded its session and begun connecting. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    assertBaileysPatched();
+    this.started = true;
+    this.log(null, 'info', 'keeper.start', `Session Keeper starting with ${this.sessions.size} phone(s).`);
+    await Promise.all([...this.sessions.values()].map((s) => this.guard(s.id, 'start', () => s.start())));
+  }
+
+  /** Stops every phone (creds flushed) and closes the log. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => this.guard(s.id, 'stop', () => s.stop())));
+    this.log(null, 'info', 'keeper.stop', 'Session Keeper stopped.');
+    this.started = false;
+    await this.eventLog.close();
+  }
+
+  phoneIds(): string[] {
+    return [...this.sessions.keys()];
+  }
+
+  status(phoneId: string): PhoneStatus {
+    return this.session(phoneId).status();
+  }
+
+  statuses(): PhoneStatus[] {
+    return [...this.sessions.values()].map((s) => s.status());
+  }
+
+  reconnect(phoneId: string): Promise<void> {
+    return this.session(phoneId).reconnect();
+  }
+
+  requestQr(phoneId: string): Promise<void> {
+    return this.session(phoneId).requestQr();
+  }
+
+  logout(phoneId: string): Promise<void> {
+    return this.session(phoneId).logout();
+  }
+
+  /** Imports a Baileys `useMultiFileAuthState` folder as this phone's session (source untouched). */
+  importSession(phoneId: string, from: string, opts: { replace?: boolean } = {}): Promise<{ me: string; quarantinedTo: string | null }> {
+    return this.session(phoneId).importFrom(from, opts.replace ?? false);
+  }
+
+  /** The OS resumed from sleep or came back online. */
+  async wake(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => s.wake()));
+  }
+
+  /** The newest log entries, oldest first. */
+  logTail(filter: TailQuery = {}): LogEntry[] {
+    return this.eventLog.tail(filter);
+  }
+
+  private session(phoneId: string): PhoneSession {
+    const s = this.sessions.get(phoneId);
+    if (!s) throw new UnknownPhoneError(phoneId);
+    return s;
+  }
+
+  private async guard(phoneId: string, what: string, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      this.log(phoneId, 'error', 'engine.error', `Could not ${what} phone ${phoneId}: ${(err as Error).message}`);
+    }
+  }
+
+  private log(phoneId: string | null, level: LogLevel, event: string, message: string, data?: Record<string, unknown>): void {
+    const entry: LogEntry = { at: this.clock.now(), phoneId, level, event, message, ...(data ? { data } : {}) };
+    const written = this.eventLog.append(entry);
+    this.emit('log', written);
+  }
+}
+
+export function createKeeper(opts: KeeperOptions): Keeper {
+  return new Keeper(opts);
+}

@@ -1,0 +1,38 @@
+// Where a keeper keeps things under its data folder. One place, so backups, quarantine and
+// the UI's "open folder" all agree.
+import { join } from 'node:path';
+
+const PHONE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export class InvalidPhoneIdError extends Error {
+  constructor(id: string) {
+    super(`Phone id ${JSON.stringify(id)} is not valid: use 1–64 letters, digits, "-" or "_".`);
+    this.name = 'InvalidPhoneIdError';
+  }
+}
+
+export function assertPhoneId(id: string): void {
+  if (!PHONE_ID.test(id)) throw new InvalidPhoneIdError(id);
+}
+
+export interface DataPaths {
+  root: string;
+  /** Baileys-compatible session folder (creds.json + key files) */
+  session(phoneId: string): string;
+  /** keeper's own per-phone state (pairedAt, policy counters, keep-alive plan) */
+  meta(phoneId: string): string;
+  quarantine: string;
+  logs: string;
+  backups(phoneId: string): string;
+}
+
+export function dataPaths(root: string): DataPaths {
+  return {
+    root,
+    session: (id) => join(root, 'sessions', id),
+    meta: (id) => join(root, 'state', id),
+    quarantine: join(root, 'quarantine'),
+    logs: join(root, 'logs'),
+    backups: (id) => join(root, 'backups', id),
+  };
+}

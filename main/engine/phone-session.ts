@@ -1,0 +1,447 @@
+// One phone: its auth store, its Baileys socket, its disconnect-policy state and its status.
+// Decisions (what a close code means, how long to wait) come from pure modules; this class only
+// carries them out and reports what it did.
+import makeWASocket, {
+  Browsers,
+  makeCacheableSignalKeyStore,
+  type ConnectionState,
+  type SocketConfig,
+  type WASocket,
+} from '@whiskeysockets/baileys';
+import type { ILogger } from '@whiskeysockets/baileys/lib/Utils/logger.js';
+import { ReconnectTimer } from './backoff.js';
+import type { Clock, TimerHandle } from './clock.js';
+import {
+  decideDisconnect,
+  disconnectInputFromError,
+  initialPolicyState,
+  policyOnOpen,
+  policyOnResume,
+  policyOnStable,
+  type Decision,
+  type PolicyConfig,
+  type PolicyState,
+} from './disconnect-policy.js';
+import { importSession, openAuthStore, type AuthStore } from './auth-store/index.js';
+import type { DataPaths } from './paths.js';
+import { EMPTY_META, readPhoneMeta, writePhoneMeta, type PhoneMeta } from './phone-meta.js';
+import { neutraliseCredsPresence } from './presence-hygiene.js';
+import { sessionDurationLine } from './session-age.js';
+import type { LogLevel, PhoneConfig, PhoneState, PhoneStatus } from './types.js';
+
+/** Baileys shows the first QR for 60 s, each following one for 20 s. */
+const FIRST_QR_MS = 60_000;
+const NEXT_QR_MS = 20_000;
+
+export interface PhoneSessionOptions {
+  phone: PhoneConfig;
+  paths: DataPaths;
+  clock: Clock;
+  random: () => number;
+  socket: Partial<SocketConfig>;
+  policy: PolicyConfig;
+  baileysLogger: ILogger;
+  log: (level: LogLevel, event: string, message: string, data?: Record<string, unknown>) => void;
+  onStatus: (status: PhoneStatus) => void;
+}
+
+export class PhoneSession {
+  private sock: WASocket | null = null;
+  /** bumps on every new or retired socket; events from an older socket are ignored */
+  private generation = 0;
+  private store: AuthStore | null = null;
+  private meta: PhoneMeta = { ...EMPTY_META };
+  private policyState: PolicyState = initialPolicyState();
+  private readonly retry: ReconnectTimer;
+  private stableTimer: TimerHandle | null = null;
+  private qrCount = 0;
+  private stopped = true;
+  private state: PhoneState = 'stopped';
+  private fields: Omit<PhoneStatus, 'phoneId' | 'label' | 'state' | 'sessionAgeMs' | 'updatedAt' | 'reconnect'> = {
+    qr: null,
+    qrExpiresAt: null,
+    me: null,
+    pairedAt: null,
+    connectedSince: null,
+    lastDisconnect: null,
+    detail: 'Not started.',
+    quarantinedTo: null,
+    bannedUntil: null,
+  };
+  private updatedAt: number;
+
+  constructor(private readonly opts: PhoneSessionOptions) {
+    this.retry = new ReconnectTimer(opts.clock);
+    this.updatedAt = opts.clock.now();
+  }
+
+  get id(): string {
+    return this.opts.phone.id;
+  }
+
+  status(): PhoneStatus {
+    const now = this.opts.clock.now();
+    const pairedAt = this.fields.pairedAt;
+    return {
+      phoneId: this.opts.phone.id,
+      label: this.opts.phone.label ?? this.opts.phone.id,
+      state: this.state,
+      ...this.fields,
+      sessionAgeMs: pairedAt === null ? null : Math.max(0, now - pairedAt),
+      reconnect: { attempt: this.policyState.consecutiveFailures, nextAt: this.retry.nextAt },
+      updatedAt: this.updatedAt,
+    };
+  }
+
+  /** Loads the session from disk and connects (or reports why it cannot). */
+  async start(): Promise<void> {
+    this.stopped = false;
+    const { meta, setAside } = await readPhoneMeta(this.opts.paths.meta(this.id));
+    this.meta = meta;
+    if (setAside) this.opts.log('warn', 'meta.damaged', `Phone state file was damaged and set aside: ${setAside}`);
+    this.fields.pairedAt = meta.pairedAt;
+    this.fields.me = meta.me;
+    if (!(await this.openStore())) return;
+    if (!this.store?.isRegistered()) {
+      // Never paired (or the old pairing was quarantined): pairing starts only when asked, or
+      // right away for a phone that has never been linked, so a first run shows a QR.
+      if (this.meta.pairedAt !== null) {
+        this.setState('logged-out', 'This phone is not linked any more. Request a new QR code to link it again.');
+        return;
+      }
+    }
+    await this.connect('connecting');
+  }
+
+  /** User stop / app quit: close the socket, flush creds, no retry. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.retry.cancel();
+    this.clearStableTimer();
+    await this.retireSocket();
+    await this.store?.close();
+    this.store = null;
+    this.fields.qr = null;
+    this.fields.qrExpiresAt = null;
+    this.setState('stopped', 'Stopped.');
+  }
+
+  /** User asked for a reconnect: start over now, whatever the policy was waiting for. */
+  async reconnect(): Promise<void> {
+    this.stopped = false;
+    this.retry.cancel();
+    await this.retireSocket();
+    if (!this.store && !(await this.openStore())) return;
+    this.policyState = policyOnResume(this.policyState);
+    await this.connect('connecting');
+  }
+
+  /** Shows a fresh QR code for linking; refused while a linked session is healthy. */
+  async requestQr(): Promise<void> {
+    if (this.store?.isRegistered() && this.state === 'open') {
+      throw new Error(`Phone ${this.id} is already linked and connected; log out first to link another phone.`);
+    }
+    if (this.store?.isRegistered()) {
+      // A linked session exists but is not open: reconnecting is the right move, not a new identity.
+      await this.reconnect();
+      return;
+    }
+    this.stopped = false;
+    this.retry.cancel();
+    await this.retireSocket();
+    if (!this.store && !(await this.openStore())) return;
+    this.qrCount = 0;
+    await this.connect('connecting');
+  }
+
+  /** Unlinks this device at WhatsApp (when connected) and sets the session files aside. */
+  async logout(): Promise<void> {
+    this.stopped = true;
+    this.retry.cancel();
+    const sock = this.sock;
+    if (sock && this.state === 'open') {
+      this.generation += 1; // the close that follows is ours, not a server decision
+      try {
+        await sock.logout('Logged out from Session Keeper');
+      } catch (err) {
+        this.opts.log('warn', 'logout.failed', `WhatsApp did not confirm the logout: ${(err as Error).message}`);
+      }
+    }
+    await this.retireSocket();
+    await this.quarantineSession('logged-out-by-user');
+    this.setState('logged-out', 'Logged out by you. Request a new QR code to link a phone again.');
+  }
+
+  /**
+   * Takes over a Baileys session folder (e.g. a bot's `sessions/`). The source is only read; a
+   * session already here is quarantined when `replace` is set, and refused otherwise.
+   */
+  async importFrom(from: string, replace: boolean): Promise<{ me: string; quarantinedTo: string | null }> {
+    const wasRunning = !this.stopped;
+    this.retry.cancel();
+    await this.retireSocket();
+    await this.store?.close();
+    this.store = null;
+    const result = await importSession(from, this.opts.paths.session(this.id), {
+      quarantineDir: this.opts.paths.quarantine,
+      overwrite: replace,
+      label: this.id,
+      clock: this.opts.clock,
+    });
+    // When the imported session was first linked is unknown: its age counts from its first open here.
+    this.meta = { ...EMPTY_META };
+    await writePhoneMeta(this.opts.paths.meta(this.id), this.meta);
+    this.fields.pairedAt = null;
+    this.fields.me = result.me;
+    this.fields.quarantinedTo = result.replacedTo;
+    this.opts.log('info', 'session.imported', `Imported a session for ${result.me} (${result.files} files) from ${from}.`, {
+      files: result.files,
+      replacedTo: result.replacedTo,
+    });
+    if (wasRunning) {
+      if (await this.openStore()) await this.connect('connecting');
+    } else {
+      this.setState('stopped', 'Session imported; start the phone to connect.');
+    }
+    return { me: result.me, quarantinedTo: result.replacedTo };
+  }
+
+  /** OS resumed from sleep or came back online: resume a paused or waiting reconnect now. */
+  async wake(): Promise<void> {
+    if (this.stopped) return;
+    if (this.state === 'paused' || this.state === 'reconnecting') {
+      this.opts.log('info', 'wake', 'System woke up or came online: reconnecting now.');
+      this.retry.cancel();
+      this.policyState = policyOnResume(this.policyState);
+      await this.connect('reconnecting');
+    }
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  private async openStore(): Promise<boolean> {
+    const { store, quarantined } = await openAuthStore({
+      dir: this.opts.paths.session(this.id),
+      quarantineDir: this.opts.paths.quarantine,
+      label: this.id,
+      clock: this.opts.clock,
+      logger: (e) => this.opts.log(e.level, e.event, e.message, e.data),
+    });
+    this.store = store;
+    if (quarantined) {
+      this.fields.quarantinedTo = quarantined.to;
+      this.opts.log('error', 'session.quarantined', `Session files were unreadable (${quarantined.reason}); moved to ${quarantined.to}. Nothing was deleted.`, {
+        reason: quarantined.reason,
+        to: quarantined.to,
+      });
+      await this.forgetPairing();
+      this.setState(
+        'logged-out',
+        `The saved session could not be read (${quarantined.reason}) and was moved aside to ${quarantined.to}. Restore a backup or request a new QR code.`,
+      );
+      return false;
+    }
+    return true;
+  }
+
+  private async connect(state: 'connecting' | 'reconnecting'): Promise<void> {
+    if (this.stopped || !this.store) return;
+    await this.retireSocket();
+    const generation = ++this.generation;
+    const store = this.store;
+    this.setState(state, state === 'connecting' ? 'Connecting to WhatsApp…' : 'Reconnecting to WhatsApp…');
+    const sock = makeWASocket({
+      browser: Browsers.ubuntu('Session Keeper'),
+      markOnlineOnConnect: false, // a companion that stays online stops the phone's notifications
+      syncFullHistory: false,
+      shouldSyncHistoryMessage: () => false,
+      printQRInTerminal: false,
+      ...this.opts.socket,
+      logger: this.opts.baileysLogger,
+      auth: { creds: store.state.creds, keys: makeCacheableSignalKeyStore(store.state.keys, this.opts.baileysLogger) },
+    });
+    this.sock = sock;
+    neutraliseCredsPresence(sock, store.state.creds);
+    sock.ev.on('creds.update', () => {
+      store.saveCreds().catch((err: unknown) => {
+        this.opts.log('error', 'creds.save-failed', `Could not save session credentials: ${(err as Error).message}`);
+      });
+    });
+    sock.ev.on('connection.update', (update) => {
+      if (generation !== this.generation) return;
+      this.onConnectionUpdate(update).catch((err: unknown) => {
+        this.opts.log('error', 'engine.error', `Unexpected error handling a connection update: ${(err as Error).message}`);
+      });
+    });
+  }
+
+  private async onConnectionUpdate(update: Partial<ConnectionState>): Promise<void> {
+    const now = this.opts.clock.now();
+    if (update.qr) {
+      this.qrCount += 1;
+      this.fields.qr = update.qr;
+      this.fields.qrExpiresAt = now + (this.qrCount === 1 ? FIRST_QR_MS : NEXT_QR_MS);
+      this.setState('waiting-for-scan', 'Scan the QR code with WhatsApp on your phone: Settings → Linked devices → Link a device.');
+      this.opts.log('info', 'pairing.qr', `New QR code shown (${this.qrCount}).`);
+    }
+    if (update.connection === 'open') {
+      await this.onOpen(now);
+    } else if (update.connection === 'close') {
+      await this.onClose(update, now);
+    }
+  }
+
+  private async onOpen(now: number): Promise<void> {
+    const me = this.store?.state.creds.me?.id ?? null;
+    const firstOpen = this.meta.pairedAt === null;
+    this.meta = { ...this.meta, pairedAt: this.meta.pairedAt ?? now, me, lastOpenAt: now };
+    await writePhoneMeta(this.opts.paths.meta(this.id), this.meta);
+    Object.assign(this.fields, {
+      qr: null,
+      qrExpiresAt: null,
+      me,
+      pairedAt: this.meta.pairedAt,
+      connectedSince: now,
+      quarantinedTo: null,
+      bannedUntil: null,
+    });
+    this.qrCount = 0;
+    this.policyState = policyOnOpen(this.policyState, now);
+    this.setState('open', firstOpen ? 'Linked and connected.' : 'Connected.');
+    this.opts.log('info', 'connection.open', firstOpen ? `Linked as ${me ?? 'unknown'}; session age starts now.` : 'Connected with the saved session.');
+    this.armStableTimer();
+  }
+
+  private async onClose(update: Partial<ConnectionState>, now: number): Promise<void> {
+    this.clearStableTimer();
+    const connectedSince = this.fields.connectedSince;
+    if (connectedSince !== null) {
+      this.opts.log('info', 'connection.duration', sessionDurationLine(now - connectedSince), { ms: now - connectedSince });
+    }
+    this.sock = null;
+    this.fields.connectedSince = null;
+    this.fields.qr = null;
+    this.fields.qrExpiresAt = null;
+    this.meta = { ...this.meta, lastCloseAt: now };
+    await writePhoneMeta(this.opts.paths.meta(this.id), this.meta);
+
+    const input = disconnectInputFromError(update.lastDisconnect?.error, now);
+    this.fields.lastDisconnect = { code: input.code, reason: input.reason, at: now };
+    if (this.stopped) return;
+    const sessionValid = this.store?.isRegistered() ?? false;
+    const result = decideDisconnect({ ...input, sessionValid }, this.policyState, this.opts.policy, now, this.opts.random);
+    this.policyState = result.nextState;
+    this.opts.log(result.log.level, 'disconnect.decision', result.log.message, {
+      code: input.code,
+      reason: input.reason,
+      decision: result.decision.kind,
+    });
+    await this.apply(result.decision);
+  }
+
+  private async apply(decision: Decision): Promise<void> {
+    const message = decision.detail;
+    switch (decision.kind) {
+      case 'reconnect': {
+        const next = decision.state;
+        this.retry.schedule(decision.delayMs, () => void this.connect(next));
+        this.setState(next, message);
+        return;
+      }
+      case 'pause': {
+        this.retry.schedule(Math.max(0, decision.resumeAt - this.opts.clock.now()), () => {
+          this.opts.log('info', 'reconnect.resume', 'Pause over: trying to reconnect.');
+          this.policyState = policyOnResume(this.policyState);
+          void this.connect('reconnecting');
+        });
+        this.setState('paused', message);
+        return;
+      }
+      case 'stop-pairing': {
+        this.setState(this.meta.pairedAt !== null ? 'logged-out' : 'stopped', message);
+        return;
+      }
+      case 'stop': {
+        if (decision.quarantine) await this.quarantineSession(decision.state);
+        if (decision.state === 'temp-banned') this.fields.bannedUntil = decision.retryAt ?? null;
+        if (decision.retryAt !== undefined) {
+          this.retry.schedule(Math.max(0, decision.retryAt - this.opts.clock.now()), () => void this.connect('reconnecting'));
+        }
+        this.setState(decision.state, message);
+        if (decision.offerPairing) {
+          // The session is truly dead: offer a fresh pairing right away so the QR is on screen.
+          this.stopped = false;
+          await this.requestQr();
+        }
+        return;
+      }
+    }
+  }
+
+  private async quarantineSession(reason: string): Promise<void> {
+    if (!this.store) {
+      if (!(await this.openStore())) return;
+    }
+    const store = this.store;
+    if (!store) return;
+    const to = await store.quarantine(reason);
+    this.store = null;
+    if (to) {
+      this.fields.quarantinedTo = to;
+      this.opts.log('warn', 'session.quarantined', `Session files moved to ${to} (${reason}). Nothing was deleted.`, { to, reason });
+    }
+    await this.forgetPairing();
+    await this.openStore();
+  }
+
+  private async forgetPairing(): Promise<void> {
+    this.meta = { ...this.meta, pairedAt: null, me: null };
+    this.fields.pairedAt = null;
+    this.fields.me = null;
+    await writePhoneMeta(this.opts.paths.meta(this.id), this.meta);
+  }
+
+  private armStableTimer(): void {
+    this.clearStableTimer();
+    const wait = this.opts.policy.stableOpenMs;
+    this.stableTimer = this.opts.clock.setTimeout(() => {
+      this.stableTimer = null;
+      if (this.state === 'open') {
+        this.policyState = policyOnStable(this.policyState, this.opts.clock.now(), this.opts.policy);
+        this.emit();
+      }
+    }, wait);
+  }
+
+  private clearStableTimer(): void {
+    this.opts.clock.clearTimeout(this.stableTimer);
+    this.stableTimer = null;
+  }
+
+  private async retireSocket(): Promise<void> {
+    const sock = this.sock;
+    this.sock = null;
+    this.generation += 1;
+    if (!sock) return;
+    this.clearStableTimer();
+    const since = this.fields.connectedSince;
+    if (since !== null) {
+      const now = this.opts.clock.now();
+      this.opts.log('info', 'connection.duration', sessionDurationLine(now - since), { ms: now - since });
+      this.fields.connectedSince = null;
+    }
+    await sock.end(undefined).catch(() => {});
+    await this.store?.flush();
+  }
+
+  private setState(state: PhoneState, detail: string): void {
+    this.state = state;
+    this.fields.detail = detail;
+    this.emit();
+  }
+
+  private emit(): void {
+    this.updatedAt = this.opts.clock.now();
+    this.opts.onStatus(this.status());
+  }
+}
