@@ -1,11 +1,14 @@
 // Test-side helper: one real Baileys socket pointed at the wa-server, with its auth state in a
 // folder (useMultiFileAuthState) and its connection updates turned into awaitable facts.
+import type { WaServer } from './server.js';
 import makeWASocket, { useMultiFileAuthState, type SocketConfig, type WASocket } from '@whiskeysockets/baileys';
 import pino from 'pino';
 
 export interface ClientClose {
   statusCode: number | undefined;
   message: string;
+  /** Boom data: e.g. the <failure> attrs, or the <stream:error> reason node. */
+  data: unknown;
 }
 
 export interface TestClient {
@@ -63,7 +66,8 @@ export async function connectClient(url: string, authDir: string, extra: Partial
     if (update.connection === 'close') {
       closedFlag = true;
       const err = update.lastDisconnect?.error;
-      const result = { statusCode: statusOf(err), message: err?.message ?? '' };
+      const data = (err as { data?: unknown } | undefined)?.data;
+      const result = { statusCode: statusOf(err), message: err?.message ?? '', data };
       onOpenFail(new Error(`closed before open: ${result.statusCode} ${result.message}`));
       onClosed(result);
       for (const l of [...qrListeners]) l();
@@ -106,4 +110,21 @@ export async function connectClient(url: string, authDir: string, extra: Partial
       await writes;
     },
   };
+}
+
+/**
+ * Pairs a new companion whose auth state lives in authDir: QR, phone scan, 515. Returns once
+ * the creds are on disk, so connectClient(url, authDir) then logs in with them.
+ */
+export async function pairDevice(server: WaServer, authDir: string, extra: Partial<SocketConfig> = {}): Promise<{ jid: string; lid: string }> {
+  const client = await connectClient(server.url, authDir, extra);
+  try {
+    const qr = await client.nextQr();
+    const { jid, lid } = await server.phone.scan(qr);
+    const closed = await client.closed;
+    if (closed.statusCode !== 515) throw new Error(`pairing ended with ${closed.statusCode}, not 515`);
+    return { jid, lid };
+  } finally {
+    await client.end();
+  }
 }
