@@ -16,7 +16,7 @@ export type Random = () => number;
 export function intervalBounds(settings: KeepAliveSettings): { min: number; max: number } {
   const base = settings.intervalHours * HOUR;
   const j = settings.jitterPercent / 100;
-  return { min: base * (1 - j), max: base * (1 + j) };
+  return { min: Math.round(base * (1 - j)), max: Math.round(base * (1 + j)) };
 }
 
 export function pulseHoldMs(settings: KeepAliveSettings): number {
