@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { classifyStorageError } from '../../../../main/engine/backup/supabase-errors.js';
+
+// Shapes as storage-js builds them: StorageApiError has the HTTP status and the body's statusCode.
+const api = (status: number, statusCode: string, message: string) => ({ name: 'StorageApiError', __isStorageError: true, status, statusCode, message });
+
+test('401 and 403, also when hidden in a 400 body, mean the key has no access to the bucket', () => {
+  for (const e of [api(401, '401', 'Invalid API key'), api(403, '403', 'denied'), api(400, '403', 'new row violates row-level security policy')]) {
+    const c = classifyStorageError(e, 'backups', 'upload');
+    assert.equal(c.code, 'access');
+    assert.match(c.message, /^the Supabase key has no access to bucket "backups"/);
+  }
+});
+
+test('5xx, 429 and timeouts are retryable; a network failure is retryable', () => {
+  assert.equal(classifyStorageError(api(502, '502', 'Bad gateway'), 'b', 'list').code, 'retryable');
+  assert.equal(classifyStorageError(api(429, '429', 'slow down'), 'b', 'list').code, 'retryable');
+  const reset = new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+  assert.equal(classifyStorageError({ name: 'StorageUnknownError', message: 'fetch failed', originalError: reset }, 'b', 'upload').code, 'retryable');
+  const timeout = Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
+  assert.equal(classifyStorageError(timeout, 'b', 'download').code, 'retryable');
+});
+
+test('duplicates are conflicts, a missing bucket is a settings problem, other 4xx are plain failures', () => {
+  assert.equal(classifyStorageError(api(400, '409', 'The resource already exists'), 'b', 'upload').code, 'conflict');
+  assert.equal(classifyStorageError(api(400, '404', 'Bucket not found'), 'b', 'list').code, 'access');
+  assert.equal(classifyStorageError(api(400, '404', 'Object not found'), 'b', 'download').code, 'not-found');
+  const other = classifyStorageError(api(413, '413', 'Payload too large'), 'b', 'upload');
+  assert.equal(other.code, 'failed');
+  assert.equal(other.retryable, false);
+});
