@@ -1,7 +1,7 @@
 // Crash-safe file primitives: a reader only ever sees the old bytes or the new bytes of a
 // file, never a 0-byte or half-written one, and a finished write survives a power cut.
 import { chmod, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export const DIR_MODE = 0o700;
 export const FILE_MODE = 0o600;
@@ -36,8 +36,15 @@ export async function fsyncDir(dir: string): Promise<void> {
 
 /** mkdir -p with 0700, and tighten the mode of a folder that already existed. */
 export async function ensureDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: DIR_MODE });
+  const firstCreated = await mkdir(dir, { recursive: true, mode: DIR_MODE });
   await chmod(dir, DIR_MODE);
+  if (firstCreated === undefined) return;
+  // A new folder's own name lives in its parent: fsync each parent up to the first one we made,
+  // or a power cut could lose the whole session folder right after its first save.
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    await fsyncDir(dirname(d));
+    if (d === resolve(firstCreated) || dirname(d) === d) break;
+  }
 }
 
 // Windows refuses a rename while antivirus/indexers hold the target open; they let go quickly.
