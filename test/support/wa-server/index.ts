@@ -12,7 +12,7 @@
  *   server.waitForClose(conn) / waitForQuiet(conn)   // quiet = every client query was answered
  *   server.injectFailure(conn | 'next-login', 401 | 402 | 403 | 405 | 406, attrs?)
  *   server.injectStreamError(conn | 'next-login', 'replaced' | 'device_removed' | 500 | 503 | 515)
- *   server.destroy(conn) / setSilent(conn) / refuseConnections('reject-upgrade' | 'close-on-open' | 'none')
+ *   server.destroy(conn) / setSilent(conn) / refuseConnections('reset' | 'http-503' | 'close-on-open' | 'none')
  *   server.setQrRefs(n) / setPushName(name | null) / removeDevice(jid) / sendNode(conn, node)
  *   await server.close(); uninstallTestRoot()
  *

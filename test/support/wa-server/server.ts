@@ -84,7 +84,13 @@ export interface DeviceRecord {
   preKeysUploaded: number;
 }
 
-export type RefuseMode = 'none' | 'reject-upgrade' | 'close-on-open';
+/**
+ * 'reset': drop the TCP socket at the HTTP upgrade (Baileys closes at once).
+ * 'http-503': answer the upgrade with HTTP 503. Baileys listens to ws 'unexpected-response'
+ *   without handling it, so its socket then hangs in 'connecting' (a Baileys quirk worth testing).
+ * 'close-on-open': accept the websocket, then destroy it before the handshake.
+ */
+export type RefuseMode = 'none' | 'reset' | 'http-503' | 'close-on-open';
 
 export interface SimulatedPhone {
   readonly number: string;
@@ -101,7 +107,7 @@ export interface WaServer {
   readonly devices: ReadonlyMap<string, DeviceRecord>;
   /** Unknown IQs and protocol oddities, one line each (never key material). */
   readonly log: readonly string[];
-  /** HTTP upgrades refused while refuseConnections('reject-upgrade') was on. */
+  /** HTTP upgrades refused while refuseConnections('reset' | 'http-503') was on. */
   readonly rejectedUpgrades: number;
   /** Resolves with the first non-undefined value of check(), re-evaluated on every server event. */
   waitFor<T>(check: () => T | undefined | false, timeoutMs?: number, what?: string): Promise<T>;
@@ -228,10 +234,13 @@ class WaTestServer implements WaServer {
   // ---- transport ---------------------------------------------------------------------------
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (this.closing || this.refuse === 'reject-upgrade') {
+    if (this.closing || this.refuse === 'reset' || this.refuse === 'http-503') {
       this.rejectedUpgrades++;
-      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      socket.destroy();
+      if (this.refuse === 'http-503' && !this.closing) {
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      } else {
+        socket.destroy();
+      }
       this.changed();
       return;
     }
