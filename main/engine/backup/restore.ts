@@ -62,6 +62,7 @@ export async function restoreBackup(file: Buffer, secret: BackupSecret, dest: st
   const tmp = await mkdtemp(join(dirname(dest), `.${basename(dest)}.restoring-`));
   try {
     await chmod(tmp, 0o700);
+    // Sequential: per-file fsync is disk-bound, and parallel fsyncs measured slower here.
     for (const f of files) await writeSynced(join(tmp, f.name), f.bytes);
     await syncDir(tmp);
     const me = await verifySessionFolder(tmp);

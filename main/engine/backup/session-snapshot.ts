@@ -5,6 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { contentHash, isSafeFileName, type SessionFile } from './container.js';
 import { BackupError } from './errors.js';
+import { forEachLimit } from './pool.js';
 
 export interface SessionSnapshot {
   files: SessionFile[];
@@ -48,15 +49,15 @@ export async function readSessionSnapshot(folder: string): Promise<SessionSnapsh
     throw new BackupError('source-unreadable', `the session folder ${folder} has no creds.json: nothing worth backing up`);
   }
   const files: SessionFile[] = [];
-  for (const name of names) {
+  await forEachLimit(names, 16, async (name) => {
     try {
       files.push({ name, bytes: await readStable(join(folder, name), name) });
     } catch (cause) {
       // A key file deleted between readdir and read is normal churn (Baileys removes keys).
-      if ((cause as NodeJS.ErrnoException).code === 'ENOENT' && name !== 'creds.json') continue;
+      if ((cause as NodeJS.ErrnoException).code === 'ENOENT' && name !== 'creds.json') return;
       if (cause instanceof BackupError) throw cause;
       throw new BackupError('source-unreadable', `cannot read session file ${name}`, { cause });
     }
-  }
+  });
   return { files, contentHash: contentHash(files) };
 }
