@@ -344,6 +344,12 @@ export class PhoneSession {
     switch (decision.kind) {
       case 'reconnect': {
         const next = decision.state;
+        // "at once" means now, not on the next tick of whatever clock was injected
+        if (decision.delayMs <= 0) {
+          this.setState(next, message);
+          await this.connect(next);
+          return;
+        }
         this.retry.schedule(decision.delayMs, () => void this.connect(next));
         this.setState(next, message);
         return;
