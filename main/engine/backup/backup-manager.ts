@@ -1,0 +1,574 @@
+// When to back up, what to do when the target fails, and how to restore. One manager per
+// keeper; each phone is registered with a narrow port the keeper implements, so this file
+// never touches sockets or the auth store directly.
+//
+// Rules (see backup-policy.ts for the numbers):
+// - keep-alive and pairing back up at once; creds changes are debounced (the first change of a
+//   burst schedules one attempt 10 min later, later changes in the burst add nothing);
+// - an attempt whose content hash equals the last uploaded generation uploads nothing;
+// - logged-out, banned, unlinked or quarantined phones, and creds that do not verify, are
+//   never uploaded;
+// - retryable target failures back off 1 min → 1 h and the plan is persisted; while such a
+//   retry is pending, triggers fold into it (the retry snapshots the newest content anyway);
+//   non-retryable ones (access denied…) wait 12 h or the next trigger;
+// - backupNow is manual: it runs at once, but still reports `unchanged` instead of uploading
+//   the same content again unless `force` is set;
+// - all attempts and restores run one at a time across phones (bounded CPU/memory for scrypt
+//   and brotli, and no snapshot can race a restore's swap).
+import { readFile, mkdir, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { systemClock, type Clock, type TimerHandle } from '../clock.js';
+import type { DataPaths } from '../paths.js';
+import type { LogLevel, PhoneStatus } from '../types.js';
+import { checkCredsText } from '../auth-store/creds-check.js';
+import { sealBackup } from './archive.js';
+import type { BackupMetadata } from './container.js';
+import type { BackupSecret } from './envelope.js';
+import { BackupError, BackupTargetError } from './errors.js';
+import type { BackupSecretProvider } from './key-store.js';
+import { restoreBackup } from './restore.js';
+import { DEFAULT_KEEP, putGeneration } from './retention.js';
+import { readSessionSnapshot, type SessionSnapshot } from './session-snapshot.js';
+import { swapInRestoredSession } from './swap.js';
+import type { BackupEntry, BackupTarget } from './targets.js';
+import { verifyCredsJson } from './verify-session.js';
+import { readBackupState, writeBackupState, type BackupState } from './backup-state.js';
+import {
+  backupBlockReason,
+  CREDS_DEBOUNCE_MS,
+  FAILING_AFTER_MS,
+  isFailing,
+  NON_RETRYABLE_DELAY_MS,
+  retryDelay,
+  shouldRestoreAtStart,
+  type LiveCreds,
+} from './backup-policy.js';
+
+/** What the keeper provides for one phone. */
+export interface BackupPhonePort {
+  readonly phoneId: string;
+  /** the Baileys session folder (paths.session(phoneId)) */
+  readonly sessionDir: string;
+  /** the phone's current status; PhoneSession.status() fits */
+  status(): Pick<PhoneStatus, 'state' | 'pairedAt' | 'quarantinedTo'>;
+  /** the auth store's write lock, so the snapshot is consistent; run fn directly when no store is open */
+  withWriteLock<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Stops the phone's socket and closes its auth store, runs fn (which replaces the session
+   * folder), then reopens the store from disk and reconnects if the phone was running. Never
+   * two sockets on one session. When the phone is not running, just run fn.
+   */
+  withSessionStopped<T>(fn: () => Promise<T>): Promise<T>;
+  log(level: LogLevel, event: string, message: string, data?: Record<string, unknown>): void;
+  /** backup status fields changed: re-render */
+  changed(): void;
+}
+
+export interface BackupManagerOptions {
+  /** null: no target set up yet (attempts are skipped and say so); see setTarget */
+  target: BackupTarget | null;
+  secret: BackupSecretProvider;
+  paths: Pick<DataPaths, 'meta' | 'quarantine'>;
+  appVersion: string;
+  clock?: Clock;
+  /** generations kept per phone */
+  keep?: number;
+}
+
+export interface BackupStatus {
+  lastBackupAt: number | null;
+  lastBackupGeneration: string | null;
+  lastBackupError: string | null;
+  backupFailingSince: number | null;
+  /** 24 h of failures in a row: the shell notifies the user */
+  backupFailing: boolean;
+  nextBackupAt: number | null;
+}
+
+export type BackupResult =
+  | { outcome: 'uploaded'; generation: string; pruned: string[] }
+  | { outcome: 'unchanged'; generation: string | null }
+  | { outcome: 'skipped'; reason: string }
+  | { outcome: 'failed'; error: string; retryable: boolean; nextAttemptAt: number | null };
+
+export interface RestoreOutcome {
+  generation: string;
+  /** what the backup says about itself (pairedAt: put it back into the phone's meta) */
+  metadata: BackupMetadata;
+  /** the linked account from the restored creds.json */
+  me: string;
+  /** where the replaced session files went; null when there were none */
+  quarantinedTo: string | null;
+  /** newer generations that could not be used, and why */
+  skipped: { generation: string; reason: string }[];
+}
+
+export interface RestoreOptions {
+  /** a specific generation (from listBackups); default: the newest one that opens and verifies */
+  generation?: string;
+  /** e.g. a passphrase or recovery key the user typed; default: the secret provider's */
+  secret?: BackupSecret;
+}
+
+export class UnregisteredPhoneError extends Error {
+  constructor(phoneId: string) {
+    super(`phone ${JSON.stringify(phoneId)} is not registered with the backup manager`);
+    this.name = 'UnregisteredPhoneError';
+  }
+}
+
+interface Phone {
+  port: BackupPhonePort;
+  state: BackupState;
+  /** in-memory: whether the pending failure may be retried soon (false: needs a person) */
+  retryable: boolean;
+  timer: TimerHandle | null;
+  failingTimer: TimerHandle | null;
+  /** attempts queued or running for this phone */
+  busy: number;
+  /** a timer fired while busy: look again when done */
+  rerun: boolean;
+  saving: Promise<void>;
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Unknown errors (disk full on a local target, a socket error) are retried with backoff; targets say so explicitly. */
+function isRetryable(err: unknown): boolean {
+  if (err instanceof BackupTargetError) return err.retryable || err.code === 'conflict';
+  return !(err instanceof BackupError);
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export class BackupManager {
+  private readonly phones = new Map<string, Phone>();
+  private readonly clock: Clock;
+  private readonly keep: number;
+  private target: BackupTarget | null;
+  private tail: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+
+  constructor(private readonly opts: BackupManagerOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.keep = opts.keep ?? DEFAULT_KEEP;
+    this.target = opts.target;
+  }
+
+  /** Loads the phone's persisted backup state and resumes a pending retry or debounce. */
+  async register(port: BackupPhonePort): Promise<void> {
+    if (this.phones.has(port.phoneId)) throw new Error(`phone ${port.phoneId} is already registered for backups`);
+    const { state, setAside } = await readBackupState(this.opts.paths.meta(port.phoneId), this.clock.now());
+    if (setAside) port.log('warn', 'backup.state.damaged', `The backup state file was damaged and set aside (${setAside}); starting fresh.`);
+    const phone: Phone = { port, state, retryable: true, timer: null, failingTimer: null, busy: 0, rerun: false, saving: Promise.resolve() };
+    this.phones.set(port.phoneId, phone);
+    this.arm(phone);
+    this.armFailingAlarm(phone);
+  }
+
+  /** Forgets the phone (timers only; its state file and backups stay). */
+  unregister(phoneId: string): void {
+    const p = this.phones.get(phoneId);
+    if (!p) return;
+    this.clock.clearTimeout(p.timer);
+    this.clock.clearTimeout(p.failingTimer);
+    this.phones.delete(phoneId);
+  }
+
+  /** Switch targets at runtime (settings changed); the next attempt uses the new one. */
+  setTarget(target: BackupTarget | null): void {
+    this.target = target;
+  }
+
+  status(phoneId: string): BackupStatus {
+    const s = this.phone(phoneId).state;
+    return {
+      lastBackupAt: s.lastBackupAt,
+      lastBackupGeneration: s.lastBackupGeneration,
+      lastBackupError: s.lastBackupError,
+      backupFailingSince: s.backupFailingSince,
+      backupFailing: isFailing(s.backupFailingSince, this.clock.now()),
+      nextBackupAt: s.nextAttemptAt,
+    };
+  }
+
+  onKeepAlive(phoneId: string): void {
+    this.request(this.phone(phoneId), 0, 'keep-alive');
+  }
+
+  onPaired(phoneId: string): void {
+    const p = this.phone(phoneId);
+    if (p.state.retired) {
+      p.state.retired = false;
+      this.save(p);
+    }
+    this.request(p, 0, 'paired');
+  }
+
+  onCredsChanged(phoneId: string): void {
+    this.request(this.phone(phoneId), CREDS_DEBOUNCE_MS, 'creds changed');
+  }
+
+  /** The phone was logged out / unlinked: stop retrying, and never revive its backups at start. */
+  onLoggedOut(phoneId: string): void {
+    const p = this.phone(phoneId);
+    p.state.retired = true;
+    p.state.nextAttemptAt = null;
+    this.clock.clearTimeout(p.timer);
+    p.timer = null;
+    this.save(p);
+    p.port.changed();
+  }
+
+  /** Manual "back up now": runs at once (even during a backoff); unchanged content is reported, not re-uploaded, unless forced. */
+  backupNow(phoneId: string, options: { force?: boolean } = {}): Promise<BackupResult> {
+    const p = this.phone(phoneId);
+    return this.enqueue(p, () => this.attempt(p, { force: options.force === true }));
+  }
+
+  /** The target's generations for this phone, newest first. */
+  async listBackups(phoneId: string): Promise<BackupEntry[]> {
+    const p = this.phone(phoneId);
+    return this.requireTarget().list(p.port.phoneId);
+  }
+
+  /**
+   * Restores a generation (default: the newest valid one) in place of the live session: the
+   * backup is decrypted and verified in a new folder first (a wrong key or damaged file changes
+   * nothing), then, with the socket stopped, the live folder goes to quarantine and the
+   * restored one takes its place.
+   */
+  restore(phoneId: string, options: RestoreOptions = {}): Promise<RestoreOutcome> {
+    const p = this.phone(phoneId);
+    return this.enqueue(p, () => this.doRestore(p, options));
+  }
+
+  /**
+   * At start, before connecting: when the paired session was lost (creds missing or unusable)
+   * and a backup exists, restores the newest valid generation. True when the phone can now
+   * connect without a QR. Never throws: every outcome is logged.
+   */
+  async restoreAtStart(phoneId: string): Promise<boolean> {
+    const p = this.phone(phoneId);
+    const live = await liveCreds(p.port.sessionDir);
+    if (!shouldRestoreAtStart(live, p.state.retired)) {
+      if (live !== 'usable') {
+        const why = p.state.retired ? 'the phone was logged out, so its backups are not revived' : 'a new pairing is in progress';
+        p.port.log('info', 'restore.not-needed', `No restore at start: ${why}.`, { live });
+      }
+      return false;
+    }
+    if (!this.target) {
+      p.port.log('warn', 'restore.unavailable', 'The session files are missing or unusable, and no backup target is set up to restore from.', { live });
+      return false;
+    }
+    try {
+      const entries = await this.target.list(p.port.phoneId);
+      if (entries.length === 0) {
+        p.port.log('warn', 'restore.none', 'The session files are missing or unusable and there is no backup to restore; the phone needs a new QR scan.', { live });
+        return false;
+      }
+      p.port.log('info', 'restore.start', `The session files are ${live}; restoring the newest valid backup of ${entries.length}.`, { live });
+      await this.enqueue(p, () => this.doRestore(p, {}));
+      return true;
+    } catch (err) {
+      p.port.log('error', 'restore.failed', `Could not restore a backup at start: ${message(err)}. The phone needs a new QR scan or a manual restore.`);
+      return false;
+    }
+  }
+
+  /** Cancels timers (pending plans stay persisted) and waits for the running attempt. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const p of this.phones.values()) {
+      this.clock.clearTimeout(p.timer);
+      this.clock.clearTimeout(p.failingTimer);
+      p.timer = null;
+      p.failingTimer = null;
+    }
+    await this.idle();
+  }
+
+  /** Resolves when no attempt is queued or running and state files are written (tests, shutdown). */
+  async idle(): Promise<void> {
+    for (;;) {
+      const tail = this.tail;
+      await tail.catch(() => undefined);
+      await Promise.all([...this.phones.values()].map((p) => p.saving));
+      if (tail === this.tail) return;
+    }
+  }
+
+  private phone(phoneId: string): Phone {
+    const p = this.phones.get(phoneId);
+    if (!p) throw new UnregisteredPhoneError(phoneId);
+    return p;
+  }
+
+  private requireTarget(): BackupTarget {
+    if (!this.target) throw new BackupTargetError('failed', 'no backup target is set up');
+    return this.target;
+  }
+
+  private request(p: Phone, delay: number, why: string): void {
+    if (this.stopped) return;
+    const at = this.clock.now() + delay;
+    const planned = p.state.nextAttemptAt;
+    if (planned !== null && p.state.failures > 0 && p.retryable) {
+      p.port.log('debug', 'backup.deferred', `Backup (${why}) folded into the retry planned for ${iso(planned)}.`);
+      return;
+    }
+    if (planned !== null && planned <= at) return; // an earlier attempt already covers this
+    p.state.nextAttemptAt = at;
+    if (delay > 0) {
+      p.port.log('debug', 'backup.planned', `Backup (${why}) planned for ${iso(at)}.`);
+      this.save(p);
+    }
+    this.arm(p);
+  }
+
+  private arm(p: Phone): void {
+    this.clock.clearTimeout(p.timer);
+    p.timer = null;
+    const at = p.state.nextAttemptAt;
+    if (at === null || this.stopped) return;
+    const delay = at - this.clock.now();
+    if (delay <= 0) this.fire(p);
+    else p.timer = this.clock.setTimeout(() => this.fire(p), delay);
+  }
+
+  private fire(p: Phone): void {
+    p.timer = null;
+    if (this.stopped || this.phones.get(p.port.phoneId) !== p) return;
+    if (p.busy > 0) {
+      p.rerun = true;
+      return;
+    }
+    void this.enqueue(p, () => this.attempt(p, { force: false }));
+  }
+
+  /** One attempt or restore at a time across all phones. */
+  private enqueue<T>(p: Phone, fn: () => Promise<T>): Promise<T> {
+    p.busy += 1;
+    const run = this.tail.then(fn, fn);
+    this.tail = run.then(
+      () => this.settle(p),
+      () => this.settle(p),
+    );
+    return run;
+  }
+
+  private settle(p: Phone): void {
+    p.busy -= 1;
+    if (p.busy === 0 && p.rerun) {
+      p.rerun = false;
+      this.arm(p);
+    }
+  }
+
+  private save(p: Phone): void {
+    const copy = { ...p.state };
+    const dir = this.opts.paths.meta(p.port.phoneId);
+    p.saving = p.saving.then(() =>
+      writeBackupState(dir, copy).catch((err: unknown) => {
+        p.port.log('warn', 'backup.state.unsaved', `Could not save the backup state: ${message(err)}`);
+      }),
+    );
+  }
+
+  private armFailingAlarm(p: Phone): void {
+    this.clock.clearTimeout(p.failingTimer);
+    p.failingTimer = null;
+    const since = p.state.backupFailingSince;
+    if (since === null || this.stopped) return;
+    const delay = since + FAILING_AFTER_MS - this.clock.now();
+    if (delay <= 0) return;
+    p.failingTimer = this.clock.setTimeout(() => {
+      p.failingTimer = null;
+      p.port.log('error', 'backup.failing', `Backups have failed for 24 hours: ${p.state.lastBackupError ?? 'unknown error'}`);
+      p.port.changed();
+    }, delay);
+  }
+
+  private skip(p: Phone, level: LogLevel, reason: string, data?: Record<string, unknown>): BackupResult {
+    p.port.log(level, 'backup.skipped', `Backup skipped: ${reason}.`, data);
+    return { outcome: 'skipped', reason };
+  }
+
+  private async attempt(p: Phone, opts: { force: boolean }): Promise<BackupResult> {
+    if (this.stopped) return { outcome: 'skipped', reason: 'the backup manager is stopping' };
+    const s = p.state;
+    if (s.nextAttemptAt !== null) {
+      s.nextAttemptAt = null; // consumed; requests made while this runs plan the next one
+      this.save(p);
+    }
+    const target = this.target;
+    if (!target) return this.skip(p, 'info', 'no backup target is set up');
+
+    const status = p.port.status();
+    const blocked = backupBlockReason(status);
+    if (blocked) {
+      if (status.state === 'logged-out' && !s.retired) {
+        s.retired = true;
+        this.save(p);
+      }
+      return this.skip(p, 'info', blocked, { state: status.state });
+    }
+
+    let snapshot: SessionSnapshot;
+    try {
+      snapshot = await p.port.withWriteLock(() => readSessionSnapshot(p.port.sessionDir));
+    } catch (err) {
+      return this.skip(p, 'warn', message(err));
+    }
+    const creds = snapshot.files.find((f) => f.name === 'creds.json');
+    try {
+      if (!creds) throw new Error('no creds.json');
+      verifyCredsJson(creds.bytes);
+    } catch (err) {
+      return this.skip(p, 'error', `the session's creds.json does not verify (${message(err)}); a broken session is never uploaded`);
+    }
+
+    if (!opts.force && snapshot.contentHash === s.lastContentHash) {
+      const hadFailures = s.failures > 0;
+      if (hadFailures) this.clearFailures(p); // the target already holds exactly this content
+      p.port.log('info', 'backup.unchanged', `Nothing changed since backup ${s.lastBackupGeneration ?? '(restored)'}; no upload.`, {
+        generation: s.lastBackupGeneration,
+      });
+      if (hadFailures) p.port.changed();
+      return { outcome: 'unchanged', generation: s.lastBackupGeneration };
+    }
+
+    const now = this.clock.now();
+    try {
+      const secret = await this.opts.secret().catch((err: unknown) => {
+        throw new BackupError('wrong-key', `the backup key is not available (${message(err)})`, { cause: err });
+      });
+      const sealed = await sealBackup(snapshot, { phoneId: p.port.phoneId, pairedAt: status.pairedAt, appVersion: this.opts.appVersion }, secret, now);
+      const put = await putGeneration(target, p.port.phoneId, sealed.bytes, now, this.keep);
+      s.lastContentHash = snapshot.contentHash;
+      s.lastBackupAt = now;
+      s.lastBackupGeneration = put.name;
+      this.clearFailures(p);
+      p.port.log('info', 'backup.uploaded', `Backed up ${snapshot.files.length} session files to ${target.kind} as ${put.name}.`, {
+        generation: put.name,
+        bytes: sealed.bytes.length,
+        files: snapshot.files.length,
+        pruned: put.pruned,
+      });
+      if (put.pruneError) p.port.log('warn', 'backup.prune-failed', `The backup is safe, but removing old generations failed: ${put.pruneError.message}`);
+      p.port.changed();
+      return { outcome: 'uploaded', generation: put.name, pruned: put.pruned };
+    } catch (err) {
+      return this.fail(p, target, err);
+    }
+  }
+
+  private clearFailures(p: Phone): void {
+    const s = p.state;
+    s.lastBackupError = null;
+    s.backupFailingSince = null;
+    s.failures = 0;
+    p.retryable = true;
+    this.clock.clearTimeout(p.failingTimer);
+    p.failingTimer = null;
+    this.save(p);
+  }
+
+  private fail(p: Phone, target: BackupTarget, err: unknown): BackupResult {
+    const s = p.state;
+    const now = this.clock.now();
+    const retryable = isRetryable(err);
+    const firstFailure = s.backupFailingSince === null;
+    s.failures += 1;
+    s.backupFailingSince ??= now;
+    s.lastBackupError = message(err);
+    p.retryable = retryable;
+    // A request made during this attempt is replaced: the retry plan is what counts now.
+    s.nextAttemptAt = now + (retryable ? retryDelay(s.failures) : NON_RETRYABLE_DELAY_MS);
+    this.save(p);
+    if (firstFailure) this.armFailingAlarm(p);
+    const next = `next try ${iso(s.nextAttemptAt)}${retryable ? '' : ' or on the next keep-alive (fix the backup settings)'}`;
+    p.port.log(retryable ? 'warn' : 'error', 'backup.failed', `Backup to ${target.kind} failed: ${s.lastBackupError} (${next}).`, {
+      failures: s.failures,
+      retryable,
+      nextAttemptAt: s.nextAttemptAt,
+      failingSince: s.backupFailingSince,
+    });
+    this.arm(p);
+    p.port.changed();
+    return { outcome: 'failed', error: s.lastBackupError, retryable, nextAttemptAt: s.nextAttemptAt };
+  }
+
+  private async doRestore(p: Phone, options: RestoreOptions): Promise<RestoreOutcome> {
+    const target = this.requireTarget();
+    const phoneId = p.port.phoneId;
+    const names = options.generation !== undefined ? [options.generation] : (await target.list(phoneId)).map((e) => e.name);
+    if (names.length === 0) throw new BackupTargetError('not-found', `there is no backup of phone ${phoneId} to restore`);
+    const secret = options.secret ?? (await this.opts.secret());
+    const live = p.port.sessionDir;
+    await mkdir(dirname(live), { recursive: true, mode: 0o700 });
+    const skipped: RestoreOutcome['skipped'] = [];
+    let sawWrongKey = false;
+
+    for (const name of names) {
+      const dest = join(dirname(live), `.${basename(live)}.restored-${randomBytes(4).toString('hex')}`);
+      let restored;
+      try {
+        const bytes = await target.get(phoneId, name);
+        restored = await restoreBackup(bytes, secret, dest, { expectPhoneId: phoneId });
+      } catch (err) {
+        // A chosen generation, or a target that cannot be read at all, ends the restore.
+        const usable = err instanceof BackupError || (err instanceof BackupTargetError && err.code === 'not-found');
+        if (options.generation !== undefined || !usable) throw err;
+        if (err instanceof BackupError && err.code === 'wrong-key') sawWrongKey = true;
+        skipped.push({ generation: name, reason: message(err) });
+        p.port.log('warn', 'restore.skipped', `Backup ${name} cannot be restored (${message(err)}); trying an older one.`, { generation: name });
+        continue;
+      }
+      try {
+        const swapped = await p.port.withSessionStopped(() =>
+          swapInRestoredSession({ live, restored: dest, quarantineRoot: this.opts.paths.quarantine, now: this.clock.now() }),
+        );
+        // The live folder now holds exactly this generation: no need to upload it again.
+        p.state.lastContentHash = restored.metadata.contentHash;
+        p.state.retired = false;
+        this.save(p);
+        p.port.log(
+          'info',
+          'restore.done',
+          `Restored backup ${name} (made ${iso(restored.metadata.createdAt)}).` +
+            (swapped.quarantinedTo ? ` The previous session files were moved to ${swapped.quarantinedTo}; nothing was deleted.` : ''),
+          { generation: name, quarantinedTo: swapped.quarantinedTo, skipped: skipped.length },
+        );
+        p.port.changed();
+        return { generation: name, metadata: restored.metadata, me: restored.me, quarantinedTo: swapped.quarantinedTo, skipped };
+      } finally {
+        await rm(dest, { recursive: true, force: true }); // only our own restored folder, if the swap did not take it
+      }
+    }
+    if (sawWrongKey) {
+      throw new BackupError('wrong-key', `none of the ${names.length} backups could be opened with this key (wrong passphrase or recovery key?)`);
+    }
+    throw new BackupError('damaged', `none of the ${names.length} backups is usable: ${skipped.map((s) => `${s.generation}: ${s.reason}`).join('; ')}`);
+  }
+}
+
+/** What the live session folder holds; see shouldRestoreAtStart. */
+export async function liveCreds(sessionDir: string): Promise<LiveCreds> {
+  let text: string;
+  try {
+    text = await readFile(join(sessionDir, 'creds.json'), 'utf8');
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unusable';
+  }
+  const verdict = checkCredsText(text);
+  if (!verdict.ok) return 'unusable';
+  return verdict.creds.me?.id ? 'usable' : 'unpaired';
+}
+

@@ -1,0 +1,80 @@
+// Per-phone backup memory (`state/<phoneId>/backup.json`): what was last uploaded, and the
+// pending retry, so a restart neither re-uploads unchanged content nor forgets a failing target.
+import { readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ensureDir, isNotFound, writeFileAtomic } from '../auth-store/atomic-fs.js';
+
+export interface BackupState {
+  version: 1;
+  /** content hash of the newest uploaded (or restored) generation */
+  lastContentHash: string | null;
+  lastBackupAt: number | null;
+  lastBackupGeneration: string | null;
+  lastBackupError: string | null;
+  /** first failure of the current run of failures; null when the last attempt succeeded */
+  backupFailingSince: number | null;
+  /** failures in a row (drives the backoff) */
+  failures: number;
+  /** ms since epoch of the next scheduled attempt (retry or debounced creds change) */
+  nextAttemptAt: number | null;
+  /** the phone was logged out / unlinked: its backups must not be revived at start */
+  retired: boolean;
+}
+
+export const EMPTY_BACKUP_STATE: Readonly<BackupState> = Object.freeze({
+  version: 1,
+  lastContentHash: null,
+  lastBackupAt: null,
+  lastBackupGeneration: null,
+  lastBackupError: null,
+  backupFailingSince: null,
+  failures: 0,
+  nextAttemptAt: null,
+  retired: false,
+});
+
+const FILE = 'backup.json';
+
+function isState(v: unknown): v is BackupState {
+  if (typeof v !== 'object' || v === null) return false;
+  const s = v as Record<string, unknown>;
+  const numOrNull = (x: unknown): boolean => x === null || (typeof x === 'number' && Number.isFinite(x));
+  const strOrNull = (x: unknown): boolean => x === null || typeof x === 'string';
+  return (
+    s.version === 1 &&
+    strOrNull(s.lastContentHash) &&
+    numOrNull(s.lastBackupAt) &&
+    strOrNull(s.lastBackupGeneration) &&
+    strOrNull(s.lastBackupError) &&
+    numOrNull(s.backupFailingSince) &&
+    typeof s.failures === 'number' &&
+    numOrNull(s.nextAttemptAt) &&
+    typeof s.retired === 'boolean'
+  );
+}
+
+/** A damaged file is set aside and the phone starts from empty state (worst case: one extra upload). */
+export async function readBackupState(dir: string, now: number): Promise<{ state: BackupState; setAside: string | null }> {
+  const path = join(dir, FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if (isNotFound(err)) return { state: { ...EMPTY_BACKUP_STATE }, setAside: null };
+    throw err;
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (isState(parsed)) return { state: { ...parsed }, setAside: null };
+  } catch {
+    // fall through: damaged
+  }
+  const aside = `${path}.damaged-${now}`;
+  await rename(path, aside);
+  return { state: { ...EMPTY_BACKUP_STATE }, setAside: aside };
+}
+
+export async function writeBackupState(dir: string, state: BackupState): Promise<void> {
+  await ensureDir(dir);
+  await writeFileAtomic(dir, FILE, `${JSON.stringify(state, null, 2)}\n`);
+}
