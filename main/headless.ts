@@ -7,7 +7,7 @@ import { parseHeadlessArgs, USAGE, UsageError, type HeadlessCommand } from './he
 
 async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<void> {
   const dataDir = cmd.dataDir ?? defaultDataDir();
-  const keeper = createKeeper({ dataDir, phones: cmd.phones.map((id) => ({ id })) });
+  const keeper = createKeeper({ dataDir, phones: cmd.phones.map((id) => ({ id })), socket: socketOverrides() });
   const lastQr = new Map<string, string>();
   keeper.on('status', (s) => {
     process.stdout.write(`${formatStatusLine(s)}\n`);
@@ -25,6 +25,12 @@ async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<void
   installShutdown(keeper);
   process.stdout.write(`Session Keeper headless — data folder: ${dataDir}\n`);
   await keeper.start();
+}
+
+/** SESSION_KEEPER_WA_URL points the sessions at another WhatsApp Web endpoint (a proxy, or the test server). */
+function socketOverrides(): { waWebSocketUrl: string } | undefined {
+  const url = process.env.SESSION_KEEPER_WA_URL;
+  return url ? { waWebSocketUrl: url } : undefined;
 }
 
 let stopping = false;

@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseHeadlessArgs, UsageError } from '../../main/headless-args.js';
+import { defaultDataDir } from '../../main/engine/data-dir.js';
+
+test('no arguments run the default phone in the default data folder', () => {
+  assert.deepEqual(parseHeadlessArgs([]), { kind: 'run', dataDir: null, phones: ['default'], verbose: false });
+});
+
+test('several --phone flags run several phones', () => {
+  const cmd = parseHeadlessArgs(['--phone', 'shop', '--phone', 'home', '--data-dir', '/tmp/x']);
+  assert.deepEqual(cmd, { kind: 'run', dataDir: '/tmp/x', phones: ['shop', 'home'], verbose: false });
+});
+
+test('import takes exactly one folder and one phone', () => {
+  assert.deepEqual(parseHeadlessArgs(['import', './sessions', '--phone', 'bot', '--replace']), {
+    kind: 'import',
+    dataDir: null,
+    phone: 'bot',
+    from: './sessions',
+    replace: true,
+  });
+  assert.throws(() => parseHeadlessArgs(['import']), /exactly one folder/);
+  assert.throws(() => parseHeadlessArgs(['import', 'a', 'b']), /exactly one folder/);
+  assert.throws(() => parseHeadlessArgs(['import', 'a', '--phone', 'x', '--phone', 'y']), /one --phone/);
+});
+
+test('bad input is a UsageError that says what is wrong', () => {
+  assert.throws(() => parseHeadlessArgs(['--nope']), UsageError);
+  assert.throws(() => parseHeadlessArgs(['--phone', '../etc']), /not valid/);
+  assert.throws(() => parseHeadlessArgs(['--phone', 'a', '--phone', 'a']), /twice/);
+  assert.throws(() => parseHeadlessArgs(['frobnicate']), /Unknown command "frobnicate"/);
+  assert.throws(() => parseHeadlessArgs(['--replace']), /only goes with import/);
+  assert.throws(() => parseHeadlessArgs(['--data-dir', ' ']), /needs a folder/);
+});
+
+test('--help wins over everything else', () => {
+  assert.deepEqual(parseHeadlessArgs(['--phone', 'x', '-h']), { kind: 'help' });
+});
+
+test('the default data folder matches Electron\'s userData on each OS, and the env var overrides it', () => {
+  assert.equal(defaultDataDir('linux', {}, '/home/a'), '/home/a/.config/Session Keeper/keeper');
+  assert.equal(defaultDataDir('linux', { XDG_CONFIG_HOME: '/cfg' }, '/home/a'), '/cfg/Session Keeper/keeper');
+  assert.equal(defaultDataDir('darwin', {}, '/Users/a'), '/Users/a/Library/Application Support/Session Keeper/keeper');
+  assert.match(defaultDataDir('win32', { APPDATA: 'C:\\Users\\a\\AppData\\Roaming' }, 'C:\\Users\\a'), /Session Keeper/);
+  assert.equal(defaultDataDir('linux', { SESSION_KEEPER_DATA_DIR: '/data' }, '/home/a'), '/data');
+});

@@ -1,0 +1,134 @@
+// The headless runner as a user runs it: a child process, its terminal output, its exit code.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeTerminalQr } from '../support/terminal-qr.js';
+import { installTestRoot, startWaServer, testRootPublicKey, uninstallTestRoot } from '../support/wa-server/index.js';
+import { pairDevice } from '../support/wa-server/baileys-client.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const RUNNER = join(here, '..', 'support', 'headless-under-test.js');
+
+interface Run {
+  child: ChildProcess;
+  out: () => string;
+  err: () => string;
+  exit: Promise<number | null>;
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>;
+}
+
+function runHeadless(args: string[], env: Record<string, string> = {}): Run {
+  const child = spawn(process.execPath, [RUNNER, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  const listeners = new Set<() => void>();
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+    for (const l of [...listeners]) l();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    out: () => out,
+    err: () => err,
+    exit,
+    waitForOutput(pattern, timeoutMs = 15_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const m = pattern.exec(out);
+          if (m) {
+            listeners.delete(check);
+            clearTimeout(timer);
+            resolve(m[0]);
+          }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`no ${pattern} in output:\n${out}\nstderr:\n${err}`));
+        }, timeoutMs);
+        listeners.add(check);
+        check();
+      });
+    },
+  };
+}
+
+test('--help prints the usage and exits 0', async () => {
+  const run = runHeadless(['--help']);
+  assert.equal(await run.exit, 0);
+  assert.match(run.out(), /Usage:/);
+  assert.match(run.out(), /--data-dir/);
+});
+
+test('an unknown flag or a bad phone id is a clear error with exit code 2', async () => {
+  const bad = runHeadless(['--bogus']);
+  assert.equal(await bad.exit, 2);
+  assert.match(bad.err(), /error: .*bogus/);
+  const badPhone = runHeadless(['--phone', 'my phone!']);
+  assert.equal(await badPhone.exit, 2);
+  assert.match(badPhone.err(), /Phone id "my phone!" is not valid/);
+});
+
+test('the runner prints a QR that scans, shows the phone open, and exits 0 on SIGTERM with the session saved', async () => {
+  installTestRoot();
+  const server = await startWaServer();
+  const dataDir = await mkdtemp(join(tmpdir(), 'headless-'));
+  const run = runHeadless(['--data-dir', dataDir], {
+    SESSION_KEEPER_WA_URL: server.url,
+    WA_TEST_ROOT: testRootPublicKey().toString('hex'),
+  });
+  try {
+    await run.waitForOutput(/Scan with WhatsApp/);
+    const art = run
+      .out()
+      .split('\n')
+      .filter((l) => l.includes('\u001b[47m'))
+      .join('\n');
+    const qr = decodeTerminalQr(art);
+    assert.ok(qr, 'the terminal QR decodes');
+    await server.phone.scan(qr);
+    await run.waitForOutput(/\[default\] open · session age 0d 0h/);
+    run.child.kill('SIGTERM');
+    assert.equal(await run.exit, 0);
+    assert.match(run.out(), /SIGTERM: stopping sessions/);
+    assert.match(run.out(), /⏱️ Session duration: 0 days, 0 hours/);
+    const files = await readdir(join(dataDir, 'sessions', 'default'));
+    assert.ok(files.includes('creds.json'));
+  } finally {
+    if (run.child.exitCode === null) run.child.kill('SIGKILL');
+    await server.close();
+    uninstallTestRoot();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('import copies a Baileys session folder into the data folder and exits 0', async () => {
+  installTestRoot();
+  const server = await startWaServer();
+  const dataDir = await mkdtemp(join(tmpdir(), 'headless-'));
+  const botDir = await mkdtemp(join(tmpdir(), 'bot-'));
+  try {
+    const paired = await pairDevice(server, botDir);
+    const run = runHeadless(['import', botDir, '--data-dir', dataDir, '--phone', 'bot']);
+    assert.equal(await run.exit, 0, run.err());
+    assert.match(run.out(), /Imported .* as phone "bot"/);
+    const creds = join(dataDir, 'sessions', 'bot', 'creds.json');
+    assert.equal((await stat(creds)).mode & 0o777, 0o600);
+    assert.ok(paired.jid);
+    const again = runHeadless(['import', join(botDir, 'missing'), '--data-dir', dataDir, '--phone', 'bot']);
+    assert.equal(await again.exit, 1);
+    assert.match(again.err(), /error: /);
+  } finally {
+    await server.close();
+    uninstallTestRoot();
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(botDir, { recursive: true, force: true });
+  }
+});

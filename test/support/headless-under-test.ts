@@ -1,0 +1,9 @@
+// Runs the real headless runner in a child process that trusts the test server's certificate
+// root. The root is installed here, in test code only; the runner itself never sees it. Each
+// process makes its own test root, so the parent hands over the public key of the root its
+// server uses (WA_TEST_ROOT, hex).
+import { WA_CERT_DETAILS } from '@whiskeysockets/baileys';
+
+const root = process.env.WA_TEST_ROOT;
+if (root) (WA_CERT_DETAILS as { PUBLIC_KEY: Uint8Array }).PUBLIC_KEY = Buffer.from(root, 'hex');
+await import('../../main/headless.js');
