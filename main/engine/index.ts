@@ -1,6 +1,9 @@
 // Public surface of the Electron-free engine (built to dist/main/engine/index.js).
 export { createKeeper, Keeper, UnknownPhoneError, type KeeperOptions, type KeeperEvents } from './keeper.js';
-export type { LogEntry, LogLevel, PhoneConfig, PhoneState, PhoneStatus } from './types.js';
+export { InvalidSettingsError } from './keeper.js';
+export { KeepAliveRefusedError, type ManualPulseResult, type BackupHook, type KeepAliveView } from './keepalive-scheduler.js';
+export { parseKeepAliveSettings, type KeepAliveSettings, type KeepAliveSettingsInput } from './settings-schema.js';
+export type { LogEntry, LogLevel, PhoneConfig, PhoneState, PhoneStatus, KeepAliveMode } from './types.js';
 export { PHONE_STATES } from './types.js';
 export { systemClock, ManualClock, type Clock } from './clock.js';
 export { InvalidPhoneIdError } from './paths.js';

@@ -4,12 +4,15 @@ import { EventEmitter } from 'node:events';
 import type { SocketConfig } from '@whiskeysockets/baileys';
 import pino from 'pino';
 import type { ILogger } from '@whiskeysockets/baileys/lib/Utils/logger.js';
+import { createAntiBanGate, type AntiBanGate } from './anti-ban.js';
 import { assertBaileysPatched } from './baileys-guard.js';
 import { systemClock, type Clock } from './clock.js';
 import { normalizePolicyConfig, type PolicyConfig } from './disconnect-policy.js';
 import { EventLog, type TailQuery } from './event-log.js';
+import { KeepAliveScheduler, type BackupHook, type ManualPulseResult } from './keepalive-scheduler.js';
 import { assertPhoneId, dataPaths, type DataPaths } from './paths.js';
 import { PhoneSession } from './phone-session.js';
+import { parseKeepAliveSettings, type KeepAliveSettings, type KeepAliveSettingsInput, type SettingsProblem } from './settings-schema.js';
 import type { LogEntry, LogLevel, PhoneConfig, PhoneStatus } from './types.js';
 
 export interface KeeperOptions {
@@ -22,6 +25,21 @@ export interface KeeperOptions {
   random?: () => number;
   /** Baileys' own chatter; silent unless asked for (it is noisy and not for end users) */
   baileysLogger?: ILogger;
+  /** keep-alive and anti-ban settings, validated with the one settings schema (defaults when absent) */
+  keepAlive?: KeepAliveSettingsInput;
+  /**
+   * Called after every keep-alive that went out, to back the session up. Until a backup is
+   * configured (absent), the log says so. A rejection is logged, never thrown.
+   */
+  requestBackup?: BackupHook;
+}
+
+/** createKeeper was given keep-alive settings the schema rejects; `problems` lists each one. */
+export class InvalidSettingsError extends Error {
+  constructor(readonly problems: SettingsProblem[]) {
+    super(`Invalid keep-alive settings: ${problems.map((p) => p.message).join('; ')}`);
+    this.name = 'InvalidSettingsError';
+  }
 }
 
 export interface KeeperEvents {
@@ -41,6 +59,10 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   private readonly sessions = new Map<string, PhoneSession>();
   private readonly eventLog: EventLog;
   private readonly clock: Clock;
+  private readonly gate: AntiBanGate;
+  private readonly scheduler: KeepAliveScheduler;
+  readonly keepAliveSettings: KeepAliveSettings;
+  private readonly lastState = new Map<string, string>();
   private started = false;
 
   constructor(private readonly opts: KeeperOptions) {
@@ -51,7 +73,11 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       if (ids.has(phone.id)) throw new Error(`Phone id ${JSON.stringify(phone.id)} is configured twice.`);
       ids.add(phone.id);
     }
+    const parsed = parseKeepAliveSettings(opts.keepAlive ?? {});
+    if (!parsed.ok) throw new InvalidSettingsError(parsed.problems);
+    this.keepAliveSettings = parsed.settings;
     this.clock = opts.clock ?? systemClock;
+    this.gate = createAntiBanGate(parsed.settings, this.clock);
     this.paths = dataPaths(opts.dataDir);
     this.eventLog = new EventLog({ dataDir: opts.dataDir, clock: this.clock });
     const policy = normalizePolicyConfig(opts.policy);
@@ -66,10 +92,22 @@ export class Keeper extends EventEmitter<KeeperEvents> {
         policy,
         baileysLogger,
         log: (level, event, message, data) => this.log(phone.id, level, event, message, data),
-        onStatus: (status) => this.emit('status', status),
+        onStatus: (status) => this.onStatus(status),
+        gate: this.gate,
+        keepAliveView: (id) => this.scheduler.view(id),
       });
       this.sessions.set(phone.id, session);
     }
+    this.scheduler = new KeepAliveScheduler({
+      settings: parsed.settings,
+      clock: this.clock,
+      random: opts.random ?? Math.random,
+      gate: this.gate,
+      targets: [...this.sessions.values()],
+      stateDir: (id) => this.paths.meta(id),
+      log: (phoneId, level, event, message, data) => this.log(phoneId, level, event, message, data),
+      ...(opts.requestBackup ? { requestBackup: opts.requestBackup } : {}),
+    });
   }
 
   /** Starts every phone; resolves once each has loaded its session and begun connecting. */
@@ -78,11 +116,14 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     assertBaileysPatched();
     this.started = true;
     this.log(null, 'info', 'keeper.start', `Session Keeper starting with ${this.sessions.size} phone(s).`);
+    // The rhythm is loaded first so every status already shows the next keep-alive.
+    await this.scheduler.start();
     await Promise.all([...this.sessions.values()].map((s) => this.guard(s.id, 'start', () => s.start())));
   }
 
   /** Stops every phone (creds flushed) and closes the log. */
   async stop(): Promise<void> {
+    await this.scheduler.stop();
     await Promise.all([...this.sessions.values()].map((s) => this.guard(s.id, 'stop', () => s.stop())));
     this.log(null, 'info', 'keeper.stop', 'Session Keeper stopped.');
     this.started = false;
@@ -118,14 +159,54 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     return this.session(phoneId).importFrom(from, opts.replace ?? false);
   }
 
-  /** The OS resumed from sleep or came back online. */
+  /** The OS resumed from sleep or came back online: reconnect what waits, and catch up a missed pulse now. */
   async wake(): Promise<void> {
+    this.scheduler.check();
     await Promise.all([...this.sessions.values()].map((s) => s.wake()));
+  }
+
+  /**
+   * Sends a keep-alive pulse now. Rejects with a KeepAliveRefusedError whose message says why
+   * (inside the sleep window unless `force`, not connected, no push name yet, a pulse already
+   * under way); resolves with when it went out and when the next one is planned.
+   */
+  keepAliveNow(phoneId: string, opts: { force?: boolean } = {}): Promise<ManualPulseResult> {
+    this.session(phoneId);
+    return this.scheduler.pulseNow(phoneId, opts.force ?? false);
+  }
+
+  /** Stops scheduled pulses for this phone until resumed (persisted across restarts). */
+  pauseKeepAlive(phoneId: string): Promise<void> {
+    this.session(phoneId);
+    return this.scheduler.pause(phoneId);
+  }
+
+  resumeKeepAlive(phoneId: string): Promise<void> {
+    this.session(phoneId);
+    return this.scheduler.resume(phoneId);
+  }
+
+  /** Resolves once no keep-alive pulse, hold or state write is under way (tests, shutdown). */
+  keepAliveSettled(): Promise<void> {
+    return this.scheduler.settled();
+  }
+
+  /** True while a keep-alive pulse or write is in flight. */
+  keepAliveBusy(): boolean {
+    return this.scheduler.busy();
   }
 
   /** The newest log entries, oldest first. */
   logTail(filter: TailQuery = {}): LogEntry[] {
     return this.eventLog.tail(filter);
+  }
+
+  private onStatus(status: PhoneStatus): void {
+    const before = this.lastState.get(status.phoneId);
+    this.lastState.set(status.phoneId, status.state);
+    this.emit('status', status);
+    // A phone that just opened may owe a pulse (after a restart or a wake): check it now.
+    if (status.state === 'open' && before !== 'open') this.scheduler.check();
   }
 
   private session(phoneId: string): PhoneSession {

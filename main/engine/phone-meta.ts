@@ -13,6 +13,8 @@ export interface PhoneMeta {
   me: string | null;
   lastOpenAt: number | null;
   lastCloseAt: number | null;
+  /** when the primary phone was last seen (absent in files written before this field existed) */
+  phoneLastSeenAt: number | null;
 }
 
 export const EMPTY_META: PhoneMeta = Object.freeze({
@@ -21,6 +23,7 @@ export const EMPTY_META: PhoneMeta = Object.freeze({
   me: null,
   lastOpenAt: null,
   lastCloseAt: null,
+  phoneLastSeenAt: null,
 }) as PhoneMeta;
 
 const FILE = 'meta.json';
@@ -34,7 +37,8 @@ function isMeta(value: unknown): value is PhoneMeta {
     numOrNull(v.pairedAt) &&
     (v.me === null || typeof v.me === 'string') &&
     numOrNull(v.lastOpenAt) &&
-    numOrNull(v.lastCloseAt)
+    numOrNull(v.lastCloseAt) &&
+    (v.phoneLastSeenAt === undefined || numOrNull(v.phoneLastSeenAt))
   );
 }
 

@@ -9,6 +9,7 @@ import makeWASocket, {
   type WASocket,
 } from '@whiskeysockets/baileys';
 import type { ILogger } from '@whiskeysockets/baileys/lib/Utils/logger.js';
+import type { AntiBanGate } from './anti-ban.js';
 import { ReconnectTimer } from './backoff.js';
 import type { Clock, TimerHandle } from './clock.js';
 import {
@@ -25,6 +26,8 @@ import {
 import { importSession, openAuthStore, type AuthStore } from './auth-store/index.js';
 import type { DataPaths } from './paths.js';
 import { EMPTY_META, readPhoneMeta, writePhoneMeta, type PhoneMeta } from './phone-meta.js';
+import type { KeepAliveView, PulseResult } from './keepalive-scheduler.js';
+import { PHONE_SEEN_PERSIST_MS, phoneInactive, phoneInactiveMessage, stanzaFromOwnPhone } from './phone-activity.js';
 import { neutraliseCredsPresence } from './presence-hygiene.js';
 import { sessionDurationLine } from './session-age.js';
 import type { LogLevel, PhoneConfig, PhoneState, PhoneStatus } from './types.js';
@@ -43,7 +46,14 @@ export interface PhoneSessionOptions {
   baileysLogger: ILogger;
   log: (level: LogLevel, event: string, message: string, data?: Record<string, unknown>) => void;
   onStatus: (status: PhoneStatus) => void;
+  /** asked before every connection attempt (reconnect budget); absent = no budget */
+  gate?: AntiBanGate;
+  /** the keep-alive part of this phone's status, owned by the keeper's scheduler */
+  keepAliveView?: (phoneId: string) => KeepAliveView;
 }
+
+/** Stanzas that can come from our own phone: its receipts, messages and presence. */
+const PHONE_SIGNS = ['CB:receipt', 'CB:message', 'CB:presence'] as const;
 
 export class PhoneSession {
   private sock: WASocket | null = null;
@@ -55,9 +65,18 @@ export class PhoneSession {
   private readonly retry: ReconnectTimer;
   private stableTimer: TimerHandle | null = null;
   private qrCount = 0;
+  private holdTimer: TimerHandle | null = null;
+  /** the pending 'unavailable' of a pulse, so stop() and tests can wait for it */
+  private holdSend: Promise<void> = Promise.resolve();
+  private phoneSeenSavedAt: number | null = null;
+  private inactiveWarned = false;
   private stopped = true;
   private state: PhoneState = 'stopped';
-  private fields: Omit<PhoneStatus, 'phoneId' | 'label' | 'state' | 'sessionAgeMs' | 'updatedAt' | 'reconnect'> = {
+  private fields: Omit<
+    PhoneStatus,
+    | 'phoneId' | 'label' | 'state' | 'sessionAgeMs' | 'updatedAt' | 'reconnect'
+    | 'nextKeepAliveAt' | 'lastKeepAliveAt' | 'mode' | 'keepAlivePaused' | 'phoneLastSeenAt' | 'phoneInactive'
+  > = {
     qr: null,
     qrExpiresAt: null,
     me: null,
@@ -89,6 +108,9 @@ export class PhoneSession {
       ...this.fields,
       sessionAgeMs: pairedAt === null ? null : Math.max(0, now - pairedAt),
       reconnect: { attempt: this.policyState.consecutiveFailures, nextAt: this.retry.nextAt },
+      ...(this.opts.keepAliveView?.(this.id) ?? { nextKeepAliveAt: null, lastKeepAliveAt: null, mode: 'active', keepAlivePaused: false }),
+      phoneLastSeenAt: this.meta.phoneLastSeenAt,
+      phoneInactive: pairedAt !== null && phoneInactive(this.meta.phoneLastSeenAt, now),
       updatedAt: this.updatedAt,
     };
   }
@@ -118,6 +140,12 @@ export class PhoneSession {
     this.stopped = true;
     this.retry.cancel();
     this.clearStableTimer();
+    if (this.holdTimer !== null && this.sock) {
+      // Stopping mid-pulse: go offline explicitly rather than leave 'available' as the last word.
+      this.clearHold();
+      await this.sock.sendPresenceUpdate('unavailable').catch(() => {});
+    }
+    await this.holdSend;
     await this.retireSocket();
     await this.store?.close();
     this.store = null;
@@ -217,6 +245,104 @@ export class PhoneSession {
     }
   }
 
+  // ---- keep-alive (driven by the keeper's scheduler) ---------------------------------------
+
+  isOpen(): boolean {
+    return this.state === 'open' && this.sock !== null;
+  }
+
+  sessionAgeMs(): number | null {
+    const pairedAt = this.fields.pairedAt;
+    return pairedAt === null ? null : Math.max(0, this.opts.clock.now() - pairedAt);
+  }
+
+  notifyStatus(): void {
+    this.emit();
+  }
+
+  /**
+   * Presence 'available' now, 'unavailable' after `holdMs` (0: right away). Resolves once
+   * 'available' went out, or says why it did not: Baileys silently drops both while creds.me.name
+   * (the push name) is empty, so that case is checked here rather than counted as sent.
+   */
+  async sendPulse(holdMs: number): Promise<PulseResult> {
+    const sock = this.sock;
+    if (!sock || this.state !== 'open') {
+      return { sent: false, code: 'not-open', reason: `the session is not connected (${this.state})` };
+    }
+    if (!this.store?.state.creds.me?.name) {
+      return {
+        sent: false,
+        code: 'no-push-name',
+        reason: 'WhatsApp has not given this session the account\'s push name yet, and without it WhatsApp Web cannot send presence (Baileys drops it silently)',
+      };
+    }
+    if (this.holdTimer !== null) {
+      return { sent: false, code: 'busy', reason: 'the previous pulse is still holding its online presence' };
+    }
+    try {
+      await sock.sendPresenceUpdate('available');
+    } catch (err) {
+      return { sent: false, code: 'send-failed', reason: `sending presence failed: ${(err as Error).message}` };
+    }
+    const generation = this.generation;
+    const offline = (): Promise<void> =>
+      generation !== this.generation
+        ? Promise.resolve()
+        : sock.sendPresenceUpdate('unavailable').catch((err: unknown) => {
+            this.opts.log('warn', 'keepalive.unavailable-failed', `Could not send the presence 'unavailable' after the pulse: ${(err as Error).message}`);
+          });
+    if (holdMs <= 0) {
+      this.holdSend = offline();
+      await this.holdSend;
+    } else {
+      this.holdTimer = this.opts.clock.setTimeout(() => {
+        this.holdTimer = null;
+        this.holdSend = offline();
+      }, holdMs);
+    }
+    return { sent: true };
+  }
+
+  /** Resolves once a pulse's 'unavailable' (if one was due) went out. */
+  pulseSettled(): Promise<void> {
+    return this.holdSend;
+  }
+
+  /** Raises or clears the inactivity warning; logs once per transition. */
+  checkPhoneActivity(now: number): void {
+    const lastSeen = this.meta.phoneLastSeenAt;
+    const inactive = this.fields.pairedAt !== null && phoneInactive(lastSeen, now);
+    if (inactive === this.inactiveWarned) return;
+    this.inactiveWarned = inactive;
+    if (inactive && lastSeen !== null) {
+      this.opts.log('warn', 'phone.inactive', phoneInactiveMessage(lastSeen, now), { phoneLastSeenAt: lastSeen });
+    } else {
+      this.opts.log('info', 'phone.active', 'The phone is in use again: the inactivity warning is cleared.', { phoneLastSeenAt: lastSeen });
+    }
+    this.emit();
+  }
+
+  private notePhoneSeen(now: number): void {
+    if (this.fields.pairedAt === null) return;
+    this.meta = { ...this.meta, phoneLastSeenAt: now };
+    const saved = this.phoneSeenSavedAt;
+    if (this.inactiveWarned) this.checkPhoneActivity(now);
+    // Every receipt would be a disk write; an hour's precision is plenty against a 12-day limit.
+    if (saved === null || now - saved >= PHONE_SEEN_PERSIST_MS || now < saved) {
+      this.phoneSeenSavedAt = now;
+      writePhoneMeta(this.opts.paths.meta(this.id), this.meta).catch((err: unknown) => {
+        this.opts.log('error', 'meta.save-failed', `Could not save the phone state: ${(err as Error).message}`);
+      });
+      this.emit();
+    }
+  }
+
+  private clearHold(): void {
+    this.opts.clock.clearTimeout(this.holdTimer);
+    this.holdTimer = null;
+  }
+
   // ---- internals -------------------------------------------------------------------------
 
   private async openStore(): Promise<boolean> {
@@ -247,6 +373,21 @@ export class PhoneSession {
   private async connect(state: 'connecting' | 'reconnecting'): Promise<void> {
     if (this.stopped || !this.store) return;
     await this.retireSocket();
+    if (this.stopped || !this.store) return;
+    const gate = this.opts.gate;
+    if (gate) {
+      const decision = gate.ask({ phoneId: this.id, action: 'reconnect' });
+      if (decision.verdict === 'deny') {
+        // Over budget: wait for the rolling hour to free a slot instead of hammering the server.
+        const now = this.opts.clock.now();
+        const retryAt = Math.max(now, decision.retryAt ?? now + 60_000);
+        this.retry.schedule(retryAt - now, () => void this.connect(state));
+        this.opts.log('warn', 'reconnect.deferred', decision.reason, { retryAt, attempts: gate.attemptsInWindow(this.id) });
+        this.setState(state, decision.reason);
+        return;
+      }
+      gate.recordAttempt(this.id, 'reconnect');
+    }
     const generation = ++this.generation;
     const store = this.store;
     this.setState(state, state === 'connecting' ? 'Connecting to WhatsApp…' : 'Reconnecting to WhatsApp…');
@@ -267,6 +408,12 @@ export class PhoneSession {
         this.opts.log('error', 'creds.save-failed', `Could not save session credentials: ${(err as Error).message}`);
       });
     });
+    for (const event of PHONE_SIGNS) {
+      sock.ws.on(event, (node: { attrs?: Record<string, string> }) => {
+        if (generation !== this.generation) return;
+        if (stanzaFromOwnPhone(node.attrs ?? {}, store.state.creds.me)) this.notePhoneSeen(this.opts.clock.now());
+      });
+    }
     sock.ev.on('connection.update', (update) => {
       if (generation !== this.generation) return;
       this.onConnectionUpdate(update).catch((err: unknown) => {
@@ -294,7 +441,10 @@ export class PhoneSession {
   private async onOpen(now: number): Promise<void> {
     const me = this.store?.state.creds.me?.id ?? null;
     const firstOpen = this.meta.pairedAt === null;
-    this.meta = { ...this.meta, pairedAt: this.meta.pairedAt ?? now, me, lastOpenAt: now };
+    // Pairing is the phone in hand; a session from before this was tracked starts counting now.
+    const phoneLastSeenAt = firstOpen || this.meta.phoneLastSeenAt === null ? now : this.meta.phoneLastSeenAt;
+    this.meta = { ...this.meta, pairedAt: this.meta.pairedAt ?? now, me, lastOpenAt: now, phoneLastSeenAt };
+    this.phoneSeenSavedAt = phoneLastSeenAt;
     await writePhoneMeta(this.opts.paths.meta(this.id), this.meta);
     Object.assign(this.fields, {
       qr: null,
@@ -314,6 +464,7 @@ export class PhoneSession {
 
   private async onClose(update: Partial<ConnectionState>, now: number): Promise<void> {
     this.clearStableTimer();
+    this.clearHold();
     const connectedSince = this.fields.connectedSince;
     if (connectedSince !== null) {
       this.opts.log('info', 'connection.duration', sessionDurationLine(now - connectedSince), { ms: now - connectedSince });
@@ -430,6 +581,7 @@ export class PhoneSession {
     this.generation += 1;
     if (!sock) return;
     this.clearStableTimer();
+    this.clearHold();
     const since = this.fields.connectedSince;
     if (since !== null) {
       const now = this.opts.clock.now();

@@ -60,8 +60,22 @@ export interface PhoneStatus {
   quarantinedTo: string | null;
   /** 402 temporary ban: when the server says it ends */
   bannedUntil: number | null;
+  /** when the next keep-alive pulse is due (persisted); null before the first plan or while paused */
+  nextKeepAliveAt: number | null;
+  /** when the last keep-alive pulse went out */
+  lastKeepAliveAt: number | null;
+  /** the anti-ban mode in force now: no pulses in 'sleep', pulses logged as reduced in 'reduced' */
+  mode: KeepAliveMode;
+  /** the user paused keep-alive for this phone (persisted) */
+  keepAlivePaused: boolean;
+  /** when the primary phone (device 0 of this account) was last seen by this session; pairing counts */
+  phoneLastSeenAt: number | null;
+  /** the phone has gone unseen for 12 days: WhatsApp logs linked devices out after 14 */
+  phoneInactive: boolean;
   updatedAt: number;
 }
+
+export type KeepAliveMode = 'active' | 'reduced' | 'sleep';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
