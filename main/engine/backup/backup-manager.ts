@@ -228,6 +228,7 @@ export class BackupManager {
   /** Manual "back up now": runs at once (even during a backoff); unchanged content is reported, not re-uploaded, unless forced. */
   backupNow(phoneId: string, options: { force?: boolean } = {}): Promise<BackupResult> {
     const p = this.phone(phoneId);
+    if (this.stopped) return Promise.resolve({ outcome: 'skipped', reason: 'the backup manager is stopped' });
     return this.enqueue(p, () => this.attempt(p, { force: options.force === true }));
   }
 
@@ -282,7 +283,7 @@ export class BackupManager {
     }
   }
 
-  /** Cancels timers (pending plans stay persisted) and waits for the running attempt. */
+  /** Cancels timers (pending plans stay persisted), starts nothing new, and waits for attempts already queued. */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const p of this.phones.values()) {
@@ -401,8 +402,9 @@ export class BackupManager {
   }
 
   private async attempt(p: Phone, opts: { force: boolean }): Promise<BackupResult> {
-    if (this.stopped) return { outcome: 'skipped', reason: 'the backup manager is stopping' };
     const s = p.state;
+    this.clock.clearTimeout(p.timer);
+    p.timer = null;
     if (s.nextAttemptAt !== null) {
       s.nextAttemptAt = null; // consumed; requests made while this runs plan the next one
       this.save(p);
