@@ -33,6 +33,8 @@ export interface PulseTarget {
   sendPulse(holdMs: number): Promise<PulseResult>;
   /** resolves once a pulse's pending 'unavailable' went out */
   pulseSettled(): Promise<void>;
+  /** true while a pulse holds its presence or sends its 'unavailable' */
+  pulseInFlight(): boolean;
   sessionAgeMs(): number | null;
   checkPhoneActivity(now: number): void;
   notifyStatus(): void;
@@ -145,9 +147,9 @@ export class KeepAliveScheduler {
     }
   }
 
-  /** True while a pulse or write is under way (tests yield to the event loop only then). */
+  /** True while a pulse, its hold or a write is under way (tests yield to the event loop only then). */
   busy(): boolean {
-    return this.inflight.size > 0;
+    return this.inflight.size > 0 || [...this.runs.values()].some((r) => r.target.pulseInFlight());
   }
 
   view(phoneId: string): KeepAliveView {

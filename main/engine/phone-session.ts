@@ -68,6 +68,7 @@ export class PhoneSession {
   private holdTimer: TimerHandle | null = null;
   /** the pending 'unavailable' of a pulse, so stop() and tests can wait for it */
   private holdSend: Promise<void> = Promise.resolve();
+  private holdSending = false;
   private phoneSeenSavedAt: number | null = null;
   private inactiveWarned = false;
   private stopped = true;
@@ -286,12 +287,17 @@ export class PhoneSession {
       return { sent: false, code: 'send-failed', reason: `sending presence failed: ${(err as Error).message}` };
     }
     const generation = this.generation;
-    const offline = (): Promise<void> =>
-      generation !== this.generation
-        ? Promise.resolve()
-        : sock.sendPresenceUpdate('unavailable').catch((err: unknown) => {
-            this.opts.log('warn', 'keepalive.unavailable-failed', `Could not send the presence 'unavailable' after the pulse: ${(err as Error).message}`);
-          });
+    const offline = async (): Promise<void> => {
+      if (generation !== this.generation) return;
+      this.holdSending = true;
+      try {
+        await sock.sendPresenceUpdate('unavailable');
+      } catch (err) {
+        this.opts.log('warn', 'keepalive.unavailable-failed', `Could not send the presence 'unavailable' after the pulse: ${(err as Error).message}`);
+      } finally {
+        this.holdSending = false;
+      }
+    };
     if (holdMs <= 0) {
       this.holdSend = offline();
       await this.holdSend;
@@ -307,6 +313,11 @@ export class PhoneSession {
   /** Resolves once a pulse's 'unavailable' (if one was due) went out. */
   pulseSettled(): Promise<void> {
     return this.holdSend;
+  }
+
+  /** True while a pulse holds its online presence or is sending its 'unavailable'. */
+  pulseInFlight(): boolean {
+    return this.holdTimer !== null || this.holdSending;
   }
 
   /** Raises or clears the inactivity warning; logs once per transition. */
