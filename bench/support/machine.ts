@@ -1,6 +1,6 @@
 // Where a benchmark ran: the header every docs/benchmarks.md section is read against.
 import { readFileSync } from 'node:fs';
-import { availableParallelism, cpus, release, totalmem, type as osType } from 'node:os';
+import { availableParallelism, cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 
 export interface MachineInfo {
   cpus: number;
@@ -9,6 +9,8 @@ export interface MachineInfo {
   node: string;
   os: string;
   date: string;
+  /** 1-minute load average at the start: a busy machine explains noisy latencies */
+  load1: number;
 }
 
 function osName(): string {
@@ -39,9 +41,10 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     os: osName(),
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    load1: Math.round((loadavg()[0] ?? 0) * 100) / 100,
   };
 }
 
 export function machineLine(m: MachineInfo): string {
-  return `${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.os}, ${m.date}`;
+  return `${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.os}, ${m.date}, load ${m.load1}`;
 }
