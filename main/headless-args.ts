@@ -7,21 +7,32 @@ export const USAGE = `Session Keeper (headless) — keeps WhatsApp Web linked-de
 Usage:
   npm run headless -- [options]                 run: show QR codes, keep sessions alive
   npm run headless -- import <folder> [options] import a Baileys session folder (useMultiFileAuthState)
+  npm run headless -- backup [options]          back the session up now (skipped when unchanged)
+  npm run headless -- backups [options]         list the stored backup generations
+  npm run headless -- restore [generation]      restore a generation (default: the newest valid one)
 
 Options:
   --data-dir <dir>   where sessions, state and logs live
                      (default: $SESSION_KEEPER_DATA_DIR, else the app's data folder)
   --phone <id>       a phone to run; repeat for several (default: "default")
   --replace          with import: set an existing session aside (quarantine) and import anyway
+  --force            with backup: store a new generation even when nothing changed
   --verbose          also print debug log lines
   -h, --help         show this help
+
+Backups are encrypted. The key is SESSION_KEEPER_BACKUP_PASSPHRASE when set, otherwise an
+installation key in <data-dir>/keys/. They go to <data-dir>/backups/<phone>/, or to Supabase
+Storage when SUPABASE_URL, SUPABASE_KEY and SUPABASE_BUCKET are set.
 
 Stop with Ctrl-C (or SIGTERM): sessions are flushed and the runner exits 0.`;
 
 export type HeadlessCommand =
   | { kind: 'help' }
   | { kind: 'run'; dataDir: string | null; phones: string[]; verbose: boolean }
-  | { kind: 'import'; dataDir: string | null; phone: string; from: string; replace: boolean };
+  | { kind: 'import'; dataDir: string | null; phone: string; from: string; replace: boolean }
+  | { kind: 'backup'; dataDir: string | null; phone: string; force: boolean }
+  | { kind: 'backups'; dataDir: string | null; phone: string }
+  | { kind: 'restore'; dataDir: string | null; phone: string; generation: string | null };
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -41,6 +52,7 @@ export function parseHeadlessArgs(argv: string[]): HeadlessCommand {
         'data-dir': { type: 'string' },
         phone: { type: 'string', multiple: true },
         replace: { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -62,6 +74,21 @@ export function parseHeadlessArgs(argv: string[]): HeadlessCommand {
   }
   if (new Set(phones).size !== phones.length) throw new UsageError('The same --phone is given twice.');
   const [command, ...rest] = positionals;
+  if (values.force && command !== 'backup') throw new UsageError('--force only goes with backup.');
+  const onePhone = (): string => {
+    if (phones.length !== 1) throw new UsageError(`${command ?? 'this command'} takes one --phone.`);
+    return phones[0] ?? 'default';
+  };
+  if (command === 'backup' || command === 'backups') {
+    if (rest.length > 0) throw new UsageError(`${command} takes no arguments besides options.`);
+    return command === 'backup'
+      ? { kind: 'backup', dataDir, phone: onePhone(), force: values.force }
+      : { kind: 'backups', dataDir, phone: onePhone() };
+  }
+  if (command === 'restore') {
+    if (rest.length > 1) throw new UsageError('restore takes at most one generation name.');
+    return { kind: 'restore', dataDir, phone: onePhone(), generation: rest[0] ?? null };
+  }
   if (command === undefined) {
     if (values.replace) throw new UsageError('--replace only goes with import.');
     return { kind: 'run', dataDir, phones, verbose: values.verbose };
@@ -71,5 +98,5 @@ export function parseHeadlessArgs(argv: string[]): HeadlessCommand {
     if (phones.length !== 1) throw new UsageError('import takes one --phone.');
     return { kind: 'import', dataDir, phone: phones[0] ?? 'default', from: rest[0], replace: values.replace };
   }
-  throw new UsageError(`Unknown command ${JSON.stringify(command)}. Commands: import. See --help.`);
+  throw new UsageError(`Unknown command ${JSON.stringify(command)}. Commands: import, backup, backups, restore. See --help.`);
 }

@@ -1,13 +1,19 @@
 // `npm run headless`: the engine with a terminal for a face, for machines with no display.
 import QRCode from 'qrcode';
 import { defaultDataDir } from './engine/data-dir.js';
-import { createKeeper, type Keeper } from './engine/index.js';
+import { createKeeper, type Keeper, type KeeperOptions } from './engine/index.js';
+import { headlessSecretProvider, installationKeyPath } from './engine/backup/key-store.js';
 import { formatStatusLine, formatLogLine } from './headless-format.js';
 import { parseHeadlessArgs, USAGE, UsageError, type HeadlessCommand } from './headless-args.js';
 
 async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<void> {
   const dataDir = cmd.dataDir ?? defaultDataDir();
-  const keeper = createKeeper({ dataDir, phones: cmd.phones.map((id) => ({ id })), socket: socketOverrides() });
+  const keeper = createKeeper({
+    dataDir,
+    phones: cmd.phones.map((id) => ({ id })),
+    socket: socketOverrides(),
+    backup: await backupOptions(dataDir),
+  });
   const lastQr = new Map<string, string>();
   keeper.on('status', (s) => {
     process.stdout.write(`${formatStatusLine(s)}\n`);
@@ -31,6 +37,29 @@ async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<void
 function socketOverrides(): { waWebSocketUrl: string } | undefined {
   const url = process.env.SESSION_KEEPER_WA_URL;
   return url ? { waWebSocketUrl: url } : undefined;
+}
+
+/**
+ * Backups for the headless runner, from the environment: a passphrase, and Supabase Storage when
+ * configured (imported only then: supabase-js warns on Node 20 when merely loaded).
+ */
+async function backupOptions(dataDir: string): Promise<NonNullable<KeeperOptions['backup']>> {
+  const env = process.env;
+  const secret = headlessSecretProvider({
+    keyFile: installationKeyPath(dataDir),
+    passphrase: () => env.SESSION_KEEPER_BACKUP_PASSPHRASE ?? null,
+  });
+  if (env.SUPABASE_URL && env.SUPABASE_KEY && env.SUPABASE_BUCKET) {
+    const { SupabaseTarget } = await import('./engine/backup/supabase-target.js');
+    const target = new SupabaseTarget({
+      url: env.SUPABASE_URL,
+      key: env.SUPABASE_KEY,
+      bucket: env.SUPABASE_BUCKET,
+      prefix: env.SUPABASE_PREFIX ?? 'session-keeper',
+    });
+    return { target, secret };
+  }
+  return { secret };
 }
 
 let stopping = false;
@@ -60,6 +89,38 @@ async function importFolder(cmd: Extract<HeadlessCommand, { kind: 'import' }>): 
   await keeper.stop();
 }
 
+async function backupCommand(cmd: Extract<HeadlessCommand, { kind: 'backup' | 'backups' | 'restore' }>): Promise<void> {
+  const dataDir = cmd.dataDir ?? defaultDataDir();
+  const keeper = createKeeper({ dataDir, phones: [{ id: cmd.phone }], backup: await backupOptions(dataDir) });
+  try {
+    if (cmd.kind === 'backup') {
+      const r = await keeper.backupNow(cmd.phone, { force: cmd.force });
+      switch (r.outcome) {
+        case 'uploaded':
+          process.stdout.write(`Backed up phone "${cmd.phone}" as ${r.generation}.\n`);
+          break;
+        case 'unchanged':
+          process.stdout.write(`Nothing changed since backup ${r.generation ?? '(none)'}; no new generation (use --force).\n`);
+          break;
+        case 'skipped':
+          throw new Error(`backup skipped: ${r.reason}`);
+        case 'failed':
+          throw new Error(`backup failed: ${r.error}`);
+      }
+    } else if (cmd.kind === 'backups') {
+      const list = await keeper.listBackups(cmd.phone);
+      if (list.length === 0) process.stdout.write(`No backups of phone "${cmd.phone}".\n`);
+      for (const b of list) process.stdout.write(`${b.name}  ${new Date(b.createdAt).toISOString()}  ${b.size} bytes\n`);
+    } else {
+      const r = await keeper.restore(cmd.phone, cmd.generation ? { generation: cmd.generation } : {});
+      process.stdout.write(`Restored ${r.generation} for ${r.me}.\n`);
+      if (r.quarantinedTo) process.stdout.write(`The previous session files were moved to ${r.quarantinedTo}.\n`);
+    }
+  } finally {
+    await keeper.stop();
+  }
+}
+
 async function main(): Promise<number> {
   let cmd: HeadlessCommand;
   try {
@@ -77,6 +138,11 @@ async function main(): Promise<number> {
       return 0;
     case 'import':
       await importFolder(cmd);
+      return 0;
+    case 'backup':
+    case 'backups':
+    case 'restore':
+      await backupCommand(cmd);
       return 0;
     case 'run':
       await run(cmd);

@@ -14,6 +14,20 @@ import { assertPhoneId, dataPaths, type DataPaths } from './paths.js';
 import { PhoneSession } from './phone-session.js';
 import { parseKeepAliveSettings, type KeepAliveSettings, type KeepAliveSettingsInput, type SettingsProblem } from './settings-schema.js';
 import type { LogEntry, LogLevel, PhoneConfig, PhoneStatus } from './types.js';
+import { appVersion } from './app-version.js';
+import { BackupManager, type BackupResult, type RestoreOutcome } from './backup/backup-manager.js';
+import { headlessSecretProvider, installationKeyPath, type BackupSecretProvider } from './backup/key-store.js';
+import { LocalFolderTarget } from './backup/local-folder-target.js';
+import type { BackupEntry, BackupTarget } from './backup/targets.js';
+
+export interface KeeperBackupOptions {
+  /** where generations go; default: an encrypted local folder under dataDir/backups; null: none set up */
+  target?: BackupTarget | null;
+  /** the key; default: a passphrase-less installation key in a 0600 file under dataDir/keys */
+  secret?: BackupSecretProvider;
+  /** generations kept per phone (default 14) */
+  keep?: number;
+}
 
 export interface KeeperOptions {
   dataDir: string;
@@ -32,6 +46,8 @@ export interface KeeperOptions {
    * configured (absent), the log says so. A rejection is logged, never thrown.
    */
   requestBackup?: BackupHook;
+  /** encrypted session backups after keep-alives, pairing and creds changes; false turns them off */
+  backup?: false | KeeperBackupOptions;
 }
 
 /** createKeeper was given keep-alive settings the schema rejects; `problems` lists each one. */
@@ -63,6 +79,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   private readonly scheduler: KeepAliveScheduler;
   readonly keepAliveSettings: KeepAliveSettings;
   private readonly lastState = new Map<string, string>();
+  private readonly backups: BackupManager | null;
+  private readonly backupRegistered = new Set<string>();
   private started = false;
 
   constructor(private readonly opts: KeeperOptions) {
@@ -82,6 +100,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.eventLog = new EventLog({ dataDir: opts.dataDir, clock: this.clock });
     const policy = normalizePolicyConfig(opts.policy);
     const baileysLogger = opts.baileysLogger ?? (pino({ level: 'silent' }) as unknown as ILogger);
+    this.backups = opts.backup === false ? null : this.makeBackupManager(opts.backup ?? {});
+    const backups = this.backups;
     for (const phone of opts.phones) {
       const session = new PhoneSession({
         phone,
@@ -95,6 +115,27 @@ export class Keeper extends EventEmitter<KeeperEvents> {
         onStatus: (status) => this.onStatus(status),
         gate: this.gate,
         keepAliveView: (id) => this.scheduler.view(id),
+        ...(backups
+          ? {
+              backupView: (id: string) => {
+                if (!this.backupRegistered.has(id)) return undefined;
+                const b = backups.status(id);
+                return {
+                  lastBackupAt: b.lastBackupAt,
+                  lastBackupGeneration: b.lastBackupGeneration,
+                  lastBackupError: b.lastBackupError,
+                  backupFailing: b.backupFailing,
+                  nextBackupAt: b.nextBackupAt,
+                };
+              },
+              backupHooks: {
+                restoreAtStart: (id: string) => backups.restoreAtStart(id),
+                onPaired: (id: string) => backups.onPaired(id),
+                onCredsChanged: (id: string) => backups.onCredsChanged(id),
+                onLoggedOut: (id: string) => backups.onLoggedOut(id),
+              },
+            }
+          : {}),
       });
       this.sessions.set(phone.id, session);
     }
@@ -106,8 +147,48 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       targets: [...this.sessions.values()],
       stateDir: (id) => this.paths.meta(id),
       log: (phoneId, level, event, message, data) => this.log(phoneId, level, event, message, data),
-      ...(opts.requestBackup ? { requestBackup: opts.requestBackup } : {}),
+      ...(opts.requestBackup
+        ? { requestBackup: opts.requestBackup }
+        : backups
+          ? { requestBackup: (id: string) => backups.onKeepAlive(id) }
+          : {}),
     });
+  }
+
+  private makeBackupManager(o: KeeperBackupOptions): BackupManager {
+    const dataDir = this.opts.dataDir;
+    return new BackupManager({
+      target: o.target === undefined ? new LocalFolderTarget(dataDir) : o.target,
+      secret:
+        o.secret ??
+        headlessSecretProvider({
+          keyFile: installationKeyPath(dataDir),
+          onCreated: (path) => this.log(null, 'info', 'backup.key-created', `Created the backup installation key at ${path}; export a recovery key to restore on another machine.`),
+        }),
+      paths: this.paths,
+      appVersion: appVersion(),
+      clock: this.clock,
+      ...(o.keep !== undefined ? { keep: o.keep } : {}),
+    });
+  }
+
+  private async registerBackups(): Promise<void> {
+    const backups = this.backups;
+    if (!backups) return;
+    for (const session of this.sessions.values()) {
+      if (this.backupRegistered.has(session.id)) continue;
+      await backups.register({
+        phoneId: session.id,
+        sessionDir: this.paths.session(session.id),
+        status: () => session.status(),
+        withWriteLock: (fn) => session.withWriteLock(fn),
+        withSessionStopped: (fn) => session.withSessionStopped(fn),
+        adoptRestored: (info) => session.adoptRestored(info),
+        log: (level, event, message, data) => this.log(session.id, level, event, message, data),
+        changed: () => this.onStatus(session.status()),
+      });
+      this.backupRegistered.add(session.id);
+    }
   }
 
   /** Starts every phone; resolves once each has loaded its session and begun connecting. */
@@ -118,12 +199,14 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.log(null, 'info', 'keeper.start', `Session Keeper starting with ${this.sessions.size} phone(s).`);
     // The rhythm is loaded first so every status already shows the next keep-alive.
     await this.scheduler.start();
+    await this.registerBackups();
     await Promise.all([...this.sessions.values()].map((s) => this.guard(s.id, 'start', () => s.start())));
   }
 
   /** Stops every phone (creds flushed) and closes the log. */
   async stop(): Promise<void> {
     await this.scheduler.stop();
+    await this.backups?.stop();
     await Promise.all([...this.sessions.values()].map((s) => this.guard(s.id, 'stop', () => s.stop())));
     this.log(null, 'info', 'keeper.stop', 'Session Keeper stopped.');
     this.started = false;
@@ -194,6 +277,35 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   /** True while a keep-alive pulse or write is in flight. */
   keepAliveBusy(): boolean {
     return this.scheduler.busy();
+  }
+
+  /** Backs the session up now (skipped as 'unchanged' when nothing changed, unless forced). */
+  async backupNow(phoneId: string, opts: { force?: boolean } = {}): Promise<BackupResult> {
+    this.session(phoneId);
+    await this.registerBackups();
+    return this.requireBackups().backupNow(phoneId, opts);
+  }
+
+  /** The stored generations of this phone, newest first. */
+  async listBackups(phoneId: string): Promise<BackupEntry[]> {
+    this.session(phoneId);
+    await this.registerBackups();
+    return this.requireBackups().listBackups(phoneId);
+  }
+
+  /**
+   * Restores a generation (default: the newest valid one). The phone's socket is stopped first,
+   * the current files go to quarantine, and the restored session is verified before it connects.
+   */
+  async restore(phoneId: string, opts: { generation?: string } = {}): Promise<RestoreOutcome> {
+    this.session(phoneId);
+    await this.registerBackups();
+    return this.requireBackups().restore(phoneId, opts.generation !== undefined ? { generation: opts.generation } : {});
+  }
+
+  private requireBackups(): BackupManager {
+    if (!this.backups) throw new Error('Backups are turned off for this keeper.');
+    return this.backups;
   }
 
   /** The newest log entries, oldest first. */

@@ -50,6 +50,22 @@ export interface PhoneSessionOptions {
   gate?: AntiBanGate;
   /** the keep-alive part of this phone's status, owned by the keeper's scheduler */
   keepAliveView?: (phoneId: string) => KeepAliveView;
+  /** the backup part of this phone's status, owned by the keeper's backup manager */
+  backupView?: (phoneId: string) => BackupView | undefined;
+  /** lifecycle events the backup manager acts on */
+  backupHooks?: SessionBackupHooks;
+}
+
+export type BackupView = Pick<PhoneStatus, 'lastBackupAt' | 'lastBackupGeneration' | 'lastBackupError' | 'backupFailing' | 'nextBackupAt'>;
+
+const NO_BACKUP: BackupView = { lastBackupAt: null, lastBackupGeneration: null, lastBackupError: null, backupFailing: false, nextBackupAt: null };
+
+export interface SessionBackupHooks {
+  /** before the store opens at start: restore a backup when the session files are missing or unusable */
+  restoreAtStart(phoneId: string): Promise<boolean>;
+  onPaired(phoneId: string): void;
+  onCredsChanged(phoneId: string): void;
+  onLoggedOut(phoneId: string): void;
 }
 
 /** Stanzas that can come from our own phone: its receipts, messages and presence. */
@@ -77,6 +93,7 @@ export class PhoneSession {
     PhoneStatus,
     | 'phoneId' | 'label' | 'state' | 'sessionAgeMs' | 'updatedAt' | 'reconnect'
     | 'nextKeepAliveAt' | 'lastKeepAliveAt' | 'mode' | 'keepAlivePaused' | 'phoneLastSeenAt' | 'phoneInactive'
+    | keyof BackupView
   > = {
     qr: null,
     qrExpiresAt: null,
@@ -112,6 +129,7 @@ export class PhoneSession {
       ...(this.opts.keepAliveView?.(this.id) ?? { nextKeepAliveAt: null, lastKeepAliveAt: null, mode: 'active', keepAlivePaused: false }),
       phoneLastSeenAt: this.meta.phoneLastSeenAt,
       phoneInactive: pairedAt !== null && phoneInactive(this.meta.phoneLastSeenAt, now),
+      ...(this.opts.backupView?.(this.id) ?? NO_BACKUP),
       updatedAt: this.updatedAt,
     };
   }
@@ -124,6 +142,8 @@ export class PhoneSession {
     if (setAside) this.opts.log('warn', 'meta.damaged', `Phone state file was damaged and set aside: ${setAside}`);
     this.fields.pairedAt = meta.pairedAt;
     this.fields.me = meta.me;
+    // A missing or unreadable session with a backup is restored before anything else reads it.
+    await this.opts.backupHooks?.restoreAtStart(this.id);
     if (!(await this.openStore())) return;
     if (!this.store?.isRegistered()) {
       // Never paired (or the old pairing was quarantined): pairing starts only when asked, or
@@ -415,9 +435,12 @@ export class PhoneSession {
     this.sock = sock;
     neutraliseCredsPresence(sock, store.state.creds);
     sock.ev.on('creds.update', () => {
-      store.saveCreds().catch((err: unknown) => {
-        this.opts.log('error', 'creds.save-failed', `Could not save session credentials: ${(err as Error).message}`);
-      });
+      store
+        .saveCreds()
+        .then(() => this.opts.backupHooks?.onCredsChanged(this.id))
+        .catch((err: unknown) => {
+          this.opts.log('error', 'creds.save-failed', `Could not save session credentials: ${(err as Error).message}`);
+        });
     });
     for (const event of PHONE_SIGNS) {
       sock.ws.on(event, (node: { attrs?: Record<string, string> }) => {
@@ -470,6 +493,7 @@ export class PhoneSession {
     this.policyState = policyOnOpen(this.policyState, now);
     this.setState('open', firstOpen ? 'Linked and connected.' : 'Connected.');
     this.opts.log('info', 'connection.open', firstOpen ? `Linked as ${me ?? 'unknown'}; session age starts now.` : 'Connected with the saved session.');
+    if (firstOpen) this.opts.backupHooks?.onPaired(this.id);
     this.armStableTimer();
   }
 
@@ -559,7 +583,45 @@ export class PhoneSession {
       this.opts.log('warn', 'session.quarantined', `Session files moved to ${to} (${reason}). Nothing was deleted.`, { to, reason });
     }
     await this.forgetPairing();
+    this.opts.backupHooks?.onLoggedOut(this.id);
     await this.openStore();
+  }
+
+  // ---- for the backup manager ----------------------------------------------------------
+
+  /** The store's write lock, so a backup snapshot never sees half a key batch. */
+  withWriteLock<T>(fn: () => Promise<T>): Promise<T> {
+    return this.store ? this.store.withWriteLock(fn) : fn();
+  }
+
+  /**
+   * Runs fn (which replaces the session folder) with the socket ended and the store closed —
+   * never two sockets on one session — then reopens the store and reconnects if it was running.
+   */
+  async withSessionStopped<T>(fn: () => Promise<T>): Promise<T> {
+    const wasRunning = !this.stopped;
+    this.stopped = true;
+    this.retry.cancel();
+    await this.retireSocket();
+    await this.store?.close();
+    this.store = null;
+    try {
+      return await fn();
+    } finally {
+      if (wasRunning) {
+        this.stopped = false;
+        if (await this.openStore()) await this.connect('connecting');
+      }
+    }
+  }
+
+  /** A restored backup brings its own pairing: keep its session age instead of starting over. */
+  async adoptRestored(info: { pairedAt: number | null; me: string }): Promise<void> {
+    this.meta = { ...this.meta, pairedAt: info.pairedAt, me: info.me };
+    this.fields.pairedAt = info.pairedAt;
+    this.fields.me = info.me;
+    this.fields.quarantinedTo = null;
+    await writePhoneMeta(this.opts.paths.meta(this.id), this.meta);
   }
 
   private async forgetPairing(): Promise<void> {

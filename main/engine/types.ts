@@ -72,6 +72,16 @@ export interface PhoneStatus {
   phoneLastSeenAt: number | null;
   /** the phone has gone unseen for 12 days: WhatsApp logs linked devices out after 14 */
   phoneInactive: boolean;
+  /** when the newest backup generation was stored */
+  lastBackupAt: number | null;
+  /** name of the newest backup generation */
+  lastBackupGeneration: string | null;
+  /** the last backup attempt's error in words, cleared by a success */
+  lastBackupError: string | null;
+  /** backups have failed continuously for 24 h (the shell notifies) */
+  backupFailing: boolean;
+  /** when a pending backup (debounce or retry) will run */
+  nextBackupAt: number | null;
   updatedAt: number;
 }
 

@@ -45,3 +45,13 @@ test('the default data folder matches Electron\'s userData on each OS, and the e
   assert.match(defaultDataDir('win32', { APPDATA: 'C:\\Users\\a\\AppData\\Roaming' }, 'C:\\Users\\a'), /Session Keeper/);
   assert.equal(defaultDataDir('linux', { SESSION_KEEPER_DATA_DIR: '/data' }, '/home/a'), '/data');
 });
+
+test('backup, backups and restore take one phone; restore takes an optional generation', () => {
+  assert.deepEqual(parseHeadlessArgs(['backup', '--force']), { kind: 'backup', dataDir: null, phone: 'default', force: true });
+  assert.deepEqual(parseHeadlessArgs(['backups', '--phone', 'p']), { kind: 'backups', dataDir: null, phone: 'p' });
+  assert.deepEqual(parseHeadlessArgs(['restore']), { kind: 'restore', dataDir: null, phone: 'default', generation: null });
+  assert.deepEqual(parseHeadlessArgs(['restore', 'g1']), { kind: 'restore', dataDir: null, phone: 'default', generation: 'g1' });
+  assert.throws(() => parseHeadlessArgs(['restore', 'a', 'b']), /at most one generation/);
+  assert.throws(() => parseHeadlessArgs(['backup', '--phone', 'a', '--phone', 'b']), /one --phone/);
+  assert.throws(() => parseHeadlessArgs(['--force']), /only goes with backup/);
+});

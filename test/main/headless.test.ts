@@ -109,7 +109,7 @@ test('the runner prints a QR that scans, shows the phone open, and exits 0 on SI
   }
 });
 
-test('import copies a Baileys session folder into the data folder and exits 0', async () => {
+test('import copies a Baileys session folder into the data folder, and backup, backups and restore work on it', async () => {
   installTestRoot();
   const server = await startWaServer();
   const dataDir = await mkdtemp(join(tmpdir(), 'headless-'));
@@ -125,6 +125,25 @@ test('import copies a Baileys session folder into the data folder and exits 0', 
     const again = runHeadless(['import', join(botDir, 'missing'), '--data-dir', dataDir, '--phone', 'bot']);
     assert.equal(await again.exit, 1);
     assert.match(again.err(), /error: /);
+
+    // the backup subcommands on the imported session
+    const backup = runHeadless(['backup', '--data-dir', dataDir, '--phone', 'bot']);
+    assert.equal(await backup.exit, 0, backup.err());
+    const generation = /Backed up phone "bot" as (\S+)\./.exec(backup.out())?.[1];
+    assert.ok(generation, backup.out());
+    const unchanged = runHeadless(['backup', '--data-dir', dataDir, '--phone', 'bot']);
+    assert.equal(await unchanged.exit, 0);
+    assert.match(unchanged.out(), /Nothing changed/);
+    const list = runHeadless(['backups', '--data-dir', dataDir, '--phone', 'bot']);
+    assert.equal(await list.exit, 0);
+    assert.match(list.out(), new RegExp(`^${generation.replace('.', '\\.')}  `, 'm'));
+    const restore = runHeadless(['restore', generation, '--data-dir', dataDir, '--phone', 'bot']);
+    assert.equal(await restore.exit, 0, restore.err());
+    assert.match(restore.out(), /Restored .* for 15550000001/);
+    assert.match(restore.out(), /moved to .*quarantine/);
+    const bad = runHeadless(['restore', 'no-such-generation', '--data-dir', dataDir, '--phone', 'bot']);
+    assert.equal(await bad.exit, 1);
+    assert.match(bad.err(), /error: /);
   } finally {
     await server.close();
     uninstallTestRoot();

@@ -60,6 +60,8 @@ export interface BackupPhonePort {
    * two sockets on one session. When the phone is not running, just run fn.
    */
   withSessionStopped<T>(fn: () => Promise<T>): Promise<T>;
+  /** called inside withSessionStopped once a restored folder is in place: the pairing it brings */
+  adoptRestored?(info: { pairedAt: number | null; me: string }): Promise<void>;
   log(level: LogLevel, event: string, message: string, data?: Record<string, unknown>): void;
   /** backup status fields changed: re-render */
   changed(): void;
@@ -534,9 +536,12 @@ export class BackupManager {
         continue;
       }
       try {
-        const swapped = await p.port.withSessionStopped(() =>
-          swapInRestoredSession({ live, restored: dest, quarantineRoot: this.opts.paths.quarantine, now: this.clock.now() }),
-        );
+        const swapped = await p.port.withSessionStopped(async () => {
+          const result = await swapInRestoredSession({ live, restored: dest, quarantineRoot: this.opts.paths.quarantine, now: this.clock.now() });
+          // before the phone reconnects, so its session age continues from the backup
+          await p.port.adoptRestored?.({ pairedAt: restored.metadata.pairedAt, me: restored.me });
+          return result;
+        });
         // The live folder now holds exactly this generation: no need to upload it again.
         p.state.lastContentHash = restored.metadata.contentHash;
         p.state.retired = false;

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { startHarness } from '../../support/keeper-harness.js';
 import { pairDevice } from '../../support/wa-server/baileys-client.js';
 
-test('a corrupt creds.json is quarantined and reported, and no new identity is written in its place', async () => {
-  const h = await startHarness();
+test('without a backup, a corrupt creds.json is quarantined and reported, and no new identity is written in its place', async () => {
+  const h = await startHarness({ keeper: { backup: false } });
   try {
     await h.keeper.start();
     await h.pair();

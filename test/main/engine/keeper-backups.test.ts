@@ -1,0 +1,111 @@
+// Backups wired into the running keeper, end to end: real Baileys, the WhatsApp test server,
+// encrypted generations in a local folder, and restores that open without a QR.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startHarness } from '../../support/keeper-harness.js';
+
+test('pairing makes a first encrypted backup, and the status shows it', async () => {
+  const h = await startHarness();
+  try {
+    await h.keeper.start();
+    const me = (await h.pair()).me ?? '';
+    const s = await h.waitForStatus('default', (x) => x.lastBackupAt !== null);
+    assert.ok(s.lastBackupGeneration);
+    const files = await readdir(h.keeper.paths.backups('default'));
+    assert.equal(files.length, 1);
+    const bytes = await readFile(join(h.keeper.paths.backups('default'), files[0] ?? ''));
+    assert.equal(bytes.includes(Buffer.from(me.split(':')[0] ?? 'x')), false, 'the phone number is not readable in the backup');
+    assert.equal(bytes.includes(Buffer.from('noiseKey')), false, 'nothing of creds.json is readable');
+    const listed = await h.keeper.listBackups('default');
+    assert.equal(listed[0]?.name, s.lastBackupGeneration);
+  } finally {
+    await h.close();
+  }
+});
+
+test('a backup restores a wiped session folder at start, which then opens with no QR and keeps its session age', async () => {
+  const h = await startHarness();
+  try {
+    await h.keeper.start();
+    const paired = await h.pair();
+    await h.waitForStatus('default', (x) => x.lastBackupAt !== null);
+    await h.keeper.stop();
+    await rm(h.keeper.paths.session('default'), { recursive: true, force: true });
+    const before = h.statuses.length;
+    await h.restart();
+    const open = await h.waitForStatus('default', (s) => s.state === 'open');
+    assert.equal(open.me, paired.me);
+    assert.equal(open.pairedAt, paired.pairedAt, 'session age continues from the backup');
+    assert.ok(h.statuses.slice(before).every((s) => s.qr === null), 'never asked for a QR');
+    assert.ok(h.logs.some((e) => e.event === 'restore.done'));
+  } finally {
+    await h.close();
+  }
+});
+
+test('a corrupt creds.json is quarantined by the restore, and the session opens from the backup', async () => {
+  const h = await startHarness();
+  try {
+    await h.keeper.start();
+    await h.pair();
+    await h.waitForStatus('default', (x) => x.lastBackupAt !== null);
+    await h.keeper.stop();
+    const credsPath = join(h.keeper.paths.session('default'), 'creds.json');
+    await writeFile(credsPath, '{"noiseKey":');
+    await h.restart();
+    await h.waitForStatus('default', (s) => s.state === 'open');
+    const quarantined = await readdir(h.keeper.paths.quarantine);
+    assert.equal(quarantined.length, 1);
+    const kept = await readFile(join(h.keeper.paths.quarantine, quarantined[0] ?? '', 'creds.json'), 'utf8');
+    assert.equal(kept, '{"noiseKey":', 'the damaged file is kept, not deleted');
+  } finally {
+    await h.close();
+  }
+});
+
+test('restoring while the phone is connected stops its socket first, so the server never sees two at once', async () => {
+  const h = await startHarness();
+  try {
+    await h.keeper.start();
+    await h.pair();
+    await h.waitForStatus('default', (x) => x.lastBackupAt !== null);
+    const live = h.server.connections.filter((c) => c.state === 'logged-in');
+    assert.equal(live.length, 1);
+    const outcome = await h.keeper.restore('default');
+    assert.ok(outcome.quarantinedTo, 'the files that were live are set aside');
+    await h.waitForStatus('default', (s) => s.state === 'open' && s.connectedSince !== null);
+    const logins = h.server.connections.filter((c) => c.kind === 'login');
+    // every login connection closed before the next one opened
+    for (let i = 1; i < logins.length; i++) {
+      const prev = logins[i - 1];
+      const next = logins[i];
+      assert.ok(prev?.closedAt !== undefined && next !== undefined && prev.closedAt <= next.openedAt, 'one socket at a time');
+    }
+  } finally {
+    await h.close();
+  }
+});
+
+test('backupNow skips an unchanged session and says so; listBackups and the status agree', async () => {
+  const h = await startHarness();
+  try {
+    await h.keeper.start();
+    await h.pair();
+    await h.waitForStatus('default', (x) => x.lastBackupAt !== null);
+    await h.keeper.backupNow('default'); // takes in any creds written since pairing
+    const count = (await h.keeper.listBackups('default')).length;
+    const again = await h.keeper.backupNow('default');
+    assert.equal(again.outcome, 'unchanged');
+    assert.ok(h.logs.some((e) => e.phoneId === 'default' && /unchanged|nothing changed/i.test(e.message)), 'the log says why');
+    assert.equal((await h.keeper.listBackups('default')).length, count, 'no new generation');
+    const forced = await h.keeper.backupNow('default', { force: true });
+    assert.equal(forced.outcome, 'uploaded');
+    const listed = await h.keeper.listBackups('default');
+    assert.equal(listed.length, count + 1);
+    assert.equal(h.keeper.status('default').lastBackupGeneration, listed[0]?.name);
+  } finally {
+    await h.close();
+  }
+});
