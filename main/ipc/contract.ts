@@ -1,0 +1,128 @@
+// The one IPC contract: channel names, payload schemas and the typed API the preload exposes as
+// `window.keeper`. Imported by main (validation), preload (forwarding) and renderer (types).
+// Runtime-neutral on purpose: no electron, no node built-ins.
+import { z } from 'zod';
+import type { LogEntry, LogLevel, PhoneStatus } from '../engine/types.js';
+import { appSettingsSchema, SECRET_NAMES, type AppSettings, type SecretName } from '../settings/schema.js';
+import type { SettingsProblem } from '../engine/settings-schema.js';
+
+export const phoneIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'Unknown or malformed phone id' });
+const phoneOnly = z.object({ phoneId: phoneIdSchema }).strict();
+
+/** renderer → main, answered (ipcRenderer.invoke / ipcMain.handle) */
+export const INVOKE = {
+  getStatuses: { channel: 'keeper:get-statuses', payload: z.undefined() },
+  getLog: {
+    channel: 'keeper:get-log',
+    payload: z
+      .object({
+        phoneId: phoneIdSchema.nullable().optional(),
+        level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+        limit: z.number().int().min(1).max(10_000).optional(),
+      })
+      .strict()
+      .optional(),
+  },
+  reconnect: { channel: 'keeper:reconnect', payload: phoneOnly },
+  requestQr: { channel: 'keeper:request-qr', payload: phoneOnly },
+  logout: { channel: 'keeper:logout', payload: phoneOnly },
+  backupNow: { channel: 'keeper:backup-now', payload: phoneOnly },
+  listBackups: { channel: 'keeper:list-backups', payload: phoneOnly },
+  restore: {
+    channel: 'keeper:restore',
+    payload: z.object({ phoneId: phoneIdSchema, generation: z.string().min(1).max(200).optional() }).strict(),
+  },
+  keepAliveNow: { channel: 'keeper:keep-alive-now', payload: z.object({ phoneId: phoneIdSchema, force: z.boolean().optional() }).strict() },
+  pauseKeepAlive: { channel: 'keeper:pause-keep-alive', payload: phoneOnly },
+  resumeKeepAlive: { channel: 'keeper:resume-keep-alive', payload: phoneOnly },
+  /** main shows a folder picker, then imports that Baileys session folder */
+  importSession: { channel: 'keeper:import-session', payload: z.object({ phoneId: phoneIdSchema, replace: z.boolean().optional() }).strict() },
+  getSettings: { channel: 'settings:get', payload: z.undefined() },
+  setSettings: { channel: 'settings:set', payload: appSettingsSchema },
+  /** write-only: the renderer can set or clear a secret, never read one back */
+  setSecret: {
+    channel: 'secrets:set',
+    payload: z.object({ name: z.enum(SECRET_NAMES), value: z.string().max(4096).nullable() }).strict(),
+  },
+  getEnvironment: { channel: 'app:get-environment', payload: z.undefined() },
+  /** main shows a save dialog and writes the log as JSON lines */
+  exportLog: { channel: 'keeper:export-log', payload: z.object({ phoneId: phoneIdSchema.nullable().optional() }).strict().optional() },
+} as const;
+
+/** main → renderer, pushed (webContents.send / ipcRenderer.on) */
+export const PUSH = {
+  status: 'keeper:status',
+  log: 'keeper:log',
+  settings: 'settings:changed',
+  /** e.g. a notification click: show this phone's QR */
+  focusPhone: 'app:focus-phone',
+} as const;
+
+export type InvokeName = keyof typeof INVOKE;
+export const INVOKE_CHANNELS: ReadonlySet<string> = new Set(Object.values(INVOKE).map((d) => d.channel));
+
+/** What an invoke answers: a value, or an error the renderer can show as is. */
+export type IpcResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: { code: 'invalid-payload' | 'forbidden' | 'failed'; message: string; problems?: SettingsProblem[] } };
+
+export interface BackupListItem {
+  name: string;
+  size: number;
+  createdAt: number;
+}
+
+export type BackupNowResult =
+  | { outcome: 'uploaded'; generation: string }
+  | { outcome: 'unchanged'; generation: string | null }
+  | { outcome: 'skipped'; reason: string }
+  | { outcome: 'failed'; error: string };
+
+export interface SecretsInfo {
+  /** which secrets are set (never their values) */
+  set: Record<SecretName, boolean>;
+  /**
+   * how they are protected: the OS keychain, Linux without a keyring ('basic_text': obfuscated
+   * only — the window must say so), or not at all
+   */
+  backend: 'keychain' | 'basic_text' | 'unavailable';
+}
+
+export interface AppEnvironment {
+  version: string;
+  platform: string;
+  dataDir: string;
+  logsDir: string;
+  secrets: SecretsInfo;
+}
+
+/** The object the preload exposes as `window.keeper`. Every method rejects with a readable Error. */
+export interface KeeperApi {
+  getStatuses(): Promise<PhoneStatus[]>;
+  onStatus(listener: (status: PhoneStatus) => void): () => void;
+  getLog(query?: { phoneId?: string | null; level?: LogLevel; limit?: number }): Promise<LogEntry[]>;
+  onLog(listener: (entry: LogEntry) => void): () => void;
+  reconnect(phoneId: string): Promise<void>;
+  requestQr(phoneId: string): Promise<void>;
+  logout(phoneId: string): Promise<void>;
+  backupNow(phoneId: string): Promise<BackupNowResult>;
+  listBackups(phoneId: string): Promise<BackupListItem[]>;
+  restore(phoneId: string, generation?: string): Promise<{ generation: string; quarantinedTo: string | null }>;
+  keepAliveNow(phoneId: string, options?: { force?: boolean }): Promise<{ sentAt: number; nextKeepAliveAt: number | null }>;
+  pauseKeepAlive(phoneId: string): Promise<void>;
+  resumeKeepAlive(phoneId: string): Promise<void>;
+  importSession(phoneId: string, options?: { replace?: boolean }): Promise<{ me: string; quarantinedTo: string | null } | null>;
+  getSettings(): Promise<AppSettings>;
+  setSettings(settings: AppSettings): Promise<AppSettings>;
+  onSettings(listener: (settings: AppSettings) => void): () => void;
+  setSecret(name: SecretName, value: string | null): Promise<SecretsInfo>;
+  getEnvironment(): Promise<AppEnvironment>;
+  exportLog(phoneId?: string | null): Promise<string | null>;
+  onFocusPhone(listener: (phoneId: string) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    keeper: KeeperApi;
+  }
+}

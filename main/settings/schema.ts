@@ -1,0 +1,88 @@
+// The app's settings: one zod schema used by main (electron-store / conf), the headless runner
+// and the renderer's settings form, so every place rejects bad input with the same sentence.
+// Secrets (Supabase key, backup passphrase) are NOT here: they live encrypted, apart.
+import { z } from 'zod';
+import { keepAliveSettingsSchema, type SettingsProblem } from '../engine/settings-schema.js';
+
+export const SETTINGS_VERSION = 1;
+
+const phoneSchema = z.object({
+  id: z
+    .string({ error: 'Phone id must be text' })
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: (iss) => `Phone id ${JSON.stringify(iss.input)} must be 1–64 letters, digits, "-" or "_"` }),
+  label: z.string().max(80, { error: 'Phone name must be at most 80 characters' }).optional(),
+});
+
+const reconnectSchema = z.object({
+  /** 401 with valid session files: retries before giving up (the original bot's rule) */
+  unauthorizedRetries: z
+    .number()
+    .int()
+    .min(1, { error: (iss) => `401 retries must be between 1 and 3 (got ${String(iss.input)})` })
+    .max(3, { error: (iss) => `401 retries must be between 1 and 3 (got ${String(iss.input)})` })
+    .default(1),
+  /** failures in a row before pausing */
+  maxConsecutiveFailures: z
+    .number()
+    .int()
+    .min(3, { error: (iss) => `Failures before pausing must be between 3 and 100 (got ${String(iss.input)})` })
+    .max(100, { error: (iss) => `Failures before pausing must be between 3 and 100 (got ${String(iss.input)})` })
+    .default(12),
+});
+
+const supabaseSchema = z.object({
+  url: z.url({ error: (iss) => `Supabase URL must be a URL like https://abcd.supabase.co (got ${JSON.stringify(iss.input)})` }).or(z.literal('')),
+  bucket: z.string().max(100).default(''),
+  prefix: z.string().max(200).default('session-keeper'),
+});
+
+const backupSchema = z
+  .object({
+    target: z.enum(['local', 'supabase', 'none'], { error: 'Backup target must be local, supabase or none' }).default('local'),
+    keep: z
+      .number()
+      .int()
+      .min(1, { error: (iss) => `Backups kept must be between 1 and 100 (got ${String(iss.input)})` })
+      .max(100, { error: (iss) => `Backups kept must be between 1 and 100 (got ${String(iss.input)})` })
+      .default(14),
+    supabase: supabaseSchema.default({ url: '', bucket: '', prefix: 'session-keeper' }),
+  })
+  .refine((b) => b.target !== 'supabase' || (b.supabase.url !== '' && b.supabase.bucket !== ''), {
+    error: 'Supabase backups need the project URL and a bucket name',
+    path: ['supabase'],
+  });
+
+export const appSettingsSchema = z
+  .object({
+    version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION),
+    phones: z.array(phoneSchema).min(1, { error: 'At least one phone must be configured' }).default([{ id: 'default', label: 'WhatsApp' }]),
+    keepAlive: keepAliveSettingsSchema.prefault({}),
+    reconnect: reconnectSchema.default({ unauthorizedRetries: 1, maxConsecutiveFailures: 12 }),
+    backup: backupSchema.default({ target: 'local', keep: 14, supabase: { url: '', bucket: '', prefix: 'session-keeper' } }),
+    startAtLogin: z.boolean().default(false),
+  })
+  .refine((s) => new Set(s.phones.map((p) => p.id)).size === s.phones.length, {
+    error: 'Two phones have the same id',
+    path: ['phones'],
+  });
+
+export type AppSettings = z.output<typeof appSettingsSchema>;
+export type AppSettingsInput = z.input<typeof appSettingsSchema>;
+
+export type AppSettingsResult = { ok: true; settings: AppSettings } | { ok: false; problems: SettingsProblem[] };
+
+export function parseAppSettings(input: unknown): AppSettingsResult {
+  const r = appSettingsSchema.safeParse(input);
+  if (r.success) return { ok: true, settings: r.data };
+  return { ok: false, problems: r.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) };
+}
+
+export function defaultAppSettings(): AppSettings {
+  const r = parseAppSettings({});
+  if (!r.ok) throw new Error(`default settings do not validate: ${r.problems.map((p) => p.message).join('; ')}`);
+  return r.settings;
+}
+
+/** Names of the secrets kept encrypted with the OS keychain (Electron safeStorage), never in the plain store. */
+export const SECRET_NAMES = ['supabaseKey', 'backupPassphrase'] as const;
+export type SecretName = (typeof SECRET_NAMES)[number];

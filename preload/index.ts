@@ -1,0 +1,2 @@
+// Placeholder until the shell lands: the preload exposes window.keeper through contextBridge.
+export {};

@@ -1,0 +1,41 @@
+// Bundles what cannot load modules at run time, after tsc has type-checked everything:
+// - the preload: a sandboxed preload gets a tiny `require` (electron only), so it must be one
+//   CommonJS file;
+// - the renderer: the page loads one script under a strict CSP (no inline code, no eval).
+// Main-process code is NOT bundled: it runs from dist/ with dependencies in node_modules.
+import { build } from 'esbuild';
+import { cp, mkdir, readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const out = join(root, 'dist');
+
+await build({
+  entryPoints: [join(root, 'preload/index.ts')],
+  outfile: join(out, 'preload/index.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node22',
+  external: ['electron'],
+  sourcemap: true,
+  logLevel: 'warning',
+});
+
+if (existsSync(join(root, 'renderer/app.ts'))) {
+  await build({
+    entryPoints: [join(root, 'renderer/app.ts')],
+    outfile: join(out, 'renderer/app.js'),
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'chrome130',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  await mkdir(join(out, 'renderer'), { recursive: true });
+  for (const name of await readdir(join(root, 'renderer'))) {
+    if (/\.(html|css|svg|png|woff2)$/.test(name)) await cp(join(root, 'renderer', name), join(out, 'renderer', name));
+  }
+}
