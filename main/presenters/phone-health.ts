@@ -1,0 +1,76 @@
+// What a phone's status means to a person: one health level, the words for its state, and the
+// next step. Pure and runtime-neutral: the tray, the notifications and the window all use it, so
+// they never disagree about whether something is wrong.
+import { formatSessionAge } from '../engine/session-age.js';
+import type { PhoneState, PhoneStatus } from '../engine/types.js';
+
+/** ok: nothing to do · attention: working on it, or a warning · broken: needs the user · paused: the user or the policy paused it */
+export type Health = 'ok' | 'attention' | 'broken' | 'paused';
+
+export interface StateText {
+  /** a few words, e.g. "Connected", "Rescan needed" */
+  title: string;
+  /** what the user should do, or null when nothing */
+  nextStep: string | null;
+}
+
+const STATE_TEXT: Record<PhoneState, StateText> = {
+  stopped: { title: 'Stopped', nextStep: 'Reconnect, or show a new QR code to link this phone.' },
+  connecting: { title: 'Connecting…', nextStep: null },
+  'waiting-for-scan': { title: 'Rescan needed', nextStep: 'On the phone: WhatsApp → Settings → Linked devices → Link a device, then scan the QR code.' },
+  open: { title: 'Connected', nextStep: null },
+  reconnecting: { title: 'Reconnecting…', nextStep: null },
+  paused: { title: 'Paused', nextStep: 'Reconnecting stopped after repeated failures. Check the network, then press Reconnect.' },
+  replaced: { title: 'Used elsewhere', nextStep: 'Another WhatsApp Web client is using this session. Close it, then press Reconnect.' },
+  'logged-out': { title: 'Rescan needed', nextStep: 'The session ended. Show a new QR code and scan it, or restore a backup.' },
+  banned: { title: 'Banned', nextStep: 'WhatsApp banned this account. Nothing will be retried; contact WhatsApp support.' },
+  'temp-banned': { title: 'Temporarily banned', nextStep: 'WhatsApp blocked this account for a while. It will reconnect by itself when the ban ends.' },
+  outdated: { title: 'Update needed', nextStep: 'WhatsApp says this client version is outdated. Update Session Keeper.' },
+};
+
+const STATE_HEALTH: Record<PhoneState, Health> = {
+  stopped: 'paused',
+  connecting: 'attention',
+  'waiting-for-scan': 'broken',
+  open: 'ok',
+  reconnecting: 'attention',
+  paused: 'paused',
+  replaced: 'broken',
+  'logged-out': 'broken',
+  banned: 'broken',
+  'temp-banned': 'broken',
+  outdated: 'broken',
+};
+
+export function stateText(state: PhoneState): StateText {
+  return STATE_TEXT[state];
+}
+
+/** A phone's health: its state's, made "attention" by warnings that need the user soon. */
+export function phoneHealth(s: Pick<PhoneStatus, 'state' | 'phoneInactive' | 'backupFailing'>): Health {
+  const base = STATE_HEALTH[s.state];
+  if (base === 'ok' && (s.phoneInactive || s.backupFailing)) return 'attention';
+  return base;
+}
+
+const ORDER: Record<Health, number> = { ok: 0, paused: 1, attention: 2, broken: 3 };
+
+/** The worst health among phones (no phones: ok). */
+export function overallHealth(statuses: ReadonlyArray<Pick<PhoneStatus, 'state' | 'phoneInactive' | 'backupFailing'>>): Health {
+  let worst: Health = 'ok';
+  for (const s of statuses) {
+    const h = phoneHealth(s);
+    if (ORDER[h] > ORDER[worst]) worst = h;
+  }
+  return worst;
+}
+
+/** True when only scanning a QR code brings this phone back. */
+export function needsRescan(s: Pick<PhoneStatus, 'state'>): boolean {
+  return s.state === 'waiting-for-scan' || s.state === 'logged-out';
+}
+
+/** "12d 4h", or "not linked" */
+export function sessionAgeText(s: Pick<PhoneStatus, 'sessionAgeMs'>): string {
+  return s.sessionAgeMs === null ? 'not linked' : formatSessionAge(s.sessionAgeMs);
+}

@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PHONE_STATES } from '../../../main/engine/types.js';
+import { needsRescan, overallHealth, phoneHealth, sessionAgeText, stateText } from '../../../main/presenters/phone-health.js';
+
+const base = { phoneInactive: false, backupFailing: false };
+
+test('every state has words and a health, and every unhealthy state says what to do next', () => {
+  for (const state of PHONE_STATES) {
+    const text = stateText(state);
+    assert.ok(text.title.length > 0, state);
+    const h = phoneHealth({ state, ...base });
+    if (h === 'broken' || h === 'paused') assert.ok(text.nextStep, `${state} needs a next step`);
+  }
+});
+
+test('an open phone is ok, but an unused phone or failing backups make it need attention', () => {
+  assert.equal(phoneHealth({ state: 'open', ...base }), 'ok');
+  assert.equal(phoneHealth({ state: 'open', phoneInactive: true, backupFailing: false }), 'attention');
+  assert.equal(phoneHealth({ state: 'open', phoneInactive: false, backupFailing: true }), 'attention');
+  assert.equal(phoneHealth({ state: 'logged-out', phoneInactive: true, backupFailing: true }), 'broken');
+});
+
+test('the overall health is the worst phone\'s', () => {
+  assert.equal(overallHealth([]), 'ok');
+  assert.equal(overallHealth([{ state: 'open', ...base }, { state: 'paused', ...base }]), 'paused');
+  assert.equal(overallHealth([{ state: 'reconnecting', ...base }, { state: 'paused', ...base }]), 'attention');
+  assert.equal(overallHealth([{ state: 'open', ...base }, { state: 'replaced', ...base }, { state: 'reconnecting', ...base }]), 'broken');
+});
+
+test('only a QR scan brings back a phone waiting for a scan or logged out', () => {
+  assert.deepEqual(
+    PHONE_STATES.filter((state) => needsRescan({ state })),
+    ['waiting-for-scan', 'logged-out'],
+  );
+  assert.match(stateText('replaced').nextStep ?? '', /Another WhatsApp Web client/);
+});
+
+test('session age reads as days and hours, or "not linked"', () => {
+  assert.equal(sessionAgeText({ sessionAgeMs: null }), 'not linked');
+  assert.equal(sessionAgeText({ sessionAgeMs: (12 * 24 + 4) * 3_600_000 }), '12d 4h');
+});
