@@ -1,0 +1,139 @@
+// Status → what a phone's card shows: one pure function, so the words, colours and enabled
+// buttons are unit-tested in Node and the DOM code only copies them onto elements.
+import { needsRescan, phoneHealth, sessionAgeText, stateText, type Health } from '../../main/presenters/phone-health.js';
+import type { KeepAliveMode, PhoneStatus } from '../../main/engine/types.js';
+import { countdownText, durationText, isoText, relativeText } from './time-text.js';
+
+export type Tone = 'ok' | 'warn' | 'bad' | 'muted';
+
+export interface CardFact {
+  /** stable key, also used as the element's data-fact */
+  key: 'session-age' | 'connected-since' | 'next-keep-alive' | 'last-keep-alive' | 'last-backup' | 'phone-last-seen';
+  label: string;
+  value: string;
+  tone: Tone;
+  /** absolute time for a tooltip, when the value is relative */
+  title: string | null;
+}
+
+export interface PairingModel {
+  qr: string | null;
+  /** "1:05" left, null when there is no QR or no expiry */
+  countdown: string | null;
+  expired: boolean;
+  /** "Show new QR" is offered once the code expired, or when there is none to show */
+  canRequestNew: boolean;
+}
+
+export interface PhoneCardModel {
+  phoneId: string;
+  title: string;
+  health: Health;
+  stateTitle: string;
+  /** why this state (the engine's sentence); shown for every state that is not plainly fine */
+  reason: string | null;
+  /** what the user should do; null when nothing */
+  nextStep: string | null;
+  /** warnings that make an open phone need attention (14-day rule, failing backups) */
+  warnings: string[];
+  facts: CardFact[];
+  /** set while only scanning a QR brings the phone back */
+  pairing: PairingModel | null;
+  actions: { reconnect: boolean; backupNow: boolean; keepAliveNow: boolean; restore: boolean; logout: boolean };
+  /** one sentence for the screen-reader live region, changing only when the state does */
+  announcement: string;
+}
+
+const MODE_TEXT: Record<KeepAliveMode, string> = {
+  active: 'active',
+  reduced: 'reduced (quiet hours)',
+  sleep: 'sleep (no pulses)',
+};
+
+/** After 14 days unseen WhatsApp logs linked devices out; the engine warns from day 12. */
+const LOGOUT_AFTER_DAYS = 14;
+const DAY = 24 * 60 * 60 * 1000;
+
+function since(at: number | null, now: number): Pick<CardFact, 'value' | 'title'> {
+  return { value: relativeText(at, now), title: at === null ? null : isoText(at) };
+}
+
+export function phoneCardModel(s: PhoneStatus, now: number): PhoneCardModel {
+  const health = phoneHealth(s);
+  const text = stateText(s.state);
+  const open = s.state === 'open';
+  // The status is a snapshot: age it by the time since it was taken, so the card ticks between events.
+  const ageMs = s.sessionAgeMs === null ? null : s.sessionAgeMs + Math.max(0, now - s.updatedAt);
+
+  const warnings: string[] = [];
+  if (s.phoneInactive) {
+    const daysLeft = s.phoneLastSeenAt === null ? null : Math.max(0, Math.ceil((s.phoneLastSeenAt + LOGOUT_AFTER_DAYS * DAY - now) / DAY));
+    warnings.push(
+      `The phone has not been online for ${s.phoneLastSeenAt === null ? 'a long time' : durationText(now - s.phoneLastSeenAt)}. ` +
+        `WhatsApp logs linked devices out after ${LOGOUT_AFTER_DAYS} days${daysLeft === null ? '' : ` (${daysLeft} d left)`}: open WhatsApp on the phone.`,
+    );
+  }
+  if (s.backupFailing) warnings.push(`Backups have failed for over 24 hours: ${s.lastBackupError ?? 'unknown error'}. Check the backup settings.`);
+
+  const facts: CardFact[] = [
+    { key: 'session-age', label: 'Session age', value: ageMs === null ? sessionAgeText(s) : sessionAgeText({ sessionAgeMs: ageMs }), tone: ageMs === null ? 'muted' : 'ok', title: s.pairedAt === null ? null : `Linked ${isoText(s.pairedAt)}` },
+    { key: 'connected-since', label: 'Connected since', ...(open && s.connectedSince !== null ? since(s.connectedSince, now) : { value: 'not connected', title: null }), tone: open ? 'ok' : 'muted' },
+    {
+      key: 'next-keep-alive',
+      label: 'Next keep-alive',
+      value: s.keepAlivePaused
+        ? `paused · mode ${MODE_TEXT[s.mode]}`
+        : `${relativeText(s.nextKeepAliveAt, now, 'not planned')} · mode ${MODE_TEXT[s.mode]}`,
+      tone: s.keepAlivePaused ? 'warn' : s.mode === 'active' ? 'ok' : 'muted',
+      title: s.nextKeepAliveAt === null ? null : isoText(s.nextKeepAliveAt),
+    },
+    { key: 'last-keep-alive', label: 'Last keep-alive', ...since(s.lastKeepAliveAt, now), tone: 'muted' },
+    {
+      key: 'last-backup',
+      label: 'Last backup',
+      value:
+        s.lastBackupError !== null
+          ? `failed: ${s.lastBackupError}${s.lastBackupAt === null ? '' : ` (last good ${relativeText(s.lastBackupAt, now)})`}`
+          : s.lastBackupAt === null
+            ? 'none yet'
+            : `${relativeText(s.lastBackupAt, now)} · ok`,
+      tone: s.backupFailing ? 'bad' : s.lastBackupError !== null ? 'warn' : s.lastBackupAt === null ? 'muted' : 'ok',
+      title: s.lastBackupGeneration,
+    },
+    { key: 'phone-last-seen', label: 'Phone last seen', ...since(s.phoneLastSeenAt, now), tone: s.phoneInactive ? 'bad' : 'muted' },
+  ];
+
+  let pairing: PairingModel | null = null;
+  if (needsRescan(s)) {
+    const left = s.qrExpiresAt === null ? null : s.qrExpiresAt - now;
+    const expired = s.qr === null || (left !== null && left <= 0);
+    pairing = {
+      qr: expired ? null : s.qr,
+      countdown: left === null || expired ? null : countdownText(left),
+      expired,
+      canRequestNew: expired,
+    };
+  }
+
+  const paired = s.pairedAt !== null || s.me !== null;
+  const plainlyFine = health === 'ok' || s.state === 'connecting';
+  return {
+    phoneId: s.phoneId,
+    title: s.label || s.phoneId,
+    health,
+    stateTitle: text.title,
+    reason: plainlyFine || s.detail === '' ? null : s.detail,
+    nextStep: text.nextStep,
+    warnings,
+    facts,
+    pairing,
+    actions: {
+      reconnect: !needsRescan(s) && s.state !== 'banned',
+      backupNow: paired,
+      keepAliveNow: open,
+      restore: true,
+      logout: paired,
+    },
+    announcement: `${s.label || s.phoneId}: ${text.title}${warnings.length > 0 ? `, ${warnings.length === 1 ? 'one warning' : `${warnings.length} warnings`}` : ''}`,
+  };
+}
