@@ -1,9 +1,7 @@
 // The keeper's own memory of a phone, next to (not inside) its Baileys session folder so the
 // session folder stays byte-compatible with Baileys. Written atomically; a damaged file is set
 // aside and reported rather than trusted.
-import { readFile, rename } from 'node:fs/promises';
-import { join } from 'node:path';
-import { ensureDir, isNotFound, writeFileAtomic } from './auth-store/atomic-fs.js';
+import { numOrNull, readStateFile, writeStateFile } from './state-file.js';
 
 export interface PhoneMeta {
   version: 1;
@@ -31,7 +29,6 @@ const FILE = 'meta.json';
 function isMeta(value: unknown): value is PhoneMeta {
   if (!value || typeof value !== 'object') return false;
   const v = value as Record<string, unknown>;
-  const numOrNull = (x: unknown) => x === null || (typeof x === 'number' && Number.isFinite(x));
   return (
     v.version === 1 &&
     numOrNull(v.pairedAt) &&
@@ -43,26 +40,10 @@ function isMeta(value: unknown): value is PhoneMeta {
 }
 
 export async function readPhoneMeta(dir: string): Promise<{ meta: PhoneMeta; setAside: string | null }> {
-  const path = join(dir, FILE);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if (isNotFound(err)) return { meta: { ...EMPTY_META }, setAside: null };
-    throw err;
-  }
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (isMeta(parsed)) return { meta: { ...EMPTY_META, ...parsed }, setAside: null };
-  } catch {
-    // fall through: damaged
-  }
-  const aside = `${path}.damaged-${Date.now()}`;
-  await rename(path, aside);
-  return { meta: { ...EMPTY_META }, setAside: aside };
+  const { value, setAside } = await readStateFile(dir, FILE, isMeta, EMPTY_META);
+  return { meta: value, setAside };
 }
 
 export async function writePhoneMeta(dir: string, meta: PhoneMeta): Promise<void> {
-  await ensureDir(dir);
-  await writeFileAtomic(dir, FILE, JSON.stringify(meta, null, 2));
+  await writeStateFile(dir, FILE, meta);
 }

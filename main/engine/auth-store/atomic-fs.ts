@@ -13,7 +13,8 @@ const isWindows = process.platform === 'win32';
 let tempCounter = 0;
 const WRITE_PARALLELISM = 32;
 
-function errCode(err: unknown): string | undefined {
+/** The errno code of a file-system error (ENOENT, EEXIST…), if it has one. */
+export function errCode(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | null)?.code;
 }
 

@@ -1,8 +1,6 @@
 // Per-phone backup memory (`state/<phoneId>/backup.json`): what was last uploaded, and the
 // pending retry, so a restart neither re-uploads unchanged content nor forgets a failing target.
-import { readFile, rename } from 'node:fs/promises';
-import { join } from 'node:path';
-import { ensureDir, isNotFound, writeFileAtomic } from '../auth-store/atomic-fs.js';
+import { numOrNull, readStateFile, writeStateFile } from '../state-file.js';
 
 export interface BackupState {
   version: 1;
@@ -38,7 +36,6 @@ const FILE = 'backup.json';
 function isState(v: unknown): v is BackupState {
   if (typeof v !== 'object' || v === null) return false;
   const s = v as Record<string, unknown>;
-  const numOrNull = (x: unknown): boolean => x === null || (typeof x === 'number' && Number.isFinite(x));
   const strOrNull = (x: unknown): boolean => x === null || typeof x === 'string';
   return (
     s.version === 1 &&
@@ -55,26 +52,10 @@ function isState(v: unknown): v is BackupState {
 
 /** A damaged file is set aside and the phone starts from empty state (worst case: one extra upload). */
 export async function readBackupState(dir: string, now: number): Promise<{ state: BackupState; setAside: string | null }> {
-  const path = join(dir, FILE);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if (isNotFound(err)) return { state: { ...EMPTY_BACKUP_STATE }, setAside: null };
-    throw err;
-  }
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (isState(parsed)) return { state: { ...parsed }, setAside: null };
-  } catch {
-    // fall through: damaged
-  }
-  const aside = `${path}.damaged-${now}`;
-  await rename(path, aside);
-  return { state: { ...EMPTY_BACKUP_STATE }, setAside: aside };
+  const { value, setAside } = await readStateFile(dir, FILE, isState, EMPTY_BACKUP_STATE, now);
+  return { state: value, setAside };
 }
 
 export async function writeBackupState(dir: string, state: BackupState): Promise<void> {
-  await ensureDir(dir);
-  await writeFileAtomic(dir, FILE, `${JSON.stringify(state, null, 2)}\n`);
+  await writeStateFile(dir, FILE, state);
 }

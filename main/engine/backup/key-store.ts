@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { BackupSecret } from './envelope.js';
 import { BackupError } from './errors.js';
 import { formatRecoveryKey, generateInstallationKey, parseRecoveryKey } from './recovery-key.js';
+import { errCode, fsyncDir } from '../auth-store/atomic-fs.js';
 
 /** Asked for the secret before each backup and restore; the shell can swap in its own. */
 export type BackupSecretProvider = () => Promise<BackupSecret>;
@@ -16,20 +17,6 @@ export type BackupSecretProvider = () => Promise<BackupSecret>;
 /** `${dataDir}/keys/backup-installation.key` */
 export function installationKeyPath(dataDir: string): string {
   return join(dataDir, 'keys', 'backup-installation.key');
-}
-
-function errno(err: unknown): string | undefined {
-  return (err as NodeJS.ErrnoException | undefined)?.code;
-}
-
-async function syncDir(path: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const fh = await open(path, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
 }
 
 async function readKeyFile(path: string): Promise<Buffer> {
@@ -53,7 +40,7 @@ export async function loadOrCreateInstallationKey(path: string): Promise<{ key: 
   try {
     return { key: await readKeyFile(path), created: false };
   } catch (err) {
-    if (errno(err) !== 'ENOENT') throw err;
+    if (errCode(err) !== 'ENOENT') throw err;
   }
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -72,11 +59,11 @@ export async function loadOrCreateInstallationKey(path: string): Promise<{ key: 
   } catch (err) {
     await unlink(tmp);
     key.fill(0);
-    if (errno(err) === 'EEXIST') return { key: await readKeyFile(path), created: false };
+    if (errCode(err) === 'EEXIST') return { key: await readKeyFile(path), created: false };
     throw err;
   }
   await unlink(tmp);
-  await syncDir(dir);
+  await fsyncDir(dir);
   return { key, created: true };
 }
 

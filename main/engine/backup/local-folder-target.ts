@@ -7,20 +7,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { BackupTargetError } from './errors.js';
 import { checkNames, newestFirst, parseGenerationName, type BackupEntry, type BackupTarget } from './targets.js';
-
-function errno(err: unknown): string | undefined {
-  return (err as NodeJS.ErrnoException | undefined)?.code;
-}
-
-async function syncDir(path: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const fh = await open(path, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
+import { errCode, fsyncDir } from '../auth-store/atomic-fs.js';
 
 export class LocalFolderTarget implements BackupTarget {
   readonly kind = 'local-folder' as const;
@@ -51,7 +38,7 @@ export class LocalFolderTarget implements BackupTarget {
     try {
       await link(tmp, final);
     } catch (err) {
-      if (errno(err) === 'EEXIST') {
+      if (errCode(err) === 'EEXIST') {
         await unlink(tmp);
         throw new BackupTargetError('conflict', `backup ${generationName} already exists; generations are never overwritten`);
       }
@@ -62,11 +49,11 @@ export class LocalFolderTarget implements BackupTarget {
         throw new BackupTargetError('conflict', `backup ${generationName} already exists; generations are never overwritten`);
       }
       await rename(tmp, final);
-      await syncDir(dir);
+      await fsyncDir(dir);
       return;
     }
     await unlink(tmp);
-    await syncDir(dir);
+    await fsyncDir(dir);
   }
 
   async get(phoneId: string, name: string): Promise<Buffer> {
@@ -74,8 +61,8 @@ export class LocalFolderTarget implements BackupTarget {
     try {
       return await readFile(join(this.folder(phoneId), name));
     } catch (err) {
-      if (errno(err) === 'ENOENT') throw new BackupTargetError('not-found', `no backup ${name} for phone ${phoneId}`, { cause: err });
-      throw new BackupTargetError('failed', `cannot read backup ${name}: ${errno(err) ?? String(err)}`, { cause: err });
+      if (errCode(err) === 'ENOENT') throw new BackupTargetError('not-found', `no backup ${name} for phone ${phoneId}`, { cause: err });
+      throw new BackupTargetError('failed', `cannot read backup ${name}: ${errCode(err) ?? String(err)}`, { cause: err });
     }
   }
 
@@ -85,7 +72,7 @@ export class LocalFolderTarget implements BackupTarget {
     try {
       names = await readdir(this.folder(phoneId));
     } catch (err) {
-      if (errno(err) === 'ENOENT') return [];
+      if (errCode(err) === 'ENOENT') return [];
       throw err;
     }
     const entries: BackupEntry[] = [];
@@ -103,7 +90,7 @@ export class LocalFolderTarget implements BackupTarget {
     try {
       await unlink(join(this.folder(phoneId), name));
     } catch (err) {
-      if (errno(err) !== 'ENOENT') throw err;
+      if (errCode(err) !== 'ENOENT') throw err;
     }
   }
 }

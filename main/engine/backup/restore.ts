@@ -3,13 +3,14 @@
 // The folder appears under its final name only once every file is written, synced and the
 // session verified; swapping it over the live one is a separate, explicit step (swap.ts).
 import { constants } from 'node:fs';
-import { chmod, mkdtemp, open as openFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, open as openFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { openBackup } from './archive.js';
 import type { BackupMetadata } from './container.js';
 import type { BackupSecret } from './envelope.js';
 import { BackupError } from './errors.js';
 import { verifySessionFolder } from './verify-session.js';
+import { fsyncDir, pathExists } from '../auth-store/atomic-fs.js';
 
 export interface RestoreOptions {
   /** refuse a backup made for another phone */
@@ -23,30 +24,10 @@ export interface RestoreResult {
   me: string;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function writeSynced(path: string, bytes: Buffer): Promise<void> {
   const fh = await openFile(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   try {
     await fh.writeFile(bytes);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
-async function syncDir(path: string): Promise<void> {
-  // Directory fsync makes the rename durable on POSIX; Windows cannot open directories.
-  if (process.platform === 'win32') return;
-  const fh = await openFile(path, 'r');
-  try {
     await fh.sync();
   } finally {
     await fh.close();
@@ -58,17 +39,17 @@ export async function restoreBackup(file: Buffer, secret: BackupSecret, dest: st
   if (options.expectPhoneId !== undefined && metadata.phoneId !== options.expectPhoneId) {
     throw new BackupError('invalid-session', `this backup belongs to phone "${metadata.phoneId}", not "${options.expectPhoneId}"`);
   }
-  if (await exists(dest)) throw new BackupError('destination-exists', `restore target ${dest} already exists; restore needs a new folder`);
+  if (await pathExists(dest)) throw new BackupError('destination-exists', `restore target ${dest} already exists; restore needs a new folder`);
   const tmp = await mkdtemp(join(dirname(dest), `.${basename(dest)}.restoring-`));
   try {
     await chmod(tmp, 0o700);
     // Sequential: per-file fsync is disk-bound, and parallel fsyncs measured slower here.
     for (const f of files) await writeSynced(join(tmp, f.name), f.bytes);
-    await syncDir(tmp);
+    await fsyncDir(tmp);
     const me = await verifySessionFolder(tmp);
-    if (await exists(dest)) throw new BackupError('destination-exists', `restore target ${dest} appeared while restoring`);
+    if (await pathExists(dest)) throw new BackupError('destination-exists', `restore target ${dest} appeared while restoring`);
     await rename(tmp, dest);
-    await syncDir(dirname(dest));
+    await fsyncDir(dirname(dest));
     return { metadata, folder: dest, me };
   } catch (err) {
     // Only our own half-written temp folder is removed; nothing the user had is touched.

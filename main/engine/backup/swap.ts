@@ -3,6 +3,7 @@
 import { mkdir, rename, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { pathExists } from '../auth-store/atomic-fs.js';
 
 export interface SwapRequest {
   /** the session folder the engine uses */
@@ -25,20 +26,11 @@ export function quarantineName(live: string, now: number, rand: string = randomB
   return `${basename(live)}-before-restore-${iso}-${rand}`;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Must run while no socket uses `live` (the engine stops the phone first). */
 export async function swapInRestoredSession(req: SwapRequest): Promise<SwapResult> {
   await stat(req.restored); // fail before moving anything if the restored folder is gone
   let quarantinedTo: string | null = null;
-  if (await exists(req.live)) {
+  if (await pathExists(req.live)) {
     await mkdir(req.quarantineRoot, { recursive: true, mode: 0o700 });
     quarantinedTo = join(req.quarantineRoot, quarantineName(req.live, req.now));
     await rename(req.live, quarantinedTo);

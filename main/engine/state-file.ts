@@ -1,0 +1,41 @@
+// The keeper's small JSON state files (phone meta, keep-alive plan, backup state): written
+// atomically, and a damaged one is set aside and reported rather than trusted or deleted.
+import { readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ensureDir, isNotFound, writeFileAtomic } from './auth-store/atomic-fs.js';
+
+/** A finite number or null: the shape of every optional timestamp in these files. */
+export function numOrNull(x: unknown): boolean {
+  return x === null || (typeof x === 'number' && Number.isFinite(x));
+}
+
+export async function readStateFile<T extends object>(
+  dir: string,
+  file: string,
+  isValid: (value: unknown) => value is T,
+  empty: T,
+  now: number = Date.now(),
+): Promise<{ value: T; setAside: string | null }> {
+  const path = join(dir, file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if (isNotFound(err)) return { value: { ...empty }, setAside: null };
+    throw err;
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (isValid(parsed)) return { value: { ...empty, ...parsed }, setAside: null };
+  } catch {
+    // fall through: damaged
+  }
+  const aside = `${path}.damaged-${now}`;
+  await rename(path, aside);
+  return { value: { ...empty }, setAside: aside };
+}
+
+export async function writeStateFile(dir: string, file: string, value: object): Promise<void> {
+  await ensureDir(dir);
+  await writeFileAtomic(dir, file, `${JSON.stringify(value, null, 2)}\n`);
+}
