@@ -12,7 +12,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const build = join(root, 'build');
+// `--out <dir>` draws elsewhere: the test compares a fresh drawing with the committed files.
+const outFlag = process.argv.indexOf('--out');
+const build = outFlag > 0 && process.argv[outFlag + 1] ? process.argv[outFlag + 1] : join(root, 'build');
 
 // ---- shapes (signed distance: < 0 inside, in design units) ----------------------------------
 
@@ -282,4 +284,4 @@ written.push(write('icon.icns', icns([
   ['ic11', 32], ['ic12', 64], ['ic07', 128], ['ic13', 256], ['ic08', 256], ['ic14', 512], ['ic09', 512], ['ic10', 1024],
 ].map(([type, size]) => ({ type, data: png(size, appPixels(size)) })))));
 
-console.log(`wrote ${written.length} files under build/`);
+console.log(`wrote ${written.length} files under ${build}`);
