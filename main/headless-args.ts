@@ -10,6 +10,7 @@ Usage:
   npm run headless -- backup [options]          back the session up now (skipped when unchanged)
   npm run headless -- backups [options]         list the stored backup generations
   npm run headless -- restore [generation]      restore a generation (default: the newest valid one)
+  npm run headless -- recovery-key              print the backup recovery key (keep it somewhere safe)
 
 Options:
   --data-dir <dir>   where sessions, state and logs live
@@ -17,6 +18,7 @@ Options:
   --phone <id>       a phone to run; repeat for several (default: "default")
   --replace          with import: set an existing session aside (quarantine) and import anyway
   --force            with backup: store a new generation even when nothing changed
+  --recovery-key <k> with restore: open the backups with this recovery key (e.g. on a new machine)
   --verbose          also print debug log lines
   -h, --help         show this help
 
@@ -32,7 +34,8 @@ export type HeadlessCommand =
   | { kind: 'import'; dataDir: string | null; phone: string; from: string; replace: boolean }
   | { kind: 'backup'; dataDir: string | null; phone: string; force: boolean }
   | { kind: 'backups'; dataDir: string | null; phone: string }
-  | { kind: 'restore'; dataDir: string | null; phone: string; generation: string | null };
+  | { kind: 'restore'; dataDir: string | null; phone: string; generation: string | null; recoveryKey: string | null }
+  | { kind: 'recovery-key'; dataDir: string | null };
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -53,6 +56,7 @@ export function parseHeadlessArgs(argv: string[]): HeadlessCommand {
         phone: { type: 'string', multiple: true },
         replace: { type: 'boolean', default: false },
         force: { type: 'boolean', default: false },
+        'recovery-key': { type: 'string' },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -75,6 +79,8 @@ export function parseHeadlessArgs(argv: string[]): HeadlessCommand {
   if (new Set(phones).size !== phones.length) throw new UsageError('The same --phone is given twice.');
   const [command, ...rest] = positionals;
   if (values.force && command !== 'backup') throw new UsageError('--force only goes with backup.');
+  const recoveryKey = values['recovery-key'] ?? null;
+  if (recoveryKey !== null && command !== 'restore') throw new UsageError('--recovery-key only goes with restore.');
   const onePhone = (): string => {
     if (phones.length !== 1) throw new UsageError(`${command ?? 'this command'} takes one --phone.`);
     return phones[0] ?? 'default';
@@ -87,7 +93,11 @@ export function parseHeadlessArgs(argv: string[]): HeadlessCommand {
   }
   if (command === 'restore') {
     if (rest.length > 1) throw new UsageError('restore takes at most one generation name.');
-    return { kind: 'restore', dataDir, phone: onePhone(), generation: rest[0] ?? null };
+    return { kind: 'restore', dataDir, phone: onePhone(), generation: rest[0] ?? null, recoveryKey };
+  }
+  if (command === 'recovery-key') {
+    if (rest.length > 0) throw new UsageError('recovery-key takes no arguments.');
+    return { kind: 'recovery-key', dataDir };
   }
   if (command === undefined) {
     if (values.replace) throw new UsageError('--replace only goes with import.');
@@ -98,5 +108,5 @@ export function parseHeadlessArgs(argv: string[]): HeadlessCommand {
     if (phones.length !== 1) throw new UsageError('import takes one --phone.');
     return { kind: 'import', dataDir, phone: phones[0] ?? 'default', from: rest[0], replace: values.replace };
   }
-  throw new UsageError(`Unknown command ${JSON.stringify(command)}. Commands: import, backup, backups, restore. See --help.`);
+  throw new UsageError(`Unknown command ${JSON.stringify(command)}. Commands: import, backup, backups, restore, recovery-key. See --help.`);
 }

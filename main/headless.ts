@@ -3,6 +3,7 @@ import QRCode from 'qrcode';
 import { defaultDataDir } from './engine/data-dir.js';
 import { createKeeper, type Keeper, type KeeperOptions } from './engine/index.js';
 import { headlessSecretProvider, installationKeyPath } from './engine/backup/key-store.js';
+import { parseRecoveryKey } from './engine/backup/recovery-key.js';
 import { formatStatusLine, formatLogLine } from './headless-format.js';
 import { parseHeadlessArgs, USAGE, UsageError, type HeadlessCommand } from './headless-args.js';
 
@@ -112,7 +113,10 @@ async function backupCommand(cmd: Extract<HeadlessCommand, { kind: 'backup' | 'b
       if (list.length === 0) process.stdout.write(`No backups of phone "${cmd.phone}".\n`);
       for (const b of list) process.stdout.write(`${b.name}  ${new Date(b.createdAt).toISOString()}  ${b.size} bytes\n`);
     } else {
-      const r = await keeper.restore(cmd.phone, cmd.generation ? { generation: cmd.generation } : {});
+      const r = await keeper.restore(cmd.phone, {
+        ...(cmd.generation ? { generation: cmd.generation } : {}),
+        ...(cmd.recoveryKey ? { secret: { installationKey: parseRecoveryKey(cmd.recoveryKey) } } : {}),
+      });
       process.stdout.write(`Restored ${r.generation} for ${r.me}.\n`);
       if (r.quarantinedTo) process.stdout.write(`The previous session files were moved to ${r.quarantinedTo}.\n`);
     }
@@ -144,6 +148,12 @@ async function main(): Promise<number> {
     case 'restore':
       await backupCommand(cmd);
       return 0;
+    case 'recovery-key': {
+      const keeper = createKeeper({ dataDir: cmd.dataDir ?? defaultDataDir(), phones: [{ id: 'default' }] });
+      process.stdout.write(`${await keeper.recoveryKey()}\n`);
+      process.stderr.write('Anyone with this key and a backup file can take over the WhatsApp session: keep it offline.\n');
+      return 0;
+    }
     case 'run':
       await run(cmd);
       return -1; // keeps running until a signal

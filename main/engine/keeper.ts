@@ -16,7 +16,8 @@ import { parseKeepAliveSettings, type KeepAliveSettings, type KeepAliveSettingsI
 import type { LogEntry, LogLevel, PhoneConfig, PhoneStatus } from './types.js';
 import { appVersion } from './app-version.js';
 import { BackupManager, type BackupResult, type RestoreOutcome } from './backup/backup-manager.js';
-import { headlessSecretProvider, installationKeyPath, type BackupSecretProvider } from './backup/key-store.js';
+import { exportRecoveryKey, headlessSecretProvider, installationKeyPath, type BackupSecretProvider } from './backup/key-store.js';
+import type { BackupSecret } from './backup/envelope.js';
 import { LocalFolderTarget } from './backup/local-folder-target.js';
 import type { BackupEntry, BackupTarget } from './backup/targets.js';
 
@@ -297,10 +298,18 @@ export class Keeper extends EventEmitter<KeeperEvents> {
    * Restores a generation (default: the newest valid one). The phone's socket is stopped first,
    * the current files go to quarantine, and the restored session is verified before it connects.
    */
-  async restore(phoneId: string, opts: { generation?: string } = {}): Promise<RestoreOutcome> {
+  async restore(phoneId: string, opts: { generation?: string; secret?: BackupSecret } = {}): Promise<RestoreOutcome> {
     this.session(phoneId);
     await this.registerBackups();
-    return this.requireBackups().restore(phoneId, opts.generation !== undefined ? { generation: opts.generation } : {});
+    return this.requireBackups().restore(phoneId, {
+      ...(opts.generation !== undefined ? { generation: opts.generation } : {}),
+      ...(opts.secret !== undefined ? { secret: opts.secret } : {}),
+    });
+  }
+
+  /** The installation key as a recovery key to write down (it restores backups on another machine). */
+  recoveryKey(): Promise<string> {
+    return exportRecoveryKey(installationKeyPath(this.opts.dataDir));
   }
 
   private requireBackups(): BackupManager {

@@ -49,8 +49,16 @@ test('the default data folder matches Electron\'s userData on each OS, and the e
 test('backup, backups and restore take one phone; restore takes an optional generation', () => {
   assert.deepEqual(parseHeadlessArgs(['backup', '--force']), { kind: 'backup', dataDir: null, phone: 'default', force: true });
   assert.deepEqual(parseHeadlessArgs(['backups', '--phone', 'p']), { kind: 'backups', dataDir: null, phone: 'p' });
-  assert.deepEqual(parseHeadlessArgs(['restore']), { kind: 'restore', dataDir: null, phone: 'default', generation: null });
-  assert.deepEqual(parseHeadlessArgs(['restore', 'g1']), { kind: 'restore', dataDir: null, phone: 'default', generation: 'g1' });
+  assert.deepEqual(parseHeadlessArgs(['restore']), { kind: 'restore', dataDir: null, phone: 'default', generation: null, recoveryKey: null });
+  assert.deepEqual(parseHeadlessArgs(['restore', 'g1', '--recovery-key', 'ABCD']), {
+    kind: 'restore',
+    dataDir: null,
+    phone: 'default',
+    generation: 'g1',
+    recoveryKey: 'ABCD',
+  });
+  assert.deepEqual(parseHeadlessArgs(['recovery-key']), { kind: 'recovery-key', dataDir: null });
+  assert.throws(() => parseHeadlessArgs(['backup', '--recovery-key', 'x']), /only goes with restore/);
   assert.throws(() => parseHeadlessArgs(['restore', 'a', 'b']), /at most one generation/);
   assert.throws(() => parseHeadlessArgs(['backup', '--phone', 'a', '--phone', 'b']), /one --phone/);
   assert.throws(() => parseHeadlessArgs(['--force']), /only goes with backup/);

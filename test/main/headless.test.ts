@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,6 +144,24 @@ test('import copies a Baileys session folder into the data folder, and backup, b
     const bad = runHeadless(['restore', 'no-such-generation', '--data-dir', dataDir, '--phone', 'bot']);
     assert.equal(await bad.exit, 1);
     assert.match(bad.err(), /error: /);
+
+    // another machine: only the backup files and the recovery key travel
+    const rk = runHeadless(['recovery-key', '--data-dir', dataDir]);
+    assert.equal(await rk.exit, 0);
+    const recoveryKey = rk.out().trim();
+    assert.match(recoveryKey, /^[A-Z0-9]{4}(-[A-Z0-9]{4})+$/);
+    const otherDir = await mkdtemp(join(tmpdir(), 'headless-other-'));
+    try {
+      await cp(join(dataDir, 'backups'), join(otherDir, 'backups'), { recursive: true });
+      const noKey = runHeadless(['restore', '--data-dir', otherDir, '--phone', 'bot']);
+      assert.equal(await noKey.exit, 1);
+      assert.match(noKey.err(), /wrong passphrase or recovery key|wrong key/i);
+      const withKey = runHeadless(['restore', '--data-dir', otherDir, '--phone', 'bot', '--recovery-key', recoveryKey]);
+      assert.equal(await withKey.exit, 0, withKey.err());
+      assert.match(withKey.out(), /Restored .* for 15550000001/);
+    } finally {
+      await rm(otherDir, { recursive: true, force: true });
+    }
   } finally {
     await server.close();
     uninstallTestRoot();
