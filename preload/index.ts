@@ -1,2 +1,6 @@
-// Placeholder until the shell lands: the preload exposes window.keeper through contextBridge.
-export {};
+// The sandboxed preload: exposes window.keeper (the KeeperApi) and nothing else — never
+// ipcRenderer itself, which would let the page send on any channel.
+import { contextBridge, ipcRenderer } from 'electron';
+import { createKeeperApi } from './keeper-api.js';
+
+contextBridge.exposeInMainWorld('keeper', createKeeperApi(ipcRenderer));

@@ -1,0 +1,31 @@
+// App settings → the keeper's options, and whether a settings change needs a new keeper. Pure
+// (the Supabase target and the key provider are handed in), so tested without Electron.
+import type { KeeperOptions } from './engine/keeper.js';
+import type { BackupSecretProvider } from './engine/backup/key-store.js';
+import type { BackupTarget } from './engine/backup/targets.js';
+import type { AppSettings } from './settings/schema.js';
+
+export interface EngineInputs {
+  dataDir: string;
+  secret: BackupSecretProvider;
+  /** the Supabase target when settings ask for it and a key is stored; null otherwise */
+  supabaseTarget: BackupTarget | null;
+}
+
+export function keeperOptionsFromSettings(s: AppSettings, inputs: EngineInputs): KeeperOptions {
+  const target: BackupTarget | null | undefined =
+    s.backup.target === 'local' ? undefined : s.backup.target === 'supabase' ? inputs.supabaseTarget : null;
+  return {
+    dataDir: inputs.dataDir,
+    phones: s.phones.map((p) => ({ id: p.id, ...(p.label !== undefined ? { label: p.label } : {}) })),
+    keepAlive: s.keepAlive,
+    policy: { unauthorizedRetries: s.reconnect.unauthorizedRetries, maxConsecutiveFailures: s.reconnect.maxConsecutiveFailures },
+    backup: { ...(target !== undefined ? { target } : {}), secret: inputs.secret, keep: s.backup.keep },
+  };
+}
+
+/** Everything but "start at login" is read once by the keeper: a change there means a restart. */
+export function needsEngineRestart(before: AppSettings, after: AppSettings): boolean {
+  const engine = (s: AppSettings) => JSON.stringify([s.phones, s.keepAlive, s.reconnect, s.backup]);
+  return engine(before) !== engine(after);
+}

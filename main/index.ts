@@ -1,0 +1,315 @@
+// The Electron main process: one instance, settings, the engine, tray, notifications, IPC and
+// the hardened window. Each concern has a setupXxx(); decisions live in pure modules.
+//
+// Coming back online: Electron's main process has no 'online' event, so we poll net.isOnline()
+// (online-watcher.ts) and also wake on powerMonitor 'resume' and 'unlock-screen'.
+import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, net, Notification, powerMonitor, protocol, safeStorage, session, shell } from 'electron';
+import { createKeeper, type Keeper } from './engine/keeper.js';
+import { systemClock } from './engine/clock.js';
+import { defaultDataDir } from './engine/data-dir.js';
+import { installationKeyPath } from './engine/backup/key-store.js';
+import type { BackupTarget } from './engine/backup/targets.js';
+import type { PhoneStatus } from './engine/types.js';
+import { keeperOptionsFromSettings, needsEngineRestart } from './engine-options.js';
+import { registerAppScheme, setupAppProtocol } from './app-protocol.js';
+import { APP_ORIGIN, APP_START_URL, createMainWindow, denyAllPermissions } from './window.js';
+import { createFileLogger, writeKeeperEntry, type FileLogger } from './logging.js';
+import { createOnlineWatcher } from './online-watcher.js';
+import { createElectronSettingsStore } from './settings/electron-settings.js';
+import { SecretStore } from './settings/secret-store.js';
+import { safeStorageEncryptor } from './settings/safe-storage-encryptor.js';
+import { appBackupSecretProvider } from './settings/backup-secret.js';
+import type { SettingsStore } from './settings/settings-store.js';
+import type { AppSettings } from './settings/schema.js';
+import { PUSH, type AppEnvironment } from './ipc/contract.js';
+import { createIpcRouter } from './ipc/router.js';
+import { createHandlers } from './ipc/handlers.js';
+import { push, setupIpc } from './ipc/setup-ipc.js';
+import { presentTray, type TrayAction } from './tray/tray-presenter.js';
+import { TrayService } from './tray/tray-service.js';
+import { electronTrayFactory } from './tray/setup-tray.js';
+import { trayIconDir } from './tray/tray-icons.js';
+import { setupNotifications } from './notifications/setup-notifications.js';
+import { autostartDesktopEntry, autostartDir, autostartExecutable, HIDDEN_FLAG, launchedHidden, writeAutostartEntry } from './start-at-login.js';
+
+const appRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+const PRELOAD = join(appRoot, 'dist', 'preload', 'index.cjs');
+const RENDERER_DIR = join(appRoot, 'dist', 'renderer');
+
+// Privileged schemes must be registered before 'ready'.
+registerAppScheme(protocol);
+
+let window: BrowserWindow | null = null;
+let quitting = false;
+let stopped = false;
+
+function setupSingleInstance(): boolean {
+  if (!app.requestSingleInstanceLock()) return false;
+  app.on('second-instance', () => showWindow());
+  return true;
+}
+
+function showWindow(): BrowserWindow {
+  window ??= setupWindow();
+  if (window.isMinimized()) window.restore();
+  window.show();
+  window.focus();
+  return window;
+}
+
+function setupWindow(): BrowserWindow {
+  const win = createMainWindow({
+    BrowserWindow,
+    preloadPath: PRELOAD,
+    isPackaged: app.isPackaged,
+    onBlocked: (what, url) => log?.logger.warn({ what, url }, 'blocked by the window policy'),
+  });
+  // closing hides: the app lives in the tray until Quit
+  win.on('close', (event) => {
+    if (quitting) return;
+    event.preventDefault();
+    win.hide();
+  });
+  win.on('closed', () => {
+    if (window === win) window = null;
+  });
+  void win.loadURL(APP_START_URL);
+  return win;
+}
+
+/** Sends once the page is loaded (a notification click may create the window first). */
+function pushWhenLoaded(channel: (typeof PUSH)[keyof typeof PUSH], payload: unknown): void {
+  const wc = window?.webContents;
+  if (!wc) return;
+  if (wc.isLoading()) wc.once('did-finish-load', () => push(wc, channel, payload));
+  else push(wc, channel, payload);
+}
+
+let log: FileLogger | null = null;
+
+interface Engine {
+  keeper: Keeper;
+  settings: AppSettings;
+}
+
+async function setupEngine(settings: AppSettings, deps: { dataDir: string; secrets: SecretStore; onStatus(s: PhoneStatus): void }): Promise<Engine> {
+  const secret = appBackupSecretProvider({
+    secrets: deps.secrets,
+    encryptionAvailable: safeStorage.isEncryptionAvailable(),
+    keyFile: installationKeyPath(deps.dataDir),
+    onCreated: (where) => log?.logger.info({ where }, 'created the backup installation key; export a recovery key to restore elsewhere'),
+  });
+  let supabaseTarget: BackupTarget | null = null;
+  if (settings.backup.target === 'supabase') {
+    const key = deps.secrets.get('supabaseKey');
+    if (key) {
+      // imported only when used: supabase-js is heavy and warns on load
+      const { SupabaseTarget } = await import('./engine/backup/supabase-target.js');
+      supabaseTarget = new SupabaseTarget({ url: settings.backup.supabase.url, key, bucket: settings.backup.supabase.bucket, prefix: settings.backup.supabase.prefix });
+    } else log?.logger.warn('Supabase backups are selected but no Supabase key is stored: backups are off until one is set');
+  }
+  const keeper = createKeeper(keeperOptionsFromSettings(settings, { dataDir: deps.dataDir, secret, supabaseTarget }));
+  keeper.on('status', (s) => {
+    deps.onStatus(s);
+    pushWhenLoaded(PUSH.status, s);
+  });
+  keeper.on('log', (e) => {
+    if (log) writeKeeperEntry(log.logger, e);
+    push(window?.webContents, PUSH.log, e);
+  });
+  await keeper.start();
+  return { keeper, settings };
+}
+
+async function applyStartAtLogin(enabled: boolean): Promise<void> {
+  const args = app.isPackaged ? [HIDDEN_FLAG] : [app.getAppPath(), HIDDEN_FLAG];
+  if (process.platform === 'linux') {
+    const content = autostartDesktopEntry({ executable: autostartExecutable(process.execPath, process.env), args });
+    await writeAutostartEntry(autostartDir(process.env, homedir()), enabled, content);
+  } else app.setLoginItemSettings({ openAtLogin: enabled, args });
+}
+
+function showError(title: string, err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  log?.logger.warn({ title }, message);
+  if (Notification.isSupported()) new Notification({ title, body: message }).show();
+}
+
+async function main(): Promise<void> {
+  if (!setupSingleInstance()) {
+    app.quit();
+    return;
+  }
+  // the window is hidden, not closed, but keep Electron from quitting when it is destroyed
+  app.on('window-all-closed', () => undefined);
+  await app.whenReady();
+
+  const userData = app.getPath('userData');
+  const logsDir = app.getPath('logs');
+  const dataDir = defaultDataDir();
+  log = await createFileLogger(logsDir);
+  log.logger.info({ version: app.getVersion() }, 'Session Keeper starting');
+
+  denyAllPermissions(session.defaultSession);
+  setupAppProtocol(protocol, RENDERER_DIR);
+
+  const settingsStore: SettingsStore = createElectronSettingsStore(userData);
+  const loaded = settingsStore.load();
+  if (!loaded.ok) log.logger.warn({ problems: loaded.problems, file: settingsStore.path }, 'settings file invalid; running on defaults');
+  const secrets = new SecretStore(userData, safeStorageEncryptor(safeStorage));
+
+  // tray + notifications follow every status
+  const tray = new TrayService(
+    electronTrayFactory({ iconDir: trayIconDir({ isPackaged: app.isPackaged, appRoot, resourcesPath: process.resourcesPath }), platform: process.platform, onClick: () => showWindow() }),
+    (action) => void onTrayAction(action),
+  );
+  const notifications = setupNotifications({
+    onClick: (n) => {
+      showWindow();
+      if (n.focusPhone) pushWhenLoaded(PUSH.focusPhone, n.phoneId);
+    },
+  });
+  let engine: Engine | null = null;
+  const renderTray = () => tray.render(presentTray(engine?.keeper.statuses() ?? [], { now: Date.now(), startAtLogin: settingsStore.get().startAtLogin }));
+  const onStatus = (s: PhoneStatus) => {
+    notifications.onStatus(s);
+    renderTray();
+  };
+  // relative times in the menu ("next keep-alive in 3h") stay fresh; same model → no redraw
+  const trayTimer = setInterval(renderTray, 60_000);
+
+  const startEngine = async (settings: AppSettings) => {
+    engine = await setupEngine(settings, { dataDir, secrets, onStatus });
+    renderTray();
+  };
+  // settings changes that the keeper reads once restart it, one restart at a time
+  let restarting: Promise<void> = Promise.resolve();
+  const restartEngine = (settings: AppSettings) => {
+    restarting = restarting.then(async () => {
+      const old = engine;
+      engine = null;
+      await old?.keeper.stop();
+      await startEngine(settings);
+    }).catch((err: unknown) => showError('Could not restart the sessions', err));
+  };
+
+  const keeperNow = (): Keeper => {
+    if (!engine) throw new Error('The sessions are restarting; try again in a moment.');
+    return engine.keeper;
+  };
+
+  async function onTrayAction(action: TrayAction): Promise<void> {
+    try {
+      switch (action.kind) {
+        case 'open-window':
+          showWindow();
+          return;
+        case 'reconnect':
+          return await keeperNow().reconnect(action.phoneId);
+        case 'backup-now': {
+          const r = await keeperNow().backupNow(action.phoneId, { force: true });
+          if (r.outcome === 'failed') throw new Error(r.error);
+          if (r.outcome === 'skipped') throw new Error(r.reason);
+          return;
+        }
+        case 'keep-alive-now':
+          await keeperNow().keepAliveNow(action.phoneId);
+          return;
+        case 'pause-keep-alive':
+          return await keeperNow().pauseKeepAlive(action.phoneId);
+        case 'resume-keep-alive':
+          return await keeperNow().resumeKeepAlive(action.phoneId);
+        case 'toggle-start-at-login': {
+          const r = settingsStore.set({ ...settingsStore.get(), startAtLogin: action.enabled });
+          if (r.ok) {
+            push(window?.webContents, PUSH.settings, r.settings);
+            await applyStartAtLogin(action.enabled);
+          }
+          renderTray();
+          return;
+        }
+        case 'open-logs':
+          await shell.openPath(logsDir);
+          return;
+        case 'quit':
+          app.quit();
+          return;
+      }
+    } catch (err) {
+      showError('Session Keeper', err);
+    }
+  }
+
+  const environment = (): AppEnvironment => ({ version: app.getVersion(), platform: process.platform, dataDir, logsDir, secrets: secrets.info() });
+  const router = createIpcRouter({
+    handlers: createHandlers({
+      keeper: keeperNow,
+      settings: settingsStore,
+      secrets,
+      environment,
+      pickFolder: async (title) => {
+        const r = window ? await dialog.showOpenDialog(window, { title, properties: ['openDirectory'] }) : await dialog.showOpenDialog({ title, properties: ['openDirectory'] });
+        return r.canceled ? null : (r.filePaths[0] ?? null);
+      },
+      pickSaveFile: async (defaultPath) => {
+        const r = window ? await dialog.showSaveDialog(window, { defaultPath }) : await dialog.showSaveDialog({ defaultPath });
+        return r.canceled ? null : (r.filePath ?? null);
+      },
+      onSettingsSaved: (next) => {
+        const before = engine?.settings;
+        push(window?.webContents, PUSH.settings, next);
+        void applyStartAtLogin(next.startAtLogin).catch((err: unknown) => showError('Could not change start at login', err));
+        if (!before || needsEngineRestart(before, next)) restartEngine(next);
+        else renderTray();
+      },
+      onSecretChanged: (name) => {
+        if (name === 'supabaseKey' && engine?.settings.backup.target === 'supabase') restartEngine(engine.settings);
+      },
+    }),
+    trusted: { webContentsId: () => window?.webContents.id ?? null, origin: APP_ORIGIN },
+    onRejected: (why, channel) => log?.logger.warn({ channel }, `IPC refused: ${why}`),
+  });
+  setupIpc(ipcMain, router);
+
+  // waking: the OS resumed, the screen unlocked, or the network came back
+  const wake = () => void engine?.keeper.wake().catch((err: unknown) => log?.logger.warn({ err: String(err) }, 'wake failed'));
+  powerMonitor.on('resume', wake);
+  powerMonitor.on('unlock-screen', wake);
+  const online = createOnlineWatcher({ isOnline: () => net.isOnline(), clock: systemClock, onOnline: wake });
+
+  // Quit: stop every session cleanly (creds flushed) before the process exits
+  app.on('before-quit', (event) => {
+    quitting = true;
+    if (stopped) return;
+    event.preventDefault();
+    online.stop();
+    clearInterval(trayTimer);
+    const done = async () => {
+      await restarting;
+      await engine?.keeper.stop();
+      log?.logger.info('Session Keeper stopped');
+      await log?.close();
+    };
+    done()
+      .catch(() => undefined)
+      .finally(() => {
+        stopped = true;
+        tray.destroy();
+        app.quit();
+      });
+  });
+  app.on('activate', () => showWindow());
+
+  const settings = settingsStore.get();
+  if (!launchedHidden(process.argv, app.getLoginItemSettings().wasOpenedAtLogin)) showWindow();
+  await startEngine(settings).catch((err: unknown) => showError('Could not start the sessions', err));
+}
+
+main().catch((err: unknown) => {
+  // nothing else can show it: print, then leave
+  process.stderr.write(`Session Keeper failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  app.exit(1);
+});

@@ -1,0 +1,99 @@
+// What each invoke does, given the running pieces. Payloads arrive already validated by the
+// router; results are shaped to the contract (engine-internal fields left out).
+import { writeFile } from 'node:fs/promises';
+import type { Keeper } from '../engine/keeper.js';
+import type { AppEnvironment } from './contract.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import type { SecretStore } from '../settings/secret-store.js';
+import type { AppSettings, SecretName } from '../settings/schema.js';
+import { ProblemsError, type IpcHandlers } from './router.js';
+
+export type KeeperPort = Pick<
+  Keeper,
+  | 'statuses'
+  | 'logTail'
+  | 'reconnect'
+  | 'requestQr'
+  | 'logout'
+  | 'backupNow'
+  | 'listBackups'
+  | 'restore'
+  | 'keepAliveNow'
+  | 'pauseKeepAlive'
+  | 'resumeKeepAlive'
+  | 'importSession'
+>;
+
+export interface HandlerDeps {
+  /** the running keeper (it is replaced when engine settings change) */
+  keeper(): KeeperPort;
+  settings: SettingsStore;
+  secrets: SecretStore;
+  environment(): AppEnvironment;
+  /** a native folder picker; null when cancelled */
+  pickFolder(title: string): Promise<string | null>;
+  /** a native save dialog; null when cancelled */
+  pickSaveFile(defaultName: string): Promise<string | null>;
+  onSettingsSaved?(settings: AppSettings): void;
+  onSecretChanged?(name: SecretName): void;
+}
+
+export function createHandlers(deps: HandlerDeps): IpcHandlers {
+  return {
+    getStatuses: () => deps.keeper().statuses(),
+    getLog: (q) => deps.keeper().logTail(q ?? {}),
+    reconnect: ({ phoneId }) => deps.keeper().reconnect(phoneId),
+    requestQr: ({ phoneId }) => deps.keeper().requestQr(phoneId),
+    logout: ({ phoneId }) => deps.keeper().logout(phoneId),
+    backupNow: async ({ phoneId }) => {
+      const r = await deps.keeper().backupNow(phoneId, { force: true });
+      switch (r.outcome) {
+        case 'uploaded':
+          return { outcome: 'uploaded', generation: r.generation };
+        case 'unchanged':
+          return { outcome: 'unchanged', generation: r.generation };
+        case 'skipped':
+          return { outcome: 'skipped', reason: r.reason };
+        case 'failed':
+          return { outcome: 'failed', error: r.error };
+      }
+    },
+    listBackups: async ({ phoneId }) => (await deps.keeper().listBackups(phoneId)).map((b) => ({ name: b.name, size: b.size, createdAt: b.createdAt })),
+    restore: async ({ phoneId, generation }) => {
+      const r = await deps.keeper().restore(phoneId, generation !== undefined ? { generation } : {});
+      return { generation: r.generation, quarantinedTo: r.quarantinedTo };
+    },
+    keepAliveNow: async ({ phoneId, force }) => {
+      const r = await deps.keeper().keepAliveNow(phoneId, { force: force ?? false });
+      return { sentAt: r.sentAt, nextKeepAliveAt: r.nextKeepAliveAt };
+    },
+    pauseKeepAlive: ({ phoneId }) => deps.keeper().pauseKeepAlive(phoneId),
+    resumeKeepAlive: ({ phoneId }) => deps.keeper().resumeKeepAlive(phoneId),
+    importSession: async ({ phoneId, replace }) => {
+      const from = await deps.pickFolder('Choose a Baileys session folder (with creds.json)');
+      if (from === null) return null;
+      return deps.keeper().importSession(phoneId, from, { replace: replace ?? false });
+    },
+    getSettings: () => deps.settings.get(),
+    setSettings: (settings) => {
+      const r = deps.settings.set(settings);
+      if (!r.ok) throw new ProblemsError(r.problems);
+      deps.onSettingsSaved?.(r.settings);
+      return r.settings;
+    },
+    setSecret: ({ name, value }) => {
+      deps.secrets.set(name, value);
+      deps.onSecretChanged?.(name);
+      return deps.secrets.info();
+    },
+    getEnvironment: () => deps.environment(),
+    exportLog: async (q) => {
+      const phoneId = q?.phoneId;
+      const file = await deps.pickSaveFile(`session-keeper-log${phoneId ? `-${phoneId}` : ''}.jsonl`);
+      if (file === null) return null;
+      const entries = deps.keeper().logTail(phoneId !== undefined ? { phoneId, limit: 10_000 } : { limit: 10_000 });
+      await writeFile(file, entries.map((e) => JSON.stringify(e)).join('\n') + '\n', { mode: 0o600 });
+      return file;
+    },
+  };
+}

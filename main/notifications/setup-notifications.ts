@@ -1,0 +1,24 @@
+// Shows what the notification presenter decides, through Electron's Notification (thin).
+import { Notification } from 'electron';
+import type { PhoneStatus } from '../engine/types.js';
+import { EMPTY_MEMORY, presentNotifications, type AppNotification, type NotifyMemory } from './notification-presenter.js';
+
+export function setupNotifications(opts: { onClick: (n: AppNotification) => void; iconPath?: string }): { onStatus(s: PhoneStatus): void } {
+  const memory = new Map<string, NotifyMemory>();
+  // keep shown notifications referenced: a garbage-collected one loses its click handler
+  const live = new Set<Notification>();
+  return {
+    onStatus(s) {
+      const r = presentNotifications(memory.get(s.phoneId) ?? EMPTY_MEMORY, s);
+      memory.set(s.phoneId, r.memory);
+      if (!Notification.isSupported()) return;
+      for (const n of r.notifications) {
+        const shown = new Notification({ title: n.title, body: n.body, ...(opts.iconPath ? { icon: opts.iconPath } : {}) });
+        live.add(shown);
+        shown.on('click', () => opts.onClick(n));
+        shown.on('close', () => live.delete(shown));
+        shown.show();
+      }
+    },
+  };
+}

@@ -1,0 +1,16 @@
+// pino-roll ships no types; only what main/logging.ts uses.
+declare module 'pino-roll' {
+  import type { DestinationStream } from 'pino';
+  interface PinoRollOptions {
+    file: string | (() => string);
+    size?: string | number;
+    frequency?: 'daily' | 'hourly' | number;
+    extension?: string;
+    symlink?: boolean;
+    mkdir?: boolean;
+    limit?: { count?: number; removeOtherLogFiles?: boolean };
+    dateFormat?: string;
+  }
+  function pinoRoll(options: PinoRollOptions): Promise<DestinationStream & { end(): void; flushSync(): void; once(event: string, fn: () => void): void }>;
+  export default pinoRoll;
+}

@@ -1,0 +1,98 @@
+// The main window, hardened: sandboxed renderer with only the preload's API, our page from our
+// own protocol under a strict CSP, no navigation, no pop-ups, no permissions. The decisions are
+// pure exports (tested in Node); createMainWindow only applies them.
+import type { BrowserWindow as BrowserWindowType, Session, WebPreferences } from 'electron';
+
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'session-keeper';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+export const APP_START_URL = `${APP_ORIGIN}/index.html`;
+
+/** No inline script or style, no eval, no network: the page only talks to main through IPC. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'none'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export function windowWebPreferences(opts: { preloadPath: string; isPackaged: boolean }): WebPreferences {
+  return {
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    spellcheck: false,
+    preload: opts.preloadPath,
+    devTools: !opts.isPackaged,
+  };
+}
+
+/** True only for our own page's origin (the IPC router and the frame checks use the same rule). */
+export function isAppUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST;
+  } catch {
+    return false;
+  }
+}
+
+/** The page is one document: any navigation, even to our own origin, is refused. */
+export function isNavigationAllowed(_url: string): boolean {
+  return false;
+}
+
+export interface MainWindowOptions {
+  BrowserWindow: typeof BrowserWindowType;
+  preloadPath: string;
+  isPackaged: boolean;
+  iconPath?: string;
+  onBlocked?: (what: string, url: string) => void;
+}
+
+export function createMainWindow(opts: MainWindowOptions): BrowserWindowType {
+  const win = new opts.BrowserWindow({
+    width: 980,
+    height: 720,
+    minWidth: 640,
+    minHeight: 480,
+    show: false,
+    title: 'Session Keeper',
+    ...(opts.iconPath ? { icon: opts.iconPath } : {}),
+    webPreferences: windowWebPreferences({ preloadPath: opts.preloadPath, isPackaged: opts.isPackaged }),
+  });
+  const wc = win.webContents;
+  wc.on('will-navigate', (event, url) => {
+    if (!isNavigationAllowed(url)) {
+      event.preventDefault();
+      opts.onBlocked?.('navigation', url);
+    }
+  });
+  wc.on('will-redirect', (event, url) => {
+    event.preventDefault();
+    opts.onBlocked?.('redirect', url);
+  });
+  wc.on('will-attach-webview', (event) => event.preventDefault());
+  wc.setWindowOpenHandler(({ url }) => {
+    opts.onBlocked?.('window.open', url);
+    return { action: 'deny' };
+  });
+  return win;
+}
+
+/** No camera, notifications-from-page, geolocation…: the page needs none. */
+export function denyAllPermissions(session: Session): void {
+  session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+}

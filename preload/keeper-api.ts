@@ -1,0 +1,65 @@
+// Builds window.keeper from an ipcRenderer-like object. Kept apart from contextBridge so Node
+// tests can drive it: invokes unwrap IpcResult (failures become Error(message)), subscriptions
+// hand listeners the payload only (never the IpcRendererEvent, whose `sender` is ipcRenderer).
+import { INVOKE, PUSH, type InvokeName, type IpcResult, type KeeperApi } from '../main/ipc/contract.js';
+
+export interface IpcRendererLike {
+  invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+  on(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
+  removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
+}
+
+/** The Error a failed invoke rejects with; `problems` lists bad fields (settings forms). */
+export class KeeperIpcError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly problems?: { path: string; message: string }[],
+  ) {
+    super(message);
+    this.name = 'KeeperIpcError';
+  }
+}
+
+export function createKeeperApi(ipc: IpcRendererLike): KeeperApi {
+  async function call<T>(name: InvokeName, payload?: unknown): Promise<T> {
+    const result = (await (payload === undefined ? ipc.invoke(INVOKE[name].channel) : ipc.invoke(INVOKE[name].channel, payload))) as IpcResult<T>;
+    if (result.ok) return result.value;
+    throw new KeeperIpcError(result.error.message, result.error.code, result.error.problems);
+  }
+  function subscribe<T>(channel: string, listener: (value: T) => void): () => void {
+    const wrapped = (_event: unknown, value: unknown) => listener(value as T);
+    ipc.on(channel, wrapped);
+    return () => {
+      ipc.removeListener(channel, wrapped);
+    };
+  }
+  // undefined-valued keys are left out so the strict schemas see exactly what was meant
+  const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+  const api: KeeperApi = {
+    getStatuses: () => call('getStatuses'),
+    onStatus: (l) => subscribe(PUSH.status, l),
+    getLog: (query) => call('getLog', query === undefined ? undefined : defined(query)),
+    onLog: (l) => subscribe(PUSH.log, l),
+    reconnect: (phoneId) => call('reconnect', { phoneId }),
+    requestQr: (phoneId) => call('requestQr', { phoneId }),
+    logout: (phoneId) => call('logout', { phoneId }),
+    backupNow: (phoneId) => call('backupNow', { phoneId }),
+    listBackups: (phoneId) => call('listBackups', { phoneId }),
+    restore: (phoneId, generation) => call('restore', defined({ phoneId, generation })),
+    keepAliveNow: (phoneId, options) => call('keepAliveNow', defined({ phoneId, force: options?.force })),
+    pauseKeepAlive: (phoneId) => call('pauseKeepAlive', { phoneId }),
+    resumeKeepAlive: (phoneId) => call('resumeKeepAlive', { phoneId }),
+    importSession: (phoneId, options) => call('importSession', defined({ phoneId, replace: options?.replace })),
+    getSettings: () => call('getSettings'),
+    setSettings: (settings) => call('setSettings', settings),
+    onSettings: (l) => subscribe(PUSH.settings, l),
+    setSecret: (name, value) => call('setSecret', { name, value }),
+    getEnvironment: () => call('getEnvironment'),
+    exportLog: (phoneId) => call('exportLog', phoneId === undefined ? undefined : { phoneId }),
+    onFocusPhone: (l) => subscribe(PUSH.focusPhone, l),
+  };
+  // frozen: the page cannot swap a method for one that sends elsewhere
+  return Object.freeze(api);
+}
