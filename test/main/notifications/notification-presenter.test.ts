@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { PhoneState, PhoneStatus } from '../../../main/engine/types.js';
+import { EMPTY_MEMORY, presentNotifications, type AppNotification, type NotifyMemory } from '../../../main/notifications/notification-presenter.js';
+import { phoneStatus } from '../status-fixture.js';
+
+/** Feeds a sequence of statuses; returns every notification kind in order. */
+function run(steps: Partial<PhoneStatus>[], start: NotifyMemory = EMPTY_MEMORY): AppNotification[] {
+  let memory = start;
+  const out: AppNotification[] = [];
+  for (const s of steps) {
+    const r = presentNotifications(memory, phoneStatus(s));
+    memory = r.memory;
+    out.push(...r.notifications);
+  }
+  return out;
+}
+const kinds = (ns: AppNotification[]) => ns.map((n) => n.kind);
+const states = (...xs: PhoneState[]) => xs.map((state) => ({ state }));
+
+test('a rescan needed notifies once and a click focuses that phone', () => {
+  const ns = run(states('open', 'waiting-for-scan'));
+  assert.deepEqual(kinds(ns), ['rescan']);
+  assert.equal(ns[0]?.focusPhone, true);
+  assert.equal(ns[0]?.phoneId, 'default');
+  assert.match(ns[0]?.body ?? '', /Linked devices/);
+});
+
+test('a reconnect loop never notifies', () => {
+  assert.deepEqual(run(states('open', 'reconnecting', 'reconnecting', 'connecting', 'reconnecting', 'connecting', 'reconnecting', 'open')), []);
+});
+
+test('QR refreshes and the logged-out → waiting-for-scan hop stay one notification', () => {
+  assert.deepEqual(kinds(run(states('open', 'logged-out', 'waiting-for-scan', 'connecting', 'waiting-for-scan', 'waiting-for-scan'))), ['rescan']);
+});
+
+test('replaced, banned, temp-banned and outdated each notify once per change', () => {
+  for (const state of ['replaced', 'banned', 'temp-banned', 'outdated'] as const) {
+    assert.deepEqual(kinds(run(states('open', state, 'reconnecting', state, state))), [state], state);
+  }
+});
+
+test('back to open after a notified problem says recovered, once', () => {
+  assert.deepEqual(kinds(run(states('open', 'temp-banned', 'reconnecting', 'open', 'open'))), ['temp-banned', 'recovered']);
+});
+
+test('back to open after a mere reconnect says nothing', () => {
+  assert.deepEqual(kinds(run(states('connecting', 'open', 'reconnecting', 'open'))), []);
+});
+
+test('a different problem after the first one notifies again', () => {
+  assert.deepEqual(kinds(run(states('open', 'replaced', 'waiting-for-scan'))), ['replaced', 'rescan']);
+});
+
+test('a problem already present at start is announced (the user may have missed it)', () => {
+  assert.deepEqual(kinds(run(states('waiting-for-scan'))), ['rescan']);
+});
+
+test('phone unused for 12 days notifies when it turns on, not on every status after', () => {
+  const ns = run([{}, { phoneInactive: true }, { phoneInactive: true }, { phoneInactive: true, state: 'reconnecting' }]);
+  assert.deepEqual(kinds(ns), ['phone-inactive']);
+  assert.match(ns[0]?.body ?? '', /14/);
+});
+
+test('backups failing for 24 h notify once with the last error; again only after recovering', () => {
+  const ns = run([{ backupFailing: true, lastBackupError: 'bucket not found' }, { backupFailing: true }, { backupFailing: false }, { backupFailing: true }]);
+  assert.deepEqual(kinds(ns), ['backup-failing', 'backup-failing']);
+  assert.match(ns[0]?.body ?? '', /bucket not found/);
+});
+
+test('memory is per phone status stream: each phone is fed its own memory', () => {
+  const a = presentNotifications(EMPTY_MEMORY, phoneStatus({ phoneId: 'a', state: 'banned' }));
+  const b = presentNotifications(EMPTY_MEMORY, phoneStatus({ phoneId: 'b', state: 'banned' }));
+  assert.equal(a.notifications[0]?.phoneId, 'a');
+  assert.equal(b.notifications[0]?.phoneId, 'b');
+  assert.equal(a.memory.problem, 'banned');
+});
