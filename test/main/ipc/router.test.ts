@@ -1,0 +1,152 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import Conf from 'conf';
+import { INVOKE } from '../../../main/ipc/contract.js';
+import { createIpcRouter, senderProblem, type IpcEventLike } from '../../../main/ipc/router.js';
+import { createHandlers } from '../../../main/ipc/handlers.js';
+import { createKeeper } from '../../../main/engine/keeper.js';
+import { SettingsStore, settingsStoreOptions, type StoredSettings } from '../../../main/settings/settings-store.js';
+import { SecretStore } from '../../../main/settings/secret-store.js';
+import { AesGcmEncryptor } from '../../../main/settings/encryptor.js';
+import { defaultAppSettings } from '../../../main/settings/schema.js';
+
+const OUR_WC = 7;
+const ORIGIN = 'app://session-keeper';
+const ours: IpcEventLike = { sender: { id: OUR_WC }, senderFrame: { url: `${ORIGIN}/index.html`, parent: null } };
+
+async function setup() {
+  const dir = await mkdtemp(join(tmpdir(), 'shell-ipc-'));
+  const keeper = createKeeper({ dataDir: join(dir, 'keeper'), phones: [{ id: 'default', label: 'WhatsApp' }], backup: false });
+  const settings = new SettingsStore(new Conf<StoredSettings>(settingsStoreOptions(dir)));
+  const secrets = new SecretStore(dir, new AesGcmEncryptor(randomBytes(32)));
+  const reached: string[] = [];
+  const saved: unknown[] = [];
+  const router = createIpcRouter({
+    handlers: createHandlers({
+      keeper: () => keeper,
+      settings,
+      secrets,
+      environment: () => ({ version: '0', platform: 'linux', dataDir: dir, logsDir: dir, secrets: secrets.info() }),
+      pickFolder: () => {
+        reached.push('pickFolder');
+        return Promise.resolve(null);
+      },
+      pickSaveFile: () => Promise.resolve(null),
+      onSettingsSaved: (s) => saved.push(s),
+    }),
+    trusted: { webContentsId: () => OUR_WC, origin: ORIGIN },
+  });
+  return {
+    router,
+    keeper,
+    settings,
+    reached,
+    saved,
+    close: async () => {
+      await keeper.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+test('a valid call from our window reaches the real keeper', async () => {
+  const t = await setup();
+  try {
+    const r = await t.router(INVOKE.getStatuses.channel, ours, undefined);
+    assert.equal(r.ok, true);
+    assert.ok(r.ok && Array.isArray(r.value));
+    assert.equal(r.ok && (r.value as { phoneId: string }[])[0]?.phoneId, 'default');
+  } finally {
+    await t.close();
+  }
+});
+
+test('valid settings are saved to the real store and returned normalised', async () => {
+  const t = await setup();
+  try {
+    const next = { ...defaultAppSettings(), startAtLogin: true, phones: [{ id: 'work', label: 'Work' }] };
+    const r = await t.router(INVOKE.setSettings.channel, ours, next);
+    assert.equal(r.ok, true, JSON.stringify(r));
+    assert.equal(t.settings.get().startAtLogin, true);
+    assert.deepEqual(t.settings.get().phones, [{ id: 'work', label: 'Work' }]);
+    assert.equal(t.saved.length, 1);
+  } finally {
+    await t.close();
+  }
+});
+
+test('malformed payloads are refused with the problems and nothing changes', async () => {
+  const t = await setup();
+  try {
+    const before = t.settings.get();
+    const bad = { ...before, phones: [{ id: 'has space' }], keepAlive: { intervalHours: 2 } };
+    const r = await t.router(INVOKE.setSettings.channel, ours, bad);
+    assert.equal(r.ok, false);
+    assert.ok(!r.ok && r.error.code === 'invalid-payload');
+    assert.ok(!r.ok && r.error.problems?.some((p) => p.path === 'keepAlive.intervalHours' && /between 6 and 24/.test(p.message)));
+    assert.deepEqual(t.settings.get(), before);
+    assert.equal(t.saved.length, 0);
+
+    const extra = await t.router(INVOKE.importSession.channel, ours, { phoneId: 'default', evil: true });
+    assert.ok(!extra.ok && extra.error.code === 'invalid-payload');
+    const badId = await t.router(INVOKE.reconnect.channel, ours, { phoneId: '../etc' });
+    assert.ok(!badId.ok && badId.error.code === 'invalid-payload');
+    assert.deepEqual(t.reached, [], 'no handler ran');
+  } finally {
+    await t.close();
+  }
+});
+
+test('foreign senders are refused before any handler runs', async () => {
+  const t = await setup();
+  try {
+    const foreign: IpcEventLike[] = [
+      { sender: { id: OUR_WC + 1 }, senderFrame: { url: `${ORIGIN}/index.html`, parent: null } },
+      { sender: { id: OUR_WC }, senderFrame: { url: `${ORIGIN}/index.html`, parent: { url: `${ORIGIN}/index.html` } } },
+      { sender: { id: OUR_WC }, senderFrame: { url: 'https://evil.example/', parent: null } },
+      { sender: { id: OUR_WC }, senderFrame: { url: 'app://session-keeper.evil/index.html', parent: null } },
+      { sender: { id: OUR_WC }, senderFrame: { url: 'file:///tmp/index.html', parent: null } },
+      { sender: { id: OUR_WC }, senderFrame: null },
+    ];
+    for (const event of foreign) {
+      const r = await t.router(INVOKE.importSession.channel, event, { phoneId: 'default' });
+      assert.ok(!r.ok && r.error.code === 'forbidden', JSON.stringify(event));
+    }
+    assert.deepEqual(t.reached, []);
+    const r = await t.router(INVOKE.importSession.channel, ours, { phoneId: 'default' });
+    assert.deepEqual(r, { ok: true, value: null });
+    assert.deepEqual(t.reached, ['pickFolder']);
+  } finally {
+    await t.close();
+  }
+});
+
+test('unknown channels are refused', async () => {
+  const t = await setup();
+  try {
+    const r = await t.router('keeper:exec', ours, { cmd: 'rm -rf /' });
+    assert.deepEqual(r, { ok: false, error: { code: 'forbidden', message: 'Unknown channel "keeper:exec"' } });
+  } finally {
+    await t.close();
+  }
+});
+
+test('a handler error comes back as failed with its message', async () => {
+  const t = await setup();
+  try {
+    const r = await t.router(INVOKE.reconnect.channel, ours, { phoneId: 'nobody' });
+    assert.ok(!r.ok && r.error.code === 'failed');
+    assert.match(!r.ok ? r.error.message : '', /No phone with id "nobody"/);
+  } finally {
+    await t.close();
+  }
+});
+
+test('no window means no trusted sender', () => {
+  assert.equal(senderProblem(ours, { webContentsId: () => null, origin: ORIGIN }), 'not our window');
+  assert.equal(senderProblem(ours, { webContentsId: () => OUR_WC, origin: ORIGIN }), null);
+});

@@ -1,0 +1,111 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import Conf from 'conf';
+import { SecretStore, SecretsUnavailableError } from '../../../main/settings/secret-store.js';
+import { AesGcmEncryptor, secretsBackend, type Encryptor } from '../../../main/settings/encryptor.js';
+import { SettingsStore, settingsStoreOptions, type StoredSettings } from '../../../main/settings/settings-store.js';
+import { appBackupSecretProvider } from '../../../main/settings/backup-secret.js';
+import { formatRecoveryKey, generateInstallationKey } from '../../../main/engine/backup/recovery-key.js';
+import { writeFile, mkdir } from 'node:fs/promises';
+
+async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'shell-secrets-'));
+  try {
+    await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+test('secrets never appear in the plain settings file or anywhere in plain text', async () => {
+  await withDir(async (dir) => {
+    const settings = new SettingsStore(new Conf<StoredSettings>(settingsStoreOptions(dir)));
+    const secrets = new SecretStore(dir, new AesGcmEncryptor(randomBytes(32)));
+    const key = 'sb_secret_Zx81bW0nderfulSupabaseKey';
+    const pass = 'correct horse battery staple';
+    secrets.set('supabaseKey', key);
+    secrets.set('backupPassphrase', pass);
+    settings.set({ ...settings.get(), startAtLogin: true });
+    for (const name of await readdir(dir)) {
+      const bytes = await readFile(join(dir, name));
+      for (const secret of [key, pass]) {
+        assert.equal(bytes.includes(Buffer.from(secret)), false, `${secret} in ${name}`);
+        assert.equal(bytes.includes(Buffer.from(Buffer.from(secret).toString('base64'))), false, `base64 of ${secret} in ${name}`);
+      }
+    }
+    assert.equal(secrets.get('supabaseKey'), key);
+    assert.equal(secrets.get('backupPassphrase'), pass);
+    if (process.platform !== 'win32') assert.equal((await stat(secrets.path)).mode & 0o077, 0);
+  });
+});
+
+test('the page learns only which secrets are set and how they are protected', async () => {
+  await withDir(async (dir) => {
+    const secrets = new SecretStore(dir, new AesGcmEncryptor(randomBytes(32), 'basic_text'));
+    secrets.set('backupPassphrase', 'p');
+    assert.deepEqual(secrets.info(), { set: { supabaseKey: false, backupPassphrase: true }, backend: 'basic_text' });
+    secrets.set('backupPassphrase', null);
+    assert.deepEqual(secrets.info().set, { supabaseKey: false, backupPassphrase: false });
+    assert.equal(secrets.get('backupPassphrase'), null);
+  });
+});
+
+test('without any encryption a secret is refused, never stored in the clear', async () => {
+  await withDir(async (dir) => {
+    const none: Encryptor = {
+      isEncryptionAvailable: () => false,
+      encryptString: () => assert.fail('must not encrypt'),
+      decryptString: () => assert.fail('must not decrypt'),
+      backend: () => 'unavailable',
+    };
+    const secrets = new SecretStore(dir, none);
+    assert.throws(() => secrets.set('supabaseKey', 'k'), SecretsUnavailableError);
+    assert.deepEqual(await readdir(dir), []);
+  });
+});
+
+test('a secret encrypted with another key does not decrypt', async () => {
+  await withDir(async (dir) => {
+    new SecretStore(dir, new AesGcmEncryptor(randomBytes(32))).set('supabaseKey', 'k');
+    assert.throws(() => new SecretStore(dir, new AesGcmEncryptor(randomBytes(32))).get('supabaseKey'));
+  });
+});
+
+test('Linux without a keyring is reported as basic_text, not as a keychain', () => {
+  assert.equal(secretsBackend('linux', true, 'basic_text'), 'basic_text');
+  assert.equal(secretsBackend('linux', true, 'gnome_libsecret'), 'keychain');
+  assert.equal(secretsBackend('linux', true, 'kwallet5'), 'keychain');
+  assert.equal(secretsBackend('darwin', true, null), 'keychain');
+  assert.equal(secretsBackend('win32', false, null), 'unavailable');
+});
+
+test('the backup key is the passphrase when set, else an installation key kept encrypted', async () => {
+  await withDir(async (dir) => {
+    const secrets = new SecretStore(dir, new AesGcmEncryptor(randomBytes(32)));
+    const provider = appBackupSecretProvider({ secrets, encryptionAvailable: true, keyFile: join(dir, 'keys', 'backup-installation.key') });
+    const first = await provider();
+    assert.ok('installationKey' in first);
+    const again = await provider();
+    assert.ok('installationKey' in again && Buffer.from(again.installationKey).equals(Buffer.from(first.installationKey)), 'same key every time');
+    assert.equal(secrets.has('backupInstallationKey'), true);
+    assert.deepEqual(await readdir(dir), ['secrets.json'], 'no plain key file written');
+    secrets.set('backupPassphrase', 'pw');
+    assert.deepEqual(await provider(), { passphrase: 'pw' });
+  });
+});
+
+test('a key file made by a headless run is adopted, so old backups still open', async () => {
+  await withDir(async (dir) => {
+    const key = generateInstallationKey();
+    const keyFile = join(dir, 'keys', 'backup-installation.key');
+    await mkdir(join(dir, 'keys'));
+    await writeFile(keyFile, `${formatRecoveryKey(key)}\n`);
+    const secrets = new SecretStore(dir, new AesGcmEncryptor(randomBytes(32)));
+    const got = await appBackupSecretProvider({ secrets, encryptionAvailable: true, keyFile })();
+    assert.ok('installationKey' in got && Buffer.from(got.installationKey).equals(key));
+  });
+});
