@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join, resolve } from 'node:path';
+import { APP_ORIGIN, APP_START_URL, CONTENT_SECURITY_POLICY, isAppUrl, isNavigationAllowed, windowWebPreferences } from '../../main/window.js';
+import { appResponseHeaders, resolveAppRequest } from '../../main/app-protocol.js';
+
+test('the window is sandboxed, isolated, without Node, with our preload; devtools only unpackaged', () => {
+  const p = windowWebPreferences({ preloadPath: '/app/dist/preload/index.cjs', isPackaged: true });
+  assert.equal(p.contextIsolation, true);
+  assert.equal(p.sandbox, true);
+  assert.equal(p.nodeIntegration, false);
+  assert.equal(p.webSecurity, true);
+  assert.equal(p.webviewTag, false);
+  assert.equal(p.preload, '/app/dist/preload/index.cjs');
+  assert.equal(p.devTools, false);
+  assert.equal(windowWebPreferences({ preloadPath: 'x', isPackaged: false }).devTools, true);
+});
+
+test('the CSP allows only our own scripts and styles, data: images, and no network', () => {
+  const d = new Map(CONTENT_SECURITY_POLICY.split('; ').map((x) => [x.split(' ')[0], x.split(' ').slice(1).join(' ')]));
+  assert.equal(d.get('default-src'), "'none'");
+  assert.equal(d.get('script-src'), "'self'");
+  assert.equal(d.get('style-src'), "'self'");
+  assert.equal(d.get('img-src'), "'self' data:");
+  assert.equal(d.get('connect-src'), "'none'");
+  assert.doesNotMatch(CONTENT_SECURITY_POLICY, /unsafe-inline|unsafe-eval|\*|https?:/);
+  assert.equal(appResponseHeaders('text/html')['content-security-policy'], CONTENT_SECURITY_POLICY);
+});
+
+test('only app://session-keeper is our origin; navigation is always refused', () => {
+  assert.equal(APP_START_URL, `${APP_ORIGIN}/index.html`);
+  assert.equal(isAppUrl('app://session-keeper/index.html'), true);
+  for (const u of ['https://session-keeper/', 'app://session-keeper.evil/', 'app://other/', 'file:///index.html', 'nonsense']) assert.equal(isAppUrl(u), false, u);
+  assert.equal(isNavigationAllowed('app://session-keeper/index.html'), false);
+  assert.equal(isNavigationAllowed('https://web.whatsapp.com/'), false);
+});
+
+test('the protocol serves files from the renderer folder with their type', () => {
+  const root = '/app/dist/renderer';
+  assert.deepEqual(resolveAppRequest(root, 'app://session-keeper/'), { ok: true, file: join(resolve(root), 'index.html'), contentType: 'text/html; charset=utf-8' });
+  assert.deepEqual(resolveAppRequest(root, 'app://session-keeper/app.js?v=1'), { ok: true, file: join(resolve(root), 'app.js'), contentType: 'text/javascript; charset=utf-8' });
+  const css = resolveAppRequest(root, 'app://session-keeper/styles/main.css');
+  assert.ok(css.ok && css.file === join(resolve(root), 'styles', 'main.css'));
+});
+
+test('the protocol refuses path traversal, foreign hosts and unknown file types', () => {
+  const root = '/app/dist/renderer';
+  for (const url of [
+    'app://session-keeper/..%2f..%2fpackage.json',
+    'app://session-keeper/..%5c..%5cpackage.json',
+    'app://session-keeper/a%00.html',
+    'app://session-keeper/%2e%2e%2fsecrets.json',
+  ]) {
+    const r = resolveAppRequest(root, url);
+    assert.ok(!r.ok && r.status === 403, url);
+  }
+  // WHATWG URL already folds literal ".." segments: they cannot leave the root either
+  for (const url of ['app://session-keeper/../../etc/passwd.js', 'app://session-keeper/%2e%2e/%2e%2e/main/index.js']) {
+    const folded = resolveAppRequest(root, url);
+    assert.ok(!folded.ok || folded.file.startsWith(resolve(root) + '/'), url);
+  }
+  const evil = resolveAppRequest(root, 'app://evil/index.html');
+  assert.ok(!evil.ok && evil.status === 403);
+  const bin = resolveAppRequest(root, 'app://session-keeper/tool.exe');
+  assert.ok(!bin.ok && bin.status === 404);
+});
