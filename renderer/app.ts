@@ -1,0 +1,85 @@
+// The window's entry point: wires window.keeper (the preload's API, the only way to main) to the
+// three views. The page never trusts its own copy of state: statuses and settings come from main.
+import { config } from 'zod';
+import { overallHealth } from '../main/presenters/phone-health.js';
+import type { KeeperApi } from '../main/ipc/contract.js';
+import { byId, errorText, setText } from './dom.js';
+import { LogView } from './log-view.js';
+import { PhoneCards } from './phone-cards.js';
+import { SettingsView } from './settings-view.js';
+
+// zod would probe `new Function` for speed; the CSP forbids eval, so skip the probe and its violation report.
+config({ jitless: true });
+
+const OVERALL: Record<ReturnType<typeof overallHealth>, string> = {
+  ok: 'All phones connected',
+  attention: 'Something needs attention',
+  broken: 'A phone needs you',
+  paused: 'Paused',
+};
+
+type View = 'phones' | 'log' | 'settings';
+
+function showView(view: View, focus: boolean): void {
+  for (const b of document.querySelectorAll<HTMLButtonElement>('.nav-button')) {
+    if (b.dataset.view === view) b.setAttribute('aria-current', 'page');
+    else b.removeAttribute('aria-current');
+  }
+  for (const v of ['phones', 'log', 'settings'] as const) byId(`view-${v}`).hidden = v !== view;
+  if (focus) byId('main').focus();
+}
+
+async function start(keeper: KeeperApi): Promise<void> {
+  const overall = byId('overall');
+  // Two regions: the overall health line, and a polite queue of per-phone state changes.
+  const announce = (text: string) => setText(overall, text);
+  const cards = new PhoneCards(keeper, byId('cards'), announce);
+  const log = new LogView(keeper);
+  const settings = new SettingsView(keeper, byId('settings-root'));
+
+  for (const b of document.querySelectorAll<HTMLButtonElement>('.nav-button')) {
+    b.addEventListener('click', () => showView(b.dataset.view as View, false));
+  }
+  const summary = () => {
+    const all = cards.all();
+    overall.className = `overall health-${overallHealth(all)}`;
+  };
+
+  keeper.onStatus((s) => {
+    cards.update(s);
+    log.setPhones([s.phoneId]);
+    summary();
+  });
+  keeper.onLog((e) => log.add([e]));
+  keeper.onSettings((s) => settings.load(s));
+  keeper.onFocusPhone((id) => {
+    showView('phones', false);
+    cards.focus(id);
+  });
+
+  try {
+    const [statuses, entries, appSettings, env] = await Promise.all([keeper.getStatuses(), keeper.getLog({ limit: 10_000 }), keeper.getSettings(), keeper.getEnvironment()]);
+    for (const s of statuses) cards.update(s);
+    log.setPhones(statuses.map((s) => s.phoneId));
+    log.add(entries);
+    settings.load(appSettings, true);
+    settings.showSecrets(env);
+    summary();
+    setText(overall, OVERALL[overallHealth(statuses)]);
+  } catch (err) {
+    const banner = byId('load-error');
+    banner.textContent = `Could not reach the keeper: ${errorText(err)}`;
+    banner.hidden = false;
+  }
+  // Countdowns tick each second; ages and "x min ago" follow from the same tick.
+  setInterval(() => cards.tick(), 1000);
+  document.body.dataset.ready = 'true';
+}
+
+if (typeof window.keeper === 'undefined') {
+  const banner = byId('load-error');
+  banner.textContent = 'This page must be opened by Session Keeper (window.keeper is missing).';
+  banner.hidden = false;
+} else {
+  void start(window.keeper);
+}

@@ -1,0 +1,239 @@
+// The window in real Chromium against a real keeper: the page gets `window.keeper` from the test
+// bridge (standing in for the preload), and everything it shows comes from the engine. The QR is
+// read back off the screen's pixels and scanned by the simulated phone.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright';
+import { ManualClock } from '../../main/engine/clock.js';
+import type { LogEntry, LogLevel } from '../../main/engine/types.js';
+import { startHarness, type Harness } from '../support/keeper-harness.js';
+import { startRendererServer, type RendererServer } from '../support/renderer-bridge/bridge-server.js';
+import { chromiumMissing, launchChromium, scanQrOnScreen } from '../support/renderer-bridge/chromium.js';
+
+const ROOT = fileURLToPath(new URL('../../renderer/', import.meta.url));
+const SHOTS = process.env.RENDERER_SCREENSHOTS ?? null;
+const missing = chromiumMissing();
+if (missing) console.log(`# skipping the Chromium window tests: ${missing}`);
+const skip = missing ?? false;
+
+let browser: Browser | null = null;
+before(async () => {
+  if (missing) return;
+  assert.ok(existsSync(join(ROOT, 'app.js')), `the bundled renderer is missing at ${ROOT} (run npm run build)`);
+  browser = await launchChromium();
+  if (SHOTS) await mkdir(SHOTS, { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function openWindow(server: RendererServer, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
+  assert.ok(browser);
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, colorScheme });
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(err.message));
+  page.on('console', (m) => {
+    // a CSP violation or a script error fails the test: the window must run under the real policy
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  await page.goto(server.url);
+  await page.locator('body[data-ready="true"]').waitFor();
+  (page as Page & { problems?: string[] }).problems = problems;
+  return page;
+}
+
+function pageProblems(page: Page): string[] {
+  return (page as Page & { problems?: string[] }).problems ?? [];
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+}
+
+test('the QR on screen scans, the card turns Connected; backup, reconnect, log-out dialog and a 401 bring the QR back', { skip }, async () => {
+  const clock = new ManualClock(Date.now());
+  const h: Harness = await startHarness({ keeper: { clock, random: () => 0.5 } });
+  const server = await startRendererServer(h, ROOT);
+  try {
+    await h.keeper.start();
+    const page = await openWindow(server);
+    const card = page.locator('article.card[data-phone="default"]');
+    const badge = card.locator('.badge');
+    const canvas = card.locator('canvas.qr');
+
+    // pairing: the steps, a countdown, and a QR that scans off the screen
+    await canvas.waitFor({ state: 'visible' });
+    await assert.doesNotReject(card.getByText('Go to Settings → Linked devices.').waitFor());
+    assert.equal(await badge.textContent(), 'Rescan needed');
+    assert.match((await card.locator('.countdown').textContent()) ?? '', /^Expires in \d+:\d\d$/);
+    await shot(page, 'pairing');
+    const qr = await scanQrOnScreen(canvas);
+    assert.ok(qr, 'jsQR found a QR code in the screenshot');
+    assert.ok(h.statuses.some((s) => s.qr === qr), 'the screen shows a QR the engine issued');
+    await h.server.phone.scan(qr);
+
+    await card.locator('.badge', { hasText: 'Connected' }).waitFor();
+    assert.match((await card.locator('[data-fact="session-age"]').textContent()) ?? '', /^\d+d \d+h$/);
+    assert.equal(await canvas.isVisible(), false, 'the QR is gone once linked');
+    assert.match((await card.locator('[data-fact="connected-since"]').textContent()) ?? '', /just now|ago/);
+
+    // Back up now: a new generation, named in the result and stored by the keeper
+    const before = (await h.keeper.listBackups('default')).length;
+    await card.getByRole('button', { name: 'Back up now' }).click();
+    const result = card.locator('.result', { hasText: 'Backup stored:' });
+    await result.waitFor();
+    const generation = ((await result.textContent()) ?? '').replace('Backup stored: ', '');
+    const stored = await h.keeper.listBackups('default');
+    assert.ok(stored.length > before, 'a new generation was stored');
+    assert.ok(stored.some((b) => b.name === generation), 'the shown generation exists');
+    await card.locator('[data-fact="last-backup"]', { hasText: '· ok' }).waitFor();
+    await shot(page, 'healthy');
+
+    // Reconnect: the server sees a new connection, and the card is Connected again
+    const connections = h.server.connections.length;
+    await card.getByRole('button', { name: 'Reconnect' }).click();
+    await card.locator('.result', { hasText: 'Reconnecting' }).waitFor();
+    await h.waitForStatus('default', (s) => s.state === 'open' && h.server.connections.length > connections);
+    await card.locator('.badge', { hasText: 'Connected' }).waitFor();
+
+    // Log out asks first in a real <dialog>, and Escape cancels it
+    await card.getByRole('button', { name: 'Log out' }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.locator('#confirm-dialog');
+    await dialog.waitFor({ state: 'visible' });
+    assert.equal(await dialog.evaluate((d) => (d as unknown as { open: boolean }).open), true);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(h.keeper.status('default').state, 'open', 'cancelled: still linked');
+
+    // A 401, retried after 10 s on the keeper's clock, meets a removed device: rescan, QR back
+    const me = h.keeper.status('default').me ?? '';
+    const live = [...h.server.connections].reverse().find((c) => c.state === 'logged-in');
+    assert.ok(live);
+    h.server.injectStreamError(live, 'device_removed');
+    await card.locator('.badge', { hasText: 'Reconnecting' }).waitFor();
+    assert.ok(h.server.removeDevice(me));
+    clock.advance(10_000);
+    await card.locator('.badge', { hasText: 'Rescan needed' }).waitFor();
+    await canvas.waitFor({ state: 'visible' });
+    assert.match((await card.locator('.reason').textContent()) ?? '', /.+/);
+    assert.match((await card.locator('.next-step').textContent()) ?? '', /Linked devices/);
+    const again = await scanQrOnScreen(canvas);
+    assert.equal(again, h.keeper.status('default').qr, 'the new QR is on screen');
+    await shot(page, 'needs-rescan');
+    assert.deepEqual(pageProblems(page), []);
+    await page.close();
+  } finally {
+    await server.close();
+    await h.close();
+  }
+});
+
+function syntheticLog(n: number, t0: number): LogEntry[] {
+  const levels: LogLevel[] = ['debug', 'info', 'info', 'warn', 'error'];
+  return Array.from({ length: n }, (_, i) => ({
+    at: t0 - (n - i) * 1000,
+    phoneId: i % 3 === 0 ? 'shop' : 'default',
+    level: levels[i % levels.length] ?? 'info',
+    // the keeper's own few entries push the oldest out of the 10,000: keep matches clear of them
+    event: i % 7 === 0 && i >= 100 ? 'backup.uploaded' : 'keepalive.sent',
+    message: i % 7 === 0 && i >= 100 ? `Backup generation ${i} uploaded` : `Session keep-alive sent #${i}`,
+  }));
+}
+
+test('ten thousand log entries keep only the visible rows in the page, and the filters narrow the list', { skip }, async () => {
+  const h = await startHarness();
+  const server = await startRendererServer(h, ROOT, { seedLog: syntheticLog(10_000, Date.now()) });
+  try {
+    await h.keeper.start();
+    const page = await openWindow(server);
+    await page.locator('nav').getByRole('button', { name: 'Log' }).click();
+    const count = page.locator('#log-count');
+    await count.filter({ hasText: /^10,000 of 10,000 entries$/ }).waitFor();
+    const rows = page.locator('#log-rows .log-row');
+    const drawn = await rows.count();
+    assert.ok(drawn > 10 && drawn < 60, `only the visible rows are in the DOM (${drawn})`);
+    assert.equal(await page.locator('#log-spacer').evaluate((e) => (e as unknown as { offsetHeight: number }).offsetHeight), 10_000 * 26);
+    await page.locator('#log-text').fill('backup generation');
+    await count.filter({ hasText: /^1,414 of 10,000 entries$/ }).waitFor();
+    // newest first: the first row is the last matching entry
+    assert.match((await rows.first().textContent()) ?? '', /Backup generation 9996 uploaded/);
+    for (const text of await rows.allTextContents()) assert.match(text, /Backup generation/);
+
+    await page.locator('#log-phone').selectOption('shop');
+    await count.filter({ hasText: /^472 of 10,000 entries$/ }).waitFor();
+    await page.locator('#log-level').selectOption('error');
+    await count.filter({ hasText: /^94 of 10,000 entries$/ }).waitFor();
+    for (const text of await rows.allTextContents()) assert.match(text, /error\s*shop\s*Backup generation/);
+
+    // scrolled to the end, the last row drawn is the last match
+    await page.locator('#log-text').fill('');
+    await page.locator('#log-level').selectOption('all');
+    await page.locator('#log-phone').selectOption('all');
+    await count.filter({ hasText: /^10,000 of/ }).waitFor();
+    await page.locator('#log-viewport').evaluate((v) => {
+      const el = v as unknown as { scrollTop: number; scrollHeight: number };
+      el.scrollTop = el.scrollHeight;
+    });
+    await page.locator('#log-rows .log-row[aria-posinset="10000"]').waitFor();
+    await page.locator('#log-viewport').evaluate((v) => ((v as unknown as { scrollTop: number }).scrollTop = 0));
+    await page.locator('#log-rows .log-row[aria-posinset="1"]').waitFor();
+    await shot(page, 'log');
+    assert.deepEqual(pageProblems(page), []);
+    await page.close();
+  } finally {
+    await server.close();
+    await h.close();
+  }
+});
+
+test('an interval of 3 hours shows its message by the field and Save stays disabled; a valid one saves', { skip }, async () => {
+  const h = await startHarness();
+  const server = await startRendererServer(h, ROOT, { secretsBackend: 'basic_text' });
+  try {
+    await h.keeper.start();
+    const page = await openWindow(server);
+    await page.locator('nav').getByRole('button', { name: 'Settings' }).click();
+    await assert.doesNotReject(page.getByText('secrets are stored only obfuscated').waitFor());
+    const interval = page.getByLabel('Keep-alive interval (hours)');
+    const save = page.getByRole('button', { name: 'Save settings' });
+    assert.equal(await interval.inputValue(), '12');
+    assert.equal(await save.isDisabled(), true, 'nothing to save yet');
+
+    await interval.fill('3');
+    const error = page.locator('#error-intervalHours');
+    await error.filter({ hasText: 'Keep-alive interval must be between 6 and 24 hours (got 3)' }).waitFor();
+    assert.equal(await interval.getAttribute('aria-invalid'), 'true');
+    assert.equal(await save.isDisabled(), true);
+    await shot(page, 'settings-invalid');
+    await page.keyboard.press('Enter');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(server.state.saved.length, 0, 'nothing reached the keeper');
+    assert.equal(server.state.settings.keepAlive.intervalHours, 12);
+
+    await interval.fill('8');
+    await error.filter({ hasText: /^$/ }).waitFor({ state: 'attached' });
+    assert.equal(await interval.getAttribute('aria-invalid'), 'false');
+    assert.equal(await save.isDisabled(), false);
+    await save.click();
+    await page.locator('#settings-status', { hasText: 'Saved.' }).waitFor();
+    assert.equal(server.state.saved.length, 1);
+    assert.equal(server.state.settings.keepAlive.intervalHours, 8);
+
+    // secrets are write-only: set, then the field is empty and only "Set" is shown
+    await page.getByLabel('Backup passphrase').fill('correct horse');
+    await page.locator('.secret-row', { hasText: 'Backup passphrase' }).getByRole('button', { name: 'Set' }).click();
+    await page.locator('#secret-backupPassphrase-state', { hasText: /^Set$/ }).waitFor();
+    assert.equal(await page.getByLabel('Backup passphrase').inputValue(), '');
+    assert.equal(server.state.secrets.backupPassphrase, true);
+    assert.deepEqual(pageProblems(page), []);
+    await page.close();
+  } finally {
+    await server.close();
+    await h.close();
+  }
+});

@@ -1,0 +1,89 @@
+// What main's IPC handlers do, for the test bridge: every KeeperApi method answered by a REAL
+// keeper (the harness's). App settings and secrets, which live in Electron's stores in the app,
+// are held here in memory and validated with the same parseAppSettings.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AppEnvironment, BackupNowResult, SecretsInfo } from '../../../main/ipc/contract.js';
+import { parseAppSettings, SECRET_NAMES, type AppSettings, type SecretName } from '../../../main/settings/schema.js';
+import type { LogEntry, LogLevel } from '../../../main/engine/types.js';
+import type { Harness } from '../keeper-harness.js';
+
+export interface BridgeOptions {
+  /** extra entries served by getLog before the keeper's own (the 10,000-entry log tests) */
+  seedLog?: LogEntry[];
+  secretsBackend?: SecretsInfo['backend'];
+}
+
+export type Handler = (...args: unknown[]) => Promise<unknown>;
+
+export interface BridgeState {
+  settings: AppSettings;
+  /** every settings object main was asked to save */
+  saved: AppSettings[];
+  secrets: Record<SecretName, boolean>;
+  calls: string[];
+}
+
+const str = (v: unknown): string => {
+  if (typeof v !== 'string') throw new Error('Unknown or malformed phone id');
+  return v;
+};
+
+export function keeperHandlers(h: Harness, opts: BridgeOptions, onSettings: (s: AppSettings) => void): { handlers: Record<string, Handler>; state: BridgeState } {
+  const initial = parseAppSettings({ phones: h.keeper.phoneIds().map((id) => ({ id, label: id })), keepAlive: { timeZone: 'UTC' } });
+  if (!initial.ok) throw new Error('default settings did not validate');
+  const state: BridgeState = { settings: initial.settings, saved: [], secrets: { supabaseKey: false, backupPassphrase: false }, calls: [] };
+  const secretsInfo = (): SecretsInfo => ({ set: { ...state.secrets }, backend: opts.secretsBackend ?? 'keychain' });
+  let exports = 0;
+  const handlers: Record<string, Handler> = {
+    getStatuses: async () => h.keeper.statuses(),
+    getLog: async (q) => {
+      const query = (q ?? {}) as { phoneId?: string | null; level?: LogLevel; limit?: number };
+      const own = h.keeper.logTail({ ...(query.phoneId !== undefined ? { phoneId: query.phoneId } : {}), ...(query.level ? { level: query.level } : {}), limit: query.limit ?? 1000 });
+      const all = [...(opts.seedLog ?? []), ...own];
+      return all.slice(-(query.limit ?? 1000));
+    },
+    reconnect: (id) => h.keeper.reconnect(str(id)),
+    requestQr: (id) => h.keeper.requestQr(str(id)),
+    logout: (id) => h.keeper.logout(str(id)),
+    backupNow: async (id): Promise<BackupNowResult> => {
+      const r = await h.keeper.backupNow(str(id), { force: true });
+      return r.outcome === 'uploaded' ? { outcome: 'uploaded', generation: r.generation } : r.outcome === 'failed' ? { outcome: 'failed', error: r.error } : r;
+    },
+    listBackups: (id) => h.keeper.listBackups(str(id)),
+    restore: async (id, generation) => {
+      const r = await h.keeper.restore(str(id), typeof generation === 'string' ? { generation } : {});
+      return { generation: r.generation, quarantinedTo: r.quarantinedTo };
+    },
+    keepAliveNow: async (id, o) => {
+      const r = await h.keeper.keepAliveNow(str(id), { force: (o as { force?: boolean } | undefined)?.force ?? false });
+      return { sentAt: r.sentAt, nextKeepAliveAt: r.nextKeepAliveAt };
+    },
+    pauseKeepAlive: (id) => h.keeper.pauseKeepAlive(str(id)),
+    resumeKeepAlive: (id) => h.keeper.resumeKeepAlive(str(id)),
+    // main would show a folder picker here; the test user cancels it
+    importSession: async () => null,
+    getSettings: async () => state.settings,
+    setSettings: async (s) => {
+      const r = parseAppSettings(s);
+      if (!r.ok) throw new Error(r.problems.map((p) => p.message).join('; '));
+      state.settings = r.settings;
+      state.saved.push(r.settings);
+      onSettings(r.settings);
+      return r.settings;
+    },
+    setSecret: async (name, value) => {
+      if (!SECRET_NAMES.includes(name as SecretName)) throw new Error('Unknown secret');
+      state.secrets[name as SecretName] = typeof value === 'string' && value !== '';
+      return secretsInfo();
+    },
+    getEnvironment: async (): Promise<AppEnvironment> => ({ version: 'test', platform: process.platform, dataDir: h.dataDir, logsDir: join(h.dataDir, 'logs'), secrets: secretsInfo() }),
+    exportLog: async (phoneId) => {
+      const path = join(h.dataDir, `exported-log-${++exports}.jsonl`);
+      const entries = h.keeper.logTail(typeof phoneId === 'string' || phoneId === null ? { phoneId } : {});
+      await writeFile(path, entries.map((e) => JSON.stringify(e)).join('\n') + '\n');
+      return path;
+    },
+  };
+  return { handlers, state };
+}
