@@ -27,7 +27,7 @@ export async function createFileLogger(logsDir: string, level: pino.LevelWithSil
     logger,
     close: () =>
       new Promise<void>((done) => {
-        stream.flushSync();
+        // end() waits for the file to open, then flushes what is buffered
         stream.once('close', () => done());
         stream.end();
       }),

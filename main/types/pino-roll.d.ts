@@ -11,6 +11,6 @@ declare module 'pino-roll' {
     limit?: { count?: number; removeOtherLogFiles?: boolean };
     dateFormat?: string;
   }
-  function pinoRoll(options: PinoRollOptions): Promise<DestinationStream & { end(): void; flushSync(): void; once(event: string, fn: () => void): void }>;
+  function pinoRoll(options: PinoRollOptions): Promise<DestinationStream & { end(): void; once(event: string, fn: () => void): void }>;
   export default pinoRoll;
 }
