@@ -31,8 +31,9 @@ function showView(view: View, focus: boolean): void {
 
 async function start(keeper: KeeperApi): Promise<void> {
   const overall = byId('overall');
-  // Two regions: the overall health line, and a polite queue of per-phone state changes.
-  const announce = (text: string) => setText(overall, text);
+  // Two live regions: the overall health line, and a hidden one that speaks per-phone state changes.
+  const announcer = byId('announcer');
+  const announce = (text: string) => setText(announcer, text);
   const cards = new PhoneCards(keeper, byId('cards'), announce);
   const log = new LogView(keeper);
   const settings = new SettingsView(keeper, byId('settings-root'));
@@ -41,8 +42,9 @@ async function start(keeper: KeeperApi): Promise<void> {
     b.addEventListener('click', () => showView(b.dataset.view as View, false));
   }
   const summary = () => {
-    const all = cards.all();
-    overall.className = `overall health-${overallHealth(all)}`;
+    const health = overallHealth(cards.all());
+    overall.className = `overall health-${health}`;
+    setText(overall, OVERALL[health]);
   };
 
   keeper.onStatus((s) => {
@@ -65,7 +67,6 @@ async function start(keeper: KeeperApi): Promise<void> {
     settings.load(appSettings, true);
     settings.showSecrets(env);
     summary();
-    setText(overall, OVERALL[overallHealth(statuses)]);
   } catch (err) {
     const banner = byId('load-error');
     banner.textContent = `Could not reach the keeper: ${errorText(err)}`;
@@ -74,6 +75,7 @@ async function start(keeper: KeeperApi): Promise<void> {
   // Countdowns tick each second; ages and "x min ago" follow from the same tick.
   setInterval(() => cards.tick(), 1000);
   document.body.dataset.ready = 'true';
+  performance.mark('keeper-ready');
 }
 
 if (typeof window.keeper === 'undefined') {

@@ -66,9 +66,13 @@ export class LogView {
     this.refilterQueued = true;
     requestAnimationFrame(() => {
       this.refilterQueued = false;
+      const start = performance.now();
       this.shown = filterLog(this.entries, this.filter);
       setText(this.count, `${this.shown.length.toLocaleString('en')} of ${this.entries.length.toLocaleString('en')} entries`);
       this.draw();
+      // one timing entry, replaced each time (the timeline buffer is not capped), for the benchmark
+      performance.clearMeasures('log-render');
+      performance.measure('log-render', { start, end: performance.now(), detail: { shown: this.shown.length, total: this.entries.length } });
     });
   }
 

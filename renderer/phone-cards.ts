@@ -32,6 +32,7 @@ export class PhoneCards {
   private readonly cards = new Map<string, CardParts>();
   private readonly statuses = new Map<string, PhoneStatus>();
   private readonly announced = new Map<string, string>();
+  private readonly shownState = new Map<string, string>();
 
   constructor(
     private readonly keeper: KeeperApi,
@@ -65,6 +66,9 @@ export class PhoneCards {
     if (!status) return;
     const m = phoneCardModel(status, Date.now());
     const parts = this.cards.get(phoneId) ?? this.build(m);
+    // an action's outcome line describes the state it was taken in: a new state supersedes it
+    if (this.shownState.has(phoneId) && this.shownState.get(phoneId) !== status.state && !parts.busy) this.result(phoneId, '');
+    this.shownState.set(phoneId, status.state);
     this.apply(parts, m);
     if (this.announced.get(phoneId) !== m.announcement) {
       // the first render is not news; later state changes are
@@ -217,7 +221,7 @@ export class PhoneCards {
       p.newQr.hidden = !pairing.canRequestNew;
       setText(p.countdown, pairing.countdown === null ? '' : `Expires in ${pairing.countdown}`);
       if (pairing.qr !== null && pairing.qr !== p.drawnQr) {
-        drawQr(p.canvas, pairing.qr);
+        drawQr(p.canvas, pairing.qr, 360);
         p.drawnQr = pairing.qr;
         // lets the benchmark measure engine event → pixels on screen
         const detail = { phoneId: m.phoneId, qrLength: pairing.qr.length };

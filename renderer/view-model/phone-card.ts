@@ -84,7 +84,7 @@ export function phoneCardModel(s: PhoneStatus, now: number): PhoneCardModel {
       value: s.keepAlivePaused
         ? `paused · mode ${MODE_TEXT[s.mode]}`
         : `${relativeText(s.nextKeepAliveAt, now, 'not planned')} · mode ${MODE_TEXT[s.mode]}`,
-      tone: s.keepAlivePaused ? 'warn' : s.mode === 'active' ? 'ok' : 'muted',
+      tone: s.keepAlivePaused ? 'warn' : s.nextKeepAliveAt !== null && s.mode === 'active' ? 'ok' : 'muted',
       title: s.nextKeepAliveAt === null ? null : isoText(s.nextKeepAliveAt),
     },
     { key: 'last-keep-alive', label: 'Last keep-alive', ...since(s.lastKeepAliveAt, now), tone: 'muted' },

@@ -50,8 +50,8 @@ function pageProblems(page: Page): string[] {
   return (page as Page & { problems?: string[] }).problems ?? [];
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+async function shot(page: Page, name: string, fullPage = false): Promise<void> {
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
 }
 
 test('the QR on screen scans, the card turns Connected; backup, reconnect, log-out dialog and a 401 bring the QR back', { skip }, async () => {
@@ -92,11 +92,15 @@ test('the QR on screen scans, the card turns Connected; backup, reconnect, log-o
     assert.ok(stored.some((b) => b.name === generation), 'the shown generation exists');
     await card.locator('[data-fact="last-backup"]', { hasText: '· ok' }).waitFor();
     await shot(page, 'healthy');
+    if (SHOTS) {
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await shot(page, 'healthy-dark');
+      await page.emulateMedia({ colorScheme: 'light' });
+    }
 
     // Reconnect: the server sees a new connection, and the card is Connected again
     const connections = h.server.connections.length;
     await card.getByRole('button', { name: 'Reconnect' }).click();
-    await card.locator('.result', { hasText: 'Reconnecting' }).waitFor();
     await h.waitForStatus('default', (s) => s.state === 'open' && h.server.connections.length > connections);
     await card.locator('.badge', { hasText: 'Connected' }).waitFor();
 
@@ -209,7 +213,7 @@ test('an interval of 3 hours shows its message by the field and Save stays disab
     await error.filter({ hasText: 'Keep-alive interval must be between 6 and 24 hours (got 3)' }).waitFor();
     assert.equal(await interval.getAttribute('aria-invalid'), 'true');
     assert.equal(await save.isDisabled(), true);
-    await shot(page, 'settings-invalid');
+    await shot(page, 'settings-invalid', true);
     await page.keyboard.press('Enter');
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(server.state.saved.length, 0, 'nothing reached the keeper');
