@@ -1,5 +1,6 @@
 // App settings → the keeper's options, and whether a settings change needs a new keeper. Pure
 // (the Supabase target and the key provider are handed in), so tested without Electron.
+import type { SocketConfig } from '@whiskeysockets/baileys';
 import type { KeeperOptions } from './engine/keeper.js';
 import type { BackupSecretProvider } from './engine/backup/key-store.js';
 import type { BackupTarget } from './engine/backup/targets.js';
@@ -10,6 +11,8 @@ export interface EngineInputs {
   secret: BackupSecretProvider;
   /** the Supabase target when settings ask for it and a key is stored; null otherwise */
   supabaseTarget: BackupTarget | null;
+  /** e.g. socketOverridesFromEnv(): another WhatsApp Web endpoint */
+  socket?: Partial<SocketConfig>;
 }
 
 export function keeperOptionsFromSettings(s: AppSettings, inputs: EngineInputs): KeeperOptions {
@@ -21,6 +24,7 @@ export function keeperOptionsFromSettings(s: AppSettings, inputs: EngineInputs):
     keepAlive: s.keepAlive,
     policy: { unauthorizedRetries: s.reconnect.unauthorizedRetries, maxConsecutiveFailures: s.reconnect.maxConsecutiveFailures },
     backup: { ...(target !== undefined ? { target } : {}), secret: inputs.secret, keep: s.backup.keep },
+    ...(inputs.socket ? { socket: inputs.socket } : {}),
   };
 }
 

@@ -15,12 +15,16 @@ Usage:
 Options:
   --data-dir <dir>   where sessions, state and logs live
                      (default: $SESSION_KEEPER_DATA_DIR, else the app's data folder)
-  --phone <id>       a phone to run; repeat for several (default: "default")
+  --phone <id>       a phone to run; repeat for several (default: the phones in the settings
+                     file, else "default")
   --replace          with import: set an existing session aside (quarantine) and import anyway
   --force            with backup: store a new generation even when nothing changed
   --recovery-key <k> with restore: open the backups with this recovery key (e.g. on a new machine)
   --verbose          also print debug log lines
   -h, --help         show this help
+
+Settings (keep-alive interval and windows, time zone, reconnect, backup target) come from the
+same settings.json as the tray app: in the app's data folder, or in --data-dir when given.
 
 Backups are encrypted. The key is SESSION_KEEPER_BACKUP_PASSPHRASE when set, otherwise an
 installation key in <data-dir>/keys/. They go to <data-dir>/backups/<phone>/, or to Supabase
@@ -30,7 +34,8 @@ Stop with Ctrl-C (or SIGTERM): sessions are flushed and the runner exits 0.`;
 
 export type HeadlessCommand =
   | { kind: 'help' }
-  | { kind: 'run'; dataDir: string | null; phones: string[]; verbose: boolean }
+  /** phones: from --phone, or null to run the phones in the settings file */
+  | { kind: 'run'; dataDir: string | null; phones: string[] | null; verbose: boolean }
   | { kind: 'import'; dataDir: string | null; phone: string; from: string; replace: boolean }
   | { kind: 'backup'; dataDir: string | null; phone: string; force: boolean }
   | { kind: 'backups'; dataDir: string | null; phone: string }
@@ -101,7 +106,7 @@ export function parseHeadlessArgs(argv: string[]): HeadlessCommand {
   }
   if (command === undefined) {
     if (values.replace) throw new UsageError('--replace only goes with import.');
-    return { kind: 'run', dataDir, phones, verbose: values.verbose };
+    return { kind: 'run', dataDir, phones: values.phone ?? null, verbose: values.verbose };
   }
   if (command === 'import') {
     if (rest.length !== 1 || !rest[0]) throw new UsageError('import takes exactly one folder: import <folder>');

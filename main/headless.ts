@@ -2,19 +2,19 @@
 import QRCode from 'qrcode';
 import { defaultDataDir } from './engine/data-dir.js';
 import { createKeeper, type Keeper, type KeeperOptions } from './engine/index.js';
+import { dirname } from 'node:path';
 import { headlessSecretProvider, installationKeyPath } from './engine/backup/key-store.js';
+import type { BackupTarget } from './engine/backup/targets.js';
+import { socketOverridesFromEnv } from './engine/env-overrides.js';
+import { keeperOptionsFromSettings } from './engine-options.js';
+import { loadSettingsFile } from './headless-settings.js';
 import { parseRecoveryKey } from './engine/backup/recovery-key.js';
 import { formatStatusLine, formatLogLine } from './headless-format.js';
 import { parseHeadlessArgs, USAGE, UsageError, type HeadlessCommand } from './headless-args.js';
 
 async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<void> {
   const dataDir = cmd.dataDir ?? defaultDataDir();
-  const keeper = createKeeper({
-    dataDir,
-    phones: cmd.phones.map((id) => ({ id })),
-    socket: socketOverrides(),
-    backup: await backupOptions(dataDir),
-  });
+  const keeper = createKeeper(await headlessKeeperOptions(cmd.dataDir, cmd.phones));
   const lastQr = new Map<string, string>();
   keeper.on('status', (s) => {
     process.stdout.write(`${formatStatusLine(s)}\n`);
@@ -34,33 +34,47 @@ async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<void
   await keeper.start();
 }
 
-/** SESSION_KEEPER_WA_URL points the sessions at another WhatsApp Web endpoint (a proxy, or the test server). */
-function socketOverrides(): { waWebSocketUrl: string } | undefined {
-  const url = process.env.SESSION_KEEPER_WA_URL;
-  return url ? { waWebSocketUrl: url } : undefined;
+export class SettingsFileError extends Error {
+  constructor(path: string, problems: { path: string; message: string }[]) {
+    super(`The settings file ${path} is not valid:\n${problems.map((p) => `  - ${p.path || '(file)'}: ${p.message}`).join('\n')}`);
+    this.name = 'SettingsFileError';
+  }
 }
 
 /**
- * Backups for the headless runner, from the environment: a passphrase, and Supabase Storage when
- * configured (imported only then: supabase-js warns on Node 20 when merely loaded).
+ * The keeper's options from the shared settings file (the tray app's settings.json: next to the
+ * default data folder, or inside --data-dir), the environment (SESSION_KEEPER_WA_URL, backup
+ * passphrase, Supabase) and --phone flags. An invalid settings file is an error, never ignored.
  */
-async function backupOptions(dataDir: string): Promise<NonNullable<KeeperOptions['backup']>> {
+async function headlessKeeperOptions(dataDirFlag: string | null, phones: string[] | null): Promise<KeeperOptions> {
   const env = process.env;
+  const dataDir = dataDirFlag ?? defaultDataDir();
+  // a chosen data folder holds its own settings; the default one shares the tray app's
+  const chosen = dataDirFlag !== null || Boolean(env.SESSION_KEEPER_DATA_DIR);
+  const settingsDir = env.SESSION_KEEPER_SETTINGS_DIR ?? (chosen ? dataDir : dirname(dataDir));
+  const { result, path } = loadSettingsFile(settingsDir);
+  if (!result.ok) throw new SettingsFileError(path, result.problems);
+  const settings = result.settings;
   const secret = headlessSecretProvider({
     keyFile: installationKeyPath(dataDir),
     passphrase: () => env.SESSION_KEEPER_BACKUP_PASSPHRASE ?? null,
   });
-  if (env.SUPABASE_URL && env.SUPABASE_KEY && env.SUPABASE_BUCKET) {
+  // Supabase from the environment, or from the settings with the key from the environment (the
+  // app keeps that key in the OS keychain, which a headless process cannot read).
+  const url = env.SUPABASE_URL ?? (settings.backup.target === 'supabase' ? settings.backup.supabase.url : '');
+  const bucket = env.SUPABASE_BUCKET ?? (settings.backup.target === 'supabase' ? settings.backup.supabase.bucket : '');
+  let supabaseTarget: BackupTarget | null = null;
+  if (url && bucket && env.SUPABASE_KEY) {
+    // imported only when used: supabase-js warns on Node 20 when merely loaded
     const { SupabaseTarget } = await import('./engine/backup/supabase-target.js');
-    const target = new SupabaseTarget({
-      url: env.SUPABASE_URL,
-      key: env.SUPABASE_KEY,
-      bucket: env.SUPABASE_BUCKET,
-      prefix: env.SUPABASE_PREFIX ?? 'session-keeper',
-    });
-    return { target, secret };
+    supabaseTarget = new SupabaseTarget({ url, key: env.SUPABASE_KEY, bucket, prefix: env.SUPABASE_PREFIX ?? settings.backup.supabase.prefix });
+  } else if (settings.backup.target === 'supabase') {
+    process.stderr.write('Supabase backups are selected but SUPABASE_KEY is not set: backups are off.\n');
   }
-  return { secret };
+  const effective = supabaseTarget && settings.backup.target !== 'supabase' ? { ...settings, backup: { ...settings.backup, target: 'supabase' as const } } : settings;
+  const socket = socketOverridesFromEnv(env);
+  const options = keeperOptionsFromSettings(effective, { dataDir, secret, supabaseTarget, ...(socket ? { socket } : {}) });
+  return phones ? { ...options, phones: phones.map((id) => ({ id })) } : options;
 }
 
 let stopping = false;
@@ -82,8 +96,7 @@ function installShutdown(keeper: Keeper): void {
 }
 
 async function importFolder(cmd: Extract<HeadlessCommand, { kind: 'import' }>): Promise<void> {
-  const dataDir = cmd.dataDir ?? defaultDataDir();
-  const keeper = createKeeper({ dataDir, phones: [{ id: cmd.phone }] });
+  const keeper = createKeeper(await headlessKeeperOptions(cmd.dataDir, [cmd.phone]));
   const result = await keeper.importSession(cmd.phone, cmd.from, { replace: cmd.replace });
   process.stdout.write(`Imported ${cmd.from} as phone "${cmd.phone}" into ${keeper.paths.session(cmd.phone)}.\n`);
   if (result.quarantinedTo) process.stdout.write(`The previous session was set aside in ${result.quarantinedTo}.\n`);
@@ -91,8 +104,7 @@ async function importFolder(cmd: Extract<HeadlessCommand, { kind: 'import' }>): 
 }
 
 async function backupCommand(cmd: Extract<HeadlessCommand, { kind: 'backup' | 'backups' | 'restore' }>): Promise<void> {
-  const dataDir = cmd.dataDir ?? defaultDataDir();
-  const keeper = createKeeper({ dataDir, phones: [{ id: cmd.phone }], backup: await backupOptions(dataDir) });
+  const keeper = createKeeper(await headlessKeeperOptions(cmd.dataDir, [cmd.phone]));
   try {
     if (cmd.kind === 'backup') {
       const r = await keeper.backupNow(cmd.phone, { force: cmd.force });
@@ -136,6 +148,18 @@ async function main(): Promise<number> {
     }
     throw err;
   }
+  try {
+    return await dispatch(cmd);
+  } catch (err) {
+    if (err instanceof SettingsFileError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+async function dispatch(cmd: HeadlessCommand): Promise<number> {
   switch (cmd.kind) {
     case 'help':
       process.stdout.write(`${USAGE}\n`);
@@ -149,7 +173,7 @@ async function main(): Promise<number> {
       await backupCommand(cmd);
       return 0;
     case 'recovery-key': {
-      const keeper = createKeeper({ dataDir: cmd.dataDir ?? defaultDataDir(), phones: [{ id: 'default' }] });
+      const keeper = createKeeper({ dataDir: cmd.dataDir ?? defaultDataDir(), phones: [{ id: 'default' }], backup: false });
       process.stdout.write(`${await keeper.recoveryKey()}\n`);
       process.stderr.write('Anyone with this key and a backup file can take over the WhatsApp session: keep it offline.\n');
       return 0;

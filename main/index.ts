@@ -14,6 +14,7 @@ import { installationKeyPath } from './engine/backup/key-store.js';
 import type { BackupTarget } from './engine/backup/targets.js';
 import type { PhoneStatus } from './engine/types.js';
 import { keeperOptionsFromSettings, needsEngineRestart } from './engine-options.js';
+import { socketOverridesFromEnv } from './engine/env-overrides.js';
 import { registerAppScheme, setupAppProtocol } from './app-protocol.js';
 import { APP_ORIGIN, APP_START_URL, createMainWindow, denyAllPermissions } from './window.js';
 import { createFileLogger, writeKeeperEntry, type FileLogger } from './logging.js';
@@ -111,7 +112,8 @@ async function setupEngine(settings: AppSettings, deps: { dataDir: string; secre
       supabaseTarget = new SupabaseTarget({ url: settings.backup.supabase.url, key, bucket: settings.backup.supabase.bucket, prefix: settings.backup.supabase.prefix });
     } else log?.logger.warn('Supabase backups are selected but no Supabase key is stored: backups are off until one is set');
   }
-  const keeper = createKeeper(keeperOptionsFromSettings(settings, { dataDir: deps.dataDir, secret, supabaseTarget }));
+  const socket = socketOverridesFromEnv();
+  const keeper = createKeeper(keeperOptionsFromSettings(settings, { dataDir: deps.dataDir, secret, supabaseTarget, ...(socket ? { socket } : {}) }));
   keeper.on('status', (s) => {
     deps.onStatus(s);
     pushWhenLoaded(PUSH.status, s);

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { parseHeadlessArgs, UsageError } from '../../main/headless-args.js';
 import { defaultDataDir } from '../../main/engine/data-dir.js';
 
-test('no arguments run the default phone in the default data folder', () => {
-  assert.deepEqual(parseHeadlessArgs([]), { kind: 'run', dataDir: null, phones: ['default'], verbose: false });
+test('no arguments run the phones of the settings file in the default data folder', () => {
+  assert.deepEqual(parseHeadlessArgs([]), { kind: 'run', dataDir: null, phones: null, verbose: false });
 });
 
 test('several --phone flags run several phones', () => {

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -167,5 +167,25 @@ test('import copies a Baileys session folder into the data folder, and backup, b
     uninstallTestRoot();
     await rm(dataDir, { recursive: true, force: true });
     await rm(botDir, { recursive: true, force: true });
+  }
+});
+
+test('the runner takes its phones from the shared settings file, and an invalid file is a clear error with exit 2', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'headless-settings-'));
+  try {
+    await writeFile(join(dataDir, 'settings.json'), JSON.stringify({ version: 1, phones: [{ id: 'shop' }], keepAlive: { intervalHours: 3 } }));
+    const bad = runHeadless(['--data-dir', dataDir]);
+    assert.equal(await bad.exit, 2);
+    assert.match(bad.err(), /settings file .*settings\.json is not valid/);
+    assert.match(bad.err(), /keepAlive\.intervalHours: Keep-alive interval must be between 6 and 24 hours \(got 3\)/);
+
+    await writeFile(join(dataDir, 'settings.json'), JSON.stringify({ version: 1, phones: [{ id: 'shop', label: 'Shop' }] }));
+    // no server: the phone tries to connect; its status line names the phone from the settings
+    const run = runHeadless(['--data-dir', dataDir], { SESSION_KEEPER_WA_URL: 'ws://127.0.0.1:9/ws/chat' });
+    await run.waitForOutput(/\[shop\] (connecting|reconnecting)/);
+    run.child.kill('SIGTERM');
+    assert.equal(await run.exit, 0);
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
   }
 });
