@@ -136,14 +136,16 @@ export class PhoneSession {
 
   /** Loads the session from disk and connects (or reports why it cannot). */
   async start(): Promise<void> {
-    this.stopped = false;
     const { meta, setAside } = await readPhoneMeta(this.opts.paths.meta(this.id));
     this.meta = meta;
     if (setAside) this.opts.log('warn', 'meta.damaged', `Phone state file was damaged and set aside: ${setAside}`);
     this.fields.pairedAt = meta.pairedAt;
     this.fields.me = meta.me;
-    // A missing or unreadable session with a backup is restored before anything else reads it.
+    // A missing or unreadable session with a backup is restored before anything else reads it,
+    // and while the phone still counts as stopped, so the restore does not connect on its own:
+    // the one connection below is the only one.
     await this.opts.backupHooks?.restoreAtStart(this.id);
+    this.stopped = false;
     if (!(await this.openStore())) return;
     if (!this.store?.isRegistered()) {
       // Never paired (or the old pairing was quarantined): pairing starts only when asked, or
@@ -377,6 +379,9 @@ export class PhoneSession {
   // ---- internals -------------------------------------------------------------------------
 
   private async openStore(): Promise<boolean> {
+    // one store per folder: a second instance would write behind the first one's back
+    await this.store?.close();
+    this.store = null;
     const { store, quarantined } = await openAuthStore({
       dir: this.opts.paths.session(this.id),
       quarantineDir: this.opts.paths.quarantine,
@@ -435,6 +440,8 @@ export class PhoneSession {
     this.sock = sock;
     neutraliseCredsPresence(sock, store.state.creds);
     sock.ev.on('creds.update', () => {
+      // a socket that outlived its store (quarantine, restore) must not write through it
+      if (this.store !== store) return;
       store
         .saveCreds()
         .then(() => this.opts.backupHooks?.onCredsChanged(this.id))

@@ -34,12 +34,15 @@ test('a backup restores a wiped session folder at start, which then opens with n
     await h.keeper.stop();
     await rm(h.keeper.paths.session('default'), { recursive: true, force: true });
     const before = h.statuses.length;
+    const restartedAt = Date.now();
     await h.restart();
     const open = await h.waitForStatus('default', (s) => s.state === 'open');
     assert.equal(open.me, paired.me);
     assert.equal(open.pairedAt, paired.pairedAt, 'session age continues from the backup');
     assert.ok(h.statuses.slice(before).every((s) => s.qr === null), 'never asked for a QR');
     assert.ok(h.logs.some((e) => e.event === 'restore.done'));
+    const loginsAfterRestart = h.server.connections.filter((c) => c.kind === 'login' && c.openedAt >= restartedAt);
+    assert.equal(loginsAfterRestart.length, 1, 'the restore and the start make one connection, not two');
   } finally {
     await h.close();
   }
