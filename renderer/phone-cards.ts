@@ -7,6 +7,7 @@ import { el, errorText, setText } from './dom.js';
 import { drawQr } from './qr-canvas.js';
 import { phoneCardModel, type PhoneCardModel } from './view-model/phone-card.js';
 import { relativeText } from './view-model/time-text.js';
+import { phoneHealth } from '../main/presenters/phone-health.js';
 
 interface CardParts {
   root: HTMLElement;
@@ -26,6 +27,14 @@ interface CardParts {
   result: HTMLElement;
   drawnQr: string | null;
   busy: boolean;
+  /** the result line is an outcome (kept across the reconnect it causes), not progress */
+  outcome: boolean;
+}
+
+/** States in which an earlier action's outcome is no longer the news. */
+function needsUser(s: PhoneStatus): boolean {
+  const h = phoneHealth(s);
+  return h === 'broken' || h === 'paused';
 }
 
 export class PhoneCards {
@@ -66,8 +75,10 @@ export class PhoneCards {
     if (!status) return;
     const m = phoneCardModel(status, Date.now());
     const parts = this.cards.get(phoneId) ?? this.build(m);
-    // an action's outcome line describes the state it was taken in: a new state supersedes it
-    if (this.shownState.has(phoneId) && this.shownState.get(phoneId) !== status.state && !parts.busy) this.result(phoneId, '');
+    // A progress line ("Reconnecting…") describes the state it was shown in: a new state supersedes
+    // it. An outcome ("Restored …") stays through the reconnect it causes, until a problem state.
+    const changed = this.shownState.has(phoneId) && this.shownState.get(phoneId) !== status.state;
+    if (changed && !parts.busy && (!parts.outcome || needsUser(status))) this.result(phoneId, '');
     this.shownState.set(phoneId, status.state);
     this.apply(parts, m);
     if (this.announced.get(phoneId) !== m.announcement) {
@@ -115,7 +126,7 @@ export class PhoneCards {
         if (pick === null) return;
         this.result(id, 'Restoring…');
         const r = await this.keeper.restore(id, pick);
-        this.result(id, `Restored ${r.generation}.${r.quarantinedTo ? ' The previous session files were moved aside.' : ''}`);
+        this.outcome(id, `Restored ${r.generation}.${r.quarantinedTo ? ' The previous session files were moved aside.' : ''}`);
       }),
       logout: button(
         'Log out',
@@ -185,7 +196,7 @@ export class PhoneCards {
       el('div', { class: 'actions' }, buttons.reconnect, buttons.backupNow, buttons.keepAliveNow, buttons.restore, buttons.logout),
       result,
     );
-    const parts: CardParts = { root, badge, reason, nextStep, nextStepText, warnings, pairing, canvas, qrFrame, countdown, expired, newQr, facts, buttons, result, drawnQr: null, busy: false };
+    const parts: CardParts = { root, badge, reason, nextStep, nextStepText, warnings, pairing, canvas, qrFrame, countdown, expired, newQr, facts, buttons, result, drawnQr: null, busy: false, outcome: false };
     this.cards.set(id, parts);
     this.container.append(root);
     return parts;
@@ -240,6 +251,14 @@ export class PhoneCards {
     if (!p) return;
     p.result.textContent = text;
     p.result.classList.toggle('tone-bad', bad);
+    p.outcome = false;
+  }
+
+  /** An action's final word, kept while the phone reconnects because of it. */
+  private outcome(phoneId: string, text: string): void {
+    this.result(phoneId, text);
+    const p = this.cards.get(phoneId);
+    if (p) p.outcome = true;
   }
 
   private async run(phoneId: string, action: () => Promise<void>): Promise<void> {

@@ -137,6 +137,58 @@ test('the QR on screen scans, the card turns Connected; backup, reconnect, log-o
   }
 });
 
+test('Keep-alive now sends a pulse the server sees, and Restore… puts the chosen generation back and reconnects', { skip }, async () => {
+  // the page counts QR expiry on the real clock, so the keeper's clock starts now; the sleep
+  // window is put half a day away so the manual pulse is allowed without forcing
+  const clock = new ManualClock(Date.now());
+  const hh = (n: number) => `${String(n % 24).padStart(2, '0')}:00`;
+  const hour = new Date().getUTCHours();
+  const keepAlive = { timeZone: 'UTC', holdSeconds: 0, sleepWindow: { start: hh(hour + 12), end: hh(hour + 13) }, reducedWindows: [] };
+  const h: Harness = await startHarness({ keeper: { clock, random: () => 0.5, keepAlive } });
+  const server = await startRendererServer(h, ROOT);
+  try {
+    await h.keeper.start();
+    const page = await openWindow(server);
+    const card = page.locator('article.card[data-phone="default"]');
+    const canvas = card.locator('canvas.qr');
+    await canvas.waitFor({ state: 'visible' });
+    const qr = await scanQrOnScreen(canvas);
+    assert.ok(qr);
+    await h.server.phone.scan(qr);
+    await card.locator('.badge', { hasText: 'Connected' }).waitFor();
+
+    const live = [...h.server.connections].reverse().find((c) => c.state === 'logged-in');
+    assert.ok(live);
+    const available = () => live.presences.filter((p) => p.type === 'available').length;
+    const before = available();
+    await card.getByRole('button', { name: 'Keep-alive now' }).click();
+    await card.locator('.result', { hasText: 'Keep-alive sent.' }).waitFor();
+    await h.server.waitFor(() => available() > before, 5_000, 'the pulse at the server');
+    assert.notEqual(h.keeper.status('default').lastKeepAliveAt, null);
+
+    await h.waitForStatus('default', (s) => s.lastBackupAt !== null);
+    const newest = (await h.keeper.listBackups('default'))[0];
+    assert.ok(newest);
+    await card.getByRole('button', { name: 'Restore…' }).click();
+    const dialog = page.locator('#restore-dialog');
+    await dialog.waitFor({ state: 'visible' });
+    await dialog.getByText(newest.name, { exact: false }).waitFor();
+    await page.locator('#restore-ok').click();
+    const result = card.locator('.result', { hasText: 'Restored ' });
+    await result.waitFor();
+    assert.match((await result.textContent()) ?? '', new RegExp(`Restored ${newest.name.replace(/[.]/g, '\\.')}\\.`));
+    assert.match((await result.textContent()) ?? '', /moved aside/);
+    await h.waitForStatus('default', (s) => s.state === 'open');
+    await card.locator('.badge', { hasText: 'Connected' }).waitFor();
+    assert.match((await result.textContent()) ?? '', /^Restored /, 'the outcome stays once the phone is connected again');
+    assert.deepEqual(pageProblems(page), []);
+    await page.close();
+  } finally {
+    await server.close();
+    await h.close();
+  }
+});
+
 function syntheticLog(n: number, t0: number): LogEntry[] {
   const levels: LogLevel[] = ['debug', 'info', 'info', 'warn', 'error'];
   return Array.from({ length: n }, (_, i) => ({
@@ -159,6 +211,8 @@ test('ten thousand log entries keep only the visible rows in the page, and the f
     const count = page.locator('#log-count');
     await count.filter({ hasText: /^10,000 of 10,000 entries$/ }).waitFor();
     const rows = page.locator('#log-rows .log-row');
+    // the window of rows is drawn for the viewport's height once laid out: wait for that frame
+    await page.waitForFunction(() => document.querySelectorAll('#log-rows .log-row').length > 10);
     const drawn = await rows.count();
     assert.ok(drawn > 10 && drawn < 60, `only the visible rows are in the DOM (${drawn})`);
     assert.equal(await page.locator('#log-spacer').evaluate((e) => (e as unknown as { offsetHeight: number }).offsetHeight), 10_000 * 26);
