@@ -212,7 +212,7 @@ test('ten thousand log entries keep only the visible rows in the page, and the f
     await count.filter({ hasText: /^10,000 of 10,000 entries$/ }).waitFor();
     const rows = page.locator('#log-rows .log-row');
     // the window of rows is drawn for the viewport's height once laid out: wait for that frame
-    await page.waitForFunction(() => document.querySelectorAll('#log-rows .log-row').length > 10);
+    await page.waitForFunction("document.querySelectorAll('#log-rows .log-row').length > 10");
     const drawn = await rows.count();
     assert.ok(drawn > 10 && drawn < 60, `only the visible rows are in the DOM (${drawn})`);
     assert.equal(await page.locator('#log-spacer').evaluate((e) => (e as unknown as { offsetHeight: number }).offsetHeight), 10_000 * 26);
