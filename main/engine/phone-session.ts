@@ -127,6 +127,8 @@ export class PhoneSession {
       sessionAgeMs: pairedAt === null ? null : Math.max(0, now - pairedAt),
       reconnect: { attempt: this.policyState.consecutiveFailures, nextAt: this.retry.nextAt },
       ...(this.opts.keepAliveView?.(this.id) ?? { nextKeepAliveAt: null, lastKeepAliveAt: null, mode: 'active', keepAlivePaused: false }),
+      // an unlinked phone gets no pulse, so it shows no plan for one
+      ...(pairedAt === null ? { nextKeepAliveAt: null } : {}),
       phoneLastSeenAt: this.meta.phoneLastSeenAt,
       phoneInactive: pairedAt !== null && phoneInactive(this.meta.phoneLastSeenAt, now),
       ...(this.opts.backupView?.(this.id) ?? NO_BACKUP),
@@ -632,7 +634,7 @@ export class PhoneSession {
   }
 
   private async forgetPairing(): Promise<void> {
-    this.meta = { ...this.meta, pairedAt: null, me: null };
+    this.meta = { ...this.meta, pairedAt: null, me: null, phoneLastSeenAt: null };
     this.fields.pairedAt = null;
     this.fields.me = null;
     await writePhoneMeta(this.opts.paths.meta(this.id), this.meta);

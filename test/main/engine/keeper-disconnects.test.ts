@@ -189,6 +189,9 @@ test('a user logout unlinks, quarantines the session and does not reconnect', as
     const s = h.keeper.status('default');
     assert.equal(s.state, 'logged-out');
     assert.ok(s.quarantinedTo);
+    assert.equal(s.pairedAt, null);
+    assert.equal(s.nextKeepAliveAt, null, 'no keep-alive is planned for an unlinked phone');
+    assert.equal(s.phoneLastSeenAt, null, 'the unlinked phone is no longer "seen"');
     const files = await readdir(s.quarantinedTo ?? '');
     assert.ok(files.includes('creds.json'));
     const connections = h.server.connections.length;
