@@ -173,6 +173,8 @@ test('Keep-alive now sends a pulse the server sees, and Restore… puts the chos
     const dialog = page.locator('#restore-dialog');
     await dialog.waitFor({ state: 'visible' });
     await dialog.getByText(newest.name, { exact: false }).waitFor();
+    // choose it explicitly: on the test's frozen clock several generations share one timestamp
+    await dialog.locator(`input[value="${newest.name}"]`).check();
     await page.locator('#restore-ok').click();
     const result = card.locator('.result', { hasText: 'Restored ' });
     await result.waitFor();
