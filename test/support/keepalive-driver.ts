@@ -5,22 +5,14 @@ import type { ManualClock } from '../../main/engine/clock.js';
 import type { KeeperOptions } from '../../main/engine/keeper.js';
 import { startHarness, type Harness } from './keeper-harness.js';
 import type { PresenceRecord, WaServerOptions } from './wa-server/index.js';
+import { seededRandom } from './seeded-random.js';
+
+export { seededRandom };
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
-/** A small seeded PRNG so a failing schedule can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Presence stanzas of one type across every connection, in arrival order. */
 export function presencesAtServer(h: Harness, type: 'available' | 'unavailable'): PresenceRecord[] {

@@ -15,6 +15,7 @@ import {
   type Random,
 } from '../../../main/engine/keepalive-schedule.js';
 import { parseKeepAliveSettings, type KeepAliveSettings } from '../../../main/engine/settings-schema.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -28,16 +29,7 @@ function settings(input: Record<string, unknown>): KeepAliveSettings {
 }
 
 /** Seeded PRNG (mulberry32): a failing run can be replayed exactly. */
-function seeded(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seeded = (seed: number): Random => seededRandom(seed);
 
 interface Pulse {
   phoneId: string;
