@@ -1,14 +1,14 @@
 // Text for the headless runner's terminal: one line per status change and per log entry.
-import { formatSessionAge } from './engine/session-age.js';
+import { sessionAgeMs, sessionAgeText } from './presenters/phone-health.js';
 import type { LogEntry, PhoneStatus } from './engine/types.js';
 
 function time(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 }
 
-export function formatStatusLine(s: PhoneStatus): string {
+export function formatStatusLine(s: PhoneStatus, now: number): string {
   const parts = [`[${s.phoneId}] ${s.state}`];
-  if (s.sessionAgeMs !== null) parts.push(`session age ${formatSessionAge(s.sessionAgeMs)}`);
+  if (sessionAgeMs(s, now) !== null) parts.push(`session age ${sessionAgeText(s, now)}`);
   if (s.reconnect.nextAt !== null) parts.push(`next attempt ${time(s.reconnect.nextAt)}`);
   parts.push(s.detail);
   return parts.join(' · ');

@@ -17,7 +17,7 @@ async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<void
   const keeper = createKeeper(await headlessKeeperOptions(cmd.dataDir, cmd.phones));
   const lastQr = new Map<string, string>();
   keeper.on('status', (s) => {
-    process.stdout.write(`${formatStatusLine(s)}\n`);
+    process.stdout.write(`${formatStatusLine(s, Date.now())}\n`);
     if (s.qr && lastQr.get(s.phoneId) !== s.qr) {
       lastQr.set(s.phoneId, s.qr);
       QRCode.toString(s.qr, { type: 'terminal', small: true, errorCorrectionLevel: 'L' })

@@ -91,7 +91,7 @@ export class PhoneSession {
   private state: PhoneState = 'stopped';
   private fields: Omit<
     PhoneStatus,
-    | 'phoneId' | 'label' | 'state' | 'sessionAgeMs' | 'updatedAt' | 'reconnect'
+    | 'phoneId' | 'label' | 'state' | 'updatedAt' | 'reconnect'
     | 'nextKeepAliveAt' | 'lastKeepAliveAt' | 'mode' | 'keepAlivePaused' | 'phoneLastSeenAt' | 'phoneInactive'
     | keyof BackupView
   > = {
@@ -104,12 +104,11 @@ export class PhoneSession {
     detail: 'Not started.',
     quarantinedTo: null,
     bannedUntil: null,
+    unlinked: null,
   };
-  private updatedAt: number;
 
   constructor(private readonly opts: PhoneSessionOptions) {
     this.retry = new ReconnectTimer(opts.clock);
-    this.updatedAt = opts.clock.now();
   }
 
   get id(): string {
@@ -124,7 +123,6 @@ export class PhoneSession {
       label: this.opts.phone.label ?? this.opts.phone.id,
       state: this.state,
       ...this.fields,
-      sessionAgeMs: pairedAt === null ? null : Math.max(0, now - pairedAt),
       reconnect: { attempt: this.policyState.consecutiveFailures, nextAt: this.retry.nextAt },
       ...(this.opts.keepAliveView?.(this.id) ?? { nextKeepAliveAt: null, lastKeepAliveAt: null, mode: 'active', keepAlivePaused: false }),
       // an unlinked phone gets no pulse, so it shows no plan for one
@@ -132,7 +130,8 @@ export class PhoneSession {
       phoneLastSeenAt: this.meta.phoneLastSeenAt,
       phoneInactive: pairedAt !== null && phoneInactive(this.meta.phoneLastSeenAt, now),
       ...(this.opts.backupView?.(this.id) ?? NO_BACKUP),
-      updatedAt: this.updatedAt,
+      // a snapshot: stamped when built, so nobody ages it twice
+      updatedAt: now,
     };
   }
 
@@ -681,7 +680,6 @@ export class PhoneSession {
   }
 
   private emit(): void {
-    this.updatedAt = this.opts.clock.now();
     this.opts.onStatus(this.status());
   }
 }

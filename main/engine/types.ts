@@ -50,8 +50,6 @@ export interface PhoneStatus {
   pairedAt: number | null;
   /** start of the current connection; null when not open */
   connectedSince: number | null;
-  /** now − pairedAt, or null when unpaired */
-  sessionAgeMs: number | null;
   lastDisconnect: LastDisconnect | null;
   reconnect: ReconnectInfo;
   /** a person-readable sentence: why this state, and what happens next */
@@ -82,7 +80,31 @@ export interface PhoneStatus {
   backupFailing: boolean;
   /** when a pending backup (debounce or retry) will run */
   nextBackupAt: number | null;
+  /**
+   * Set while the phone needs a new link (state `logged-out`): why and since when. A backup of a
+   * device that WhatsApp removed can never link again, so restore refuses it with this reason.
+   */
+  unlinked: UnlinkInfo | null;
+  /**
+   * The moment this snapshot was built. Derived values (session age, "in 3 h") are computed by the
+   * presenters from the absolute times above and their own clock, never carried on the wire.
+   */
   updatedAt: number;
+}
+
+/** Why a phone needs a new link. */
+export type UnlinkCause =
+  | 'user-logout' // the user pressed Log out: WhatsApp removed the device
+  | 'server-logout' // WhatsApp logged the device out (401 repeated, 411, device_removed)
+  | 'session-unreadable' // the session files could not be read and were quarantined
+  | 'pairing-expired'; // QR codes ran out with no valid session
+
+export interface UnlinkInfo {
+  cause: UnlinkCause;
+  /** ms since epoch */
+  at: number;
+  /** the linked device that was removed (WhatsApp id), when known */
+  device: string | null;
 }
 
 export type KeepAliveMode = 'active' | 'reduced' | 'sleep';

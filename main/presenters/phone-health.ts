@@ -70,7 +70,13 @@ export function needsRescan(s: Pick<PhoneStatus, 'state'>): boolean {
   return s.state === 'waiting-for-scan' || s.state === 'logged-out';
 }
 
+/** now − pairedAt on the presenter's clock, or null when unpaired: the one place session age is derived. */
+export function sessionAgeMs(s: Pick<PhoneStatus, 'pairedAt'>, now: number): number | null {
+  return s.pairedAt === null ? null : Math.max(0, now - s.pairedAt);
+}
+
 /** "12d 4h", or "not linked" */
-export function sessionAgeText(s: Pick<PhoneStatus, 'sessionAgeMs'>): string {
-  return s.sessionAgeMs === null ? 'not linked' : formatSessionAge(s.sessionAgeMs);
+export function sessionAgeText(s: Pick<PhoneStatus, 'pairedAt'>, now: number): string {
+  const age = sessionAgeMs(s, now);
+  return age === null ? 'not linked' : formatSessionAge(age);
 }

@@ -48,7 +48,7 @@ function plural(n: number, one: string, many: string): string {
 }
 
 /** "2 phones · all healthy · oldest session 12d 4h" (also the first menu line). */
-export function traySummary(statuses: readonly PhoneStatus[]): string {
+export function traySummary(statuses: readonly PhoneStatus[], now: number): string {
   if (statuses.length === 0) return 'no phones configured';
   const parts = [plural(statuses.length, 'phone', 'phones')];
   if (overallHealth(statuses) === 'ok') parts.push('all healthy');
@@ -64,14 +64,14 @@ export function traySummary(statuses: readonly PhoneStatus[]): string {
       if (n) parts.push(`${n} ${n === 1 ? COUNT_WORDS[h][0] : COUNT_WORDS[h][1]}`);
     }
   }
-  const ages = statuses.map((s) => s.sessionAgeMs).filter((a): a is number => a !== null);
-  if (ages.length === 0) parts.push('no linked session');
-  else parts.push(`${statuses.length === 1 ? 'session' : 'oldest session'} ${sessionAgeText({ sessionAgeMs: Math.max(...ages) })}`);
+  const paired = statuses.map((s) => s.pairedAt).filter((a): a is number => a !== null);
+  if (paired.length === 0) parts.push('no linked session');
+  else parts.push(`${statuses.length === 1 ? 'session' : 'oldest session'} ${sessionAgeText({ pairedAt: Math.min(...paired) }, now)}`);
   return parts.join(' · ');
 }
 
-export function trayTooltip(statuses: readonly PhoneStatus[]): string {
-  const text = `${APP_TITLE} — ${traySummary(statuses)}`;
+export function trayTooltip(statuses: readonly PhoneStatus[], now: number): string {
+  const text = `${APP_TITLE} — ${traySummary(statuses, now)}`;
   return text.length <= TOOLTIP_MAX ? text : `${text.slice(0, TOOLTIP_MAX - 1)}…`;
 }
 
@@ -92,7 +92,7 @@ export function phoneLine(s: PhoneStatus, now: number): string {
   const warnings = [s.phoneInactive ? 'phone unused 12+ days' : null].filter((w): w is string => w !== null);
   return [
     `${s.label}: ${stateText(s.state).title}`,
-    `session ${sessionAgeText(s)}`,
+    `session ${sessionAgeText(s, now)}`,
     nextKeepAliveText(s, now),
     lastBackupText(s, now),
     ...warnings,
@@ -132,7 +132,7 @@ function pauseItem(statuses: readonly PhoneStatus[]): TrayMenuItem {
 export function presentTray(statuses: readonly PhoneStatus[], ctx: TrayContext): TrayModel {
   const menu: TrayMenuItem[] = [
     // Linux desktops often hide tooltips: the summary is also the first (inert) line.
-    { type: 'label', label: traySummary(statuses), enabled: false },
+    { type: 'label', label: traySummary(statuses, ctx.now), enabled: false },
     { type: 'separator' },
     ...statuses.map((s): TrayMenuItem => ({ type: 'label', label: phoneLine(s, ctx.now), enabled: false })),
     ...(statuses.length > 0 ? [{ type: 'separator' } as const] : []),
@@ -148,5 +148,5 @@ export function presentTray(statuses: readonly PhoneStatus[], ctx: TrayContext):
     { type: 'separator' },
     { type: 'label', label: 'Quit', enabled: true, action: { kind: 'quit' } },
   ];
-  return { icon: overallHealth(statuses), tooltip: trayTooltip(statuses), menu };
+  return { icon: overallHealth(statuses), tooltip: trayTooltip(statuses, ctx.now), menu };
 }

@@ -1,6 +1,6 @@
 // Status → what a phone's card shows: one pure function, so the words, colours and enabled
 // buttons are unit-tested in Node and the DOM code only copies them onto elements.
-import { needsRescan, phoneHealth, sessionAgeText, stateText, type Health } from '../../main/presenters/phone-health.js';
+import { needsRescan, phoneHealth, sessionAgeMs, sessionAgeText, stateText, type Health } from '../../main/presenters/phone-health.js';
 import type { KeepAliveMode, PhoneStatus } from '../../main/engine/types.js';
 import { countdownText, durationText, isoText, relativeText } from './time-text.js';
 
@@ -62,8 +62,8 @@ export function phoneCardModel(s: PhoneStatus, now: number): PhoneCardModel {
   const health = phoneHealth(s);
   const text = stateText(s.state);
   const open = s.state === 'open';
-  // The status is a snapshot: age it by the time since it was taken, so the card ticks between events.
-  const ageMs = s.sessionAgeMs === null ? null : s.sessionAgeMs + Math.max(0, now - s.updatedAt);
+  // derived on this clock from pairedAt, so the card ticks between events and never ages a snapshot twice
+  const ageMs = sessionAgeMs(s, now);
 
   const warnings: string[] = [];
   if (s.phoneInactive) {
@@ -76,7 +76,7 @@ export function phoneCardModel(s: PhoneStatus, now: number): PhoneCardModel {
   if (s.backupFailing) warnings.push(`Backups have failed for over 24 hours: ${s.lastBackupError ?? 'unknown error'}. Check the backup settings.`);
 
   const facts: CardFact[] = [
-    { key: 'session-age', label: 'Session age', value: ageMs === null ? sessionAgeText(s) : sessionAgeText({ sessionAgeMs: ageMs }), tone: ageMs === null ? 'muted' : 'ok', title: s.pairedAt === null ? null : `Linked ${isoText(s.pairedAt)}` },
+    { key: 'session-age', label: 'Session age', value: sessionAgeText(s, now), tone: ageMs === null ? 'muted' : 'ok', title: s.pairedAt === null ? null : `Linked ${isoText(s.pairedAt)}` },
     { key: 'connected-since', label: 'Connected since', ...(open && s.connectedSince !== null ? since(s.connectedSince, now) : { value: 'not connected', title: null }), tone: open ? 'ok' : 'muted' },
     {
       key: 'next-keep-alive',

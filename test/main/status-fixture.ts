@@ -15,7 +15,6 @@ export function phoneStatus(over: Partial<PhoneStatus> = {}): PhoneStatus {
     me: '15551234567:3@s.whatsapp.net',
     pairedAt: NOW - 12 * DAY - 4 * HOUR,
     connectedSince: NOW - HOUR,
-    sessionAgeMs: 12 * DAY + 4 * HOUR,
     lastDisconnect: null,
     reconnect: { attempt: 0, nextAt: null },
     detail: 'Connected.',
@@ -32,6 +31,7 @@ export function phoneStatus(over: Partial<PhoneStatus> = {}): PhoneStatus {
     lastBackupError: null,
     backupFailing: false,
     nextBackupAt: null,
+    unlinked: null,
     updatedAt: NOW,
     ...over,
   };

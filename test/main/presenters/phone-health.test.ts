@@ -37,6 +37,7 @@ test('only a QR scan brings back a phone waiting for a scan or logged out', () =
 });
 
 test('session age reads as days and hours, or "not linked"', () => {
-  assert.equal(sessionAgeText({ sessionAgeMs: null }), 'not linked');
-  assert.equal(sessionAgeText({ sessionAgeMs: (12 * 24 + 4) * 3_600_000 }), '12d 4h');
+  assert.equal(sessionAgeText({ pairedAt: null }, 1_000), 'not linked');
+  const now = Date.UTC(2026, 0, 15);
+  assert.equal(sessionAgeText({ pairedAt: now - (12 * 24 + 4) * 3_600_000 - 59_000 }, now), '12d 4h');
 });

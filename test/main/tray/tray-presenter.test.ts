@@ -14,7 +14,7 @@ const find = (items: TrayMenuItem[], label: string) => {
 };
 
 test('two healthy phones show the ok icon and the summary as tooltip and first menu line', () => {
-  const m = presentTray([phoneStatus(), phoneStatus({ phoneId: 'work', label: 'Work', sessionAgeMs: 3 * DAY })], ctx);
+  const m = presentTray([phoneStatus(), phoneStatus({ phoneId: 'work', label: 'Work', pairedAt: NOW - 3 * DAY })], ctx);
   assert.equal(m.icon, 'ok');
   assert.equal(m.tooltip, 'Session Keeper — 2 phones · all healthy · oldest session 12d 4h');
   const first = m.menu[0];
@@ -70,7 +70,7 @@ test('mixed problems are listed worst first', () => {
 });
 
 test('a phone never linked says so instead of a session age', () => {
-  const m = presentTray([phoneStatus({ state: 'waiting-for-scan', pairedAt: null, sessionAgeMs: null, me: null })], ctx);
+  const m = presentTray([phoneStatus({ state: 'waiting-for-scan', pairedAt: null, me: null })], ctx);
   assert.equal(m.tooltip, 'Session Keeper — 1 phone · 1 needs you · no linked session');
   const backup = find(m.menu, 'Back up now');
   assert.equal(backup.type === 'label' && backup.enabled, false);

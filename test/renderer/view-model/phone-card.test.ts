@@ -29,7 +29,7 @@ test('the session age keeps ticking from the snapshot time between status events
 });
 
 test('a phone waiting for a scan offers its QR with a countdown, and a new QR only once it expired', () => {
-  const waiting = status({ state: 'waiting-for-scan', qr: '2@abc', qrExpiresAt: NOW + 65_000, pairedAt: null, me: null, sessionAgeMs: null, connectedSince: null, detail: 'Scan the QR code.' });
+  const waiting = status({ state: 'waiting-for-scan', qr: '2@abc', qrExpiresAt: NOW + 65_000, pairedAt: null, me: null, connectedSince: null, detail: 'Scan the QR code.' });
   const m = phoneCardModel(waiting, NOW);
   assert.equal(m.health, 'broken');
   assert.equal(m.stateTitle, 'Rescan needed');

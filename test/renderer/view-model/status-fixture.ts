@@ -11,7 +11,6 @@ export function status(over: Partial<PhoneStatus> = {}): PhoneStatus {
     label: 'Office phone',
     pairedAt: NOW - (3 * 24 + 5) * HOUR,
     connectedSince: NOW - 2 * HOUR,
-    sessionAgeMs: (3 * 24 + 5) * HOUR,
     nextKeepAliveAt: NOW + 4 * HOUR,
     lastKeepAliveAt: NOW - 8 * HOUR,
     phoneLastSeenAt: NOW - HOUR,
