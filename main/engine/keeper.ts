@@ -178,16 +178,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     if (!backups) return;
     for (const session of this.sessions.values()) {
       if (this.backupRegistered.has(session.id)) continue;
-      await backups.register({
-        phoneId: session.id,
-        sessionDir: this.paths.session(session.id),
-        status: () => session.status(),
-        withWriteLock: (fn) => session.withWriteLock(fn),
-        withSessionStopped: (fn) => session.withSessionStopped(fn),
-        adoptRestored: (info) => session.adoptRestored(info),
-        log: (level, event, message, data) => this.log(session.id, level, event, message, data),
-        changed: () => this.onStatus(session.status()),
-      });
+      // backup changes reach listeners through the session's own notify path
+      await backups.register(session.backupPort());
       this.backupRegistered.add(session.id);
     }
   }

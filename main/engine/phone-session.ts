@@ -25,12 +25,13 @@ import {
 } from './disconnect-policy.js';
 import { importSession, openAuthStore, type AuthStore } from './auth-store/index.js';
 import type { DataPaths } from './paths.js';
-import { EMPTY_META, readPhoneMeta, writePhoneMeta, type PhoneMeta } from './phone-meta.js';
+import { EMPTY_META, readPhoneMeta, removedDevice, withRemovedDevice, writePhoneMeta, type PhoneMeta } from './phone-meta.js';
 import type { KeepAliveView, PulseResult } from './keepalive-scheduler.js';
 import { PHONE_SEEN_PERSIST_MS, phoneInactive, phoneInactiveMessage, stanzaFromOwnPhone } from './phone-activity.js';
 import { neutraliseCredsPresence } from './presence-hygiene.js';
 import { sessionDurationLine } from './session-age.js';
-import type { LogLevel, PhoneConfig, PhoneState, PhoneStatus } from './types.js';
+import type { BackupPhonePort } from './backup/backup-manager.js';
+import type { LogLevel, PhoneConfig, PhoneState, PhoneStatus, RemovedDevice, UnlinkCause } from './types.js';
 
 /** Baileys shows the first QR for 60 s, each following one for 20 s. */
 const FIRST_QR_MS = 60_000;
@@ -68,6 +69,21 @@ export interface SessionBackupHooks {
   onLoggedOut(phoneId: string): void;
 }
 
+/**
+ * What should happen to this phone's connection, as opposed to what it is doing (the state):
+ * - `not-started`: before start(); a restore at start must not connect (start() will);
+ * - `run`: keep it connected (or pairing), following the disconnect policy;
+ * - `user-stopped`: the user (or app quit) stopped it; nothing connects until asked;
+ * - `unlinked`: it needs a new link (state 'logged-out', `unlinked` says why); nothing connects
+ *   until a QR is requested or a backup is restored.
+ */
+export type SessionIntent = 'not-started' | 'run' | 'user-stopped' | 'unlinked';
+
+/** After the session folder was replaced (restore, import): connect again unless nobody wants it to. */
+export function resumesAfterSwap(intent: SessionIntent): boolean {
+  return intent === 'run' || intent === 'unlinked';
+}
+
 /** Stanzas that can come from our own phone: its receipts, messages and presence. */
 const PHONE_SIGNS = ['CB:receipt', 'CB:message', 'CB:presence'] as const;
 
@@ -87,13 +103,15 @@ export class PhoneSession {
   private holdSending = false;
   private phoneSeenSavedAt: number | null = null;
   private inactiveWarned = false;
-  private stopped = true;
+  private intent: SessionIntent = 'not-started';
+  /** the session folder is being replaced: nothing may connect until it is back */
+  private swapping = false;
   private state: PhoneState = 'stopped';
   private fields: Omit<
     PhoneStatus,
     | 'phoneId' | 'label' | 'state' | 'updatedAt' | 'reconnect'
     | 'nextKeepAliveAt' | 'lastKeepAliveAt' | 'mode' | 'keepAlivePaused' | 'phoneLastSeenAt' | 'phoneInactive'
-    | keyof BackupView
+    | keyof BackupView | 'unlinked'
   > = {
     qr: null,
     qrExpiresAt: null,
@@ -104,7 +122,6 @@ export class PhoneSession {
     detail: 'Not started.',
     quarantinedTo: null,
     bannedUntil: null,
-    unlinked: null,
   };
 
   constructor(private readonly opts: PhoneSessionOptions) {
@@ -130,6 +147,7 @@ export class PhoneSession {
       phoneLastSeenAt: this.meta.phoneLastSeenAt,
       phoneInactive: pairedAt !== null && phoneInactive(this.meta.phoneLastSeenAt, now),
       ...(this.opts.backupView?.(this.id) ?? NO_BACKUP),
+      unlinked: this.state === 'logged-out' ? this.meta.unlinked : null,
       // a snapshot: stamped when built, so nobody ages it twice
       updatedAt: now,
     };
@@ -146,13 +164,17 @@ export class PhoneSession {
     // and while the phone still counts as stopped, so the restore does not connect on its own:
     // the one connection below is the only one.
     await this.opts.backupHooks?.restoreAtStart(this.id);
-    this.stopped = false;
+    this.intent = 'run';
     if (!(await this.openStore())) return;
     if (!this.store?.isRegistered()) {
-      // Never paired (or the old pairing was quarantined): pairing starts only when asked, or
-      // right away for a phone that has never been linked, so a first run shows a QR.
+      // Not linked: pairing starts only when asked, or right away for a phone that has never
+      // been linked and never needed a new link, so a first run shows a QR.
+      if (this.meta.unlinked !== null) {
+        await this.enterUnlinked(this.meta.unlinked.cause, this.meta.unlinked.device, unlinkedDetail(this.meta.unlinked.cause), { keepSince: true });
+        return;
+      }
       if (this.meta.pairedAt !== null) {
-        this.setState('logged-out', 'This phone is not linked any more. Request a new QR code to link it again.');
+        await this.enterUnlinked('session-unreadable', this.meta.me, 'This phone is not linked any more: its session files are gone. Restore a backup or request a new QR code.');
         return;
       }
     }
@@ -161,7 +183,7 @@ export class PhoneSession {
 
   /** User stop / app quit: close the socket, flush creds, no retry. */
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.intent = 'user-stopped';
     this.retry.cancel();
     this.clearStableTimer();
     if (this.holdTimer !== null && this.sock) {
@@ -180,7 +202,7 @@ export class PhoneSession {
 
   /** User asked for a reconnect: start over now, whatever the policy was waiting for. */
   async reconnect(): Promise<void> {
-    this.stopped = false;
+    this.intent = 'run';
     this.retry.cancel();
     await this.retireSocket();
     if (!this.store && !(await this.openStore())) return;
@@ -198,7 +220,7 @@ export class PhoneSession {
       await this.reconnect();
       return;
     }
-    this.stopped = false;
+    this.intent = 'run';
     this.retry.cancel();
     await this.retireSocket();
     if (!this.store && !(await this.openStore())) return;
@@ -208,20 +230,24 @@ export class PhoneSession {
 
   /** Unlinks this device at WhatsApp (when connected) and sets the session files aside. */
   async logout(): Promise<void> {
-    this.stopped = true;
+    this.intent = 'unlinked';
     this.retry.cancel();
     const sock = this.sock;
+    const device = this.linkedDevice();
+    // Only a logout WhatsApp confirmed removes the device; otherwise its backups still link.
+    let removed = false;
     if (sock && this.state === 'open') {
       this.generation += 1; // the close that follows is ours, not a server decision
       try {
         await sock.logout('Logged out from Session Keeper');
+        removed = true;
       } catch (err) {
         this.opts.log('warn', 'logout.failed', `WhatsApp did not confirm the logout: ${(err as Error).message}`);
       }
     }
     await this.retireSocket();
     await this.quarantineSession('logged-out-by-user');
-    this.setState('logged-out', 'Logged out by you. Request a new QR code to link a phone again.');
+    await this.enterUnlinked('user-logout', device, 'Logged out by you. Request a new QR code to link a phone again.', { removed });
   }
 
   /**
@@ -229,7 +255,7 @@ export class PhoneSession {
    * session already here is quarantined when `replace` is set, and refused otherwise.
    */
   async importFrom(from: string, replace: boolean): Promise<{ me: string; quarantinedTo: string | null }> {
-    const wasRunning = !this.stopped;
+    const resume = resumesAfterSwap(this.intent);
     this.retry.cancel();
     await this.retireSocket();
     await this.store?.close();
@@ -241,7 +267,8 @@ export class PhoneSession {
       clock: this.opts.clock,
     });
     // When the imported session was first linked is unknown: its age counts from its first open here.
-    this.meta = { ...EMPTY_META };
+    // What WhatsApp removed stays remembered: the meta is about this phone, not one session.
+    this.meta = { ...EMPTY_META, removedDevices: this.meta.removedDevices };
     await writePhoneMeta(this.opts.paths.meta(this.id), this.meta);
     this.fields.pairedAt = null;
     this.fields.me = result.me;
@@ -250,7 +277,8 @@ export class PhoneSession {
       files: result.files,
       replacedTo: result.replacedTo,
     });
-    if (wasRunning) {
+    if (resume) {
+      this.intent = 'run';
       if (await this.openStore()) await this.connect('connecting');
     } else {
       this.setState('stopped', 'Session imported; start the phone to connect.');
@@ -260,7 +288,7 @@ export class PhoneSession {
 
   /** OS resumed from sleep or came back online: resume a paused or waiting reconnect now. */
   async wake(): Promise<void> {
-    if (this.stopped) return;
+    if (this.intent !== 'run' || this.swapping) return;
     if (this.state === 'paused' || this.state === 'reconnecting') {
       this.opts.log('info', 'wake', 'System woke up or came online: reconnecting now.');
       this.retry.cancel();
@@ -397,9 +425,11 @@ export class PhoneSession {
         reason: quarantined.reason,
         to: quarantined.to,
       });
+      const device = this.meta.me;
       await this.forgetPairing();
-      this.setState(
-        'logged-out',
+      await this.enterUnlinked(
+        'session-unreadable',
+        device,
         `The saved session could not be read (${quarantined.reason}) and was moved aside to ${quarantined.to}. Restore a backup or request a new QR code.`,
       );
       return false;
@@ -407,10 +437,14 @@ export class PhoneSession {
     return true;
   }
 
+  private mayConnect(): boolean {
+    return this.intent === 'run' && !this.swapping && this.store !== null;
+  }
+
   private async connect(state: 'connecting' | 'reconnecting'): Promise<void> {
-    if (this.stopped || !this.store) return;
+    if (!this.mayConnect()) return;
     await this.retireSocket();
-    if (this.stopped || !this.store) return;
+    if (!this.mayConnect() || !this.store) return;
     const gate = this.opts.gate;
     if (gate) {
       const decision = gate.ask({ phoneId: this.id, action: 'reconnect' });
@@ -485,7 +519,8 @@ export class PhoneSession {
     const firstOpen = this.meta.pairedAt === null;
     // Pairing is the phone in hand; a session from before this was tracked starts counting now.
     const phoneLastSeenAt = firstOpen || this.meta.phoneLastSeenAt === null ? now : this.meta.phoneLastSeenAt;
-    this.meta = { ...this.meta, pairedAt: this.meta.pairedAt ?? now, me, lastOpenAt: now, phoneLastSeenAt };
+    // an open session is linked: whatever needed a new link is over
+    this.meta = { ...this.meta, pairedAt: this.meta.pairedAt ?? now, me, lastOpenAt: now, phoneLastSeenAt, unlinked: null };
     this.phoneSeenSavedAt = phoneLastSeenAt;
     await writePhoneMeta(this.opts.paths.meta(this.id), this.meta);
     Object.assign(this.fields, {
@@ -521,7 +556,7 @@ export class PhoneSession {
 
     const input = disconnectInputFromError(update.lastDisconnect?.error, now);
     this.fields.lastDisconnect = { code: input.code, reason: input.reason, at: now };
-    if (this.stopped) return;
+    if (this.intent !== 'run' || this.swapping) return;
     const sessionValid = this.store?.isRegistered() ?? false;
     const result = decideDisconnect({ ...input, sessionValid }, this.policyState, this.opts.policy, now, this.opts.random);
     this.policyState = result.nextState;
@@ -558,10 +593,22 @@ export class PhoneSession {
         return;
       }
       case 'stop-pairing': {
-        this.setState(this.meta.pairedAt !== null ? 'logged-out' : 'stopped', message);
+        // Every QR ran out with no valid session: the phone needs a new link. A server logout
+        // that led here stays the reason (its quarantine already forgot the pairing).
+        const prior = this.meta.unlinked;
+        const cause = prior?.cause ?? 'pairing-expired';
+        await this.enterUnlinked(cause, prior?.device ?? null, unlinkedDetail(cause), { keepSince: prior !== null });
         return;
       }
       case 'stop': {
+        if (decision.state === 'logged-out') {
+          // WhatsApp logged this device out (repeated 401, device_removed, 411): it is gone for good.
+          const device = this.linkedDevice();
+          if (decision.quarantine) await this.quarantineSession(decision.state);
+          await this.enterUnlinked('server-logout', device, message, { removed: true });
+          if (decision.offerPairing) await this.requestQr();
+          return;
+        }
         if (decision.quarantine) await this.quarantineSession(decision.state);
         if (decision.state === 'temp-banned') this.fields.bannedUntil = decision.retryAt ?? null;
         if (decision.retryAt !== undefined) {
@@ -570,7 +617,6 @@ export class PhoneSession {
         this.setState(decision.state, message);
         if (decision.offerPairing) {
           // The session is truly dead: offer a fresh pairing right away so the QR is on screen.
-          this.stopped = false;
           await this.requestQr();
         }
         return;
@@ -607,17 +653,21 @@ export class PhoneSession {
    * never two sockets on one session — then reopens the store and reconnects if it was running.
    */
   async withSessionStopped<T>(fn: () => Promise<T>): Promise<T> {
-    const wasRunning = !this.stopped;
-    this.stopped = true;
+    this.swapping = true;
     this.retry.cancel();
     await this.retireSocket();
     await this.store?.close();
     this.store = null;
+    let swapped = false;
     try {
-      return await fn();
+      const result = await fn();
+      swapped = true;
+      return result;
     } finally {
-      if (wasRunning) {
-        this.stopped = false;
+      this.swapping = false;
+      // A new folder connects from any state but a stop; the old one only if it was running.
+      if (swapped ? resumesAfterSwap(this.intent) : this.intent === 'run') {
+        this.intent = 'run';
         if (await this.openStore()) await this.connect('connecting');
       }
     }
@@ -625,11 +675,63 @@ export class PhoneSession {
 
   /** A restored backup brings its own pairing: keep its session age instead of starting over. */
   async adoptRestored(info: { pairedAt: number | null; me: string }): Promise<void> {
-    this.meta = { ...this.meta, pairedAt: info.pairedAt, me: info.me };
+    this.meta = { ...this.meta, pairedAt: info.pairedAt, me: info.me, unlinked: null };
     this.fields.pairedAt = info.pairedAt;
     this.fields.me = info.me;
     this.fields.quarantinedTo = null;
     await writePhoneMeta(this.opts.paths.meta(this.id), this.meta);
+  }
+
+  /** The record of this device if WhatsApp removed it (its backups are refused). */
+  removedDevice(me: string): RemovedDevice | null {
+    return removedDevice(this.meta, me);
+  }
+
+  /**
+   * This phone as the backup manager sees it. Its changes reach listeners through this
+   * session's one notify path, so no status is built beside it.
+   */
+  backupPort(): BackupPhonePort {
+    return {
+      phoneId: this.id,
+      sessionDir: this.opts.paths.session(this.id),
+      status: () => this.status(),
+      withWriteLock: (fn) => this.withWriteLock(fn),
+      withSessionStopped: (fn) => this.withSessionStopped(fn),
+      adoptRestored: (info) => this.adoptRestored(info),
+      removedDevice: (me) => this.removedDevice(me),
+      log: (level, event, message, data) => this.opts.log(level, event, message, data),
+      changed: () => this.emit(),
+    };
+  }
+
+  /** The linked device's id, from the live creds or, without them, the meta. */
+  private linkedDevice(): string | null {
+    return this.store?.state.creds.me?.id ?? this.meta.me;
+  }
+
+  /**
+   * The one way into "needs a new link": state 'logged-out' with its reason, remembered across
+   * restarts; `removed` also remembers the device as gone at WhatsApp, so its backups are refused.
+   */
+  private async enterUnlinked(
+    cause: UnlinkCause,
+    device: string | null,
+    detail: string,
+    opts: { removed?: boolean; keepSince?: boolean } = {},
+  ): Promise<void> {
+    this.intent = 'unlinked';
+    this.retry.cancel();
+    const now = this.opts.clock.now();
+    const at = opts.keepSince && this.meta.unlinked ? this.meta.unlinked.at : now;
+    this.meta = { ...this.meta, unlinked: { cause, at, device } };
+    if (opts.removed && device !== null && (cause === 'user-logout' || cause === 'server-logout')) {
+      this.meta = withRemovedDevice(this.meta, { device, at: now, cause });
+    }
+    await writePhoneMeta(this.opts.paths.meta(this.id), this.meta);
+    this.fields.qr = null;
+    this.fields.qrExpiresAt = null;
+    this.setState('logged-out', detail);
   }
 
   private async forgetPairing(): Promise<void> {
@@ -681,5 +783,19 @@ export class PhoneSession {
 
   private emit(): void {
     this.opts.onStatus(this.status());
+  }
+}
+
+/** What a phone that comes up still needing a new link says, by cause. */
+function unlinkedDetail(cause: UnlinkCause): string {
+  switch (cause) {
+    case 'user-logout':
+      return 'Logged out by you. Request a new QR code to link a phone again.';
+    case 'server-logout':
+      return 'WhatsApp logged this device out. Scan a new QR code to link it again.';
+    case 'session-unreadable':
+      return 'The saved session could not be read and was moved aside. Restore a backup or request a new QR code.';
+    case 'pairing-expired':
+      return 'The QR codes expired before one was scanned. Request a new QR code to link this phone.';
   }
 }

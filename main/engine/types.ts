@@ -107,6 +107,15 @@ export interface UnlinkInfo {
   device: string | null;
 }
 
+/** A linked device WhatsApp removed: a backup of it can never link again. */
+export interface RemovedDevice {
+  /** the device's WhatsApp id (creds.me.id) */
+  device: string;
+  /** ms since epoch */
+  at: number;
+  cause: Extract<UnlinkCause, 'user-logout' | 'server-logout'>;
+}
+
 export type KeepAliveMode = 'active' | 'reduced' | 'sleep';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

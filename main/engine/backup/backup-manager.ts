@@ -20,7 +20,8 @@ import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import type { DataPaths } from '../paths.js';
-import type { LogLevel, PhoneStatus } from '../types.js';
+import type { LogLevel, PhoneStatus, RemovedDevice } from '../types.js';
+import { KeeperError } from '../errors.js';
 import { checkCredsText } from '../auth-store/creds-check.js';
 import { sealBackup } from './archive.js';
 import type { BackupMetadata } from './container.js';
@@ -40,6 +41,7 @@ import {
   FAILING_AFTER_MS,
   isFailing,
   NON_RETRYABLE_DELAY_MS,
+  restoreRefusal,
   retryDelay,
   shouldRestoreAtStart,
   type LiveCreds,
@@ -62,6 +64,8 @@ export interface BackupPhonePort {
   withSessionStopped<T>(fn: () => Promise<T>): Promise<T>;
   /** called inside withSessionStopped once a restored folder is in place: the pairing it brings */
   adoptRestored?(info: { pairedAt: number | null; me: string }): Promise<void>;
+  /** the record of this device if WhatsApp removed it: its generations are refused, never swapped in */
+  removedDevice(me: string): RemovedDevice | null;
   log(level: LogLevel, event: string, message: string, data?: Record<string, unknown>): void;
   /** backup status fields changed: re-render */
   changed(): void;
@@ -519,6 +523,7 @@ export class BackupManager {
     await mkdir(dirname(live), { recursive: true, mode: 0o700 });
     const skipped: RestoreOutcome['skipped'] = [];
     let sawWrongKey = false;
+    let refusal: string | null = null;
 
     for (const name of names) {
       const dest = join(dirname(live), `.${basename(live)}.restored-${randomBytes(4).toString('hex')}`);
@@ -536,6 +541,16 @@ export class BackupManager {
         continue;
       }
       try {
+        const removed = p.port.removedDevice(restored.me);
+        if (removed) {
+          // Checked before the session is touched: this device can never link again.
+          const reason = restoreRefusal(removed);
+          if (options.generation !== undefined) throw new KeeperError('restore-refused', reason);
+          refusal ??= reason;
+          skipped.push({ generation: name, reason });
+          p.port.log('warn', 'restore.skipped', `Backup ${name} is of a device WhatsApp removed; trying an older one.`, { generation: name });
+          continue;
+        }
         const swapped = await p.port.withSessionStopped(async () => {
           const result = await swapInRestoredSession({ live, restored: dest, quarantineRoot: this.opts.paths.quarantine, now: this.clock.now() });
           // before the phone reconnects, so its session age continues from the backup
@@ -559,6 +574,7 @@ export class BackupManager {
         await rm(dest, { recursive: true, force: true }); // only our own restored folder, if the swap did not take it
       }
     }
+    if (refusal !== null) throw new KeeperError('restore-refused', refusal);
     if (sawWrongKey) {
       throw new BackupError('wrong-key', `none of the ${names.length} backups could be opened with this key (wrong passphrase or recovery key?)`);
     }
