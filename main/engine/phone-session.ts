@@ -658,6 +658,8 @@ export class PhoneSession {
     await this.retireSocket();
     await this.store?.close();
     this.store = null;
+    // the socket is gone: the status must not keep saying 'open' while the folder is replaced
+    if (this.intent === 'run') this.setState('connecting', 'Replacing the session files, then connecting…');
     let swapped = false;
     try {
       const result = await fn();

@@ -57,6 +57,7 @@ export class TestPort implements BackupPhonePort {
     this.stops += 1;
     await this.store?.close();
     this.store = null;
+    if (this.intent === 'run') this.state = 'connecting';
     let swapped = false;
     try {
       const result = await fn();
