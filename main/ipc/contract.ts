@@ -5,8 +5,9 @@ import { z } from 'zod';
 import type { LogEntry, LogLevel, PhoneStatus } from '../engine/types.js';
 import { appSettingsSchema, SECRET_NAMES, type AppSettings, type SecretName } from '../settings/schema.js';
 import type { SettingsProblem } from '../engine/settings-schema.js';
+import { PHONE_ID_PATTERN } from '../engine/phone-id.js';
 
-export const phoneIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'Unknown or malformed phone id' });
+export const phoneIdSchema = z.string().regex(PHONE_ID_PATTERN, { error: 'Unknown or malformed phone id' });
 const phoneOnly = z.object({ phoneId: phoneIdSchema }).strict();
 
 /** renderer → main, answered (ipcRenderer.invoke / ipcMain.handle) */

@@ -3,7 +3,7 @@
 // rule: a compromised or foreign frame gets nothing); then the payload is validated with the
 // contract's schema, so handlers only ever see well-formed input. Pure: tests feed plain data.
 import type { z } from 'zod';
-import type { SettingsProblem } from '../engine/settings-schema.js';
+import { problemsFromZod, type SettingsProblem } from '../engine/settings-schema.js';
 import { INVOKE, type InvokeName, type IpcResult, type KeeperApi } from './contract.js';
 
 /** The parts of Electron's IpcMainInvokeEvent the router reads (plain data in tests). */
@@ -64,7 +64,7 @@ export function createIpcRouter(opts: { handlers: IpcHandlers; trusted: TrustedS
     if (problem) return reject('forbidden', `Refused ${channel}: ${problem}`, channel);
     const parsed = INVOKE[name].payload.safeParse(payload);
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+      const problems = problemsFromZod(parsed.error);
       opts.onRejected?.('invalid payload', channel);
       return { ok: false, error: { code: 'invalid-payload', message: problems.map((p) => p.message).join('; '), problems } };
     }
