@@ -3,7 +3,8 @@
 // fixed height so the scroll maths is one division (view-model/log-window.ts).
 import type { KeeperApi } from '../main/ipc/contract.js';
 import type { LogEntry, LogLevel } from '../main/engine/types.js';
-import { byId, el, errorText, setText } from './dom.js';
+import { byId, el, setText } from './dom.js';
+import { errorText } from './view-model/error-text.js';
 import { appendCapped, filterLog, logText, NO_FILTER, phoneChoices, visibleRows, type LogFilter } from './view-model/log-window.js';
 import { isoText } from './view-model/time-text.js';
 

@@ -3,7 +3,8 @@
 import type { KeeperApi } from '../main/ipc/contract.js';
 import type { PhoneStatus } from '../main/engine/types.js';
 import { chooseBackup, confirmDialog } from './dialogs.js';
-import { el, errorText, setText } from './dom.js';
+import { el, setText } from './dom.js';
+import { errorText } from './view-model/error-text.js';
 import { drawQr } from './qr-canvas.js';
 import { phoneCardModel, type PhoneCardModel } from './view-model/phone-card.js';
 import { relativeText } from './view-model/time-text.js';

@@ -4,6 +4,7 @@
 // contract's schema, so handlers only ever see well-formed input. Pure: tests feed plain data.
 import type { z } from 'zod';
 import { problemsFromZod, type SettingsProblem } from '../engine/settings-schema.js';
+import { errorCode } from '../engine/errors.js';
 import { INVOKE, type InvokeName, type IpcResult, type KeeperApi } from './contract.js';
 
 /** The parts of Electron's IpcMainInvokeEvent the router reads (plain data in tests). */
@@ -52,7 +53,14 @@ export class ProblemsError extends Error {
 
 export type IpcRouter = (channel: string, event: IpcEventLike, payload: unknown) => Promise<IpcResult<unknown>>;
 
-export function createIpcRouter(opts: { handlers: IpcHandlers; trusted: TrustedSender; onRejected?: (why: string, channel: string) => void }): IpcRouter {
+export interface IpcRouterOptions {
+  handlers: IpcHandlers;
+  trusted: TrustedSender;
+  /** every refused call and every unexpected failure, for the app log */
+  onRejected?: (why: string, channel: string) => void;
+}
+
+export function createIpcRouter(opts: IpcRouterOptions): IpcRouter {
   const reject = (code: 'forbidden' | 'invalid-payload', message: string, channel: string): IpcResult<never> => {
     opts.onRejected?.(message, channel);
     return { ok: false, error: { code, message } };
@@ -74,7 +82,12 @@ export function createIpcRouter(opts: { handlers: IpcHandlers; trusted: TrustedS
     } catch (err) {
       // a store refusing settings says which fields, like a schema failure here would
       if (err instanceof ProblemsError) return { ok: false, error: { code: 'invalid-payload', message: err.message, problems: err.problems } };
-      return { ok: false, error: { code: 'failed', message: err instanceof Error ? err.message : String(err) } };
+      // A deliberate refusal keeps its code (the window shows its reason); anything else is
+      // 'internal', and goes to the app log since the window will only say "something went wrong".
+      const code = errorCode(err);
+      const message = err instanceof Error ? err.message : String(err);
+      if (code === 'internal') opts.onRejected?.(`${name} failed: ${message}`, channel);
+      return { ok: false, error: { code, message } };
     }
   };
 }

@@ -191,6 +191,54 @@ test('Keep-alive now sends a pulse the server sees, and Restore… puts the chos
   }
 });
 
+test('Keep-alive now inside the sleep window shows the reason it was refused, not a generic failure', { skip }, async () => {
+  // the sleep window is put around now, so the gate refuses a manual pulse that is not forced
+  const clock = new ManualClock(Date.now());
+  const hh = (n: number) => `${String(n % 24).padStart(2, '0')}:00`;
+  const hour = new Date().getUTCHours();
+  const window = { start: hh(hour), end: hh(hour + 2) };
+  const keepAlive = { timeZone: 'UTC', holdSeconds: 0, sleepWindow: window, reducedWindows: [] };
+  const h: Harness = await startHarness({ keeper: { clock, random: () => 0.5, keepAlive } });
+  const server = await startRendererServer(h, ROOT);
+  try {
+    await h.keeper.start();
+    const page = await openWindow(server);
+    const card = page.locator('article.card[data-phone="default"]');
+    const canvas = card.locator('canvas.qr');
+    await canvas.waitFor({ state: 'visible' });
+    const qr = await scanQrOnScreen(canvas);
+    assert.ok(qr);
+    await h.server.phone.scan(qr);
+    await card.locator('.badge', { hasText: 'Connected' }).waitFor();
+
+    await card.getByRole('button', { name: 'Keep-alive now' }).click();
+    const result = card.locator('.result', { hasText: 'sleep window' });
+    await result.waitFor();
+    const text = (await result.textContent()) ?? '';
+    assert.match(text, new RegExp(`sleep window ${window.start}–${window.end}`));
+    assert.doesNotMatch(text, /Something went wrong/);
+    assert.equal(h.keeper.status('default').lastKeepAliveAt, null, 'no pulse went out');
+    await shot(page, 'keepalive-refused-sleep');
+
+    // The contrast: a failure nobody meant (the export file's name is taken by a folder, so
+    // the write fails with EISDIR) shows a plain sentence and where to look, not errno text.
+    await mkdir(join(h.dataDir, 'exported-log-1.jsonl'));
+    await page.locator('nav').getByRole('button', { name: 'Log' }).click();
+    await page.locator('#log-export').click();
+    const count = page.locator('#log-count', { hasText: 'Could not export' });
+    await count.waitFor();
+    const failure = (await count.textContent()) ?? '';
+    assert.match(failure, /Something went wrong/);
+    assert.match(failure, /log file/);
+    assert.doesNotMatch(failure, /EISDIR/);
+    assert.deepEqual(pageProblems(page), []);
+    await page.close();
+  } finally {
+    await server.close();
+    await h.close();
+  }
+});
+
 function syntheticLog(n: number, t0: number): LogEntry[] {
   const levels: LogLevel[] = ['debug', 'info', 'info', 'warn', 'error'];
   return Array.from({ length: n }, (_, i) => ({
