@@ -137,15 +137,23 @@ test('the QR on screen scans, the card turns Connected; backup, reconnect, log-o
   }
 });
 
-test('Keep-alive now sends a pulse the server sees, and Restore… puts the chosen generation back and reconnects', { skip }, async () => {
-  // the page counts QR expiry on the real clock, so the keeper's clock starts now; the sleep
-  // window is put half a day away so the manual pulse is allowed without forcing
+/**
+ * A keeper whose sleep window starts `sleepStartsIn` hours from now (UTC), with its window open
+ * and the phone linked by scanning the QR off the screen.
+ */
+async function linkedWindow(sleepStartsIn: number, sleepHours: number) {
+  // the page counts QR expiry on the real clock, so the keeper's clock starts now
   const clock = new ManualClock(Date.now());
   const hh = (n: number) => `${String(n % 24).padStart(2, '0')}:00`;
   const hour = new Date().getUTCHours();
-  const keepAlive = { timeZone: 'UTC', holdSeconds: 0, sleepWindow: { start: hh(hour + 12), end: hh(hour + 13) }, reducedWindows: [] };
+  const sleepWindow = { start: hh(hour + sleepStartsIn), end: hh(hour + sleepStartsIn + sleepHours) };
+  const keepAlive = { timeZone: 'UTC', holdSeconds: 0, sleepWindow, reducedWindows: [] };
   const h: Harness = await startHarness({ keeper: { clock, random: () => 0.5, keepAlive } });
   const server = await startRendererServer(h, ROOT);
+  const close = async () => {
+    await server.close();
+    await h.close();
+  };
   try {
     await h.keeper.start();
     const page = await openWindow(server);
@@ -156,7 +164,17 @@ test('Keep-alive now sends a pulse the server sees, and Restore… puts the chos
     assert.ok(qr);
     await h.server.phone.scan(qr);
     await card.locator('.badge', { hasText: 'Connected' }).waitFor();
+    return { h, page, card, sleepWindow, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
 
+test('Keep-alive now sends a pulse the server sees, and Restore… puts the chosen generation back and reconnects', { skip }, async () => {
+  // the sleep window is put half a day away so the manual pulse is allowed without forcing
+  const { h, page, card, close } = await linkedWindow(12, 1);
+  try {
     const live = [...h.server.connections].reverse().find((c) => c.state === 'logged-in');
     assert.ok(live);
     const available = () => live.presences.filter((p) => p.type === 'available').length;
@@ -186,36 +204,19 @@ test('Keep-alive now sends a pulse the server sees, and Restore… puts the chos
     assert.deepEqual(pageProblems(page), []);
     await page.close();
   } finally {
-    await server.close();
-    await h.close();
+    await close();
   }
 });
 
 test('Keep-alive now inside the sleep window shows the reason it was refused, not a generic failure', { skip }, async () => {
   // the sleep window is put around now, so the gate refuses a manual pulse that is not forced
-  const clock = new ManualClock(Date.now());
-  const hh = (n: number) => `${String(n % 24).padStart(2, '0')}:00`;
-  const hour = new Date().getUTCHours();
-  const window = { start: hh(hour), end: hh(hour + 2) };
-  const keepAlive = { timeZone: 'UTC', holdSeconds: 0, sleepWindow: window, reducedWindows: [] };
-  const h: Harness = await startHarness({ keeper: { clock, random: () => 0.5, keepAlive } });
-  const server = await startRendererServer(h, ROOT);
+  const { h, page, card, sleepWindow, close } = await linkedWindow(0, 2);
   try {
-    await h.keeper.start();
-    const page = await openWindow(server);
-    const card = page.locator('article.card[data-phone="default"]');
-    const canvas = card.locator('canvas.qr');
-    await canvas.waitFor({ state: 'visible' });
-    const qr = await scanQrOnScreen(canvas);
-    assert.ok(qr);
-    await h.server.phone.scan(qr);
-    await card.locator('.badge', { hasText: 'Connected' }).waitFor();
-
     await card.getByRole('button', { name: 'Keep-alive now' }).click();
     const result = card.locator('.result', { hasText: 'sleep window' });
     await result.waitFor();
     const text = (await result.textContent()) ?? '';
-    assert.match(text, new RegExp(`sleep window ${window.start}–${window.end}`));
+    assert.match(text, new RegExp(`sleep window ${sleepWindow.start}–${sleepWindow.end}`));
     assert.doesNotMatch(text, /Something went wrong/);
     assert.equal(h.keeper.status('default').lastKeepAliveAt, null, 'no pulse went out');
     await shot(page, 'keepalive-refused-sleep');
@@ -234,8 +235,7 @@ test('Keep-alive now inside the sleep window shows the reason it was refused, no
     assert.deepEqual(pageProblems(page), []);
     await page.close();
   } finally {
-    await server.close();
-    await h.close();
+    await close();
   }
 });
 
