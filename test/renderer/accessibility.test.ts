@@ -160,9 +160,9 @@ for (const deviceScaleFactor of [1, 2]) {
       assert.ok(fits.scrollWidth <= fits.clientWidth, `the pairing card fits: ${JSON.stringify(fits)}`);
       const box = await canvas.boundingBox();
       assert.ok(box && box.x >= 0 && box.x + box.width <= 320, `the QR is inside the window (${JSON.stringify(box)})`);
-      // whole device pixels per module, at least 3 (what a phone camera resolves across a desk)
       const drawn = await canvas.evaluate((c) => ({ width: (c as unknown as { width: number }).width }));
       assert.ok(Math.abs(box.width * deviceScaleFactor - drawn.width) < 1, 'drawn at the size shown: no resampling');
+      assert.ok(Math.abs(box.height - box.width) < 1, 'still square');
       const qr = await scanQrOnScreen(canvas);
       assert.ok(qr, 'jsQR reads the QR off the narrow screen');
       assert.equal(qr, h.keeper.status('default').qr, 'and it is the QR the engine issued');
