@@ -28,7 +28,7 @@ function axePath(): string | null {
   }
 }
 const AXE = axePath();
-const axeMissing = missing ?? (AXE ? null : 'the axe-core package is not installed (it is a devDependency of this project: npm ci)');
+const axeMissing = missing ?? (AXE ? null : 'the axe-core devDependency is not installed (npm ci)');
 if (!missing && axeMissing) console.log(`# skipping the axe-core test: ${axeMissing}`);
 
 let browser: Browser | null = null;
