@@ -210,9 +210,9 @@ test('Keep-alive now inside the sleep window shows the reason it was refused, no
     await mkdir(join(h.dataDir, 'exported-log-1.jsonl'));
     await page.locator('nav').getByRole('button', { name: 'Log' }).click();
     await page.locator('#log-export').click();
-    const count = page.locator('#log-count', { hasText: 'Could not export' });
-    await count.waitFor();
-    const failure = (await count.textContent()) ?? '';
+    const exportResult = page.locator('#log-result', { hasText: 'Could not export' });
+    await exportResult.waitFor();
+    const failure = (await exportResult.textContent()) ?? '';
     assert.match(failure, /Something went wrong/);
     assert.match(failure, /log file/);
     assert.doesNotMatch(failure, /EISDIR/);
