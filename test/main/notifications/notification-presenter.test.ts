@@ -2,14 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PhoneState, PhoneStatus } from '../../../main/engine/types.js';
 import { EMPTY_MEMORY, presentNotifications, type AppNotification, type NotifyMemory } from '../../../main/notifications/notification-presenter.js';
-import { phoneStatus } from '../status-fixture.js';
+import { NOW, phoneStatus } from '../status-fixture.js';
 
 /** Feeds a sequence of statuses; returns every notification kind in order. */
 function run(steps: Partial<PhoneStatus>[], start: NotifyMemory = EMPTY_MEMORY): AppNotification[] {
   let memory = start;
   const out: AppNotification[] = [];
   for (const s of steps) {
-    const r = presentNotifications(memory, phoneStatus(s));
+    const r = presentNotifications(memory, phoneStatus(s), NOW);
     memory = r.memory;
     out.push(...r.notifications);
   }
@@ -69,8 +69,8 @@ test('backups failing for 24 h notify once with the last error; again only after
 });
 
 test('memory is per phone status stream: each phone is fed its own memory', () => {
-  const a = presentNotifications(EMPTY_MEMORY, phoneStatus({ phoneId: 'a', state: 'banned' }));
-  const b = presentNotifications(EMPTY_MEMORY, phoneStatus({ phoneId: 'b', state: 'banned' }));
+  const a = presentNotifications(EMPTY_MEMORY, phoneStatus({ phoneId: 'a', state: 'banned' }), NOW);
+  const b = presentNotifications(EMPTY_MEMORY, phoneStatus({ phoneId: 'b', state: 'banned' }), NOW);
   assert.equal(a.notifications[0]?.phoneId, 'a');
   assert.equal(b.notifications[0]?.phoneId, 'b');
   assert.equal(a.memory.problem, 'banned');
