@@ -75,3 +75,16 @@ test('memory is per phone status stream: each phone is fed its own memory', () =
   assert.equal(b.notifications[0]?.phoneId, 'b');
   assert.equal(a.memory.problem, 'banned');
 });
+
+test('a phone that needs a new link is announced with the reason in plain words, not as a mere rescan', () => {
+  const at = Date.UTC(2026, 10, 30, 12, 0);
+  const ns = run([{}, { state: 'logged-out', pairedAt: null, me: null, unlinked: { cause: 'user-logout', at, device: null } }, { state: 'waiting-for-scan', pairedAt: null, me: null }]);
+  assert.deepEqual(kinds(ns), ['rescan'], 'the hop to waiting-for-scan stays quiet');
+  assert.equal(ns[0]?.title, 'WhatsApp: Needs a new link');
+  assert.match(ns[0]?.body ?? '', /^You logged out on 2026-11-30; WhatsApp removed this device\. Show a new QR code/);
+});
+
+test('the inactivity notification says the same sentence as the card, with the days left', () => {
+  const ns = run([{}, { phoneInactive: true, phoneLastSeenAt: NOW - 13 * 24 * 3_600_000 }]);
+  assert.equal(ns[0]?.body, 'The phone has not been online for 13 d. WhatsApp logs linked devices out after 14 days (1 d left): open WhatsApp on the phone.');
+});
