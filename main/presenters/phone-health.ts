@@ -71,13 +71,18 @@ export function needsRescan(s: Pick<PhoneStatus, 'state'>): boolean {
   return s.state === 'waiting-for-scan' || s.state === 'logged-out';
 }
 
-/** now − pairedAt on the presenter's clock, or null when unpaired: the one place session age is derived. */
-export function sessionAgeMs(s: Pick<PhoneStatus, 'pairedAt'>, now: number): number | null {
-  return s.pairedAt === null ? null : Math.max(0, now - s.pairedAt);
+type AgeInput = Pick<PhoneStatus, 'pairedAt'> & Partial<Pick<PhoneStatus, 'state'>>;
+
+/**
+ * now − pairedAt on the presenter's clock, or null when unpaired or needing a new link (a removed
+ * device's old pairing is no session to be old): the one place session age is derived.
+ */
+export function sessionAgeMs(s: AgeInput, now: number): number | null {
+  return s.pairedAt === null || s.state === 'logged-out' ? null : Math.max(0, now - s.pairedAt);
 }
 
 /** "12d 4h", or "not linked" */
-export function sessionAgeText(s: Pick<PhoneStatus, 'pairedAt'>, now: number): string {
+export function sessionAgeText(s: AgeInput, now: number): string {
   const age = sessionAgeMs(s, now);
   return age === null ? 'not linked' : ageText(age);
 }

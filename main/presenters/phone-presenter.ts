@@ -3,8 +3,8 @@
 // headless terminal all read this, so they cannot disagree. Pure and runtime-neutral (the
 // renderer bundles it): it may import only pure engine modules, never ones that pull in Baileys.
 import type { PhoneState, PhoneStatus, UnlinkCause, UnlinkInfo } from '../engine/types.js';
-import { ageText, dateText, DAY, durationText } from './durations.js';
-import { phoneHealth, sessionAgeMs, stateText, type Health } from './phone-health.js';
+import { dateText, DAY, durationText } from './durations.js';
+import { phoneHealth, sessionAgeMs, sessionAgeText, stateText, type Health } from './phone-health.js';
 
 /**
  * WhatsApp logs a linked device out after the phone has gone unused this long; the engine warns
@@ -139,9 +139,9 @@ const ACTION_TABLE: Record<PhoneState, StateCells> = {
   outdated: { reconnect: true, requestQr: 'unlinked', importSession: 'unlinked', keepAliveNow: NOT_CONNECTED },
 };
 
-/** True when the phone has a session that can connect: paired or imported, and not logged out. */
-export function isLinked(s: Pick<PhoneStatus, 'state' | 'unlinked' | 'pairedAt' | 'me'>): boolean {
-  return s.state !== 'logged-out' && s.unlinked === null && (s.pairedAt !== null || s.me !== null);
+/** True when the phone has a session that can connect: paired or imported (`me` before its first open), and not needing a new link. */
+export function isLinked(s: Pick<PhoneStatus, 'state' | 'pairedAt' | 'me'>): boolean {
+  return s.state !== 'logged-out' && (s.pairedAt !== null || s.me !== null);
 }
 
 /** The QR on screen is missing or expired, so a new one is worth asking for. */
@@ -209,8 +209,6 @@ export function presentPhone(s: PhoneStatus, now: number): PhonePresentation {
   const unlinked = s.state === 'logged-out' ? s.unlinked : null;
   const why = unlinked === null ? null : unlinkReason(unlinked);
   const plainlyFine = health === 'ok' || s.state === 'connecting';
-  // a phone that needs a new link has no session to be old: its former pairing is not shown as one
-  const ageMs = s.state === 'logged-out' ? null : sessionAgeMs(s, now);
   return {
     phoneId: s.phoneId,
     name: s.label || s.phoneId,
@@ -219,8 +217,8 @@ export function presentPhone(s: PhoneStatus, now: number): PhonePresentation {
     nextStep: unlinked === null ? text.nextStep : UNLINK_WORDS[unlinked.cause].nextStep,
     detail: why ?? (plainlyFine || s.detail === '' ? null : s.detail),
     unlinkReason: why,
-    sessionAgeMs: ageMs,
-    sessionAge: ageMs === null ? 'not linked' : ageText(ageMs),
+    sessionAgeMs: sessionAgeMs(s, now),
+    sessionAge: sessionAgeText(s, now),
     linked: isLinked(s),
     warnings: warnings(s, now),
     actions: phoneActions(s, now),

@@ -98,7 +98,7 @@ test('the action table: reconnect never for a phone that needs a link or is bann
     assert.equal(enabled(linked, 'restore'), true, `restore ${state}`);
   }
   // an imported session has `me` before its first open: it is linked
-  assert.equal(isLinked({ state: 'stopped', unlinked: null, pairedAt: null, me: '1@s.whatsapp.net' }), true);
+  assert.equal(isLinked({ state: 'stopped', pairedAt: null, me: '1@s.whatsapp.net' }), true);
   // a linked phone asks for Reconnect, not a new identity; a logged-out one for a new QR
   assert.equal(enabled(phoneStatus({ state: 'paused' }), 'requestQr'), false);
   assert.equal(enabled(needsLink('server-logout'), 'requestQr'), true);
