@@ -62,3 +62,8 @@ export function isoText(at: number): string {
   const d = new Date(at);
   return `${dateText(at)} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
+
+/** The headless terminal's UTC time, same width everywhere: "2026-11-27 12:00:05". */
+export function utcText(at: number): string {
+  return new Date(at).toISOString().replace('T', ' ').slice(0, 19);
+}

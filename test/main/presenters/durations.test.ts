@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ageText, countdownText, dateText, durationText, isoText, relativeText, untilText } from '../../../main/presenters/durations.js';
+import { ageText, countdownText, dateText, durationText, isoText, relativeText, untilText, utcText } from '../../../main/presenters/durations.js';
 import { keepAliveLine } from '../../../main/engine/session-age.js';
 
 test('durations show at most two units, rounded down', () => {
@@ -42,4 +42,8 @@ test('absolute times are fixed-width local dates and times', () => {
   const at = new Date(2026, 10, 30, 9, 5, 7).getTime();
   assert.equal(dateText(at), '2026-11-30');
   assert.equal(isoText(at), '2026-11-30 09:05:07');
+});
+
+test('the headless terminal prints UTC times without the T and the milliseconds', () => {
+  assert.equal(utcText(Date.UTC(2026, 10, 27, 12, 0, 5, 999)), '2026-11-27 12:00:05');
 });
