@@ -159,9 +159,9 @@ export class PhoneCards {
     const expired = el('p', { class: 'qr-expired', text: 'This QR code expired.', attrs: { hidden: true } });
     const pairing = el(
       'div',
-      { class: 'pairing', attrs: { tabindex: '-1', 'aria-label': `Link ${m.title}` } },
+      { class: 'pairing', attrs: { role: 'group', tabindex: '-1', 'aria-labelledby': `pairing-title-${id} ${titleId}` } },
       el('div', { class: 'pairing-steps' },
-        el('h4', { text: 'Link this computer' }),
+        el('h4', { text: 'Link this computer', attrs: { id: `pairing-title-${id}` } }),
         el('ol', { class: 'steps' },
           el('li', { text: 'Open WhatsApp on the phone.' }),
           el('li', { text: 'Go to Settings → Linked devices.' }),

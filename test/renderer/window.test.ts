@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright';
+import { openWindow as open, pageProblems } from './window-page.js';
 import { ManualClock } from '../../main/engine/clock.js';
 import type { LogEntry, LogLevel } from '../../main/engine/types.js';
 import { startHarness, type Harness } from '../support/keeper-harness.js';
@@ -31,24 +32,7 @@ after(async () => {
   await browser?.close();
 });
 
-async function openWindow(server: RendererServer, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-  assert.ok(browser);
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, colorScheme });
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(err.message));
-  page.on('console', (m) => {
-    // a CSP violation or a script error fails the test: the window must run under the real policy
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  await page.goto(server.url);
-  await page.locator('body[data-ready="true"]').waitFor();
-  (page as Page & { problems?: string[] }).problems = problems;
-  return page;
-}
-
-function pageProblems(page: Page): string[] {
-  return (page as Page & { problems?: string[] }).problems ?? [];
-}
+const openWindow = (server: RendererServer) => open(browser, server);
 
 async function shot(page: Page, name: string, fullPage = false): Promise<void> {
   if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });

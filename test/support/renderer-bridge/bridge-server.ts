@@ -21,7 +21,7 @@ const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
 
 /** The real page plus the bridge script, and `connect-src 'self'` for the bridge's WebSocket only. */
 export function testIndexHtml(html: string): string {
-  const withCsp = html.replace(/img-src 'self' data:;/, "img-src 'self' data:; connect-src 'self';");
+  const withCsp = html.replace("connect-src 'none'", "connect-src 'self'");
   if (withCsp === html) throw new Error('index.html no longer carries the expected CSP meta');
   return withCsp.replace('<script type="module" src="app.js"></script>', '<script src="test-bridge.js"></script>\n  <script type="module" src="app.js"></script>');
 }
