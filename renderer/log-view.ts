@@ -6,7 +6,7 @@ import type { KeeperApi } from '../main/ipc/contract.js';
 import type { LogEntry, LogLevel } from '../main/engine/types.js';
 import { byId, el, errorText, setText } from './dom.js';
 import { appendCapped, filterLog, logText, NO_FILTER, phoneChoices, visibleRows, type LogFilter } from './view-model/log-window.js';
-import { isoText } from './view-model/time-text.js';
+import { isoText } from '../main/presenters/durations.js';
 
 export class LogView {
   private readonly entries: LogEntry[] = [];
