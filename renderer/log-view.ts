@@ -7,7 +7,7 @@ import type { LogEntry, LogLevel } from '../main/engine/types.js';
 import { byId, el, setText } from './dom.js';
 import { errorText } from './view-model/error-text.js';
 import { appendCapped, filterLog, logText, NO_FILTER, phoneChoices, visibleRows, type LogFilter } from './view-model/log-window.js';
-import { isoText } from './view-model/time-text.js';
+import { isoText } from '../main/presenters/durations.js';
 
 export class LogView {
   private readonly entries: LogEntry[] = [];
