@@ -1,6 +1,6 @@
 // Command line of the headless runner, parsed into plain data (tested without starting anything).
 import { parseArgs } from 'node:util';
-import { assertPhoneId } from './engine/paths.js';
+import { isPhoneId, phoneIdProblem } from './engine/phone-id.js';
 
 export const USAGE = `Session Keeper (headless) — keeps WhatsApp Web linked-device sessions alive.
 
@@ -75,11 +75,7 @@ export function parseHeadlessArgs(argv: string[]): HeadlessCommand {
   if (dataDir !== null && dataDir.trim() === '') throw new UsageError('--data-dir needs a folder.');
   const phones = values.phone ?? ['default'];
   for (const id of phones) {
-    try {
-      assertPhoneId(id);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    if (!isPhoneId(id)) throw new UsageError(phoneIdProblem(id));
   }
   if (new Set(phones).size !== phones.length) throw new UsageError('The same --phone is given twice.');
   const [command, ...rest] = positionals;

@@ -2,7 +2,8 @@
 // main saves with), shows each problem next to its field, and keeps Save disabled until valid.
 import type { AppEnvironment, KeeperApi, SecretsInfo } from '../main/ipc/contract.js';
 import type { AppSettings, SecretName } from '../main/settings/schema.js';
-import { el, errorText, setText } from './dom.js';
+import { el, setText } from './dom.js';
+import { errorText } from './view-model/error-text.js';
 import { formFromSettings, sameSettings, validateSettingsForm, type SettingsField, type SettingsFormValues } from './view-model/settings-form.js';
 
 type TextField = Exclude<SettingsField, 'startAtLogin' | 'backupTarget'>;

@@ -7,6 +7,7 @@ import type { ILogger } from '@whiskeysockets/baileys/lib/Utils/logger.js';
 import { createAntiBanGate, type AntiBanGate } from './anti-ban.js';
 import { assertBaileysPatched } from './baileys-guard.js';
 import { systemClock, type Clock } from './clock.js';
+import { KeeperError } from './errors.js';
 import { normalizePolicyConfig, type PolicyConfig } from './disconnect-policy.js';
 import { EventLog, type TailQuery } from './event-log.js';
 import { KeepAliveScheduler, type BackupHook, type ManualPulseResult } from './keepalive-scheduler.js';
@@ -52,9 +53,9 @@ export interface KeeperOptions {
 }
 
 /** createKeeper was given keep-alive settings the schema rejects; `problems` lists each one. */
-export class InvalidSettingsError extends Error {
+export class InvalidSettingsError extends KeeperError {
   constructor(readonly problems: SettingsProblem[]) {
-    super(`Invalid keep-alive settings: ${problems.map((p) => p.message).join('; ')}`);
+    super('invalid-settings', `Invalid keep-alive settings: ${problems.map((p) => p.message).join('; ')}`);
     this.name = 'InvalidSettingsError';
   }
 }
@@ -64,9 +65,9 @@ export interface KeeperEvents {
   log: [LogEntry];
 }
 
-export class UnknownPhoneError extends Error {
+export class UnknownPhoneError extends KeeperError {
   constructor(phoneId: string) {
-    super(`No phone with id ${JSON.stringify(phoneId)} is configured.`);
+    super('unknown-phone', `No phone with id ${JSON.stringify(phoneId)} is configured.`);
     this.name = 'UnknownPhoneError';
   }
 }

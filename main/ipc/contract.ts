@@ -5,8 +5,10 @@ import { z } from 'zod';
 import type { LogEntry, LogLevel, PhoneStatus } from '../engine/types.js';
 import { appSettingsSchema, SECRET_NAMES, type AppSettings, type SecretName } from '../settings/schema.js';
 import type { SettingsProblem } from '../engine/settings-schema.js';
+import type { KeeperErrorCode } from '../engine/errors.js';
+import { PHONE_ID_PATTERN } from '../engine/phone-id.js';
 
-export const phoneIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'Unknown or malformed phone id' });
+export const phoneIdSchema = z.string().regex(PHONE_ID_PATTERN, { error: 'Unknown or malformed phone id' });
 const phoneOnly = z.object({ phoneId: phoneIdSchema }).strict();
 
 /** renderer → main, answered (ipcRenderer.invoke / ipcMain.handle) */
@@ -61,10 +63,25 @@ export const PUSH = {
 export type InvokeName = keyof typeof INVOKE;
 export const INVOKE_CHANNELS: ReadonlySet<string> = new Set(Object.values(INVOKE).map((d) => d.channel));
 
-/** What an invoke answers: a value, or an error the renderer can show as is. */
-export type IpcResult<T> =
-  | { ok: true; value: T }
-  | { ok: false; error: { code: 'invalid-payload' | 'forbidden' | 'failed'; message: string; problems?: SettingsProblem[] } };
+/**
+ * Why an invoke failed: the router's own refusals, or the engine's KeeperError code ('internal'
+ * for anything the engine did not refuse on purpose: a bug or an I/O failure, logged in main).
+ */
+export type IpcErrorCode = 'invalid-payload' | 'forbidden' | KeeperErrorCode;
+
+/**
+ * What a failed invoke rejects with in the page. Plain data on purpose: Electron copies an
+ * Error over the contextBridge by its message alone, and the page needs the code.
+ */
+export interface IpcFailure {
+  code: IpcErrorCode;
+  message: string;
+  /** the fields a settings save was refused for */
+  problems?: SettingsProblem[];
+}
+
+/** What an invoke answers: a value, or why not. */
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcFailure };
 
 export interface BackupListItem {
   name: string;
@@ -96,7 +113,7 @@ export interface AppEnvironment {
   secrets: SecretsInfo;
 }
 
-/** The object the preload exposes as `window.keeper`. Every method rejects with a readable Error. */
+/** The object the preload exposes as `window.keeper`. Every invoke rejects with an IpcFailure. */
 export interface KeeperApi {
   getStatuses(): Promise<PhoneStatus[]>;
   onStatus(listener: (status: PhoneStatus) => void): () => void;

@@ -54,9 +54,14 @@ test('invokes send the contract channel and payload and resolve with the unwrapp
   }
 });
 
-test('a failed invoke rejects with an Error carrying the message', async () => {
-  const api = createKeeperApi(fakeIpc(() => ({ ok: false, error: { code: 'failed', message: 'No phone with id "x" is configured.' } })).ipc);
-  await assert.rejects(api.reconnect('x'), (err: Error) => err instanceof Error && err.message === 'No phone with id "x" is configured.');
+test('a failed invoke rejects with its code and message as plain data, which survives a structured copy', async () => {
+  const failure = { code: 'refused-by-gate', message: 'Inside the sleep window 01:00–06:00; pass force to send anyway.' } as const;
+  const api = createKeeperApi(fakeIpc(() => ({ ok: false, error: failure })).ipc);
+  await assert.rejects(api.keepAliveNow('x'), (err: unknown) => {
+    // what the contextBridge does to a rejection value: copy it
+    assert.deepEqual(structuredClone(err), failure);
+    return true;
+  });
 });
 
 test('subscriptions pass only the payload and unsubscribe', () => {

@@ -27,6 +27,7 @@ import { sealBackup } from './archive.js';
 import type { BackupMetadata } from './container.js';
 import type { BackupSecret } from './envelope.js';
 import { BackupError, BackupTargetError } from './errors.js';
+import { KeeperError } from '../errors.js';
 import type { BackupSecretProvider } from './key-store.js';
 import { restoreBackup } from './restore.js';
 import { DEFAULT_KEEP, putGeneration } from './retention.js';
@@ -117,9 +118,9 @@ export interface RestoreOptions {
   secret?: BackupSecret;
 }
 
-export class UnregisteredPhoneError extends Error {
+export class UnregisteredPhoneError extends KeeperError {
   constructor(phoneId: string) {
-    super(`phone ${JSON.stringify(phoneId)} is not registered with the backup manager`);
+    super('unknown-phone', `phone ${JSON.stringify(phoneId)} is not registered with the backup manager`);
     this.name = 'UnregisteredPhoneError';
   }
 }
@@ -144,7 +145,7 @@ function message(err: unknown): string {
 
 /** Unknown errors (disk full on a local target, a socket error) are retried with backoff; targets say so explicitly. */
 function isRetryable(err: unknown): boolean {
-  if (err instanceof BackupTargetError) return err.retryable || err.code === 'conflict';
+  if (err instanceof BackupTargetError) return err.retryable || err.kind === 'conflict';
   return !(err instanceof BackupError);
 }
 
@@ -533,9 +534,9 @@ export class BackupManager {
         restored = await restoreBackup(bytes, secret, dest, { expectPhoneId: phoneId });
       } catch (err) {
         // A chosen generation, or a target that cannot be read at all, ends the restore.
-        const usable = err instanceof BackupError || (err instanceof BackupTargetError && err.code === 'not-found');
+        const usable = err instanceof BackupError || (err instanceof BackupTargetError && err.kind === 'not-found');
         if (options.generation !== undefined || !usable) throw err;
-        if (err instanceof BackupError && err.code === 'wrong-key') sawWrongKey = true;
+        if (err instanceof BackupError && err.kind === 'wrong-key') sawWrongKey = true;
         skipped.push({ generation: name, reason: message(err) });
         p.port.log('warn', 'restore.skipped', `Backup ${name} cannot be restored (${message(err)}); trying an older one.`, { generation: name });
         continue;

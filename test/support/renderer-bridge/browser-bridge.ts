@@ -20,7 +20,7 @@ export const BROWSER_BRIDGE_JS = String.raw`(() => {
       pending.delete(m.id);
       if (!p) return;
       if (m.ok) p.resolve(m.value === null || typeof m.value !== 'object' || !m.value.$undefined ? m.value : undefined);
-      else p.reject(new Error(m.error));
+      else p.reject(m.error); // plain { code, message }, as the preload rejects
       return;
     }
     if (m.push === 'status' && m.payload && m.payload.qr) {

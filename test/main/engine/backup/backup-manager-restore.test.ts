@@ -176,11 +176,11 @@ test('a wrong passphrase is refused before the session is touched', async (t) =>
   const before = await snapshotFolder(rig.port.sessionDir);
   await assert.rejects(
     rig.manager.restore(PHONE, { secret: { passphrase: 'wrong horse' } }),
-    (err: unknown) => err instanceof BackupError && err.code === 'wrong-key' && /could be opened with this key/.test(err.message),
+    (err: unknown) => err instanceof BackupError && err.kind === 'wrong-key' && /could be opened with this key/.test(err.message),
   );
   await assert.rejects(
     rig.manager.restore(PHONE, { generation: (await rig.manager.listBackups(PHONE))[0]!.name, secret: { passphrase: 'wrong horse' } }),
-    (err: unknown) => err instanceof BackupError && err.code === 'wrong-key' && /wrong passphrase/.test(err.message),
+    (err: unknown) => err instanceof BackupError && err.kind === 'wrong-key' && /wrong passphrase/.test(err.message),
   );
   assert.equal(rig.port.stops, 0, 'the socket was never stopped');
   assert.deepEqual(await snapshotFolder(rig.port.sessionDir), before);
@@ -218,6 +218,6 @@ test('the installation key file is made once, 0600 in a 0700 folder, and exports
   assert.equal(out.me, FIXTURE_ME);
   // A damaged key file is reported, never silently replaced by a new key.
   await writeFile(path, 'not a key\n');
-  await assert.rejects(loadOrCreateInstallationKey(path), (err: unknown) => err instanceof BackupError && err.code === 'bad-recovery-key');
+  await assert.rejects(loadOrCreateInstallationKey(path), (err: unknown) => err instanceof BackupError && err.kind === 'bad-recovery-key');
   assert.equal(await readFile(path, 'utf8'), 'not a key\n');
 });

@@ -8,25 +8,25 @@ const api = (status: number, statusCode: string, message: string) => ({ name: 'S
 test('401 and 403, also when hidden in a 400 body, mean the key has no access to the bucket', () => {
   for (const e of [api(401, '401', 'Invalid API key'), api(403, '403', 'denied'), api(400, '403', 'new row violates row-level security policy')]) {
     const c = classifyStorageError(e, 'backups', 'upload');
-    assert.equal(c.code, 'access');
+    assert.equal(c.kind, 'access');
     assert.match(c.message, /^the Supabase key has no access to bucket "backups"/);
   }
 });
 
 test('5xx, 429 and timeouts are retryable; a network failure is retryable', () => {
-  assert.equal(classifyStorageError(api(502, '502', 'Bad gateway'), 'b', 'list').code, 'retryable');
-  assert.equal(classifyStorageError(api(429, '429', 'slow down'), 'b', 'list').code, 'retryable');
+  assert.equal(classifyStorageError(api(502, '502', 'Bad gateway'), 'b', 'list').kind, 'retryable');
+  assert.equal(classifyStorageError(api(429, '429', 'slow down'), 'b', 'list').kind, 'retryable');
   const reset = new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
-  assert.equal(classifyStorageError({ name: 'StorageUnknownError', message: 'fetch failed', originalError: reset }, 'b', 'upload').code, 'retryable');
+  assert.equal(classifyStorageError({ name: 'StorageUnknownError', message: 'fetch failed', originalError: reset }, 'b', 'upload').kind, 'retryable');
   const timeout = Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
-  assert.equal(classifyStorageError(timeout, 'b', 'download').code, 'retryable');
+  assert.equal(classifyStorageError(timeout, 'b', 'download').kind, 'retryable');
 });
 
 test('duplicates are conflicts, a missing bucket is a settings problem, other 4xx are plain failures', () => {
-  assert.equal(classifyStorageError(api(400, '409', 'The resource already exists'), 'b', 'upload').code, 'conflict');
-  assert.equal(classifyStorageError(api(400, '404', 'Bucket not found'), 'b', 'list').code, 'access');
-  assert.equal(classifyStorageError(api(400, '404', 'Object not found'), 'b', 'download').code, 'not-found');
+  assert.equal(classifyStorageError(api(400, '409', 'The resource already exists'), 'b', 'upload').kind, 'conflict');
+  assert.equal(classifyStorageError(api(400, '404', 'Bucket not found'), 'b', 'list').kind, 'access');
+  assert.equal(classifyStorageError(api(400, '404', 'Object not found'), 'b', 'download').kind, 'not-found');
   const other = classifyStorageError(api(413, '413', 'Payload too large'), 'b', 'upload');
-  assert.equal(other.code, 'failed');
+  assert.equal(other.kind, 'failed');
   assert.equal(other.retryable, false);
 });

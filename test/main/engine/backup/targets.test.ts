@@ -25,7 +25,7 @@ const BUCKET = 'backups';
 
 function targetCode(err: unknown): string {
   assert.ok(err instanceof BackupTargetError, `expected BackupTargetError, got ${String(err)}`);
-  return err.code;
+  return err.kind;
 }
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
