@@ -21,7 +21,6 @@ import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import type { DataPaths } from '../paths.js';
 import type { LogLevel, PhoneStatus, RemovedDevice } from '../types.js';
-import { KeeperError } from '../errors.js';
 import { checkCredsText } from '../auth-store/creds-check.js';
 import { sealBackup } from './archive.js';
 import type { BackupMetadata } from './container.js';
