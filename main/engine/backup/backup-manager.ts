@@ -58,8 +58,10 @@ export interface BackupPhonePort {
   withWriteLock<T>(fn: () => Promise<T>): Promise<T>;
   /**
    * Stops the phone's socket and closes its auth store, runs fn (which replaces the session
-   * folder), then reopens the store from disk and reconnects if the phone was running. Never
-   * two sockets on one session. When the phone is not running, just run fn.
+   * folder), then reopens the store from disk and connects: after a swap from any state but a
+   * user stop (or before the phone started); after a failed fn only if it was running. Never
+   * two sockets on one session. The contract test (backup-port-contract.test.ts) holds the
+   * real session and the tests' fake to this.
    */
   withSessionStopped<T>(fn: () => Promise<T>): Promise<T>;
   /** called inside withSessionStopped once a restored folder is in place: the pairing it brings */
