@@ -11,10 +11,18 @@ import { loadSettingsFile } from './headless-settings.js';
 import { parseRecoveryKey } from './engine/backup/recovery-key.js';
 import { formatStatusLine, formatLogLine } from './headless-format.js';
 import { parseHeadlessArgs, USAGE, UsageError, type HeadlessCommand } from './headless-args.js';
+import { DataFolderLockedError, DataFolderUnwritableError, holdDataFolder, type DataFolderLock } from './engine/data-folder-lock.js';
 
-async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<void> {
+async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<number> {
   const dataDir = cmd.dataDir ?? defaultDataDir();
-  const keeper = createKeeper(await headlessKeeperOptions(cmd.dataDir, cmd.phones));
+  const lock = await holdDataFolder(dataDir, 'headless run', { onLost: (err) => lostDataFolder(err) });
+  let keeper: Keeper;
+  try {
+    keeper = createKeeper(await headlessKeeperOptions(cmd.dataDir, cmd.phones));
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
   const lastQr = new Map<string, string>();
   keeper.on('status', (s) => {
     process.stdout.write(`${formatStatusLine(s, Date.now())}\n`);
@@ -29,9 +37,45 @@ async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<void
     if (e.level === 'debug' && !cmd.verbose) return;
     process.stdout.write(`${formatLogLine(e)}\n`);
   });
-  installShutdown(keeper);
+  installShutdown(keeper, lock);
   process.stdout.write(`Session Keeper headless — data folder: ${dataDir}\n`);
-  await keeper.start();
+  let started;
+  try {
+    started = await keeper.start();
+  } catch (err) {
+    await stopQuietly(keeper, lock);
+    throw err;
+  }
+  const failed = started.filter((r) => r.error !== null);
+  if (started.length > 0 && failed.length === started.length) {
+    // Running on with nothing started would look alive while keeping nothing alive.
+    process.stderr.write(`error: no phone could start:\n${failed.map((r) => `  [${r.phoneId}] ${r.error ?? ''}`).join('\n')}\n`);
+    await stopQuietly(keeper, lock);
+    return 1;
+  }
+  return -1; // keeps running until a signal
+}
+
+async function stopQuietly(keeper: Keeper, lock: DataFolderLock): Promise<void> {
+  stopping = true;
+  await keeper.stop().catch(() => undefined);
+  await lock.release();
+}
+
+/** Another process took the data folder from under us: stop writing to it at once. */
+function lostDataFolder(err: Error): never {
+  process.stderr.write(`error: lost the lock on the data folder (${err.message}); stopping so that two processes never write one folder.\n`);
+  process.exit(2);
+}
+
+/** Runs a command that writes to the data folder while holding it; refused while another process holds it. */
+async function withDataFolder<T>(dataDir: string | null, command: string, fn: () => Promise<T>): Promise<T> {
+  const lock = await holdDataFolder(dataDir ?? defaultDataDir(), command, { onLost: (err) => lostDataFolder(err) });
+  try {
+    return await fn();
+  } finally {
+    await lock.release();
+  }
 }
 
 export class SettingsFileError extends Error {
@@ -78,13 +122,14 @@ async function headlessKeeperOptions(dataDirFlag: string | null, phones: string[
 }
 
 let stopping = false;
-function installShutdown(keeper: Keeper): void {
+function installShutdown(keeper: Keeper, lock: DataFolderLock): void {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`\n${signal}: stopping sessions…\n`);
     keeper
       .stop()
+      .then(() => lock.release())
       .then(() => process.exit(0))
       .catch((err: unknown) => {
         process.stderr.write(`error while stopping: ${(err as Error).message}\n`);
@@ -151,7 +196,7 @@ async function main(): Promise<number> {
   try {
     return await dispatch(cmd);
   } catch (err) {
-    if (err instanceof SettingsFileError) {
+    if (err instanceof SettingsFileError || err instanceof DataFolderLockedError || err instanceof DataFolderUnwritableError) {
       process.stderr.write(`error: ${err.message}\n`);
       return 2;
     }
@@ -165,12 +210,14 @@ async function dispatch(cmd: HeadlessCommand): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     case 'import':
-      await importFolder(cmd);
+      await withDataFolder(cmd.dataDir, 'headless import', () => importFolder(cmd));
       return 0;
     case 'backup':
-    case 'backups':
     case 'restore':
-      await backupCommand(cmd);
+      await withDataFolder(cmd.dataDir, `headless ${cmd.kind}`, () => backupCommand(cmd));
+      return 0;
+    case 'backups':
+      await backupCommand(cmd); // only reads
       return 0;
     case 'recovery-key': {
       const keeper = createKeeper({ dataDir: cmd.dataDir ?? defaultDataDir(), phones: [{ id: 'default' }], backup: false });
@@ -179,8 +226,7 @@ async function dispatch(cmd: HeadlessCommand): Promise<number> {
       return 0;
     }
     case 'run':
-      await run(cmd);
-      return -1; // keeps running until a signal
+      return run(cmd);
   }
 }
 
