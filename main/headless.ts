@@ -49,7 +49,7 @@ async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<numb
   const failed = started.filter((r) => r.error !== null);
   if (started.length > 0 && failed.length === started.length) {
     // Running on with nothing started would look alive while keeping nothing alive.
-    process.stderr.write(`error: no phone could start:\n${failed.map((r) => `  [${r.phoneId}] ${r.error ?? ''}`).join('\n')}\n`);
+    process.stderr.write(`error: no phone could start:\n${failed.map((r) => `  [${r.phoneId}] could not start: ${r.error ?? ''}`).join('\n')}\n`);
     await stopQuietly(keeper, lock);
     return 1;
   }

@@ -344,8 +344,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       await fn();
       return null;
     } catch (err) {
-      const message = `Could not ${what} phone ${phoneId}: ${(err as Error).message}`;
-      this.log(phoneId, 'error', 'engine.error', message);
+      const message = (err as Error).message;
+      this.log(phoneId, 'error', 'engine.error', `Could not ${what} phone ${phoneId}: ${message}`);
       return message;
     }
   }

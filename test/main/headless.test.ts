@@ -1,64 +1,13 @@
 // The headless runner as a user runs it: a child process, its terminal output, its exit code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { decodeTerminalQr } from '../support/terminal-qr.js';
 import { installTestRoot, startWaServer, testRootPublicKey, uninstallTestRoot } from '../support/wa-server/index.js';
 import { pairDevice } from '../support/wa-server/baileys-client.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const RUNNER = join(here, '..', 'support', 'headless-under-test.js');
-
-interface Run {
-  child: ChildProcess;
-  out: () => string;
-  err: () => string;
-  exit: Promise<number | null>;
-  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>;
-}
-
-function runHeadless(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, [RUNNER, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  const listeners = new Set<() => void>();
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-    for (const l of [...listeners]) l();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    err += d.toString();
-  });
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    out: () => out,
-    err: () => err,
-    exit,
-    waitForOutput(pattern, timeoutMs = 15_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const m = pattern.exec(out);
-          if (m) {
-            listeners.delete(check);
-            clearTimeout(timer);
-            resolve(m[0]);
-          }
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`no ${pattern} in output:\n${out}\nstderr:\n${err}`));
-        }, timeoutMs);
-        listeners.add(check);
-        check();
-      });
-    },
-  };
-}
+import { runHeadless } from '../support/headless-run.js';
 
 test('--help prints the usage and exits 0', async () => {
   const run = runHeadless(['--help']);
