@@ -5,9 +5,9 @@
 // was SIGKILLed stops refreshing it and the lock goes stale. Next to it a small JSON file names
 // the holder (pid, command, since, host), so a refusal can say who holds the folder, and a holder
 // pid that no longer runs on this machine frees the lock at once instead of after the stale time.
-import { mkdir, readFile, rmdir, unlink } from 'node:fs/promises';
+import { mkdir, readFile, rmdir, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { errCode, writeFileAtomic } from './auth-store/atomic-fs.js';
 import { KeeperError } from './errors.js';
@@ -80,7 +80,7 @@ export async function holdDataFolder(dataDir: string, command: string, opts: Hol
   const own = heldHere.get(dir);
   if (own) throw new DataFolderLockedError(dir, own);
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await makeFolder(dir);
   } catch (err) {
     throw unwritable(dir, err);
   }
@@ -106,6 +106,27 @@ export async function holdDataFolder(dataDir: string, command: string, opts: Hol
       await release().catch(() => undefined); // already released when the lock was lost
     },
   };
+}
+
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdir says ENOENT where the OS said EROFS (a
+ * new folder on a read-only disk), and loops forever under /proc; this keeps the OS's reason.
+ */
+async function makeFolder(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { mode: 0o700 });
+    return;
+  } catch (err) {
+    if (errCode(err) === 'EEXIST') {
+      if ((await stat(dir)).isDirectory()) return;
+      throw err;
+    }
+    if (errCode(err) !== 'ENOENT' || dirname(dir) === dir) throw err;
+  }
+  await makeFolder(dirname(dir));
+  await mkdir(dir, { mode: 0o700 }).catch((err: unknown) => {
+    if (errCode(err) !== 'EEXIST') throw err;
+  });
 }
 
 async function takeLock(dir: string, opts: HoldOptions): Promise<() => Promise<void>> {
