@@ -23,8 +23,11 @@ test('importing a running phone\'s own session folder over itself is refused and
     const paired = await h.pair();
     const own = h.keeper.paths.session('default');
     const creds = await readFile(join(own, 'creds.json'), 'utf8');
+    const connectedSince = h.keeper.status('default').connectedSince;
+    assert.ok(connectedSince !== null);
     await assert.rejects(h.keeper.importSession('default', own, { replace: true }), /it is inside the data folder/);
     assert.equal(h.keeper.status('default').state, 'open');
+    assert.equal(h.keeper.status('default').connectedSince, connectedSince, 'the same socket, never ended');
     assert.equal(h.keeper.status('default').me, paired.me);
     assert.equal(await readFile(join(own, 'creds.json'), 'utf8'), creds);
     await assert.rejects(stat(h.keeper.paths.quarantine), /ENOENT/, 'nothing was set aside');
