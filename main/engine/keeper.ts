@@ -8,6 +8,7 @@ import { createAntiBanGate, type AntiBanGate } from './anti-ban.js';
 import { assertBaileysPatched } from './baileys-guard.js';
 import { systemClock, type Clock } from './clock.js';
 import { KeeperError } from './errors.js';
+import { liftBaileysWarnings } from './baileys-log-bridge.js';
 import { normalizePolicyConfig, type PolicyConfig } from './disconnect-policy.js';
 import { EventLog, type TailQuery } from './event-log.js';
 import { KeepAliveScheduler, type BackupHook, type ManualPulseResult } from './keepalive-scheduler.js';
@@ -90,7 +91,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     const ids = new Set<string>();
     for (const phone of opts.phones) {
       assertPhoneId(phone.id);
-      if (ids.has(phone.id)) throw new Error(`Phone id ${JSON.stringify(phone.id)} is configured twice.`);
+      if (ids.has(phone.id)) throw new KeeperError('invalid-settings', `Phone id ${JSON.stringify(phone.id)} is configured twice.`);
       ids.add(phone.id);
     }
     const parsed = parseKeepAliveSettings(opts.keepAlive ?? {});
@@ -112,7 +113,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
         random: opts.random ?? Math.random,
         socket: opts.socket ?? {},
         policy,
-        baileysLogger,
+        baileysLogger: liftBaileysWarnings(baileysLogger, (event, message, data) => this.log(phone.id, 'warn', event, message, data)),
         log: (level, event, message, data) => this.log(phone.id, level, event, message, data),
         onStatus: (status) => this.onStatus(status),
         gate: this.gate,
@@ -306,7 +307,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   }
 
   private requireBackups(): BackupManager {
-    if (!this.backups) throw new Error('Backups are turned off for this keeper.');
+    if (!this.backups) throw new KeeperError('backup-failed', 'Backups are turned off for this keeper.');
     return this.backups;
   }
 
