@@ -12,7 +12,7 @@ const BUCKET = 'backups';
 
 let server: StorageServer;
 before(async () => {
-  server = await start({ key: KEY, noAccessKeys: [NO_ACCESS], buckets: [BUCKET] });
+  server = await start({ key: KEY, roles: { [NO_ACCESS]: {} }, buckets: [BUCKET] });
 });
 after(async () => {
   await server.close();

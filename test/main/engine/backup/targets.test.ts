@@ -158,7 +158,7 @@ describe('Supabase target failures', () => {
   const url = (): string => REAL?.url ?? server!.url;
   const bucket = REAL?.bucket ?? BUCKET;
   before(async () => {
-    if (!REAL) server = await start({ key: LOCAL_KEY, noAccessKeys: [NO_ACCESS_KEY], buckets: [BUCKET] });
+    if (!REAL) server = await start({ key: LOCAL_KEY, roles: { [NO_ACCESS_KEY]: {} }, buckets: [BUCKET] });
   });
   after(async () => {
     await server?.close();
