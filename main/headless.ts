@@ -137,6 +137,23 @@ async function backupCommand(cmd: Extract<HeadlessCommand, { kind: 'backup' | 'b
   }
 }
 
+/** Exit 0 when the target works end to end, 1 with the problem in words otherwise. */
+async function backupCheck(cmd: Extract<HeadlessCommand, { kind: 'backup-check' }>): Promise<number> {
+  const keeper = createKeeper(await headlessKeeperOptions(cmd.dataDir, ['default']));
+  try {
+    const r = await keeper.checkBackupTarget();
+    for (const s of r.steps) process.stdout.write(`${s.ok ? 'ok  ' : 'FAIL'} ${s.step.padEnd(6)} ${s.detail}\n`);
+    if (r.ok) {
+      process.stdout.write(`${r.summary}\n`);
+      return 0;
+    }
+    process.stderr.write(`${r.problem ?? r.summary}\n`);
+    return 1;
+  } finally {
+    await keeper.stop();
+  }
+}
+
 async function main(): Promise<number> {
   let cmd: HeadlessCommand;
   try {
@@ -172,6 +189,8 @@ async function dispatch(cmd: HeadlessCommand): Promise<number> {
     case 'restore':
       await backupCommand(cmd);
       return 0;
+    case 'backup-check':
+      return backupCheck(cmd);
     case 'recovery-key': {
       const keeper = createKeeper({ dataDir: cmd.dataDir ?? defaultDataDir(), phones: [{ id: 'default' }], backup: false });
       process.stdout.write(`${await keeper.recoveryKey()}\n`);
