@@ -235,6 +235,29 @@ test('411 logs out and quarantines the session', () => {
   assert.equal(d.quarantine, true);
 });
 
+test('a 400 certificate refusal in the Noise handshake backs off with the session kept and says the server is unverified', () => {
+  const refusals = [
+    'noise leaf certificate key does not match the server static key',
+    'noise leaf certificate issuer serial does not match the intermediate serial',
+    'noise intermediate certificate signature invalid',
+    'certification match failed',
+  ];
+  for (const reason of refusals) {
+    assert.equal(ruleFor(input(400, reason)), 'server-unverified', reason);
+    const r = decide(input(400, reason, { sessionValid: true }));
+    const d = asKind(r.decision, 'reconnect');
+    assert.equal(d.delayMs, 2000, 'the first backoff step, like a network fault');
+    assert.match(d.detail, /could not prove it is WhatsApp/);
+    assert.ok(d.detail.includes(reason), 'names what failed');
+    assert.match(d.detail, /session kept/);
+  }
+  assert.equal(ruleFor(input(400, 'Invalid media type')), 'transient', 'other 400s are not about the server identity');
+  let state = initialPolicyState();
+  for (let i = 0; i < 11; i++) state = decide(input(400, refusals[0]), state).nextState;
+  const paused = decide(input(400, refusals[0]), state).decision;
+  assert.equal(paused.kind, 'pause', 'the 12th refusal in a row pauses instead of hammering a hostile network');
+});
+
 test('a user-initiated logout logs out without a retry even though Baileys reports 401', () => {
   const d = asKind(decide(input(401, 'Intentional Logout', { initiatedBy: 'user-logout' })).decision, 'stop');
   assert.equal(d.state, 'logged-out');
