@@ -143,6 +143,7 @@ async function backupCheck(cmd: Extract<HeadlessCommand, { kind: 'backup-check' 
   try {
     const r = await keeper.checkBackupTarget();
     for (const s of r.steps) process.stdout.write(`${s.ok ? 'ok  ' : 'FAIL'} ${s.step.padEnd(6)} ${s.detail}\n`);
+    if (r.warning) process.stderr.write(`warning: ${r.warning}\n`);
     if (r.ok) {
       process.stdout.write(`${r.summary}\n`);
       return 0;

@@ -219,6 +219,7 @@ export class SettingsView {
     this.checkResult.replaceChildren(
       el('p', { class: 'check-verdict', text: r.ok ? r.summary : (r.problem ?? r.summary) }),
       steps,
+      ...(r.warning !== null ? [el('p', { class: 'banner banner-warn check-warning', text: r.warning, attrs: { role: 'note' } })] : []),
       ...(unsaved ? [el('p', { class: 'hint', text: 'This tested the saved settings: save your changes to test them.' })] : []),
     );
   }

@@ -105,6 +105,8 @@ export interface BackupCheckResult {
   /** null when everything worked */
   problem: string | null;
   summary: string;
+  /** works, but should not stay like this (a service-role key on a desktop) */
+  warning: string | null;
 }
 
 export interface SecretsInfo {

@@ -85,6 +85,23 @@ export function classifyStorageError(err: unknown, bucket: string, op: StorageOp
 }
 
 /**
+ * Which kind of Supabase API key this is, from its own text: new-style keys say so in their
+ * prefix, legacy ones are JWTs whose payload names the role. Nothing is verified (no secret).
+ */
+export function supabaseKeyKind(key: string): 'service-role' | 'anon' | 'user' | 'unknown' {
+  if (key.startsWith('sb_secret_')) return 'service-role';
+  if (key.startsWith('sb_publishable_')) return 'anon';
+  const payload = key.split('.')[1];
+  if (key.split('.').length !== 3 || payload === undefined) return 'unknown';
+  try {
+    const role = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { role?: unknown }).role;
+    return role === 'service_role' ? 'service-role' : role === 'anon' ? 'anon' : role === 'authenticated' ? 'user' : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
  * What a refused Supabase request says about the settings, read from the Storage error kept as
  * the cause: the bucket is missing (or hidden), the key is not the project's, or a row-level
  * security policy is missing. null for anything else.

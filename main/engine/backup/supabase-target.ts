@@ -2,7 +2,7 @@
 // already encrypted; the bucket should still be private.
 import { createClient, type SupabaseClientOptions } from '@supabase/supabase-js';
 import { BackupTargetError } from './errors.js';
-import { classifyStorageError, type StorageOp } from './supabase-errors.js';
+import { classifyStorageError, supabaseKeyKind, type StorageOp } from './supabase-errors.js';
 import { checkNames, newestFirst, parseGenerationName, type BackupEntry, type BackupTarget } from './targets.js';
 
 export interface SupabaseTargetOptions {
@@ -77,11 +77,13 @@ export class SupabaseTarget implements BackupTarget {
   readonly kind = 'supabase' as const;
   private readonly storage: StorageBucket;
   readonly bucket: string;
+  readonly adminKey: boolean;
   readonly prefix: string;
   private readonly maxListed: number;
 
   constructor(options: SupabaseTargetOptions) {
     this.bucket = options.bucket;
+    this.adminKey = supabaseKeyKind(options.key) === 'service-role';
     this.maxListed = options.maxListed ?? DEFAULT_MAX_LISTED;
     this.prefix = (options.prefix ?? '').replace(/^\/+|\/+$/g, '');
     const client = createClient(options.url, options.key, {

@@ -27,7 +27,12 @@ export interface TargetCheck {
   problem: string | null;
   /** one line for a status bar or a terminal */
   summary: string;
+  /** works, but should not stay like this (a service-role key on a desktop); null when fine */
+  warning: string | null;
 }
+
+export const ADMIN_KEY_WARNING =
+  "This is a service-role key: it is admin over the whole Supabase project and bypasses every policy. Don't keep it on a desktop: use a dedicated project's anon key with the README's policies.";
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -55,9 +60,9 @@ function writeProblem(kind: BackupTarget['kind'], err: unknown, place: { bucket?
   return `Storing a test file failed: ${message(err)}`;
 }
 
-function result(kind: TargetCheck['target'], steps: CheckStepResult[], problem: string | null): TargetCheck {
+function result(kind: TargetCheck['target'], steps: CheckStepResult[], problem: string | null, adminKey = false): TargetCheck {
   const ok = problem === null;
-  return { ok, target: kind, steps, problem, summary: ok ? 'Connection works: a test file was stored, listed, read back and removed.' : problem };
+  return { ok, target: kind, steps, problem, summary: ok ? 'Connection works: a test file was stored, listed, read back and removed.' : problem, warning: adminKey ? ADMIN_KEY_WARNING : null };
 }
 
 /** Runs the four steps against `target`; never throws (every failure is part of the answer). */
@@ -65,6 +70,7 @@ export async function checkTarget(target: BackupTarget | null, now: number): Pro
   if (target === null) return result('none', [], 'No backup target is set up: choose one in the settings (for Supabase, also set the key).');
   const kind = target.kind;
   const place = { bucket: target.bucket };
+  const admin = target.adminKey === true;
   const steps: CheckStepResult[] = [];
   const name = newGenerationName(now);
   const bytes = randomBytes(64);
@@ -75,7 +81,7 @@ export async function checkTarget(target: BackupTarget | null, now: number): Pro
     steps.push({ step: 'write', ok: true, detail: `stored a test file in ${where}` });
   } catch (err) {
     steps.push({ step: 'write', ok: false, detail: message(err) });
-    return result(kind, steps, writeProblem(kind, err, place));
+    return result(kind, steps, writeProblem(kind, err, place), admin);
   }
   const leftBehind = `A test file ${PROBE_PHONE_ID}/${name} was left in ${where}; delete it there.`;
 
@@ -85,22 +91,22 @@ export async function checkTarget(target: BackupTarget | null, now: number): Pro
     steps.push({ step: 'list', ok: listed, detail: listed ? 'the test file is listed' : 'the test file was stored but is not listed' });
   } catch (err) {
     steps.push({ step: 'list', ok: false, detail: message(err) });
-    return result(kind, steps, `Storing works but listing failed: ${message(err)}. ${leftBehind}`);
+    return result(kind, steps, `Storing works but listing failed: ${message(err)}. ${leftBehind}`, admin);
   }
   if (!listed) {
     const fix = kind === 'supabase' ? `${policyAdvice('select', place)}. Without it no backup can be found or restored.` : 'backups could not be found for restore.';
-    return result(kind, steps, `Uploads work but listing shows nothing: ${fix} ${leftBehind}`);
+    return result(kind, steps, `Uploads work but listing shows nothing: ${fix} ${leftBehind}`, admin);
   }
 
   try {
     const back = await target.get(PROBE_PHONE_ID, name);
     const same = Buffer.compare(back, bytes) === 0;
     steps.push({ step: 'read', ok: same, detail: same ? 'read the test file back unchanged' : 'the test file came back different' });
-    if (!same) return result(kind, steps, `The test file came back different from what was stored: something between here and ${where} changes files. ${leftBehind}`);
+    if (!same) return result(kind, steps, `The test file came back different from what was stored: something between here and ${where} changes files. ${leftBehind}`, admin);
   } catch (err) {
     steps.push({ step: 'read', ok: false, detail: message(err) });
     const fix = kind === 'supabase' && storageRefusal(err) !== 'bad-key' ? ` To download, ${policyAdvice('select', place)}.` : '';
-    return result(kind, steps, `Uploads and listing work but reading back failed: ${message(err)}.${fix} ${leftBehind}`);
+    return result(kind, steps, `Uploads and listing work but reading back failed: ${message(err)}.${fix} ${leftBehind}`, admin);
   }
 
   try {
@@ -109,11 +115,11 @@ export async function checkTarget(target: BackupTarget | null, now: number): Pro
     steps.push({ step: 'remove', ok: gone, detail: gone ? 'removed the test file' : 'the delete was accepted but the test file is still there' });
     if (!gone) {
       const fix = kind === 'supabase' ? `${policyAdvice('delete', place)}. Without it old backups pile up forever.` : 'old backups cannot be pruned.';
-      return result(kind, steps, `Uploads work but deletes are silently refused: ${fix} ${leftBehind}`);
+      return result(kind, steps, `Uploads work but deletes are silently refused: ${fix} ${leftBehind}`, admin);
     }
   } catch (err) {
     steps.push({ step: 'remove', ok: false, detail: message(err) });
-    return result(kind, steps, `Uploads, listing and reading work but removing failed: ${message(err)}. ${leftBehind}`);
+    return result(kind, steps, `Uploads, listing and reading work but removing failed: ${message(err)}. ${leftBehind}`, admin);
   }
-  return result(kind, steps, null);
+  return result(kind, steps, null, admin);
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyStorageError, storageRefusal } from '../../../../main/engine/backup/supabase-errors.js';
+import { classifyStorageError, storageRefusal, supabaseKeyKind } from '../../../../main/engine/backup/supabase-errors.js';
 
 // Shapes as storage-js builds them: StorageApiError has the HTTP status and the body's statusCode.
 const api = (status: number, statusCode: string, message: string, code?: string) => ({ name: 'StorageApiError', __isStorageError: true, status, statusCode, message, ...(code ? { code } : {}) });
@@ -50,4 +50,15 @@ test('storageRefusal tells a missing bucket from a foreign key from a missing po
   assert.equal(storageRefusal(wrap(api(401, '401', 'Invalid API key'))), 'bad-key');
   assert.equal(storageRefusal(wrap(api(400, '403', 'new row violates row-level security policy', 'AccessDenied'))), 'denied');
   assert.equal(storageRefusal(wrap(api(502, '502', 'Bad gateway'))), null);
+});
+
+test('a service-role key is recognised from its own text, old-style JWT or new-style prefix', () => {
+  const jwt = (role: string) => ['{"alg":"HS256"}', JSON.stringify({ iss: 'supabase', role }), 'sig'].map((p, i) => (i < 2 ? Buffer.from(p).toString('base64url') : p)).join('.');
+  assert.equal(supabaseKeyKind(jwt('service_role')), 'service-role');
+  assert.equal(supabaseKeyKind('sb_secret_abc123'), 'service-role');
+  assert.equal(supabaseKeyKind(jwt('anon')), 'anon');
+  assert.equal(supabaseKeyKind('sb_publishable_abc123'), 'anon');
+  assert.equal(supabaseKeyKind(jwt('authenticated')), 'user');
+  assert.equal(supabaseKeyKind('a.b.c'), 'unknown');
+  assert.equal(supabaseKeyKind('plain'), 'unknown');
 });

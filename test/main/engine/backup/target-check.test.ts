@@ -93,6 +93,19 @@ describe('each quiet failure of the real server is named in plain words', () => 
   });
 });
 
+test('a service-role key works but is flagged: it must not sit on a desktop', local, async () => {
+  const serviceJwt = [Buffer.from('{"alg":"HS256"}').toString('base64url'), Buffer.from('{"role":"service_role"}').toString('base64url'), 'sig'].join('.');
+  const admin = await start({ key: serviceJwt, buckets: [BUCKET] });
+  try {
+    const r = await checkTarget(supabase(serviceJwt, BUCKET, admin.url), T0);
+    assert.equal(r.ok, true);
+    assert.match(r.warning ?? '', /^This is a service-role key: it is admin over the whole Supabase project/);
+    assert.equal((await checkTarget(supabase('all-policies'), T0)).warning, null);
+  } finally {
+    await admin.close();
+  }
+});
+
 test('no target set up, and the local folder target, are answered too', async () => {
   assert.match((await checkTarget(null, T0)).problem ?? '', /No backup target is set up/);
   const dir = await mkdtemp(join(tmpdir(), 'sk-check-'));
