@@ -122,7 +122,10 @@ async function backupCommand(cmd: Extract<HeadlessCommand, { kind: 'backup' | 'b
       }
     } else if (cmd.kind === 'backups') {
       const list = await keeper.listBackups(cmd.phone);
-      if (list.length === 0) process.stdout.write(`No backups of phone "${cmd.phone}".\n`);
+      if (list.length === 0) {
+        // Supabase lists a mistyped bucket, or one the key may not read, as simply empty.
+        process.stdout.write(`No backups of phone "${cmd.phone}". If you expected some, run backup-check: a wrong bucket or a missing select policy also lists as empty.\n`);
+      }
       for (const b of list) process.stdout.write(`${b.name}  ${new Date(b.createdAt).toISOString()}  ${b.size} bytes\n`);
     } else {
       const r = await keeper.restore(cmd.phone, {

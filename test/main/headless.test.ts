@@ -115,6 +115,10 @@ test('backup-check names what the Supabase project lacks (exit 1) and passes onc
   const dataDir = await mkdtemp(join(tmpdir(), 'headless-check-'));
   const env = (bucket: string) => ({ SUPABASE_URL: storage.url, SUPABASE_KEY: 'anon', SUPABASE_BUCKET: bucket, SESSION_KEEPER_SETTINGS_DIR: dataDir });
   try {
+    const listed = runHeadless(['backups', '--data-dir', dataDir], env('backup'));
+    assert.equal(await listed.exit, 0, listed.err());
+    assert.match(listed.out(), /No backups of phone "default"\. If you expected some, run backup-check/);
+
     const wrongBucket = runHeadless(['backup-check', '--data-dir', dataDir], env('backup'));
     assert.equal(await wrongBucket.exit, 1);
     assert.match(wrongBucket.err(), /The bucket 'backup' does not exist or this key cannot see it/);
