@@ -22,6 +22,7 @@ import { exportRecoveryKey, headlessSecretProvider, installationKeyPath, type Ba
 import type { BackupSecret } from './backup/envelope.js';
 import { LocalFolderTarget } from './backup/local-folder-target.js';
 import type { BackupEntry, BackupTarget } from './backup/targets.js';
+import { checkTarget, type TargetCheck } from './backup/target-check.js';
 
 export interface KeeperBackupOptions {
   /** where generations go; default: an encrypted local folder under dataDir/backups; null: none set up */
@@ -83,6 +84,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   readonly keepAliveSettings: KeepAliveSettings;
   private readonly lastState = new Map<string, string>();
   private readonly backups: BackupManager | null;
+  /** what backups go to; null when turned off or not set up */
+  private readonly backupTarget: BackupTarget | null;
   private readonly backupRegistered = new Set<string>();
   private started = false;
 
@@ -103,7 +106,9 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.eventLog = new EventLog({ dataDir: opts.dataDir, clock: this.clock });
     const policy = normalizePolicyConfig(opts.policy);
     const baileysLogger = opts.baileysLogger ?? (pino({ level: 'silent' }) as unknown as ILogger);
-    this.backups = opts.backup === false ? null : this.makeBackupManager(opts.backup ?? {});
+    const backup = opts.backup === false ? null : (opts.backup ?? {});
+    this.backupTarget = backup === null ? null : backup.target === undefined ? new LocalFolderTarget(opts.dataDir) : backup.target;
+    this.backups = backup === null ? null : this.makeBackupManager(backup, this.backupTarget);
     const backups = this.backups;
     for (const phone of opts.phones) {
       const session = new PhoneSession({
@@ -129,6 +134,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
                   lastBackupError: b.lastBackupError,
                   backupFailing: b.backupFailing,
                   nextBackupAt: b.nextBackupAt,
+                  backupWarning: b.backupWarning,
                 };
               },
               backupHooks: {
@@ -158,10 +164,10 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     });
   }
 
-  private makeBackupManager(o: KeeperBackupOptions): BackupManager {
+  private makeBackupManager(o: KeeperBackupOptions, target: BackupTarget | null): BackupManager {
     const dataDir = this.opts.dataDir;
     return new BackupManager({
-      target: o.target === undefined ? new LocalFolderTarget(dataDir) : o.target,
+      target,
       secret:
         o.secret ??
         headlessSecretProvider({
@@ -299,6 +305,14 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       ...(opts.generation !== undefined ? { generation: opts.generation } : {}),
       ...(opts.secret !== undefined ? { secret: opts.secret } : {}),
     });
+  }
+
+  /**
+   * "Test connection": writes, lists, reads and removes a probe object on the backup target and
+   * says in plain words what is missing (a bucket, a policy, a valid key). Never throws.
+   */
+  checkBackupTarget(): Promise<TargetCheck> {
+    return checkTarget(this.backupTarget, this.clock.now());
   }
 
   /** The installation key as a recovery key to write down (it restores backups on another machine). */
