@@ -17,6 +17,8 @@ export const HOLDER_NAME = 'keeper.lock.json';
 /** a holder refreshes the lock every UPDATE_MS; one silent for STALE_MS is taken as dead */
 const STALE_MS = 30_000;
 const UPDATE_MS = 10_000;
+/** how long a new holder may take between taking the lock and writing its record */
+const RECORD_GRACE_MS = 250;
 
 export interface DataFolderHolder {
   pid: number;
@@ -145,6 +147,11 @@ async function takeLock(dir: string, opts: HoldOptions): Promise<() => Promise<v
   }
   const holder = await readHolder(dir);
   if (!holder || !(await holderIsGone(holder))) throw new DataFolderLockedError(dir, holder);
+  // A process that has just taken the lock has not written its record yet: give it a moment,
+  // and take over only if the dead holder's record is still the one there.
+  await new Promise((r) => setTimeout(r, RECORD_GRACE_MS));
+  const still = await readHolder(dir);
+  if (!still || still.pid !== holder.pid || still.since !== holder.since) throw new DataFolderLockedError(dir, still);
   // The holder died without letting go (SIGKILL, crash, power cut): its lock is free now.
   await rmdir(join(dir, LOCK_NAME)).catch((err: unknown) => {
     if (errCode(err) !== 'ENOENT') throw unwritable(dir, err);

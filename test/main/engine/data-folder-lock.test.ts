@@ -92,3 +92,16 @@ test('a folder that cannot be written is a DataFolderUnwritableError naming the 
     await assert.rejects(holdDataFolder(readOnly, 'tray app'), /cannot be written: permission denied \(EACCES\)/);
   }
 });
+
+test('a dead holder\'s record is not trusted while a new holder is still writing its own', async (t) => {
+  const dir = await tempDir(t, 'lock-');
+  const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+  t.after(() => live.kill('SIGKILL'));
+  assert.ok(live.pid);
+  // the dead holder's record is still there when a new process has just taken the lock
+  await leaveLock(dir, { pid: await deadPid(), command: 'headless run', since: Date.now() - 1000, host: hostname() });
+  const attempt = holdDataFolder(dir, 'tray app');
+  await new Promise((r) => setTimeout(r, 50));
+  await writeFile(join(dir, HOLDER_NAME), JSON.stringify({ pid: live.pid, command: 'headless import', since: Date.now(), host: hostname() }));
+  await assert.rejects(attempt, new RegExp(`in use by Session Keeper \\(headless import, pid ${live.pid}\\)`));
+});
