@@ -7,8 +7,9 @@ import { build } from 'esbuild';
 import { cp, mkdir, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkoutRoot } from './checkout-root.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = checkoutRoot(import.meta.url);
 const out = join(root, 'dist');
 
 await build({
