@@ -46,3 +46,11 @@ export type LiveCreds = 'usable' | 'unpaired' | 'missing' | 'unusable';
 export function shouldRestoreAtStart(live: LiveCreds, retired: boolean): boolean {
   return (live === 'missing' || live === 'unusable') && !retired;
 }
+
+/**
+ * No session files and never paired here: a fresh install (or a new phone id), not a lost
+ * session. With nothing to restore, that is the normal first run, not a warning.
+ */
+export function neverLinked(live: LiveCreds, pairedAt: number | null): boolean {
+  return live === 'missing' && pairedAt === null;
+}
