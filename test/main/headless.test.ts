@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, cp, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { decodeTerminalQr } from '../support/terminal-qr.js';
 import { installTestRoot, startWaServer, testRootPublicKey, uninstallTestRoot } from '../support/wa-server/index.js';
 import { pairDevice } from '../support/wa-server/baileys-client.js';
@@ -14,6 +14,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const RUNNER = join(here, '..', 'support', 'headless-under-test.js');
 /** the real entry point `npm run headless` starts (no test certificate root) */
 const ENTRY = join(here, '..', '..', 'main', 'headless-entry.js');
+const SLOW_BAILEYS = pathToFileURL(join(here, '..', 'support', 'slow-baileys.js')).href;
 
 interface Run {
   child: ChildProcess;
@@ -215,18 +216,26 @@ test('a settings file that is not JSON, or a folder in its place, is an error na
   }
 });
 
-test('a SIGINT while the runner is still loading (its first 0.3 s) ends it with exit 0, not 130', async () => {
+test('a SIGINT while the runner is still loading Baileys (its first 0.3 s) ends it with exit 0, not 130', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'headless-sigint-'));
+  // the real entry point, with Baileys' import announced and held so the signal lands inside it
+  const child = spawn(process.execPath, ['--import', SLOW_BAILEYS, ENTRY, '--data-dir', join(dataDir, 'data')], {
+    env: { ...process.env, SESSION_KEEPER_WA_URL: 'ws://127.0.0.1:9/ws/chat' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let err = '';
   try {
-    for (const delayMs of [150, 300]) {
-      const run = runHeadless(['--data-dir', join(dataDir, String(delayMs))], { SESSION_KEEPER_WA_URL: 'ws://127.0.0.1:9/ws/chat' }, 'ignore', ENTRY);
-      await new Promise((resolve) => run.child.once('spawn', resolve));
-      // Node's own start-up (~60 ms here) comes first; no JavaScript can act before it ends
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-      run.child.kill('SIGINT');
-      assert.equal(await run.exit, 0, `SIGINT ${delayMs} ms after spawn: ${run.err()}`);
-    }
+    await new Promise<void>((resolve) =>
+      child.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (err.includes('loading @whiskeysockets/baileys')) resolve();
+      }),
+    );
+    child.kill('SIGINT');
+    assert.equal(await exit, 0, err);
   } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
     await rm(dataDir, { recursive: true, force: true });
   }
 });
