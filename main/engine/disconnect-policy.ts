@@ -138,7 +138,7 @@ export type Decision =
       retryAt?: number;
       detail: string;
     }
-  | { kind: 'stop-pairing'; state: 'stopped'; detail: string };
+  | { kind: 'stop-pairing'; state: 'logged-out'; detail: string };
 
 export interface PolicyResult {
   decision: Decision;
@@ -158,6 +158,7 @@ export type RuleName =
   | 'banned'
   | 'outdated'
   | 'logged-out'
+  | 'server-unverified'
   | 'transient';
 
 /** The table: status code → rule. Codes not listed are treated as transient. */
@@ -178,6 +179,12 @@ export const CODE_RULES: Readonly<Record<number, RuleName>> = Object.freeze({
 
 export const QR_EXPIRED_REASON = 'QR refs attempts ended';
 
+/**
+ * Baileys' (patched) Noise handshake refuses a server whose certificate chain does not prove it is
+ * WhatsApp with a 400 and one of these messages, before anything is sent in the session's name.
+ */
+const SERVER_CERT_REFUSAL = /noise (leaf |intermediate )?certificate|certification match failed/;
+
 export function ruleFor(input: PolicyInput): RuleName {
   if (input.initiatedBy === 'user-logout') return 'user-logout';
   if (input.initiatedBy === 'user-stop') return 'user-stop';
@@ -187,6 +194,7 @@ export function ruleFor(input: PolicyInput): RuleName {
   if (input.conflict === 'device_removed') return 'unauthorized';
   if (input.conflict === 'replaced') return 'replaced';
   if (input.code === null) return 'transient';
+  if (input.code === 400 && SERVER_CERT_REFUSAL.test(input.reason)) return 'server-unverified';
   return CODE_RULES[input.code] ?? 'transient';
 }
 
@@ -259,6 +267,12 @@ export function decideDisconnect(
     return otherwise(attempt, next);
   };
 
+  const backoffReconnect = (why: string): PolicyResult =>
+    countFailure((attempt, next) => {
+      const delayMs = backoffDelay(attempt, random, config.backoff);
+      return reconnect(delayMs, `${why}reconnecting in ${formatDelay(delayMs)} (failure ${attempt} in a row; pausing at ${config.maxConsecutiveFailures})`, next);
+    });
+
   switch (ruleFor(input)) {
     case 'user-logout':
       return stop('logged-out', 'logged out by you; session folder moved aside, pair again to reconnect', 'info', { quarantine: true, offerPairing: true }, initialPolicyState());
@@ -268,7 +282,8 @@ export function decideDisconnect(
 
     case 'qr-expired':
       return {
-        decision: { kind: 'stop-pairing', state: 'stopped', detail: 'QR expired; request a new one' },
+        // nothing valid to reconnect with: the phone needs a new link (cause pairing-expired)
+        decision: { kind: 'stop-pairing', state: 'logged-out', detail: 'QR expired; request a new one' },
         nextState: { ...closed, consecutiveFailures: 0 },
         log: { level: 'info', message: `${head}: nobody scanned the QR codes, pairing stopped; request a new QR when ready` },
       };
@@ -321,10 +336,12 @@ export function decideDisconnect(
     case 'logged-out':
       return stop('logged-out', 'logged out by the server; session folder moved aside, scan a new QR to pair again', 'error', { quarantine: true, offerPairing: true }, { ...closed, unauthorizedRetriesUsed: 0 });
 
+    case 'server-unverified':
+      // Someone between us and WhatsApp (or a broken proxy): nothing it says can be believed, so
+      // the session is kept and retried like a network fault, never logged out on its word.
+      return backoffReconnect(`the server could not prove it is WhatsApp (${input.reason}); not logged in, session kept; `);
+
     case 'transient':
-      return countFailure((attempt, next) => {
-        const delayMs = backoffDelay(attempt, random, config.backoff);
-        return reconnect(delayMs, `reconnecting in ${formatDelay(delayMs)} (failure ${attempt} in a row; pausing at ${config.maxConsecutiveFailures})`, next);
-      });
+      return backoffReconnect('');
   }
 }

@@ -20,7 +20,7 @@ import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import type { DataPaths } from '../paths.js';
-import type { LogLevel, PhoneStatus } from '../types.js';
+import type { LogLevel, PhoneStatus, RemovedDevice } from '../types.js';
 import { checkCredsText } from '../auth-store/creds-check.js';
 import { sealBackup } from './archive.js';
 import type { BackupMetadata } from './container.js';
@@ -41,6 +41,7 @@ import {
   FAILING_AFTER_MS,
   isFailing,
   NON_RETRYABLE_DELAY_MS,
+  restoreRefusal,
   retryDelay,
   neverLinked,
   shouldRestoreAtStart,
@@ -60,12 +61,16 @@ export interface BackupPhonePort {
   withWriteLock<T>(fn: () => Promise<T>): Promise<T>;
   /**
    * Stops the phone's socket and closes its auth store, runs fn (which replaces the session
-   * folder), then reopens the store from disk and reconnects if the phone was running. Never
-   * two sockets on one session. When the phone is not running, just run fn.
+   * folder), then reopens the store from disk and connects: after a swap from any state but a
+   * user stop (or before the phone started); after a failed fn only if it was running. Never
+   * two sockets on one session. The contract test (backup-port-contract.test.ts) holds the
+   * real session and the tests' fake to this.
    */
   withSessionStopped<T>(fn: () => Promise<T>): Promise<T>;
   /** called inside withSessionStopped once a restored folder is in place: the pairing it brings */
   adoptRestored?(info: { pairedAt: number | null; me: string }): Promise<void>;
+  /** the record of this device if WhatsApp removed it: its generations are refused, never swapped in */
+  removedDevice(me: string): RemovedDevice | null;
   log(level: LogLevel, event: string, message: string, data?: Record<string, unknown>): void;
   /** backup status fields changed: re-render */
   changed(): void;
@@ -90,6 +95,8 @@ export interface BackupStatus {
   /** 24 h of failures in a row: the shell notifies the user */
   backupFailing: boolean;
   nextBackupAt: number | null;
+  /** backups are stored, but something needs a person (old generations are not being removed) */
+  backupWarning: string | null;
 }
 
 export type BackupResult =
@@ -200,6 +207,7 @@ export class BackupManager {
       backupFailingSince: s.backupFailingSince,
       backupFailing: isFailing(s.backupFailingSince, this.clock.now()),
       nextBackupAt: s.nextAttemptAt,
+      backupWarning: s.pruneWarning ?? null,
     };
   }
 
@@ -465,6 +473,7 @@ export class BackupManager {
       s.lastContentHash = snapshot.contentHash;
       s.lastBackupAt = now;
       s.lastBackupGeneration = put.name;
+      s.pruneWarning = put.pruneError ? put.pruneError.message : null;
       this.clearFailures(p);
       p.port.log('info', 'backup.uploaded', `Backed up ${snapshot.files.length} session files to ${target.kind} as ${put.name}.`, {
         generation: put.name,
@@ -526,6 +535,7 @@ export class BackupManager {
     await mkdir(dirname(live), { recursive: true, mode: 0o700 });
     const skipped: RestoreOutcome['skipped'] = [];
     let sawWrongKey = false;
+    let refusal: string | null = null;
 
     for (const name of names) {
       const dest = join(dirname(live), `.${basename(live)}.restored-${randomBytes(4).toString('hex')}`);
@@ -543,6 +553,16 @@ export class BackupManager {
         continue;
       }
       try {
+        const removed = p.port.removedDevice(restored.me);
+        if (removed) {
+          // Checked before the session is touched: this device can never link again.
+          const reason = restoreRefusal(removed);
+          if (options.generation !== undefined) throw new KeeperError('restore-refused', reason);
+          refusal ??= reason;
+          skipped.push({ generation: name, reason });
+          p.port.log('warn', 'restore.skipped', `Backup ${name} is of a device WhatsApp removed; trying an older one.`, { generation: name });
+          continue;
+        }
         const swapped = await p.port.withSessionStopped(async () => {
           const result = await swapInRestoredSession({ live, restored: dest, quarantineRoot: this.opts.paths.quarantine, now: this.clock.now() });
           // before the phone reconnects, so its session age continues from the backup
@@ -566,6 +586,7 @@ export class BackupManager {
         await rm(dest, { recursive: true, force: true }); // only our own restored folder, if the swap did not take it
       }
     }
+    if (refusal !== null) throw new KeeperError('restore-refused', refusal);
     if (sawWrongKey) {
       throw new BackupError('wrong-key', `none of the ${names.length} backups could be opened with this key (wrong passphrase or recovery key?)`);
     }

@@ -114,7 +114,7 @@ test('policyOnStable clears the streak only after 60 s open', () => {
 test('408 "QR refs attempts ended" stops pairing instead of looping QR codes', () => {
   const r = decide(input(408, 'QR refs attempts ended', { sessionValid: false }));
   const d = asKind(r.decision, 'stop-pairing');
-  assert.equal(d.state, 'stopped');
+  assert.equal(d.state, 'logged-out', 'no valid session: the phone needs a new link, not a restart');
   assert.equal(d.detail, 'QR expired; request a new one');
   assert.equal(r.nextState.consecutiveFailures, 0);
 });
@@ -233,6 +233,29 @@ test('411 logs out and quarantines the session', () => {
   const d = asKind(decide(input(411, 'Multi-device beta not joined')).decision, 'stop');
   assert.equal(d.state, 'logged-out');
   assert.equal(d.quarantine, true);
+});
+
+test('a 400 certificate refusal in the Noise handshake backs off with the session kept and says the server is unverified', () => {
+  const refusals = [
+    'noise leaf certificate key does not match the server static key',
+    'noise leaf certificate issuer serial does not match the intermediate serial',
+    'noise intermediate certificate signature invalid',
+    'certification match failed',
+  ];
+  for (const reason of refusals) {
+    assert.equal(ruleFor(input(400, reason)), 'server-unverified', reason);
+    const r = decide(input(400, reason, { sessionValid: true }));
+    const d = asKind(r.decision, 'reconnect');
+    assert.equal(d.delayMs, 2000, 'the first backoff step, like a network fault');
+    assert.match(d.detail, /could not prove it is WhatsApp/);
+    assert.ok(d.detail.includes(reason), 'names what failed');
+    assert.match(d.detail, /session kept/);
+  }
+  assert.equal(ruleFor(input(400, 'Invalid media type')), 'transient', 'other 400s are not about the server identity');
+  let state = initialPolicyState();
+  for (let i = 0; i < 11; i++) state = decide(input(400, refusals[0]), state).nextState;
+  const paused = decide(input(400, refusals[0]), state).decision;
+  assert.equal(paused.kind, 'pause', 'the 12th refusal in a row pauses instead of hammering a hostile network');
 });
 
 test('a user-initiated logout logs out without a retry even though Baileys reports 401', () => {
