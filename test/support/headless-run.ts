@@ -3,7 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const RUNNER = join(dirname(fileURLToPath(import.meta.url)), 'headless-under-test.js');
+/** the runner with the test server's certificate root installed */
+export const RUNNER = join(dirname(fileURLToPath(import.meta.url)), 'headless-under-test.js');
 
 export interface Run {
   child: ChildProcess;
@@ -14,8 +15,8 @@ export interface Run {
 }
 
 /** Starts the headless runner with these arguments (and extra environment) in a child process. */
-export function runHeadless(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, [RUNNER, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function runHeadless(args: string[], env: Record<string, string> = {}, stdin: 'ignore' | 'pipe' = 'ignore', runner = RUNNER): Run {
+  const child = spawn(process.execPath, [runner, ...args], { env: { ...process.env, ...env }, stdio: [stdin, 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();
