@@ -276,8 +276,12 @@ async function main(): Promise<void> {
   });
   setupIpc(ipcMain, router);
 
-  // waking: the OS resumed, the screen unlocked, or the network came back
-  const wake = () => void engine?.keeper.wake().catch((err: unknown) => log?.logger.warn({ err: String(err) }, 'wake failed'));
+  // waking: the OS resumed, the screen unlocked, or the network came back. The clock may have
+  // jumped hours: the tray's ages are redrawn now, not at the next minute tick.
+  const wake = () => {
+    renderTray();
+    void engine?.keeper.wake().catch((err: unknown) => log?.logger.warn({ err: String(err) }, 'wake failed'));
+  };
   powerMonitor.on('resume', wake);
   powerMonitor.on('unlock-screen', wake);
   const online = createOnlineWatcher({ isOnline: () => net.isOnline(), clock: systemClock, onOnline: wake });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scanQrOnScreen } from '../support/renderer-bridge/chromium.js';
-import { axeViolations, journeySkip, standIn, startJourney } from '../support/journey.js';
+import { axeViolations, eventually, journeySkip, standIn, startJourney } from '../support/journey.js';
 
 const skip = journeySkip('first start');
 
@@ -50,7 +50,7 @@ test('first start: the QR on screen links the phone, the card says Connected, th
     assert.match(age, /^\d+d \d+h$/);
 
     // the tray follows: healthy icon, the session age in the tooltip
-    await waitFor(() => standIn.tray().toolTip.includes(`session ${age}`), () => `tray tooltip: ${standIn.tray().toolTip}`);
+    await eventually(() => standIn.tray().toolTip.includes(`session ${age}`), () => `tray tooltip: ${standIn.tray().toolTip}`);
     assert.match(standIn.tray().image.path, /[/\\]ok\.png$/);
     assert.equal(standIn.tray().image.isEmpty(), false, 'the tray icon file exists');
 
@@ -70,11 +70,3 @@ test('first start: the QR on screen links the phone, the card says Connected, th
     await j.close();
   }
 });
-
-async function waitFor(check: () => boolean, describe: () => string, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) assert.fail(`timed out: ${describe()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright';
 import { standIn } from './electron-stand-in/electron.js';
 import { shutDownWindows, type StandInBrowserWindow } from './electron-stand-in/browser-window.js';
-import { chromiumMissing } from './renderer-bridge/chromium.js';
+import { chromiumMissing, scanQrOnScreen } from './renderer-bridge/chromium.js';
 import { repoRoot } from './repo-root.js';
 import { installTestRoot, startWaServer, uninstallTestRoot, type WaServer, type WaServerOptions } from './wa-server/index.js';
 
@@ -77,8 +77,8 @@ export async function startJourney(opts: { server?: WaServerOptions } = {}): Pro
   };
   const page = async (): Promise<Page> => {
     // main opens its window after 'ready', the logger and the settings
-    for (const until = Date.now() + 20_000; standIn.windows().length === 0; ) {
-      if (Date.now() > until) throw new Error('the app opened no window within 20 s');
+    for (const until = performance.now() + 20_000; standIn.windows().length === 0; ) {
+      if (performance.now() > until) throw new Error('the app opened no window within 20 s');
       await new Promise((r) => setTimeout(r, 50));
     }
     const p = await window().page();
@@ -122,6 +122,27 @@ export async function startJourney(opts: { server?: WaServerOptions } = {}): Pro
       await rm(root, { recursive: true, force: true, maxRetries: 5 });
     },
   };
+}
+
+/** The person's first step: scan the QR on screen with the simulated phone until the card says Connected. */
+export async function linkByScanningTheScreen(j: Journey, phoneId = 'default'): Promise<string> {
+  const card = await j.card(phoneId);
+  const canvas = card.locator('canvas.qr');
+  await canvas.waitFor({ state: 'visible', timeout: 30_000 });
+  const qr = await scanQrOnScreen(canvas);
+  assert.ok(qr, 'jsQR found the QR code on the screen');
+  await j.server.phone.scan(qr);
+  await card.locator('.badge', { hasText: 'Connected' }).waitFor({ timeout: 30_000 });
+  return qr;
+}
+
+/** Polls a condition on the test side (the tray, the clipboard…). */
+export async function eventually(check: () => boolean, describe: () => string, timeoutMs = 10_000): Promise<void> {
+  const until = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > until) assert.fail(`timed out: ${describe()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** axe-core's WCAG 2.1 A/AA + best-practice violations on the page, or null where axe-core is not installed. */
