@@ -259,7 +259,7 @@ class StandInSession {
 
   /** A permission check as Chromium makes it through Electron; no handler means granted. */
   check(webContents: unknown, permission: string, requestingUrl: string): boolean {
-    const origin = new URL(requestingUrl).origin === 'null' ? requestingUrl : originOf(requestingUrl);
+    const origin = originOf(requestingUrl);
     const details = { isMainFrame: true, requestingUrl, embeddingOrigin: origin } as PermissionCheckHandlerHandlerDetails;
     const granted = this.checkHandler ? this.checkHandler(webContents, permission, origin, details) : true;
     this.decisions.push({ kind: 'check', permission, origin, granted });
