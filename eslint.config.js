@@ -68,7 +68,7 @@ export default tseslint.config(
         patterns: [
           { group: NODE_BUILTINS, message: 'The renderer runs in the page: no Node built-ins.' },
           {
-            group: ['../main/*/*', '../../main/*/*', '!**/main/ipc/contract.js', '!**/main/settings/schema.js', '!**/main/presenters/phone-health.js', '!**/main/engine/types.js', '!**/main/engine/settings-schema.js', '!**/main/engine/session-age.js'],
+            group: ['../main/*/*', '../../main/*/*', '!**/main/ipc/contract.js', '!**/main/settings/schema.js', '!**/main/presenters/*.js', '!**/main/engine/types.js', '!**/main/engine/settings-schema.js', '!**/main/engine/session-age.js'],
             message: 'The renderer may import only pure shared modules (IPC contract, settings schema, engine types).',
           },
         ],

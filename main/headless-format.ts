@@ -1,19 +1,21 @@
 // Text for the headless runner's terminal: one line per status change and per log entry.
-import { sessionAgeMs, sessionAgeText } from './presenters/phone-health.js';
+import { utcText } from './presenters/durations.js';
+import { presentPhone } from './presenters/phone-presenter.js';
 import type { LogEntry, PhoneStatus } from './engine/types.js';
 
-function time(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
-}
-
+/** "[default] open · session age 3d 5h · Connected." — the words and age the tray and window show. */
 export function formatStatusLine(s: PhoneStatus, now: number): string {
+  const p = presentPhone(s, now);
   const parts = [`[${s.phoneId}] ${s.state}`];
-  if (sessionAgeMs(s, now) !== null) parts.push(`session age ${sessionAgeText(s, now)}`);
-  if (s.reconnect.nextAt !== null) parts.push(`next attempt ${time(s.reconnect.nextAt)}`);
-  parts.push(s.detail);
+  if (p.sessionAgeMs !== null) parts.push(`session age ${p.sessionAge}`);
+  if (s.reconnect.nextAt !== null) parts.push(`next attempt ${utcText(s.reconnect.nextAt)}`);
+  // the engine's sentence, unless the phone needs a new link: then why, and what to do
+  if (p.unlinkReason === null) parts.push(s.detail);
+  else parts.push(p.unlinkReason, p.nextStep ?? '');
+  parts.push(...p.warnings.map((w) => w.short));
   return parts.join(' · ');
 }
 
 export function formatLogLine(e: LogEntry): string {
-  return `${time(e.at)} ${e.level.toUpperCase().padEnd(5)} ${e.phoneId ? `[${e.phoneId}] ` : ''}${e.message}`;
+  return `${utcText(e.at)} ${e.level.toUpperCase().padEnd(5)} ${e.phoneId ? `[${e.phoneId}] ` : ''}${e.message}`;
 }

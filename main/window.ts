@@ -1,5 +1,5 @@
 // The main window, hardened: sandboxed renderer with only the preload's API, our page from our
-// own protocol under a strict CSP, no navigation, no pop-ups, no permissions. The decisions are
+// own protocol under a strict CSP, no navigation, no pop-ups, no permission but the clipboard write. The decisions are
 // pure exports (tested in Node); createMainWindow only applies them.
 import type { BrowserWindow as BrowserWindowType, Session, WebPreferences } from 'electron';
 
@@ -21,6 +21,17 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/** Directives a <meta> policy cannot carry (Chromium ignores them there, with a console error). */
+const HEADER_ONLY_DIRECTIVES = new Set(['frame-ancestors', 'report-uri', 'sandbox']);
+
+/** What index.html's meta tag must say: the header's policy without the header-only directives. */
+export function metaContentSecurityPolicy(policy = CONTENT_SECURITY_POLICY): string {
+  return policy
+    .split('; ')
+    .filter((d) => !HEADER_ONLY_DIRECTIVES.has(d.split(' ')[0] ?? ''))
+    .join('; ');
+}
 
 export function windowWebPreferences(opts: { preloadPath: string; isPackaged: boolean }): WebPreferences {
   return {
@@ -91,8 +102,33 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindowType {
   return win;
 }
 
-/** No camera, notifications-from-page, geolocation…: the page needs none. */
-export function denyAllPermissions(session: Session): void {
-  session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+export type Permission = Parameters<Parameters<Session['setPermissionCheckHandler']>[0] & object>[1];
+
+/** Who asks: the origin or URL of the requesting frame, and whether it is the top frame. */
+export interface PermissionAsker {
+  origin: string | undefined;
+  isMainFrame: boolean;
+  /** set by Electron only for a cross-origin sub frame: such a frame never gets anything */
+  embeddingOrigin?: string | undefined;
 }
+
+/** The one permission the page uses: writing plain text to the clipboard (the log's Copy). */
+export const ALLOWED_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['clipboard-sanitized-write']);
+
+/** Granted only for an allowed permission asked by our own page's top frame; everything else is refused. */
+export function isPermissionAllowed(permission: Permission, asker: PermissionAsker): boolean {
+  return ALLOWED_PERMISSIONS.has(permission) && asker.isMainFrame && asker.embeddingOrigin === undefined && asker.origin !== undefined && isAppUrl(asker.origin);
+}
+
+/** Applies isPermissionAllowed to both of Electron's asks: the check (sync) and the request (prompt). */
+export function restrictPermissions(session: Pick<Session, 'setPermissionCheckHandler' | 'setPermissionRequestHandler'>): void {
+  session.setPermissionCheckHandler((_wc, permission, requestingOrigin, details) =>
+    isPermissionAllowed(permission, { origin: requestingOrigin, isMainFrame: details.isMainFrame, embeddingOrigin: details.embeddingOrigin }),
+  );
+  session.setPermissionRequestHandler((_wc, permission, callback, details) =>
+    callback(isPermissionAllowed(permission, { origin: details.requestingUrl, isMainFrame: details.isMainFrame })),
+  );
+}
+
+/** The old name, still imported by main/index.ts (outside this change); it now allows the clipboard write too. */
+export const denyAllPermissions = restrictPermissions;

@@ -1,5 +1,5 @@
 // Builds window.keeper from an ipcRenderer-like object. Kept apart from contextBridge so Node
-// tests can drive it: invokes unwrap IpcResult (failures become Error(message)), subscriptions
+// tests can drive it: invokes unwrap IpcResult (a failure rejects with its IpcFailure), subscriptions
 // hand listeners the payload only (never the IpcRendererEvent, whose `sender` is ipcRenderer).
 import { INVOKE, PUSH, type InvokeName, type IpcResult, type KeeperApi } from '../main/ipc/contract.js';
 
@@ -9,23 +9,12 @@ export interface IpcRendererLike {
   removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
 }
 
-/** The Error a failed invoke rejects with; `problems` lists bad fields (settings forms). */
-export class KeeperIpcError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-    readonly problems?: { path: string; message: string }[],
-  ) {
-    super(message);
-    this.name = 'KeeperIpcError';
-  }
-}
-
 export function createKeeperApi(ipc: IpcRendererLike): KeeperApi {
   async function call<T>(name: InvokeName, payload?: unknown): Promise<T> {
     const result = (await (payload === undefined ? ipc.invoke(INVOKE[name].channel) : ipc.invoke(INVOKE[name].channel, payload))) as IpcResult<T>;
     if (result.ok) return result.value;
-    throw new KeeperIpcError(result.error.message, result.error.code, result.error.problems);
+    // Plain data, not an Error: it must reach the page through the contextBridge with its code.
+    throw result.error;
   }
   function subscribe<T>(channel: string, listener: (value: T) => void): () => void {
     const wrapped = (_event: unknown, value: unknown) => listener(value as T);
@@ -47,6 +36,7 @@ export function createKeeperApi(ipc: IpcRendererLike): KeeperApi {
     logout: (phoneId) => call('logout', { phoneId }),
     backupNow: (phoneId) => call('backupNow', { phoneId }),
     listBackups: (phoneId) => call('listBackups', { phoneId }),
+    checkBackupTarget: () => call('checkBackupTarget'),
     restore: (phoneId, generation) => call('restore', defined({ phoneId, generation })),
     keepAliveNow: (phoneId, options) => call('keepAliveNow', defined({ phoneId, force: options?.force })),
     pauseKeepAlive: (phoneId) => call('pauseKeepAlive', { phoneId }),

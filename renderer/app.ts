@@ -3,7 +3,8 @@
 import { config } from 'zod';
 import { overallHealth } from '../main/presenters/phone-health.js';
 import type { KeeperApi } from '../main/ipc/contract.js';
-import { byId, errorText, setText } from './dom.js';
+import { byId, setText } from './dom.js';
+import { errorText } from './view-model/error-text.js';
 import { LogView } from './log-view.js';
 import { PhoneCards } from './phone-cards.js';
 import { SettingsView } from './settings-view.js';

@@ -2,7 +2,7 @@
 // so a confirmation is keyboard-usable without any code of ours deciding focus.
 import type { BackupListItem } from '../main/ipc/contract.js';
 import { byId, el } from './dom.js';
-import { isoText } from './view-model/time-text.js';
+import { isoText } from '../main/presenters/durations.js';
 
 function closed(dialog: HTMLDialogElement): Promise<string> {
   return new Promise((resolve) => dialog.addEventListener('close', () => resolve(dialog.returnValue), { once: true }));

@@ -32,7 +32,3 @@ export function byId<T extends HTMLElement>(id: string): T {
 export function setText(node: Element, text: string): void {
   if (node.textContent !== text) node.textContent = text;
 }
-
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

@@ -1,14 +1,13 @@
 // The live log: entries kept oldest first (cheap appends, capped), shown newest first through a
 // windowed list: a spacer as tall as every row, and only the rows in view in the DOM, each at a
-// fixed height so the scroll maths is one division (view-model/log-window.ts).
+// fixed height so the scroll maths is one division (view-model/log-window.ts). The height comes
+// from styles.css (--log-row-height): a narrow window gives each row two lines instead of one.
 import type { KeeperApi } from '../main/ipc/contract.js';
 import type { LogEntry, LogLevel } from '../main/engine/types.js';
-import { byId, el, errorText, setText } from './dom.js';
+import { byId, el, setText } from './dom.js';
+import { errorText } from './view-model/error-text.js';
 import { appendCapped, filterLog, logText, NO_FILTER, phoneChoices, visibleRows, type LogFilter } from './view-model/log-window.js';
-import { isoText } from './view-model/time-text.js';
-
-/** Must match .log-row's height in styles.css. */
-export const ROW_HEIGHT = 26;
+import { isoText } from '../main/presenters/durations.js';
 
 export class LogView {
   private readonly entries: LogEntry[] = [];
@@ -17,15 +16,21 @@ export class LogView {
   private readonly phoneIds = new Set<string>();
   private refilterQueued = false;
   private drawQueued = false;
+  private rowHeight = 0;
   private readonly viewport = byId<HTMLDivElement>('log-viewport');
   private readonly spacer = byId<HTMLDivElement>('log-spacer');
   private readonly rows = byId<HTMLDivElement>('log-rows');
   private readonly count = byId<HTMLParagraphElement>('log-count');
+  /** Copy's and Export's outcome, apart from the count, which every new entry rewrites. */
+  private readonly result = byId<HTMLParagraphElement>('log-result');
   private readonly phoneSelect = byId<HTMLSelectElement>('log-phone');
 
   constructor(private readonly keeper: KeeperApi) {
     this.viewport.addEventListener('scroll', () => this.queueDraw(), { passive: true });
-    new ResizeObserver(() => this.queueDraw()).observe(this.viewport);
+    new ResizeObserver(() => {
+      this.rowHeight = 0; // a resize may cross the narrow-window breakpoint: read the height again
+      this.queueDraw();
+    }).observe(this.viewport);
     this.phoneSelect.addEventListener('change', () => this.setFilter({ phone: this.phoneSelect.value }));
     const level = byId<HTMLSelectElement>('log-level');
     level.addEventListener('change', () => this.setFilter({ level: level.value as LogLevel | 'all' }));
@@ -85,8 +90,14 @@ export class LogView {
     });
   }
 
+  /** One row's height in CSS px, as styles.css sets it for the current window width. */
+  private rowPx(): number {
+    if (this.rowHeight <= 0) this.rowHeight = parseFloat(getComputedStyle(this.viewport).getPropertyValue('--log-row-height')) || 26;
+    return this.rowHeight;
+  }
+
   private draw(): void {
-    const w = visibleRows({ total: this.shown.length, rowHeight: ROW_HEIGHT, scrollTop: this.viewport.scrollTop, viewportHeight: this.viewport.clientHeight });
+    const w = visibleRows({ total: this.shown.length, rowHeight: this.rowPx(), scrollTop: this.viewport.scrollTop, viewportHeight: this.viewport.clientHeight });
     this.spacer.style.height = `${w.totalHeight}px`;
     this.rows.style.transform = `translateY(${w.offsetTop}px)`;
     const nodes: HTMLElement[] = [];
@@ -109,8 +120,9 @@ export class LogView {
   }
 
   private keys(ev: KeyboardEvent): void {
-    const page = this.viewport.clientHeight - ROW_HEIGHT;
-    const by: Record<string, number> = { ArrowDown: ROW_HEIGHT, ArrowUp: -ROW_HEIGHT, PageDown: page, PageUp: -page };
+    const row = this.rowPx();
+    const page = this.viewport.clientHeight - row;
+    const by: Record<string, number> = { ArrowDown: row, ArrowUp: -row, PageDown: page, PageUp: -page };
     if (ev.key === 'Home') this.viewport.scrollTop = 0;
     else if (ev.key === 'End') this.viewport.scrollTop = this.viewport.scrollHeight;
     else if (by[ev.key] !== undefined) this.viewport.scrollTop += by[ev.key] ?? 0;
@@ -121,9 +133,9 @@ export class LogView {
   private async copy(): Promise<void> {
     try {
       await navigator.clipboard.writeText(logText(this.shown));
-      setText(this.count, `Copied ${this.shown.length.toLocaleString('en')} entries.`);
+      this.report(`Copied ${this.shown.length.toLocaleString('en')} entries.`);
     } catch (err) {
-      setText(this.count, `Could not copy: ${errorText(err)}`);
+      this.report(`Could not copy the log (${errorText(err)}). Use Export… to save it to a file instead.`, true);
     }
   }
 
@@ -131,9 +143,14 @@ export class LogView {
     try {
       const phone = this.filter.phone === 'all' ? undefined : this.filter.phone === 'app' ? null : this.filter.phone;
       const path = await this.keeper.exportLog(phone);
-      setText(this.count, path === null ? 'Export cancelled.' : `Log saved to ${path}`);
+      this.report(path === null ? 'Export cancelled.' : `Log saved to ${path}`);
     } catch (err) {
-      setText(this.count, `Could not export: ${errorText(err)}`);
+      this.report(`Could not export the log: ${errorText(err)}`, true);
     }
+  }
+
+  private report(text: string, bad = false): void {
+    this.result.textContent = text;
+    this.result.classList.toggle('tone-bad', bad);
   }
 }

@@ -3,11 +3,13 @@
 import type { KeeperApi } from '../main/ipc/contract.js';
 import type { PhoneStatus } from '../main/engine/types.js';
 import { chooseBackup, confirmDialog } from './dialogs.js';
-import { el, errorText, setText } from './dom.js';
+import { el, setText } from './dom.js';
+import { errorText } from './view-model/error-text.js';
 import { drawQr } from './qr-canvas.js';
 import { phoneCardModel, type PhoneCardModel } from './view-model/phone-card.js';
-import { relativeText } from './view-model/time-text.js';
+import { untilText } from '../main/presenters/durations.js';
 import { phoneHealth } from '../main/presenters/phone-health.js';
+import type { ActionState } from '../main/presenters/phone-presenter.js';
 
 interface CardParts {
   root: HTMLElement;
@@ -22,6 +24,7 @@ interface CardParts {
   countdown: HTMLElement;
   expired: HTMLElement;
   newQr: HTMLButtonElement;
+  importSession: HTMLButtonElement;
   facts: Map<string, { value: HTMLElement }>;
   buttons: Record<'reconnect' | 'backupNow' | 'keepAliveNow' | 'restore' | 'logout', HTMLButtonElement>;
   result: HTMLElement;
@@ -118,7 +121,7 @@ export class PhoneCards {
       }),
       keepAliveNow: button('Keep-alive now', async () => {
         const r = await this.keeper.keepAliveNow(id);
-        this.result(id, `Keep-alive sent. Next one ${relativeText(r.nextKeepAliveAt, Date.now(), 'not planned')}.`);
+        this.result(id, `Keep-alive sent. Next one ${untilText(r.nextKeepAliveAt, Date.now())}.`);
       }),
       restore: button('Restore…', async () => {
         const items = await this.keeper.listBackups(id);
@@ -157,9 +160,9 @@ export class PhoneCards {
     const expired = el('p', { class: 'qr-expired', text: 'This QR code expired.', attrs: { hidden: true } });
     const pairing = el(
       'div',
-      { class: 'pairing', attrs: { tabindex: '-1', 'aria-label': `Link ${m.title}` } },
+      { class: 'pairing', attrs: { role: 'group', tabindex: '-1', 'aria-labelledby': `pairing-title-${id} ${titleId}` } },
       el('div', { class: 'pairing-steps' },
-        el('h4', { text: 'Link this computer' }),
+        el('h4', { text: 'Link this computer', attrs: { id: `pairing-title-${id}` } }),
         el('ol', { class: 'steps' },
           el('li', { text: 'Open WhatsApp on the phone.' }),
           el('li', { text: 'Go to Settings → Linked devices.' }),
@@ -196,7 +199,7 @@ export class PhoneCards {
       el('div', { class: 'actions' }, buttons.reconnect, buttons.backupNow, buttons.keepAliveNow, buttons.restore, buttons.logout),
       result,
     );
-    const parts: CardParts = { root, badge, reason, nextStep, nextStepText, warnings, pairing, canvas, qrFrame, countdown, expired, newQr, facts, buttons, result, drawnQr: null, busy: false, outcome: false };
+    const parts: CardParts = { root, badge, reason, nextStep, nextStepText, warnings, pairing, canvas, qrFrame, countdown, expired, newQr, importSession: importBtn, facts, buttons, result, drawnQr: null, busy: false, outcome: false };
     this.cards.set(id, parts);
     this.container.append(root);
     return parts;
@@ -241,7 +244,14 @@ export class PhoneCards {
     } else {
       p.drawnQr = null;
     }
-    for (const [name, b] of Object.entries(p.buttons) as Array<[keyof typeof m.actions, HTMLButtonElement]>) b.disabled = !m.actions[name];
+    // enabled exactly as the shared presenter decides (the tray reads the same table); the reason is the tooltip
+    const offer = (b: HTMLButtonElement, a: ActionState) => {
+      b.disabled = !a.enabled;
+      if (a.reason) b.title = a.reason;
+      else b.removeAttribute('title');
+    };
+    for (const [name, b] of Object.entries(p.buttons) as Array<[keyof CardParts['buttons'], HTMLButtonElement]>) offer(b, m.actions[name]);
+    offer(p.importSession, m.actions.importSession);
     // busy is shown, not enforced by disabling: a disabled button would drop the keyboard focus
     p.root.setAttribute('aria-busy', String(p.busy));
   }

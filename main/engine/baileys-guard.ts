@@ -1,15 +1,29 @@
-// Baileys 7.0.0-rc14 ships a Curve.verify that answers true for any well-formed signature, so the
-// Noise certificate chain and the pairing account signature are never really checked. Our
-// patches/ folder fixes it on install; this check refuses to run a session if that patch is
+// Baileys 7.0.0-rc14 ships a Curve.verify that answers true for any well-formed signature, and a
+// Noise handshake that never checks that the leaf certificate names the server it is talking to.
+// Our patches/ folder fixes both on install; this check refuses to run a session if that patch is
 // missing (e.g. `npm install --ignore-scripts`), rather than run with verification silently off.
-import { Curve } from '@whiskeysockets/baileys';
+// Both checks exercise the real code: a signature round trip, and the real noise handler fed a
+// forged server hello.
+import {
+  aesEncryptGCM,
+  Curve,
+  hkdf,
+  makeNoiseHandler,
+  NOISE_MODE,
+  NOISE_WA_HEADER,
+  proto,
+  sha256,
+  type KeyPair,
+} from '@whiskeysockets/baileys';
+import type { ILogger } from '@whiskeysockets/baileys/lib/Utils/logger.js';
+import pino from 'pino';
 
 let checked = false;
 
 export class UnpatchedBaileysError extends Error {
-  constructor() {
+  constructor(what: string) {
     super(
-      'Baileys signature verification is not active (patches/ was not applied). ' +
+      `Baileys ${what} is not active (patches/ was not applied). ` +
         'Run `npm install` without --ignore-scripts so patch-package can apply it.',
     );
     this.name = 'UnpatchedBaileysError';
@@ -26,8 +40,78 @@ export function signatureVerificationWorks(): boolean {
   return Curve.verify(pair.public, message, signature) && !Curve.verify(pair.public, message, tampered);
 }
 
+/** The responder's half of the first Noise exchange, just far enough to deliver `chain`. */
+function forgedServerHello(clientEphemeral: KeyPair, serverStatic: KeyPair, chain: Uint8Array): proto.HandshakeMessage {
+  const serverEphemeral = Curve.generateKeyPair();
+  const mode = Buffer.from(NOISE_MODE);
+  let hash = mode.byteLength === 32 ? mode : sha256(mode);
+  let salt = hash;
+  let key = hash;
+  let counter = 0;
+  const authenticate = (data: Uint8Array) => {
+    hash = sha256(Buffer.concat([hash, data]));
+  };
+  const mix = (data: Uint8Array) => {
+    const out = Buffer.from(hkdf(Buffer.from(data), 64, { salt, info: '' }));
+    salt = out.subarray(0, 32);
+    key = out.subarray(32);
+    counter = 0;
+  };
+  const encrypt = (plain: Uint8Array) => {
+    const iv = Buffer.alloc(12);
+    iv.writeUInt32BE(counter++, 8);
+    const out = aesEncryptGCM(plain, key, iv, hash);
+    authenticate(out);
+    return out;
+  };
+  authenticate(NOISE_WA_HEADER);
+  authenticate(clientEphemeral.public);
+  authenticate(serverEphemeral.public);
+  mix(Curve.sharedKey(serverEphemeral.private, clientEphemeral.public));
+  const encStatic = encrypt(serverStatic.public);
+  mix(Curve.sharedKey(serverStatic.private, clientEphemeral.public));
+  const payload = encrypt(chain);
+  return proto.HandshakeMessage.create({ serverHello: { ephemeral: serverEphemeral.public, static: encStatic, payload } });
+}
+
+/** The refusal message of Baileys' processHandshake for a server presenting `leaf`. */
+function handshakeRefusal(leaf: { key: 'server' | 'foreign'; issuerSerial: number }): string {
+  const serverStatic = Curve.generateKeyPair();
+  const intermediateKey = Curve.generateKeyPair();
+  const intermediate = proto.CertChain.NoiseCertificate.Details.encode({ serial: 7, issuerSerial: 0, key: intermediateKey.public }).finish();
+  const leafKey = leaf.key === 'server' ? serverStatic.public : Curve.generateKeyPair().public;
+  const leafDetails = proto.CertChain.NoiseCertificate.Details.encode({ serial: 8, issuerSerial: leaf.issuerSerial, key: leafKey }).finish();
+  // Signed by an untrusted root: the patched handler checks the binding before the signatures,
+  // so these refusals are reachable without WhatsApp's private key or touching the trust anchor.
+  const chain = proto.CertChain.encode({
+    intermediate: { details: intermediate, signature: Curve.sign(Curve.generateKeyPair().private, intermediate) },
+    leaf: { details: leafDetails, signature: Curve.sign(intermediateKey.private, leafDetails) },
+  }).finish();
+  const clientEphemeral = Curve.generateKeyPair();
+  const logger = pino({ level: 'silent' }) as unknown as ILogger;
+  const noise = makeNoiseHandler({ keyPair: clientEphemeral, NOISE_HEADER: NOISE_WA_HEADER, logger });
+  try {
+    noise.processHandshake(forgedServerHello(clientEphemeral, serverStatic, chain), Curve.generateKeyPair());
+    return 'accepted';
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/**
+ * True when the Noise handshake refuses a leaf that names another key than the server's static
+ * key, and a leaf whose issuerSerial is not the intermediate's serial.
+ */
+export function certificateBindingWorks(): boolean {
+  return (
+    /leaf certificate key does not match/.test(handshakeRefusal({ key: 'foreign', issuerSerial: 7 })) &&
+    /leaf certificate issuer serial/.test(handshakeRefusal({ key: 'server', issuerSerial: 6 }))
+  );
+}
+
 export function assertBaileysPatched(): void {
   if (checked) return;
-  if (!signatureVerificationWorks()) throw new UnpatchedBaileysError();
+  if (!signatureVerificationWorks()) throw new UnpatchedBaileysError('signature verification');
+  if (!certificateBindingWorks()) throw new UnpatchedBaileysError('Noise certificate binding (leaf key and issuer serial)');
   checked = true;
 }

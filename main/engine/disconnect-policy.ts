@@ -1,14 +1,11 @@
 // What to do when a phone's connection closes: a pure table from Baileys' close reason to a
 // decision. No timers, no I/O: the caller passes `now` and `random` and applies the decision.
 //
-// Where the codes come from (Baileys 7.0.0-rc14, lib/Socket/socket.js):
-//   CB:stream:error → Boom(statusCode from the node's `code` attr, else 440 for <conflict>, else 500;
-//                          data = the reason child, e.g. <conflict type="device_removed"/>)
-//   CB:failure      → Boom('Connection Failure', statusCode = attrs.reason, data = node attrs)
-//   pair-device     → Boom('QR refs attempts ended', 408) when every QR ref was shown unscanned
-//   ws close / xmlstreamend → 428, keep-alive miss → 408, logout() → 401 'Intentional Logout'
+// Baileys' close errors are turned into a DisconnectInput by ./baileys-close-error.ts.
 import { DEFAULT_BACKOFF, backoffDelay, shouldResetFailures, type BackoffConfig } from './backoff.js';
 import type { PhoneState } from './types.js';
+
+export { disconnectInputFromError } from './baileys-close-error.js';
 
 // ---------------------------------------------------------------------------------------------
 // Input
@@ -30,67 +27,6 @@ export interface PolicyInput extends DisconnectInput {
   sessionValid: boolean;
   /** set when the close was caused by the user, not by the network or the server */
   initiatedBy?: 'user-logout' | 'user-stop';
-}
-
-/** Loose view of a Boom, so this file needs no import from Baileys or @hapi/boom. */
-interface BoomLike {
-  message?: unknown;
-  output?: { statusCode?: unknown };
-  data?: unknown;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null;
-}
-
-/** Finds <conflict type="…"/> whether `data` is the reason child (rc14) or the whole stream:error node (older). */
-function conflictType(data: unknown): string | undefined {
-  if (!isRecord(data)) return undefined;
-  const attrs = isRecord(data.attrs) ? data.attrs : undefined;
-  if (data.tag === 'conflict') return typeof attrs?.type === 'string' ? attrs.type : 'conflict';
-  if (data.tag === 'stream:error' && Array.isArray(data.content)) {
-    for (const child of data.content) {
-      const found = conflictType(child);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
-
-/** Threshold between "epoch seconds" and "seconds from now" for the 402 `expire` attribute. */
-const EPOCH_SECONDS_FLOOR = 1_000_000_000; // 2001-09-09: no ban lasts 31 years
-
-/**
- * Turns `lastDisconnect.error` from connection.update into plain data. `now` is needed only to
- * read a 402 `expire` attribute given as seconds-from-now (whatsmeow reads it as a duration;
- * an absolute epoch-seconds value is accepted too).
- */
-export function disconnectInputFromError(error: unknown, now: number): DisconnectInput {
-  if (error === undefined || error === null) {
-    return { code: null, reason: 'connection closed without an error' };
-  }
-  const boom: BoomLike = isRecord(error) ? error : {};
-  const rawCode = boom.output?.statusCode;
-  const code = typeof rawCode === 'number' && Number.isFinite(rawCode) ? rawCode : null;
-  const reason =
-    typeof boom.message === 'string' && boom.message !== ''
-      ? boom.message
-      : typeof error === 'string'
-        ? error
-        : 'unknown error';
-  const input: DisconnectInput = { code, reason };
-
-  const conflict = conflictType(boom.data);
-  if (conflict) input.conflict = conflict;
-
-  // CB:failure puts the node's attrs in data: { reason: '402', expire: '…' }.
-  if (isRecord(boom.data) && !('tag' in boom.data)) {
-    const expire = Number(boom.data.expire);
-    if (Number.isFinite(expire) && expire > 0) {
-      input.expiresAt = expire >= EPOCH_SECONDS_FLOOR ? expire * 1000 : now + expire * 1000;
-    }
-  }
-  return input;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -202,7 +138,7 @@ export type Decision =
       retryAt?: number;
       detail: string;
     }
-  | { kind: 'stop-pairing'; state: 'stopped'; detail: string };
+  | { kind: 'stop-pairing'; state: 'logged-out'; detail: string };
 
 export interface PolicyResult {
   decision: Decision;
@@ -222,6 +158,7 @@ export type RuleName =
   | 'banned'
   | 'outdated'
   | 'logged-out'
+  | 'server-unverified'
   | 'transient';
 
 /** The table: status code → rule. Codes not listed are treated as transient. */
@@ -242,6 +179,12 @@ export const CODE_RULES: Readonly<Record<number, RuleName>> = Object.freeze({
 
 export const QR_EXPIRED_REASON = 'QR refs attempts ended';
 
+/**
+ * Baileys' (patched) Noise handshake refuses a server whose certificate chain does not prove it is
+ * WhatsApp with a 400 and one of these messages, before anything is sent in the session's name.
+ */
+const SERVER_CERT_REFUSAL = /noise (leaf |intermediate )?certificate|certification match failed/;
+
 export function ruleFor(input: PolicyInput): RuleName {
   if (input.initiatedBy === 'user-logout') return 'user-logout';
   if (input.initiatedBy === 'user-stop') return 'user-stop';
@@ -251,6 +194,7 @@ export function ruleFor(input: PolicyInput): RuleName {
   if (input.conflict === 'device_removed') return 'unauthorized';
   if (input.conflict === 'replaced') return 'replaced';
   if (input.code === null) return 'transient';
+  if (input.code === 400 && SERVER_CERT_REFUSAL.test(input.reason)) return 'server-unverified';
   return CODE_RULES[input.code] ?? 'transient';
 }
 
@@ -323,6 +267,12 @@ export function decideDisconnect(
     return otherwise(attempt, next);
   };
 
+  const backoffReconnect = (why: string): PolicyResult =>
+    countFailure((attempt, next) => {
+      const delayMs = backoffDelay(attempt, random, config.backoff);
+      return reconnect(delayMs, `${why}reconnecting in ${formatDelay(delayMs)} (failure ${attempt} in a row; pausing at ${config.maxConsecutiveFailures})`, next);
+    });
+
   switch (ruleFor(input)) {
     case 'user-logout':
       return stop('logged-out', 'logged out by you; session folder moved aside, pair again to reconnect', 'info', { quarantine: true, offerPairing: true }, initialPolicyState());
@@ -332,7 +282,8 @@ export function decideDisconnect(
 
     case 'qr-expired':
       return {
-        decision: { kind: 'stop-pairing', state: 'stopped', detail: 'QR expired; request a new one' },
+        // nothing valid to reconnect with: the phone needs a new link (cause pairing-expired)
+        decision: { kind: 'stop-pairing', state: 'logged-out', detail: 'QR expired; request a new one' },
         nextState: { ...closed, consecutiveFailures: 0 },
         log: { level: 'info', message: `${head}: nobody scanned the QR codes, pairing stopped; request a new QR when ready` },
       };
@@ -385,10 +336,12 @@ export function decideDisconnect(
     case 'logged-out':
       return stop('logged-out', 'logged out by the server; session folder moved aside, scan a new QR to pair again', 'error', { quarantine: true, offerPairing: true }, { ...closed, unauthorizedRetriesUsed: 0 });
 
+    case 'server-unverified':
+      // Someone between us and WhatsApp (or a broken proxy): nothing it says can be believed, so
+      // the session is kept and retried like a network fault, never logged out on its word.
+      return backoffReconnect(`the server could not prove it is WhatsApp (${input.reason}); not logged in, session kept; `);
+
     case 'transient':
-      return countFailure((attempt, next) => {
-        const delayMs = backoffDelay(attempt, random, config.backoff);
-        return reconnect(delayMs, `reconnecting in ${formatDelay(delayMs)} (failure ${attempt} in a row; pausing at ${config.maxConsecutiveFailures})`, next);
-      });
+      return backoffReconnect('');
   }
 }

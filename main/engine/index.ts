@@ -6,5 +6,5 @@ export { parseKeepAliveSettings, type KeepAliveSettings, type KeepAliveSettingsI
 export type { LogEntry, LogLevel, PhoneConfig, PhoneState, PhoneStatus, KeepAliveMode } from './types.js';
 export { PHONE_STATES } from './types.js';
 export { systemClock, ManualClock, type Clock } from './clock.js';
-export { InvalidPhoneIdError } from './paths.js';
+export { InvalidPhoneIdError } from './phone-id.js';
 export { formatSessionAge, formatSessionDuration } from './session-age.js';

@@ -4,6 +4,7 @@
 // keepalive-schedule.ts; this class carries them out, persists them and logs them.
 import { formatLocal, modeAt, type AntiBanGate, type GateDecision, type Mode, type ModeAt } from './anti-ban.js';
 import type { Clock, TimerHandle } from './clock.js';
+import { KeeperError } from './errors.js';
 import {
   CHECK_GRANULARITY_MS,
   placeDue,
@@ -56,14 +57,18 @@ export interface ManualPulseResult {
   nextKeepAliveAt: number | null;
 }
 
-/** A manual pulse that was not sent; `code` says why (the gate's code, or the pulse failure's). */
-export class KeepAliveRefusedError extends Error {
+/**
+ * A manual pulse that was not sent; `refusal` says why (the gate's code, or the pulse
+ * failure's). The gate and a pulse already under way refuse ('refused-by-gate'); a phone that
+ * cannot send is 'not-connected'.
+ */
+export class KeepAliveRefusedError extends KeeperError {
   constructor(
     message: string,
-    readonly code: GateDecision['code'] | PulseFailureCode | 'paused',
+    readonly refusal: GateDecision['code'] | PulseFailureCode,
     readonly retryAt: number | null = null,
   ) {
-    super(message);
+    super(refusal === 'not-open' || refusal === 'no-push-name' || refusal === 'send-failed' ? 'not-connected' : 'refused-by-gate', message);
     this.name = 'KeepAliveRefusedError';
   }
 }
@@ -224,7 +229,7 @@ export class KeepAliveScheduler {
 
   private run(phoneId: string): Run {
     const run = this.runs.get(phoneId);
-    if (!run) throw new Error(`No phone with id ${JSON.stringify(phoneId)} is configured.`);
+    if (!run) throw new KeeperError('unknown-phone', `No phone with id ${JSON.stringify(phoneId)} is configured.`);
     return run;
   }
 

@@ -7,6 +7,8 @@ import type { ILogger } from '@whiskeysockets/baileys/lib/Utils/logger.js';
 import { createAntiBanGate, type AntiBanGate } from './anti-ban.js';
 import { assertBaileysPatched } from './baileys-guard.js';
 import { systemClock, type Clock } from './clock.js';
+import { KeeperError } from './errors.js';
+import { liftBaileysWarnings } from './baileys-log-bridge.js';
 import { normalizePolicyConfig, type PolicyConfig } from './disconnect-policy.js';
 import { EventLog, type TailQuery } from './event-log.js';
 import { KeepAliveScheduler, type BackupHook, type ManualPulseResult } from './keepalive-scheduler.js';
@@ -20,6 +22,7 @@ import { exportRecoveryKey, headlessSecretProvider, installationKeyPath, type Ba
 import type { BackupSecret } from './backup/envelope.js';
 import { LocalFolderTarget } from './backup/local-folder-target.js';
 import type { BackupEntry, BackupTarget } from './backup/targets.js';
+import { checkTarget, type TargetCheck } from './backup/target-check.js';
 
 export interface KeeperBackupOptions {
   /** where generations go; default: an encrypted local folder under dataDir/backups; null: none set up */
@@ -52,9 +55,9 @@ export interface KeeperOptions {
 }
 
 /** createKeeper was given keep-alive settings the schema rejects; `problems` lists each one. */
-export class InvalidSettingsError extends Error {
+export class InvalidSettingsError extends KeeperError {
   constructor(readonly problems: SettingsProblem[]) {
-    super(`Invalid keep-alive settings: ${problems.map((p) => p.message).join('; ')}`);
+    super('invalid-settings', `Invalid keep-alive settings: ${problems.map((p) => p.message).join('; ')}`);
     this.name = 'InvalidSettingsError';
   }
 }
@@ -64,9 +67,9 @@ export interface KeeperEvents {
   log: [LogEntry];
 }
 
-export class UnknownPhoneError extends Error {
+export class UnknownPhoneError extends KeeperError {
   constructor(phoneId: string) {
-    super(`No phone with id ${JSON.stringify(phoneId)} is configured.`);
+    super('unknown-phone', `No phone with id ${JSON.stringify(phoneId)} is configured.`);
     this.name = 'UnknownPhoneError';
   }
 }
@@ -81,6 +84,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   readonly keepAliveSettings: KeepAliveSettings;
   private readonly lastState = new Map<string, string>();
   private readonly backups: BackupManager | null;
+  /** what backups go to; null when turned off or not set up */
+  private readonly backupTarget: BackupTarget | null;
   private readonly backupRegistered = new Set<string>();
   private started = false;
 
@@ -89,7 +94,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     const ids = new Set<string>();
     for (const phone of opts.phones) {
       assertPhoneId(phone.id);
-      if (ids.has(phone.id)) throw new Error(`Phone id ${JSON.stringify(phone.id)} is configured twice.`);
+      if (ids.has(phone.id)) throw new KeeperError('invalid-settings', `Phone id ${JSON.stringify(phone.id)} is configured twice.`);
       ids.add(phone.id);
     }
     const parsed = parseKeepAliveSettings(opts.keepAlive ?? {});
@@ -101,7 +106,9 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.eventLog = new EventLog({ dataDir: opts.dataDir, clock: this.clock });
     const policy = normalizePolicyConfig(opts.policy);
     const baileysLogger = opts.baileysLogger ?? (pino({ level: 'silent' }) as unknown as ILogger);
-    this.backups = opts.backup === false ? null : this.makeBackupManager(opts.backup ?? {});
+    const backup = opts.backup === false ? null : (opts.backup ?? {});
+    this.backupTarget = backup === null ? null : backup.target === undefined ? new LocalFolderTarget(opts.dataDir) : backup.target;
+    this.backups = backup === null ? null : this.makeBackupManager(backup, this.backupTarget);
     const backups = this.backups;
     for (const phone of opts.phones) {
       const session = new PhoneSession({
@@ -111,7 +118,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
         random: opts.random ?? Math.random,
         socket: opts.socket ?? {},
         policy,
-        baileysLogger,
+        baileysLogger: liftBaileysWarnings(baileysLogger, (event, message, data) => this.log(phone.id, 'warn', event, message, data)),
         log: (level, event, message, data) => this.log(phone.id, level, event, message, data),
         onStatus: (status) => this.onStatus(status),
         gate: this.gate,
@@ -127,6 +134,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
                   lastBackupError: b.lastBackupError,
                   backupFailing: b.backupFailing,
                   nextBackupAt: b.nextBackupAt,
+                  backupWarning: b.backupWarning,
                 };
               },
               backupHooks: {
@@ -156,10 +164,10 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     });
   }
 
-  private makeBackupManager(o: KeeperBackupOptions): BackupManager {
+  private makeBackupManager(o: KeeperBackupOptions, target: BackupTarget | null): BackupManager {
     const dataDir = this.opts.dataDir;
     return new BackupManager({
-      target: o.target === undefined ? new LocalFolderTarget(dataDir) : o.target,
+      target,
       secret:
         o.secret ??
         headlessSecretProvider({
@@ -178,16 +186,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     if (!backups) return;
     for (const session of this.sessions.values()) {
       if (this.backupRegistered.has(session.id)) continue;
-      await backups.register({
-        phoneId: session.id,
-        sessionDir: this.paths.session(session.id),
-        status: () => session.status(),
-        withWriteLock: (fn) => session.withWriteLock(fn),
-        withSessionStopped: (fn) => session.withSessionStopped(fn),
-        adoptRestored: (info) => session.adoptRestored(info),
-        log: (level, event, message, data) => this.log(session.id, level, event, message, data),
-        changed: () => this.onStatus(session.status()),
-      });
+      // backup changes reach listeners through the session's own notify path
+      await backups.register(session.backupPort());
       this.backupRegistered.add(session.id);
     }
   }
@@ -307,13 +307,21 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     });
   }
 
+  /**
+   * "Test connection": writes, lists, reads and removes a probe object on the backup target and
+   * says in plain words what is missing (a bucket, a policy, a valid key). Never throws.
+   */
+  checkBackupTarget(): Promise<TargetCheck> {
+    return checkTarget(this.backupTarget, this.clock.now());
+  }
+
   /** The installation key as a recovery key to write down (it restores backups on another machine). */
   recoveryKey(): Promise<string> {
     return exportRecoveryKey(installationKeyPath(this.opts.dataDir));
   }
 
   private requireBackups(): BackupManager {
-    if (!this.backups) throw new Error('Backups are turned off for this keeper.');
+    if (!this.backups) throw new KeeperError('backup-failed', 'Backups are turned off for this keeper.');
     return this.backups;
   }
 

@@ -2,18 +2,7 @@
 // the UI's "open folder" all agree.
 import { join } from 'node:path';
 
-const PHONE_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
-export class InvalidPhoneIdError extends Error {
-  constructor(id: string) {
-    super(`Phone id ${JSON.stringify(id)} is not valid: use 1–64 letters, digits, "-" or "_".`);
-    this.name = 'InvalidPhoneIdError';
-  }
-}
-
-export function assertPhoneId(id: string): void {
-  if (!PHONE_ID.test(id)) throw new InvalidPhoneIdError(id);
-}
+export { assertPhoneId } from './phone-id.js';
 
 export interface DataPaths {
   root: string;

@@ -1,40 +1,27 @@
-// One phone: its auth store, its Baileys socket, its disconnect-policy state and its status.
-// Decisions (what a close code means, how long to wait) come from pure modules; this class only
-// carries them out and reports what it did.
-import makeWASocket, {
-  Browsers,
-  makeCacheableSignalKeyStore,
-  type ConnectionState,
-  type SocketConfig,
-  type WASocket,
-} from '@whiskeysockets/baileys';
+// One phone: its auth store and session files, its meta, and the parts that run it — the
+// connection controller (socket and disconnect decisions), the presence pulser, the phone-
+// activity tracker and the status model (session/). This class carries out what the user, the
+// scheduler and the backup manager ask, and owns every change to the session files.
+import type { SocketConfig } from '@whiskeysockets/baileys';
 import type { ILogger } from '@whiskeysockets/baileys/lib/Utils/logger.js';
 import type { AntiBanGate } from './anti-ban.js';
-import { ReconnectTimer } from './backoff.js';
-import type { Clock, TimerHandle } from './clock.js';
-import {
-  decideDisconnect,
-  disconnectInputFromError,
-  initialPolicyState,
-  policyOnOpen,
-  policyOnResume,
-  policyOnStable,
-  type Decision,
-  type PolicyConfig,
-  type PolicyState,
-} from './disconnect-policy.js';
+import type { BackupPhonePort } from './backup/backup-manager.js';
+import type { Clock } from './clock.js';
+import type { PolicyConfig } from './disconnect-policy.js';
 import { importSession, openAuthStore, type AuthStore } from './auth-store/index.js';
-import type { DataPaths } from './paths.js';
-import { EMPTY_META, readPhoneMeta, writePhoneMeta, type PhoneMeta } from './phone-meta.js';
+import { KeeperError } from './errors.js';
 import type { KeepAliveView, PulseResult } from './keepalive-scheduler.js';
-import { PHONE_SEEN_PERSIST_MS, phoneInactive, phoneInactiveMessage, stanzaFromOwnPhone } from './phone-activity.js';
-import { neutraliseCredsPresence } from './presence-hygiene.js';
-import { sessionDurationLine } from './session-age.js';
-import type { LogLevel, PhoneConfig, PhoneState, PhoneStatus } from './types.js';
+import type { DataPaths } from './paths.js';
+import { EMPTY_META, removedDevice, withRemovedDevice } from './phone-meta.js';
+import { ConnectionController, resumesAfterSwap } from './session/connection-controller.js';
+import { PhoneActivityTracker } from './session/phone-activity-tracker.js';
+import { PhoneMetaStore } from './session/phone-meta-store.js';
+import { PresencePulser } from './session/presence-pulser.js';
+import { StatusModel, type BackupView } from './session/status-model.js';
+import type { LogLevel, PhoneConfig, PhoneStatus, RemovedDevice, UnlinkCause } from './types.js';
 
-/** Baileys shows the first QR for 60 s, each following one for 20 s. */
-const FIRST_QR_MS = 60_000;
-const NEXT_QR_MS = 20_000;
+export { resumesAfterSwap, type SessionIntent } from './session/connection-controller.js';
+export type { BackupView } from './session/status-model.js';
 
 export interface PhoneSessionOptions {
   phone: PhoneConfig;
@@ -56,10 +43,6 @@ export interface PhoneSessionOptions {
   backupHooks?: SessionBackupHooks;
 }
 
-export type BackupView = Pick<PhoneStatus, 'lastBackupAt' | 'lastBackupGeneration' | 'lastBackupError' | 'backupFailing' | 'nextBackupAt'>;
-
-const NO_BACKUP: BackupView = { lastBackupAt: null, lastBackupGeneration: null, lastBackupError: null, backupFailing: false, nextBackupAt: null };
-
 export interface SessionBackupHooks {
   /** before the store opens at start: restore a backup when the session files are missing or unusable */
   restoreAtStart(phoneId: string): Promise<boolean>;
@@ -68,160 +51,151 @@ export interface SessionBackupHooks {
   onLoggedOut(phoneId: string): void;
 }
 
-/** Stanzas that can come from our own phone: its receipts, messages and presence. */
-const PHONE_SIGNS = ['CB:receipt', 'CB:message', 'CB:presence'] as const;
-
 export class PhoneSession {
-  private sock: WASocket | null = null;
-  /** bumps on every new or retired socket; events from an older socket are ignored */
-  private generation = 0;
   private store: AuthStore | null = null;
-  private meta: PhoneMeta = { ...EMPTY_META };
-  private policyState: PolicyState = initialPolicyState();
-  private readonly retry: ReconnectTimer;
-  private stableTimer: TimerHandle | null = null;
-  private qrCount = 0;
-  private holdTimer: TimerHandle | null = null;
-  /** the pending 'unavailable' of a pulse, so stop() and tests can wait for it */
-  private holdSend: Promise<void> = Promise.resolve();
-  private holdSending = false;
-  private phoneSeenSavedAt: number | null = null;
-  private inactiveWarned = false;
-  private stopped = true;
-  private state: PhoneState = 'stopped';
-  private fields: Omit<
-    PhoneStatus,
-    | 'phoneId' | 'label' | 'state' | 'updatedAt' | 'reconnect'
-    | 'nextKeepAliveAt' | 'lastKeepAliveAt' | 'mode' | 'keepAlivePaused' | 'phoneLastSeenAt' | 'phoneInactive'
-    | keyof BackupView
-  > = {
-    qr: null,
-    qrExpiresAt: null,
-    me: null,
-    pairedAt: null,
-    connectedSince: null,
-    lastDisconnect: null,
-    detail: 'Not started.',
-    quarantinedTo: null,
-    bannedUntil: null,
-    unlinked: null,
-  };
+  private readonly meta: PhoneMetaStore;
+  private readonly model: StatusModel;
+  private readonly conn: ConnectionController;
+  private readonly pulser: PresencePulser;
+  private readonly activity: PhoneActivityTracker;
 
   constructor(private readonly opts: PhoneSessionOptions) {
-    this.retry = new ReconnectTimer(opts.clock);
+    const id = opts.phone.id;
+    this.meta = new PhoneMetaStore(opts.paths.meta(id));
+    this.model = new StatusModel(
+      {
+        phone: opts.phone,
+        clock: opts.clock,
+        meta: () => this.meta.value,
+        reconnect: () => this.conn.reconnectInfo(),
+        ...(opts.keepAliveView ? { keepAlive: () => opts.keepAliveView?.(id) as KeepAliveView } : {}),
+        ...(opts.backupView ? { backup: () => opts.backupView?.(id) } : {}),
+      },
+      (status) => opts.onStatus(status),
+    );
+    this.pulser = new PresencePulser(opts.clock, (level, event, message) => opts.log(level, event, message));
+    this.activity = new PhoneActivityTracker(this.meta, opts.log, () => this.model.notify());
+    this.conn = new ConnectionController({
+      phoneId: id,
+      clock: opts.clock,
+      random: opts.random,
+      socket: opts.socket,
+      policy: opts.policy,
+      baileysLogger: opts.baileysLogger,
+      ...(opts.gate ? { gate: opts.gate } : {}),
+      log: opts.log,
+      status: this.model,
+      onSocketGone: () => this.pulser.cancel(),
+      host: {
+        store: () => this.store,
+        opened: (me, now) => this.onOpened(me, now),
+        closed: (now) => this.meta.update({ lastCloseAt: now }),
+        phoneSeen: (now) => this.activity.seen(now),
+        credsSaved: () => opts.backupHooks?.onCredsChanged(id),
+        paired: () => opts.backupHooks?.onPaired(id),
+        serverLoggedOut: (quarantine, detail) => this.onServerLogout(quarantine, detail),
+        pairingExpired: () => this.onPairingExpired(),
+        quarantine: (reason) => this.quarantineSession(reason),
+        offerPairing: () => this.requestQr(),
+      },
+    });
   }
 
   get id(): string {
     return this.opts.phone.id;
   }
 
+  /** A snapshot, built by the status model (the one place a status is built). */
   status(): PhoneStatus {
-    const now = this.opts.clock.now();
-    const pairedAt = this.fields.pairedAt;
-    return {
-      phoneId: this.opts.phone.id,
-      label: this.opts.phone.label ?? this.opts.phone.id,
-      state: this.state,
-      ...this.fields,
-      reconnect: { attempt: this.policyState.consecutiveFailures, nextAt: this.retry.nextAt },
-      ...(this.opts.keepAliveView?.(this.id) ?? { nextKeepAliveAt: null, lastKeepAliveAt: null, mode: 'active', keepAlivePaused: false }),
-      // an unlinked phone gets no pulse, so it shows no plan for one
-      ...(pairedAt === null ? { nextKeepAliveAt: null } : {}),
-      phoneLastSeenAt: this.meta.phoneLastSeenAt,
-      phoneInactive: pairedAt !== null && phoneInactive(this.meta.phoneLastSeenAt, now),
-      ...(this.opts.backupView?.(this.id) ?? NO_BACKUP),
-      // a snapshot: stamped when built, so nobody ages it twice
-      updatedAt: now,
-    };
+    return this.model.snapshot();
   }
 
   /** Loads the session from disk and connects (or reports why it cannot). */
   async start(): Promise<void> {
-    const { meta, setAside } = await readPhoneMeta(this.opts.paths.meta(this.id));
-    this.meta = meta;
+    const setAside = await this.meta.load();
     if (setAside) this.opts.log('warn', 'meta.damaged', `Phone state file was damaged and set aside: ${setAside}`);
-    this.fields.pairedAt = meta.pairedAt;
-    this.fields.me = meta.me;
     // A missing or unreadable session with a backup is restored before anything else reads it,
-    // and while the phone still counts as stopped, so the restore does not connect on its own:
-    // the one connection below is the only one.
+    // and while the phone is not started yet, so the restore does not connect on its own: the
+    // one connection below is the only one.
     await this.opts.backupHooks?.restoreAtStart(this.id);
-    this.stopped = false;
+    this.conn.intent = 'run';
     if (!(await this.openStore())) return;
     if (!this.store?.isRegistered()) {
-      // Never paired (or the old pairing was quarantined): pairing starts only when asked, or
-      // right away for a phone that has never been linked, so a first run shows a QR.
-      if (this.meta.pairedAt !== null) {
-        this.setState('logged-out', 'This phone is not linked any more. Request a new QR code to link it again.');
+      // Not linked: pairing starts only when asked, or right away for a phone that has never
+      // been linked and never needed a new link, so a first run shows a QR.
+      const unlinked = this.meta.value.unlinked;
+      if (unlinked !== null) {
+        await this.enterUnlinked(unlinked.cause, unlinked.device, unlinkedDetail(unlinked.cause), { keepSince: true });
+        return;
+      }
+      if (this.meta.value.pairedAt !== null) {
+        await this.enterUnlinked('session-unreadable', this.meta.value.me, 'This phone is not linked any more: its session files are gone. Restore a backup or request a new QR code.');
         return;
       }
     }
-    await this.connect('connecting');
+    await this.conn.connect('connecting');
   }
 
   /** User stop / app quit: close the socket, flush creds, no retry. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.retry.cancel();
-    this.clearStableTimer();
-    if (this.holdTimer !== null && this.sock) {
-      // Stopping mid-pulse: go offline explicitly rather than leave 'available' as the last word.
-      this.clearHold();
-      await this.sock.sendPresenceUpdate('unavailable').catch(() => {});
-    }
-    await this.holdSend;
-    await this.retireSocket();
+    this.conn.intent = 'user-stopped';
+    this.conn.quiet();
+    await this.pulser.endEarly(this.conn.socket);
+    await this.conn.retire();
     await this.store?.close();
     this.store = null;
-    this.fields.qr = null;
-    this.fields.qrExpiresAt = null;
-    this.setState('stopped', 'Stopped.');
+    this.model.patch({ qr: null, qrExpiresAt: null });
+    this.model.set('stopped', 'Stopped.');
   }
 
   /** User asked for a reconnect: start over now, whatever the policy was waiting for. */
   async reconnect(): Promise<void> {
-    this.stopped = false;
-    this.retry.cancel();
-    await this.retireSocket();
+    this.conn.intent = 'run';
+    this.conn.cancelRetry();
+    await this.conn.retire();
     if (!this.store && !(await this.openStore())) return;
-    this.policyState = policyOnResume(this.policyState);
-    await this.connect('connecting');
+    this.conn.resumePolicy();
+    await this.conn.connect('connecting');
   }
 
   /** Shows a fresh QR code for linking; refused while a linked session is healthy. */
   async requestQr(): Promise<void> {
-    if (this.store?.isRegistered() && this.state === 'open') {
-      throw new Error(`Phone ${this.id} is already linked and connected; log out first to link another phone.`);
+    if (this.store?.isRegistered() && this.model.state === 'open') {
+      throw new KeeperError('already-linked', `Phone ${this.id} is already linked and connected; log out first to link another phone.`);
     }
     if (this.store?.isRegistered()) {
       // A linked session exists but is not open: reconnecting is the right move, not a new identity.
       await this.reconnect();
       return;
     }
-    this.stopped = false;
-    this.retry.cancel();
-    await this.retireSocket();
+    this.conn.intent = 'run';
+    this.conn.cancelRetry();
+    await this.conn.retire();
     if (!this.store && !(await this.openStore())) return;
-    this.qrCount = 0;
-    await this.connect('connecting');
+    this.conn.resetQr();
+    await this.conn.connect('connecting');
   }
 
   /** Unlinks this device at WhatsApp (when connected) and sets the session files aside. */
   async logout(): Promise<void> {
-    this.stopped = true;
-    this.retry.cancel();
-    const sock = this.sock;
-    if (sock && this.state === 'open') {
-      this.generation += 1; // the close that follows is ours, not a server decision
+    this.conn.intent = 'unlinked';
+    this.conn.cancelRetry();
+    const sock = this.conn.socket;
+    const device = this.linkedDevice();
+    // Only a logout WhatsApp confirmed removes the device; otherwise its backups still link.
+    let removed = false;
+    if (sock && this.model.state === 'open') {
+      this.conn.disown(); // the close that follows is ours, not a server decision
       try {
         await sock.logout('Logged out from Session Keeper');
+        removed = true;
       } catch (err) {
         this.opts.log('warn', 'logout.failed', `WhatsApp did not confirm the logout: ${(err as Error).message}`);
       }
     }
-    await this.retireSocket();
+    await this.conn.retire();
     await this.quarantineSession('logged-out-by-user');
-    this.setState('logged-out', 'Logged out by you. Request a new QR code to link a phone again.');
+    await this.enterUnlinked('user-logout', device, 'Logged out by you. Request a new QR code to link a phone again.', { removed });
   }
 
   /**
@@ -229,9 +203,9 @@ export class PhoneSession {
    * session already here is quarantined when `replace` is set, and refused otherwise.
    */
   async importFrom(from: string, replace: boolean): Promise<{ me: string; quarantinedTo: string | null }> {
-    const wasRunning = !this.stopped;
-    this.retry.cancel();
-    await this.retireSocket();
+    const resume = resumesAfterSwap(this.conn.intent);
+    this.conn.cancelRetry();
+    await this.conn.retire();
     await this.store?.close();
     this.store = null;
     const result = await importSession(from, this.opts.paths.session(this.id), {
@@ -240,144 +214,138 @@ export class PhoneSession {
       label: this.id,
       clock: this.opts.clock,
     });
-    // When the imported session was first linked is unknown: its age counts from its first open here.
-    this.meta = { ...EMPTY_META };
-    await writePhoneMeta(this.opts.paths.meta(this.id), this.meta);
-    this.fields.pairedAt = null;
-    this.fields.me = result.me;
-    this.fields.quarantinedTo = result.replacedTo;
+    // When the imported session was first linked is unknown: its age counts from its first open
+    // here. What WhatsApp removed stays remembered: that is about this phone, not one session.
+    await this.meta.update({ ...EMPTY_META, me: result.me, removedDevices: this.meta.value.removedDevices });
+    this.model.patch({ quarantinedTo: result.replacedTo });
     this.opts.log('info', 'session.imported', `Imported a session for ${result.me} (${result.files} files) from ${from}.`, {
       files: result.files,
       replacedTo: result.replacedTo,
     });
-    if (wasRunning) {
-      if (await this.openStore()) await this.connect('connecting');
+    if (resume) {
+      this.conn.intent = 'run';
+      if (await this.openStore()) await this.conn.connect('connecting');
     } else {
-      this.setState('stopped', 'Session imported; start the phone to connect.');
+      this.model.set('stopped', 'Session imported; start the phone to connect.');
     }
     return { me: result.me, quarantinedTo: result.replacedTo };
   }
 
   /** OS resumed from sleep or came back online: resume a paused or waiting reconnect now. */
   async wake(): Promise<void> {
-    if (this.stopped) return;
-    if (this.state === 'paused' || this.state === 'reconnecting') {
+    if (this.conn.intent !== 'run') return;
+    const state = this.model.state;
+    if (state === 'paused' || state === 'reconnecting') {
       this.opts.log('info', 'wake', 'System woke up or came online: reconnecting now.');
-      this.retry.cancel();
-      this.policyState = policyOnResume(this.policyState);
-      await this.connect('reconnecting');
+      this.conn.cancelRetry();
+      this.conn.resumePolicy();
+      await this.conn.connect('reconnecting');
     }
   }
 
   // ---- keep-alive (driven by the keeper's scheduler) ---------------------------------------
 
   isOpen(): boolean {
-    return this.state === 'open' && this.sock !== null;
+    return this.conn.isOpen();
   }
 
   sessionAgeMs(): number | null {
-    const pairedAt = this.fields.pairedAt;
+    const pairedAt = this.meta.value.pairedAt;
     return pairedAt === null ? null : Math.max(0, this.opts.clock.now() - pairedAt);
   }
 
   notifyStatus(): void {
-    this.emit();
+    this.model.notify();
   }
 
-  /**
-   * Presence 'available' now, 'unavailable' after `holdMs` (0: right away). Resolves once
-   * 'available' went out, or says why it did not: Baileys silently drops both while creds.me.name
-   * (the push name) is empty, so that case is checked here rather than counted as sent.
-   */
+  /** Presence 'available' now, 'unavailable' after `holdMs` (0: right away). */
   async sendPulse(holdMs: number): Promise<PulseResult> {
-    const sock = this.sock;
-    if (!sock || this.state !== 'open') {
-      return { sent: false, code: 'not-open', reason: `the session is not connected (${this.state})` };
+    const sock = this.conn.socket;
+    if (!sock || this.model.state !== 'open') {
+      return { sent: false, code: 'not-open', reason: `the session is not connected (${this.model.state})` };
     }
-    if (!this.store?.state.creds.me?.name) {
-      return {
-        sent: false,
-        code: 'no-push-name',
-        reason: 'WhatsApp has not given this session the account\'s push name yet, and without it WhatsApp Web cannot send presence (Baileys drops it silently)',
-      };
-    }
-    if (this.holdTimer !== null) {
-      return { sent: false, code: 'busy', reason: 'the previous pulse is still holding its online presence' };
-    }
-    try {
-      await sock.sendPresenceUpdate('available');
-    } catch (err) {
-      return { sent: false, code: 'send-failed', reason: `sending presence failed: ${(err as Error).message}` };
-    }
-    const generation = this.generation;
-    const offline = async (): Promise<void> => {
-      if (generation !== this.generation) return;
-      this.holdSending = true;
-      try {
-        await sock.sendPresenceUpdate('unavailable');
-      } catch (err) {
-        this.opts.log('warn', 'keepalive.unavailable-failed', `Could not send the presence 'unavailable' after the pulse: ${(err as Error).message}`);
-      } finally {
-        this.holdSending = false;
-      }
-    };
-    if (holdMs <= 0) {
-      this.holdSend = offline();
-      await this.holdSend;
-    } else {
-      this.holdTimer = this.opts.clock.setTimeout(() => {
-        this.holdTimer = null;
-        this.holdSend = offline();
-      }, holdMs);
-    }
-    return { sent: true };
+    return this.pulser.pulse({ sock, pushName: this.store?.state.creds.me?.name, current: this.conn.currentCheck() }, holdMs);
   }
 
   /** Resolves once a pulse's 'unavailable' (if one was due) went out. */
   pulseSettled(): Promise<void> {
-    return this.holdSend;
+    return this.pulser.settled();
   }
 
   /** True while a pulse holds its online presence or is sending its 'unavailable'. */
   pulseInFlight(): boolean {
-    return this.holdTimer !== null || this.holdSending;
+    return this.pulser.inFlight();
   }
 
   /** Raises or clears the inactivity warning; logs once per transition. */
   checkPhoneActivity(now: number): void {
-    const lastSeen = this.meta.phoneLastSeenAt;
-    const inactive = this.fields.pairedAt !== null && phoneInactive(lastSeen, now);
-    if (inactive === this.inactiveWarned) return;
-    this.inactiveWarned = inactive;
-    if (inactive && lastSeen !== null) {
-      this.opts.log('warn', 'phone.inactive', phoneInactiveMessage(lastSeen, now), { phoneLastSeenAt: lastSeen });
-    } else {
-      this.opts.log('info', 'phone.active', 'The phone is in use again: the inactivity warning is cleared.', { phoneLastSeenAt: lastSeen });
+    this.activity.check(now);
+  }
+
+  // ---- for the backup manager ----------------------------------------------------------
+
+  /** The store's write lock, so a backup snapshot never sees half a key batch. */
+  withWriteLock<T>(fn: () => Promise<T>): Promise<T> {
+    return this.store ? this.store.withWriteLock(fn) : fn();
+  }
+
+  /**
+   * Runs fn (which replaces the session folder) with the socket ended and the store closed —
+   * never two sockets on one session — then reopens the store and connects: a new folder from
+   * any state but a stop (or before start), the old one only if the phone was running.
+   */
+  async withSessionStopped<T>(fn: () => Promise<T>): Promise<T> {
+    this.conn.hold(true);
+    this.conn.cancelRetry();
+    await this.conn.retire();
+    await this.store?.close();
+    this.store = null;
+    // the socket is gone: the status must not keep saying 'open' while the folder is replaced
+    if (this.conn.intent === 'run') this.model.set('connecting', 'Replacing the session files, then connecting…');
+    let swapped = false;
+    try {
+      const result = await fn();
+      swapped = true;
+      return result;
+    } finally {
+      this.conn.hold(false);
+      if (swapped ? resumesAfterSwap(this.conn.intent) : this.conn.intent === 'run') {
+        this.conn.intent = 'run';
+        if (await this.openStore()) await this.conn.connect('connecting');
+      }
     }
-    this.emit();
   }
 
-  private notePhoneSeen(now: number): void {
-    if (this.fields.pairedAt === null) return;
-    this.meta = { ...this.meta, phoneLastSeenAt: now };
-    const saved = this.phoneSeenSavedAt;
-    if (this.inactiveWarned) this.checkPhoneActivity(now);
-    // Every receipt would be a disk write; an hour's precision is plenty against a 12-day limit.
-    if (saved === null || now - saved >= PHONE_SEEN_PERSIST_MS || now < saved) {
-      this.phoneSeenSavedAt = now;
-      writePhoneMeta(this.opts.paths.meta(this.id), this.meta).catch((err: unknown) => {
-        this.opts.log('error', 'meta.save-failed', `Could not save the phone state: ${(err as Error).message}`);
-      });
-      this.emit();
-    }
+  /** A restored backup brings its own pairing: keep its session age instead of starting over. */
+  async adoptRestored(info: { pairedAt: number | null; me: string }): Promise<void> {
+    await this.meta.update({ pairedAt: info.pairedAt, me: info.me, unlinked: null });
+    this.model.patch({ quarantinedTo: null });
   }
 
-  private clearHold(): void {
-    this.opts.clock.clearTimeout(this.holdTimer);
-    this.holdTimer = null;
+  /** The record of this device if WhatsApp removed it (its backups are refused). */
+  removedDevice(me: string): RemovedDevice | null {
+    return removedDevice(this.meta.value, me);
   }
 
-  // ---- internals -------------------------------------------------------------------------
+  /**
+   * This phone as the backup manager sees it. Its changes reach listeners through this
+   * session's one notify path, so no status is built beside it.
+   */
+  backupPort(): BackupPhonePort {
+    return {
+      phoneId: this.id,
+      sessionDir: this.opts.paths.session(this.id),
+      status: () => this.status(),
+      withWriteLock: (fn) => this.withWriteLock(fn),
+      withSessionStopped: (fn) => this.withSessionStopped(fn),
+      adoptRestored: (info) => this.adoptRestored(info),
+      removedDevice: (me) => this.removedDevice(me),
+      log: (level, event, message, data) => this.opts.log(level, event, message, data),
+      changed: () => this.model.notify(),
+    };
+  }
+
+  // ---- session files and meta ---------------------------------------------------------
 
   private async openStore(): Promise<boolean> {
     // one store per folder: a second instance would write behind the first one's back
@@ -392,14 +360,16 @@ export class PhoneSession {
     });
     this.store = store;
     if (quarantined) {
-      this.fields.quarantinedTo = quarantined.to;
+      this.model.patch({ quarantinedTo: quarantined.to });
       this.opts.log('error', 'session.quarantined', `Session files were unreadable (${quarantined.reason}); moved to ${quarantined.to}. Nothing was deleted.`, {
         reason: quarantined.reason,
         to: quarantined.to,
       });
+      const device = this.meta.value.me;
       await this.forgetPairing();
-      this.setState(
-        'logged-out',
+      await this.enterUnlinked(
+        'session-unreadable',
+        device,
         `The saved session could not be read (${quarantined.reason}) and was moved aside to ${quarantined.to}. Restore a backup or request a new QR code.`,
       );
       return false;
@@ -407,175 +377,33 @@ export class PhoneSession {
     return true;
   }
 
-  private async connect(state: 'connecting' | 'reconnecting'): Promise<void> {
-    if (this.stopped || !this.store) return;
-    await this.retireSocket();
-    if (this.stopped || !this.store) return;
-    const gate = this.opts.gate;
-    if (gate) {
-      const decision = gate.ask({ phoneId: this.id, action: 'reconnect' });
-      if (decision.verdict === 'deny') {
-        // Over budget: wait for the rolling hour to free a slot instead of hammering the server.
-        const now = this.opts.clock.now();
-        const retryAt = Math.max(now, decision.retryAt ?? now + 60_000);
-        this.retry.schedule(retryAt - now, () => void this.connect(state));
-        this.opts.log('warn', 'reconnect.deferred', decision.reason, { retryAt, attempts: gate.attemptsInWindow(this.id) });
-        this.setState(state, decision.reason);
-        return;
-      }
-      gate.recordAttempt(this.id, 'reconnect');
-    }
-    const generation = ++this.generation;
-    const store = this.store;
-    this.setState(state, state === 'connecting' ? 'Connecting to WhatsApp…' : 'Reconnecting to WhatsApp…');
-    const sock = makeWASocket({
-      browser: Browsers.ubuntu('Session Keeper'),
-      markOnlineOnConnect: false, // a companion that stays online stops the phone's notifications
-      syncFullHistory: false,
-      shouldSyncHistoryMessage: () => false,
-      printQRInTerminal: false,
-      ...this.opts.socket,
-      logger: this.opts.baileysLogger,
-      auth: { creds: store.state.creds, keys: makeCacheableSignalKeyStore(store.state.keys, this.opts.baileysLogger) },
-    });
-    this.sock = sock;
-    neutraliseCredsPresence(sock, store.state.creds);
-    sock.ev.on('creds.update', () => {
-      // a socket that outlived its store (quarantine, restore) must not write through it
-      if (this.store !== store) return;
-      store
-        .saveCreds()
-        .then(() => this.opts.backupHooks?.onCredsChanged(this.id))
-        .catch((err: unknown) => {
-          this.opts.log('error', 'creds.save-failed', `Could not save session credentials: ${(err as Error).message}`);
-        });
-    });
-    for (const event of PHONE_SIGNS) {
-      sock.ws.on(event, (node: { attrs?: Record<string, string> }) => {
-        if (generation !== this.generation) return;
-        if (stanzaFromOwnPhone(node.attrs ?? {}, store.state.creds.me)) this.notePhoneSeen(this.opts.clock.now());
-      });
-    }
-    sock.ev.on('connection.update', (update) => {
-      if (generation !== this.generation) return;
-      this.onConnectionUpdate(update).catch((err: unknown) => {
-        this.opts.log('error', 'engine.error', `Unexpected error handling a connection update: ${(err as Error).message}`);
-      });
-    });
-  }
-
-  private async onConnectionUpdate(update: Partial<ConnectionState>): Promise<void> {
-    const now = this.opts.clock.now();
-    if (update.qr) {
-      this.qrCount += 1;
-      this.fields.qr = update.qr;
-      this.fields.qrExpiresAt = now + (this.qrCount === 1 ? FIRST_QR_MS : NEXT_QR_MS);
-      this.setState('waiting-for-scan', 'Scan the QR code with WhatsApp on your phone: Settings → Linked devices → Link a device.');
-      this.opts.log('info', 'pairing.qr', `New QR code shown (${this.qrCount}).`);
-    }
-    if (update.connection === 'open') {
-      await this.onOpen(now);
-    } else if (update.connection === 'close') {
-      await this.onClose(update, now);
-    }
-  }
-
-  private async onOpen(now: number): Promise<void> {
-    const me = this.store?.state.creds.me?.id ?? null;
-    const firstOpen = this.meta.pairedAt === null;
+  /** The socket opened: write the pairing down. True on the first open after a scan. */
+  private async onOpened(me: string | null, now: number): Promise<boolean> {
+    const meta = this.meta.value;
+    const firstOpen = meta.pairedAt === null;
     // Pairing is the phone in hand; a session from before this was tracked starts counting now.
-    const phoneLastSeenAt = firstOpen || this.meta.phoneLastSeenAt === null ? now : this.meta.phoneLastSeenAt;
-    this.meta = { ...this.meta, pairedAt: this.meta.pairedAt ?? now, me, lastOpenAt: now, phoneLastSeenAt };
-    this.phoneSeenSavedAt = phoneLastSeenAt;
-    await writePhoneMeta(this.opts.paths.meta(this.id), this.meta);
-    Object.assign(this.fields, {
-      qr: null,
-      qrExpiresAt: null,
-      me,
-      pairedAt: this.meta.pairedAt,
-      connectedSince: now,
-      quarantinedTo: null,
-      bannedUntil: null,
-    });
-    this.qrCount = 0;
-    this.policyState = policyOnOpen(this.policyState, now);
-    this.setState('open', firstOpen ? 'Linked and connected.' : 'Connected.');
-    this.opts.log('info', 'connection.open', firstOpen ? `Linked as ${me ?? 'unknown'}; session age starts now.` : 'Connected with the saved session.');
-    if (firstOpen) this.opts.backupHooks?.onPaired(this.id);
-    this.armStableTimer();
+    const phoneLastSeenAt = firstOpen || meta.phoneLastSeenAt === null ? now : meta.phoneLastSeenAt;
+    // an open session is linked: whatever needed a new link is over
+    await this.meta.update({ pairedAt: meta.pairedAt ?? now, me, lastOpenAt: now, phoneLastSeenAt, unlinked: null });
+    this.activity.opened(phoneLastSeenAt);
+    return firstOpen;
   }
 
-  private async onClose(update: Partial<ConnectionState>, now: number): Promise<void> {
-    this.clearStableTimer();
-    this.clearHold();
-    const connectedSince = this.fields.connectedSince;
-    if (connectedSince !== null) {
-      this.opts.log('info', 'connection.duration', sessionDurationLine(now - connectedSince), { ms: now - connectedSince });
-    }
-    this.sock = null;
-    this.fields.connectedSince = null;
-    this.fields.qr = null;
-    this.fields.qrExpiresAt = null;
-    this.meta = { ...this.meta, lastCloseAt: now };
-    await writePhoneMeta(this.opts.paths.meta(this.id), this.meta);
-
-    const input = disconnectInputFromError(update.lastDisconnect?.error, now);
-    this.fields.lastDisconnect = { code: input.code, reason: input.reason, at: now };
-    if (this.stopped) return;
-    const sessionValid = this.store?.isRegistered() ?? false;
-    const result = decideDisconnect({ ...input, sessionValid }, this.policyState, this.opts.policy, now, this.opts.random);
-    this.policyState = result.nextState;
-    this.opts.log(result.log.level, 'disconnect.decision', result.log.message, {
-      code: input.code,
-      reason: input.reason,
-      decision: result.decision.kind,
-    });
-    await this.apply(result.decision);
+  /** WhatsApp logged this device out (repeated 401, device_removed, 411): it is gone for good. */
+  private async onServerLogout(quarantine: boolean, detail: string): Promise<void> {
+    const device = this.linkedDevice();
+    if (quarantine) await this.quarantineSession('logged-out');
+    await this.enterUnlinked('server-logout', device, detail, { removed: true });
   }
 
-  private async apply(decision: Decision): Promise<void> {
-    const message = decision.detail;
-    switch (decision.kind) {
-      case 'reconnect': {
-        const next = decision.state;
-        // "at once" means now, not on the next tick of whatever clock was injected
-        if (decision.delayMs <= 0) {
-          this.setState(next, message);
-          await this.connect(next);
-          return;
-        }
-        this.retry.schedule(decision.delayMs, () => void this.connect(next));
-        this.setState(next, message);
-        return;
-      }
-      case 'pause': {
-        this.retry.schedule(Math.max(0, decision.resumeAt - this.opts.clock.now()), () => {
-          this.opts.log('info', 'reconnect.resume', 'Pause over: trying to reconnect.');
-          this.policyState = policyOnResume(this.policyState);
-          void this.connect('reconnecting');
-        });
-        this.setState('paused', message);
-        return;
-      }
-      case 'stop-pairing': {
-        this.setState(this.meta.pairedAt !== null ? 'logged-out' : 'stopped', message);
-        return;
-      }
-      case 'stop': {
-        if (decision.quarantine) await this.quarantineSession(decision.state);
-        if (decision.state === 'temp-banned') this.fields.bannedUntil = decision.retryAt ?? null;
-        if (decision.retryAt !== undefined) {
-          this.retry.schedule(Math.max(0, decision.retryAt - this.opts.clock.now()), () => void this.connect('reconnecting'));
-        }
-        this.setState(decision.state, message);
-        if (decision.offerPairing) {
-          // The session is truly dead: offer a fresh pairing right away so the QR is on screen.
-          this.stopped = false;
-          await this.requestQr();
-        }
-        return;
-      }
-    }
+  /**
+   * Every QR ran out with no valid session: the phone needs a new link. A server logout that
+   * led here stays the reason (its quarantine already forgot the pairing).
+   */
+  private async onPairingExpired(): Promise<void> {
+    const prior = this.meta.value.unlinked;
+    const cause = prior?.cause ?? 'pairing-expired';
+    await this.enterUnlinked(cause, prior?.device ?? null, unlinkedDetail(cause), { keepSince: prior !== null });
   }
 
   private async quarantineSession(reason: string): Promise<void> {
@@ -587,7 +415,7 @@ export class PhoneSession {
     const to = await store.quarantine(reason);
     this.store = null;
     if (to) {
-      this.fields.quarantinedTo = to;
+      this.model.patch({ quarantinedTo: to });
       this.opts.log('warn', 'session.quarantined', `Session files moved to ${to} (${reason}). Nothing was deleted.`, { to, reason });
     }
     await this.forgetPairing();
@@ -595,91 +423,50 @@ export class PhoneSession {
     await this.openStore();
   }
 
-  // ---- for the backup manager ----------------------------------------------------------
-
-  /** The store's write lock, so a backup snapshot never sees half a key batch. */
-  withWriteLock<T>(fn: () => Promise<T>): Promise<T> {
-    return this.store ? this.store.withWriteLock(fn) : fn();
+  /** The linked device's id, from the live creds or, without them, the meta. */
+  private linkedDevice(): string | null {
+    return this.store?.state.creds.me?.id ?? this.meta.value.me;
   }
 
   /**
-   * Runs fn (which replaces the session folder) with the socket ended and the store closed —
-   * never two sockets on one session — then reopens the store and reconnects if it was running.
+   * The one way into "needs a new link": state 'logged-out' with its reason, remembered across
+   * restarts; `removed` also remembers the device as gone at WhatsApp, so its backups are refused.
    */
-  async withSessionStopped<T>(fn: () => Promise<T>): Promise<T> {
-    const wasRunning = !this.stopped;
-    this.stopped = true;
-    this.retry.cancel();
-    await this.retireSocket();
-    await this.store?.close();
-    this.store = null;
-    try {
-      return await fn();
-    } finally {
-      if (wasRunning) {
-        this.stopped = false;
-        if (await this.openStore()) await this.connect('connecting');
-      }
+  private async enterUnlinked(
+    cause: UnlinkCause,
+    device: string | null,
+    detail: string,
+    opts: { removed?: boolean; keepSince?: boolean } = {},
+  ): Promise<void> {
+    this.conn.intent = 'unlinked';
+    this.conn.cancelRetry();
+    const now = this.opts.clock.now();
+    const prior = this.meta.value.unlinked;
+    const at = opts.keepSince && prior ? prior.at : now;
+    this.meta.set({ unlinked: { cause, at, device } });
+    if (opts.removed && device !== null && (cause === 'user-logout' || cause === 'server-logout')) {
+      this.meta.set(withRemovedDevice(this.meta.value, { device, at: now, cause }));
     }
-  }
-
-  /** A restored backup brings its own pairing: keep its session age instead of starting over. */
-  async adoptRestored(info: { pairedAt: number | null; me: string }): Promise<void> {
-    this.meta = { ...this.meta, pairedAt: info.pairedAt, me: info.me };
-    this.fields.pairedAt = info.pairedAt;
-    this.fields.me = info.me;
-    this.fields.quarantinedTo = null;
-    await writePhoneMeta(this.opts.paths.meta(this.id), this.meta);
+    await this.meta.save();
+    this.model.patch({ qr: null, qrExpiresAt: null });
+    this.model.set('logged-out', detail);
   }
 
   private async forgetPairing(): Promise<void> {
-    this.meta = { ...this.meta, pairedAt: null, me: null, phoneLastSeenAt: null };
-    this.fields.pairedAt = null;
-    this.fields.me = null;
-    await writePhoneMeta(this.opts.paths.meta(this.id), this.meta);
+    await this.meta.update({ pairedAt: null, me: null, phoneLastSeenAt: null });
   }
+}
 
-  private armStableTimer(): void {
-    this.clearStableTimer();
-    const wait = this.opts.policy.stableOpenMs;
-    this.stableTimer = this.opts.clock.setTimeout(() => {
-      this.stableTimer = null;
-      if (this.state === 'open') {
-        this.policyState = policyOnStable(this.policyState, this.opts.clock.now(), this.opts.policy);
-        this.emit();
-      }
-    }, wait);
-  }
-
-  private clearStableTimer(): void {
-    this.opts.clock.clearTimeout(this.stableTimer);
-    this.stableTimer = null;
-  }
-
-  private async retireSocket(): Promise<void> {
-    const sock = this.sock;
-    this.sock = null;
-    this.generation += 1;
-    if (!sock) return;
-    this.clearStableTimer();
-    this.clearHold();
-    const since = this.fields.connectedSince;
-    if (since !== null) {
-      const now = this.opts.clock.now();
-      this.opts.log('info', 'connection.duration', sessionDurationLine(now - since), { ms: now - since });
-      this.fields.connectedSince = null;
-    }
-    await sock.end(undefined).catch(() => {});
-    await this.store?.flush();
-  }
-
-  private setState(state: PhoneState, detail: string): void {
-    this.state = state;
-    this.fields.detail = detail;
-    this.emit();
-  }
-
-  private emit(): void {
-    this.opts.onStatus(this.status());
+/** What a phone that comes up still needing a new link says, by cause. */
+function unlinkedDetail(cause: UnlinkCause): string {
+  switch (cause) {
+    case 'user-logout':
+      return 'Logged out by you. Request a new QR code to link a phone again.';
+    case 'server-logout':
+      return 'WhatsApp logged this device out. Scan a new QR code to link it again.';
+    case 'session-unreadable':
+      return 'The saved session could not be read and was moved aside. Restore a backup or request a new QR code.';
+    case 'pairing-expired':
+      return 'The QR codes expired before one was scanned. Request a new QR code to link this phone.';
   }
 }

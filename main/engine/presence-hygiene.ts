@@ -2,6 +2,8 @@
 // `update.me?.name` with `creds.me?.name`, so every PARTIAL update (pre-key ids, sync counters…)
 // looks like a push-name change and sends a type-less <presence/>, which the server reads as
 // "available". A companion that keeps announcing itself online stops the phone's notifications.
+// (Our patches/ now give that announcement type="unavailable", so linking never shows the
+// account online; this wrapper still keeps key churn from re-announcing the name at all.)
 //
 // Fix without forking: Baileys calls `ev.emit` through the very object it returns as `sock.ev`,
 // so we wrap that method and give partial updates the unchanged `me`. Real name changes

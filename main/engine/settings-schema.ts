@@ -142,10 +142,12 @@ export type ParseResult = { ok: true; settings: KeepAliveSettings } | { ok: fals
 export function parseKeepAliveSettings(input: unknown): ParseResult {
   const r = keepAliveSettingsSchema.safeParse(input);
   if (r.success) return { ok: true, settings: r.data };
-  return {
-    ok: false,
-    problems: r.error.issues.map((iss) => ({ path: iss.path.map(String).join('.'), message: iss.message })),
-  };
+  return { ok: false, problems: problemsFromZod(r.error) };
+}
+
+/** A zod failure as problems pinned to dotted field paths: the one form every caller shows. */
+export function problemsFromZod(error: z.ZodError): SettingsProblem[] {
+  return error.issues.map((iss) => ({ path: iss.path.map(String).join('.'), message: iss.message }));
 }
 
 /** Defaults with the system's time zone resolved now. */

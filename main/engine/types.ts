@@ -81,6 +81,11 @@ export interface PhoneStatus {
   /** when a pending backup (debounce or retry) will run */
   nextBackupAt: number | null;
   /**
+   * Backups are stored but need a person: e.g. the target accepts deletes and keeps the files, so
+   * old generations pile up. Null when there is nothing to say (or no backup manager).
+   */
+  backupWarning: string | null;
+  /**
    * Set while the phone needs a new link (state `logged-out`): why and since when. A backup of a
    * device that WhatsApp removed can never link again, so restore refuses it with this reason.
    */
@@ -105,6 +110,15 @@ export interface UnlinkInfo {
   at: number;
   /** the linked device that was removed (WhatsApp id), when known */
   device: string | null;
+}
+
+/** A linked device WhatsApp removed: a backup of it can never link again. */
+export interface RemovedDevice {
+  /** the device's WhatsApp id (creds.me.id) */
+  device: string;
+  /** ms since epoch */
+  at: number;
+  cause: Extract<UnlinkCause, 'user-logout' | 'server-logout'>;
 }
 
 export type KeepAliveMode = 'active' | 'reduced' | 'sleep';

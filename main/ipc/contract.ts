@@ -5,8 +5,10 @@ import { z } from 'zod';
 import type { LogEntry, LogLevel, PhoneStatus } from '../engine/types.js';
 import { appSettingsSchema, SECRET_NAMES, type AppSettings, type SecretName } from '../settings/schema.js';
 import type { SettingsProblem } from '../engine/settings-schema.js';
+import type { KeeperErrorCode } from '../engine/errors.js';
+import { PHONE_ID_PATTERN } from '../engine/phone-id.js';
 
-export const phoneIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'Unknown or malformed phone id' });
+export const phoneIdSchema = z.string().regex(PHONE_ID_PATTERN, { error: 'Unknown or malformed phone id' });
 const phoneOnly = z.object({ phoneId: phoneIdSchema }).strict();
 
 /** renderer → main, answered (ipcRenderer.invoke / ipcMain.handle) */
@@ -28,6 +30,8 @@ export const INVOKE = {
   logout: { channel: 'keeper:logout', payload: phoneOnly },
   backupNow: { channel: 'keeper:backup-now', payload: phoneOnly },
   listBackups: { channel: 'keeper:list-backups', payload: phoneOnly },
+  /** "Test connection": probes the saved backup target with the stored key (never with values from the page) */
+  checkBackupTarget: { channel: 'keeper:check-backup-target', payload: z.undefined() },
   restore: {
     channel: 'keeper:restore',
     payload: z.object({ phoneId: phoneIdSchema, generation: z.string().min(1).max(200).optional() }).strict(),
@@ -61,10 +65,25 @@ export const PUSH = {
 export type InvokeName = keyof typeof INVOKE;
 export const INVOKE_CHANNELS: ReadonlySet<string> = new Set(Object.values(INVOKE).map((d) => d.channel));
 
-/** What an invoke answers: a value, or an error the renderer can show as is. */
-export type IpcResult<T> =
-  | { ok: true; value: T }
-  | { ok: false; error: { code: 'invalid-payload' | 'forbidden' | 'failed'; message: string; problems?: SettingsProblem[] } };
+/**
+ * Why an invoke failed: the router's own refusals, or the engine's KeeperError code ('internal'
+ * for anything the engine did not refuse on purpose: a bug or an I/O failure, logged in main).
+ */
+export type IpcErrorCode = 'invalid-payload' | 'forbidden' | KeeperErrorCode;
+
+/**
+ * What a failed invoke rejects with in the page. Plain data on purpose: Electron copies an
+ * Error over the contextBridge by its message alone, and the page needs the code.
+ */
+export interface IpcFailure {
+  code: IpcErrorCode;
+  message: string;
+  /** the fields a settings save was refused for */
+  problems?: SettingsProblem[];
+}
+
+/** What an invoke answers: a value, or why not. */
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcFailure };
 
 export interface BackupListItem {
   name: string;
@@ -77,6 +96,18 @@ export type BackupNowResult =
   | { outcome: 'unchanged'; generation: string | null }
   | { outcome: 'skipped'; reason: string }
   | { outcome: 'failed'; error: string };
+
+/** What "Test connection" found: each step tried, and the one thing to fix in plain words. */
+export interface BackupCheckResult {
+  ok: boolean;
+  target: 'local-folder' | 'supabase' | 'none';
+  steps: { step: 'write' | 'list' | 'read' | 'remove'; ok: boolean; detail: string }[];
+  /** null when everything worked */
+  problem: string | null;
+  summary: string;
+  /** works, but should not stay like this (a service-role key on a desktop) */
+  warning: string | null;
+}
 
 export interface SecretsInfo {
   /** which secrets are set (never their values) */
@@ -96,7 +127,7 @@ export interface AppEnvironment {
   secrets: SecretsInfo;
 }
 
-/** The object the preload exposes as `window.keeper`. Every method rejects with a readable Error. */
+/** The object the preload exposes as `window.keeper`. Every invoke rejects with an IpcFailure. */
 export interface KeeperApi {
   getStatuses(): Promise<PhoneStatus[]>;
   onStatus(listener: (status: PhoneStatus) => void): () => void;
@@ -107,6 +138,7 @@ export interface KeeperApi {
   logout(phoneId: string): Promise<void>;
   backupNow(phoneId: string): Promise<BackupNowResult>;
   listBackups(phoneId: string): Promise<BackupListItem[]>;
+  checkBackupTarget(): Promise<BackupCheckResult>;
   restore(phoneId: string, generation?: string): Promise<{ generation: string; quarantinedTo: string | null }>;
   keepAliveNow(phoneId: string, options?: { force?: boolean }): Promise<{ sentAt: number; nextKeepAliveAt: number | null }>;
   pauseKeepAlive(phoneId: string): Promise<void>;

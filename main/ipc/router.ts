@@ -3,7 +3,8 @@
 // rule: a compromised or foreign frame gets nothing); then the payload is validated with the
 // contract's schema, so handlers only ever see well-formed input. Pure: tests feed plain data.
 import type { z } from 'zod';
-import type { SettingsProblem } from '../engine/settings-schema.js';
+import { problemsFromZod, type SettingsProblem } from '../engine/settings-schema.js';
+import { errorCode } from '../engine/errors.js';
 import { INVOKE, type InvokeName, type IpcResult, type KeeperApi } from './contract.js';
 
 /** The parts of Electron's IpcMainInvokeEvent the router reads (plain data in tests). */
@@ -52,7 +53,14 @@ export class ProblemsError extends Error {
 
 export type IpcRouter = (channel: string, event: IpcEventLike, payload: unknown) => Promise<IpcResult<unknown>>;
 
-export function createIpcRouter(opts: { handlers: IpcHandlers; trusted: TrustedSender; onRejected?: (why: string, channel: string) => void }): IpcRouter {
+export interface IpcRouterOptions {
+  handlers: IpcHandlers;
+  trusted: TrustedSender;
+  /** every refused call and every unexpected failure, for the app log */
+  onRejected?: (why: string, channel: string) => void;
+}
+
+export function createIpcRouter(opts: IpcRouterOptions): IpcRouter {
   const reject = (code: 'forbidden' | 'invalid-payload', message: string, channel: string): IpcResult<never> => {
     opts.onRejected?.(message, channel);
     return { ok: false, error: { code, message } };
@@ -64,7 +72,7 @@ export function createIpcRouter(opts: { handlers: IpcHandlers; trusted: TrustedS
     if (problem) return reject('forbidden', `Refused ${channel}: ${problem}`, channel);
     const parsed = INVOKE[name].payload.safeParse(payload);
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+      const problems = problemsFromZod(parsed.error);
       opts.onRejected?.('invalid payload', channel);
       return { ok: false, error: { code: 'invalid-payload', message: problems.map((p) => p.message).join('; '), problems } };
     }
@@ -74,7 +82,12 @@ export function createIpcRouter(opts: { handlers: IpcHandlers; trusted: TrustedS
     } catch (err) {
       // a store refusing settings says which fields, like a schema failure here would
       if (err instanceof ProblemsError) return { ok: false, error: { code: 'invalid-payload', message: err.message, problems: err.problems } };
-      return { ok: false, error: { code: 'failed', message: err instanceof Error ? err.message : String(err) } };
+      // A deliberate refusal keeps its code (the window shows its reason); anything else is
+      // 'internal', and goes to the app log since the window will only say "something went wrong".
+      const code = errorCode(err);
+      const message = err instanceof Error ? err.message : String(err);
+      if (code === 'internal') opts.onRejected?.(`${name} failed: ${message}`, channel);
+      return { ok: false, error: { code, message } };
     }
   };
 }

@@ -3,7 +3,8 @@
 // already announced until the phone is open again, so reconnect loops and QR refreshes stay
 // quiet, and only a problem we announced earns a "recovered".
 import type { PhoneStatus } from '../engine/types.js';
-import { needsRescan, stateText } from '../presenters/phone-health.js';
+import { needsRescan } from '../presenters/phone-health.js';
+import { presentPhone, type PhonePresentation, type PhoneWarning } from '../presenters/phone-presenter.js';
 
 export type ProblemKind = 'rescan' | 'replaced' | 'banned' | 'temp-banned' | 'outdated';
 
@@ -40,19 +41,26 @@ export function problemOf(s: Pick<PhoneStatus, 'state'>): ProblemKind | null {
   }
 }
 
-function problemNotification(kind: ProblemKind, s: PhoneStatus): AppNotification {
-  const text = stateText(s.state);
-  const title = kind === 'rescan' ? `${s.label}: scan the QR code again` : `${s.label}: ${text.title}`;
-  return { kind, phoneId: s.phoneId, title, body: text.nextStep ?? s.detail, focusPhone: true };
+function problemNotification(kind: ProblemKind, s: PhoneStatus, p: PhonePresentation): AppNotification {
+  // a phone that needs a new link says so, and why; one merely waiting for a scan asks for it
+  const title = kind === 'rescan' && p.unlinkReason === null ? `${s.label}: scan the QR code again` : `${s.label}: ${p.title}`;
+  const body = [p.unlinkReason, p.nextStep ?? s.detail].filter((t): t is string => t !== null).join(' ');
+  return { kind, phoneId: s.phoneId, title, body, focusPhone: true };
 }
 
-export function presentNotifications(memory: NotifyMemory, next: PhoneStatus): { memory: NotifyMemory; notifications: AppNotification[] } {
+function warningBody(p: PhonePresentation, kind: PhoneWarning['kind']): string {
+  return p.warnings.find((w) => w.kind === kind)?.text ?? '';
+}
+
+/** `now` is the shell's clock when the status arrives: it words the warnings (days left). */
+export function presentNotifications(memory: NotifyMemory, next: PhoneStatus, now: number): { memory: NotifyMemory; notifications: AppNotification[] } {
   const out: AppNotification[] = [];
+  const p = presentPhone(next, now);
   let problem = memory.problem;
-  const now = problemOf(next);
-  if (now !== null && now !== problem) {
-    out.push(problemNotification(now, next));
-    problem = now;
+  const kind = problemOf(next);
+  if (kind !== null && kind !== problem) {
+    out.push(problemNotification(kind, next, p));
+    problem = kind;
   } else if (next.state === 'open' && problem !== null) {
     out.push({ kind: 'recovered', phoneId: next.phoneId, title: `${next.label}: connected again`, body: 'The session is back and keep-alives continue.', focusPhone: false });
     problem = null;
@@ -62,7 +70,7 @@ export function presentNotifications(memory: NotifyMemory, next: PhoneStatus): {
       kind: 'phone-inactive',
       phoneId: next.phoneId,
       title: `${next.label}: open WhatsApp on the phone`,
-      body: 'The phone has not been online for 12 days. WhatsApp logs linked devices out after 14: open WhatsApp on the phone soon.',
+      body: warningBody(p, 'phone-inactive'),
       focusPhone: true,
     });
   }
@@ -71,7 +79,7 @@ export function presentNotifications(memory: NotifyMemory, next: PhoneStatus): {
       kind: 'backup-failing',
       phoneId: next.phoneId,
       title: `${next.label}: backups failing`,
-      body: `Backups have failed for 24 hours${next.lastBackupError ? `: ${next.lastBackupError}` : '.'}`,
+      body: warningBody(p, 'backup-failing'),
       focusPhone: true,
     });
   }

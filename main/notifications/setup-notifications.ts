@@ -3,13 +3,14 @@ import { Notification } from 'electron';
 import type { PhoneStatus } from '../engine/types.js';
 import { EMPTY_MEMORY, presentNotifications, type AppNotification, type NotifyMemory } from './notification-presenter.js';
 
-export function setupNotifications(opts: { onClick: (n: AppNotification) => void; iconPath?: string }): { onStatus(s: PhoneStatus): void } {
+export function setupNotifications(opts: { onClick: (n: AppNotification) => void; iconPath?: string; now?: () => number }): { onStatus(s: PhoneStatus): void } {
+  const now = opts.now ?? Date.now;
   const memory = new Map<string, NotifyMemory>();
   // keep shown notifications referenced: a garbage-collected one loses its click handler
   const live = new Set<Notification>();
   return {
     onStatus(s) {
-      const r = presentNotifications(memory.get(s.phoneId) ?? EMPTY_MEMORY, s);
+      const r = presentNotifications(memory.get(s.phoneId) ?? EMPTY_MEMORY, s, now());
       memory.set(s.phoneId, r.memory);
       if (!Notification.isSupported()) return;
       for (const n of r.notifications) {

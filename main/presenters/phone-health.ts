@@ -1,7 +1,7 @@
 // What a phone's status means to a person: one health level, the words for its state, and the
 // next step. Pure and runtime-neutral: the tray, the notifications and the window all use it, so
 // they never disagree about whether something is wrong.
-import { formatSessionAge } from '../engine/session-age.js';
+import { ageText } from './durations.js';
 import type { PhoneState, PhoneStatus } from '../engine/types.js';
 
 /** ok: nothing to do · attention: working on it, or a warning · broken: needs the user · paused: the user or the policy paused it */
@@ -22,7 +22,8 @@ const STATE_TEXT: Record<PhoneState, StateText> = {
   reconnecting: { title: 'Reconnecting…', nextStep: null },
   paused: { title: 'Paused', nextStep: 'Reconnecting stopped after repeated failures. Check the network, then press Reconnect.' },
   replaced: { title: 'Used elsewhere', nextStep: 'Another WhatsApp Web client is using this session. Close it, then press Reconnect.' },
-  'logged-out': { title: 'Rescan needed', nextStep: 'The session ended. Show a new QR code and scan it, or restore a backup.' },
+  // terminal until the user links again; phone-presenter.ts words the reason from `unlinked`
+  'logged-out': { title: 'Needs a new link', nextStep: 'Show a new QR code and scan it with the phone.' },
   banned: { title: 'Banned', nextStep: 'WhatsApp banned this account. Nothing will be retried; contact WhatsApp support.' },
   'temp-banned': { title: 'Temporarily banned', nextStep: 'WhatsApp blocked this account for a while. It will reconnect by itself when the ban ends.' },
   outdated: { title: 'Update needed', nextStep: 'WhatsApp says this client version is outdated. Update Session Keeper.' },
@@ -70,13 +71,18 @@ export function needsRescan(s: Pick<PhoneStatus, 'state'>): boolean {
   return s.state === 'waiting-for-scan' || s.state === 'logged-out';
 }
 
-/** now − pairedAt on the presenter's clock, or null when unpaired: the one place session age is derived. */
-export function sessionAgeMs(s: Pick<PhoneStatus, 'pairedAt'>, now: number): number | null {
-  return s.pairedAt === null ? null : Math.max(0, now - s.pairedAt);
+type AgeInput = Pick<PhoneStatus, 'pairedAt'> & Partial<Pick<PhoneStatus, 'state'>>;
+
+/**
+ * now − pairedAt on the presenter's clock, or null when unpaired or needing a new link (a removed
+ * device's old pairing is no session to be old): the one place session age is derived.
+ */
+export function sessionAgeMs(s: AgeInput, now: number): number | null {
+  return s.pairedAt === null || s.state === 'logged-out' ? null : Math.max(0, now - s.pairedAt);
 }
 
 /** "12d 4h", or "not linked" */
-export function sessionAgeText(s: Pick<PhoneStatus, 'pairedAt'>, now: number): string {
+export function sessionAgeText(s: AgeInput, now: number): string {
   const age = sessionAgeMs(s, now);
-  return age === null ? 'not linked' : formatSessionAge(age);
+  return age === null ? 'not linked' : ageText(age);
 }

@@ -2,14 +2,15 @@
 // and the renderer's settings form, so every place rejects bad input with the same sentence.
 // Secrets (Supabase key, backup passphrase) are NOT here: they live encrypted, apart.
 import { z } from 'zod';
-import { keepAliveSettingsSchema, type SettingsProblem } from '../engine/settings-schema.js';
+import { PHONE_ID_PATTERN, phoneIdProblem } from '../engine/phone-id.js';
+import { keepAliveSettingsSchema, problemsFromZod, type SettingsProblem } from '../engine/settings-schema.js';
 
 export const SETTINGS_VERSION = 1;
 
 const phoneSchema = z.object({
   id: z
     .string({ error: 'Phone id must be text' })
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: (iss) => `Phone id ${JSON.stringify(iss.input)} must be 1–64 letters, digits, "-" or "_"` }),
+    .regex(PHONE_ID_PATTERN, { error: (iss) => phoneIdProblem(iss.input) }),
   label: z.string().max(80, { error: 'Phone name must be at most 80 characters' }).optional(),
 });
 
@@ -74,7 +75,7 @@ export type AppSettingsResult = { ok: true; settings: AppSettings } | { ok: fals
 export function parseAppSettings(input: unknown): AppSettingsResult {
   const r = appSettingsSchema.safeParse(input);
   if (r.success) return { ok: true, settings: r.data };
-  return { ok: false, problems: r.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) };
+  return { ok: false, problems: problemsFromZod(r.error) };
 }
 
 export function defaultAppSettings(): AppSettings {

@@ -1,8 +1,9 @@
 // statuses → what the tray shows: icon, tooltip and the whole menu as plain data. Pure, so every
 // mix of states is tested in Node; the Electron adapter only translates this data.
 import type { PhoneStatus } from '../engine/types.js';
-import { overallHealth, phoneHealth, sessionAgeText, stateText, type Health } from '../presenters/phone-health.js';
-import { agoText, untilText } from './relative-time.js';
+import { ageText, relativeText, untilText } from '../presenters/durations.js';
+import { overallHealth, phoneHealth, type Health } from '../presenters/phone-health.js';
+import { presentPhone, type PhoneAction, type PhonePresentation } from '../presenters/phone-presenter.js';
 
 export const APP_TITLE = 'Session Keeper';
 /** Windows cuts tray tooltips at 127 characters (NOTIFYICONDATA.szTip). */
@@ -64,9 +65,9 @@ export function traySummary(statuses: readonly PhoneStatus[], now: number): stri
       if (n) parts.push(`${n} ${n === 1 ? COUNT_WORDS[h][0] : COUNT_WORDS[h][1]}`);
     }
   }
-  const paired = statuses.map((s) => s.pairedAt).filter((a): a is number => a !== null);
-  if (paired.length === 0) parts.push('no linked session');
-  else parts.push(`${statuses.length === 1 ? 'session' : 'oldest session'} ${sessionAgeText({ pairedAt: Math.min(...paired) }, now)}`);
+  const ages = statuses.map((s) => presentPhone(s, now).sessionAgeMs).filter((a): a is number => a !== null);
+  if (ages.length === 0) parts.push('no linked session');
+  else parts.push(`${statuses.length === 1 ? 'session' : 'oldest session'} ${ageText(Math.max(...ages))}`);
   return parts.join(' · ');
 }
 
@@ -82,66 +83,64 @@ function nextKeepAliveText(s: PhoneStatus, now: number): string {
 }
 
 function lastBackupText(s: PhoneStatus, now: number): string {
-  if (s.backupFailing) return 'backups failing';
-  if (s.lastBackupAt === null) return 'no backup yet';
-  return `last backup ${agoText(s.lastBackupAt, now)}`;
+  return s.lastBackupAt === null ? 'no backup yet' : `last backup ${relativeText(s.lastBackupAt, now)}`;
 }
 
-/** "Work: Connected · session 12d 4h · next keep-alive in 3h 20m · last backup 2h ago" */
-export function phoneLine(s: PhoneStatus, now: number): string {
-  const warnings = [s.phoneInactive ? 'phone unused 12+ days' : null].filter((w): w is string => w !== null);
+/** "Work: Connected · session 12d 4h · next keep-alive in 3 h 20 min · last backup 2 h ago" */
+export function phoneLine(s: PhoneStatus, now: number, p: PhonePresentation = presentPhone(s, now)): string {
   return [
-    `${s.label}: ${stateText(s.state).title}`,
-    `session ${sessionAgeText(s, now)}`,
+    `${s.label}: ${p.title}`,
+    `session ${p.sessionAge}`,
     nextKeepAliveText(s, now),
     lastBackupText(s, now),
-    ...warnings,
+    ...p.warnings.map((w) => w.short),
   ].join(' · ');
 }
 
-/** One action for one phone, or a submenu of phones when there are several. */
-function perPhone(
-  label: string,
-  statuses: readonly PhoneStatus[],
-  action: (s: PhoneStatus) => TrayAction,
-  enabled: (s: PhoneStatus) => boolean,
-): TrayMenuItem {
-  const [only] = statuses;
-  if (statuses.length === 1 && only) return { type: 'label', label, enabled: enabled(only), action: action(only) };
+interface Shown {
+  s: PhoneStatus;
+  p: PhonePresentation;
+}
+
+/** One action for one phone, or a submenu of phones when there are several; enabled as the presenter decides. */
+function perPhone(label: string, phones: readonly Shown[], name: PhoneAction, action: (s: PhoneStatus) => TrayAction): TrayMenuItem {
+  const [only] = phones;
+  if (phones.length === 1 && only) return { type: 'label', label, enabled: only.p.actions[name].enabled, action: action(only.s) };
   return {
     type: 'submenu',
     label,
-    enabled: statuses.length > 0,
-    submenu: statuses.map((s) => ({ type: 'label', label: s.label, enabled: enabled(s), action: action(s) })),
+    enabled: phones.length > 0,
+    submenu: phones.map(({ s, p }) => ({ type: 'label', label: s.label, enabled: p.actions[name].enabled, action: action(s) })),
   };
 }
 
-function pauseItem(statuses: readonly PhoneStatus[]): TrayMenuItem {
-  const toggle = (s: PhoneStatus): TrayAction =>
-    s.keepAlivePaused ? { kind: 'resume-keep-alive', phoneId: s.phoneId } : { kind: 'pause-keep-alive', phoneId: s.phoneId };
-  const [only] = statuses;
-  if (statuses.length === 1 && only) return { type: 'checkbox', label: 'Pause keep-alive', checked: only.keepAlivePaused, enabled: true, action: toggle(only) };
-  return {
-    type: 'submenu',
-    label: 'Pause keep-alive',
-    enabled: statuses.length > 0,
-    submenu: statuses.map((s) => ({ type: 'checkbox', label: s.label, checked: s.keepAlivePaused, enabled: true, action: toggle(s) })),
-  };
+/** A checked item resumes, an unchecked one pauses: enabled as the presenter decides for that direction. */
+function pauseItem(phones: readonly Shown[]): TrayMenuItem {
+  const item = ({ s, p }: Shown, label: string): TrayMenuItem => ({
+    type: 'checkbox',
+    label,
+    checked: s.keepAlivePaused,
+    enabled: p.actions[s.keepAlivePaused ? 'resumeKeepAlive' : 'pauseKeepAlive'].enabled,
+    action: s.keepAlivePaused ? { kind: 'resume-keep-alive', phoneId: s.phoneId } : { kind: 'pause-keep-alive', phoneId: s.phoneId },
+  });
+  const [only] = phones;
+  if (phones.length === 1 && only) return item(only, 'Pause keep-alive');
+  return { type: 'submenu', label: 'Pause keep-alive', enabled: phones.length > 0, submenu: phones.map((x) => item(x, x.s.label)) };
 }
 
 export function presentTray(statuses: readonly PhoneStatus[], ctx: TrayContext): TrayModel {
+  const phones = statuses.map((s): Shown => ({ s, p: presentPhone(s, ctx.now) }));
   const menu: TrayMenuItem[] = [
     // Linux desktops often hide tooltips: the summary is also the first (inert) line.
     { type: 'label', label: traySummary(statuses, ctx.now), enabled: false },
     { type: 'separator' },
-    ...statuses.map((s): TrayMenuItem => ({ type: 'label', label: phoneLine(s, ctx.now), enabled: false })),
+    ...phones.map(({ s, p }): TrayMenuItem => ({ type: 'label', label: phoneLine(s, ctx.now, p), enabled: false })),
     ...(statuses.length > 0 ? [{ type: 'separator' } as const] : []),
     { type: 'label', label: 'Open window', enabled: true, action: { kind: 'open-window' } },
-    perPhone('Reconnect', statuses, (s) => ({ kind: 'reconnect', phoneId: s.phoneId }), (s) => s.state !== 'banned'),
-    perPhone('Back up now', statuses, (s) => ({ kind: 'backup-now', phoneId: s.phoneId }), (s) => s.pairedAt !== null),
-    // the engine refuses a pulse on a closed connection anyway; greying it out says so up front
-    perPhone('Keep-alive now', statuses, (s) => ({ kind: 'keep-alive-now', phoneId: s.phoneId }), (s) => s.state === 'open'),
-    pauseItem(statuses),
+    perPhone('Reconnect', phones, 'reconnect', (s) => ({ kind: 'reconnect', phoneId: s.phoneId })),
+    perPhone('Back up now', phones, 'backupNow', (s) => ({ kind: 'backup-now', phoneId: s.phoneId })),
+    perPhone('Keep-alive now', phones, 'keepAliveNow', (s) => ({ kind: 'keep-alive-now', phoneId: s.phoneId })),
+    pauseItem(phones),
     { type: 'separator' },
     { type: 'checkbox', label: 'Start at login', checked: ctx.startAtLogin, enabled: true, action: { kind: 'toggle-start-at-login', enabled: !ctx.startAtLogin } },
     { type: 'label', label: 'Open logs folder', enabled: true, action: { kind: 'open-logs' } },

@@ -2,7 +2,7 @@
 // rows of a fixed-height list a scroll position shows. The page keeps only those rows in the DOM,
 // so 10,000 entries cost the same to draw as 30.
 import type { LogEntry, LogLevel } from '../../main/engine/types.js';
-import { isoText } from './time-text.js';
+import { isoText } from '../../main/presenters/durations.js';
 
 export const LOG_CAPACITY = 10_000;
 

@@ -1,8 +1,9 @@
 // Status → what a phone's card shows: one pure function, so the words, colours and enabled
 // buttons are unit-tested in Node and the DOM code only copies them onto elements.
-import { needsRescan, phoneHealth, sessionAgeMs, sessionAgeText, stateText, type Health } from '../../main/presenters/phone-health.js';
+import { needsRescan, type Health } from '../../main/presenters/phone-health.js';
+import { presentPhone, type PhoneActions } from '../../main/presenters/phone-presenter.js';
+import { countdownText, isoText, relativeText, untilText } from '../../main/presenters/durations.js';
 import type { KeepAliveMode, PhoneStatus } from '../../main/engine/types.js';
-import { countdownText, durationText, isoText, relativeText } from './time-text.js';
 
 export type Tone = 'ok' | 'warn' | 'bad' | 'muted';
 
@@ -21,7 +22,7 @@ export interface PairingModel {
   /** "1:05" left, null when there is no QR or no expiry */
   countdown: string | null;
   expired: boolean;
-  /** "Show new QR" is offered once the code expired, or when there is none to show */
+  /** "Show new QR" is offered once the code expired, or when there is none to show (the presenter's requestQr) */
   canRequestNew: boolean;
 }
 
@@ -39,7 +40,8 @@ export interface PhoneCardModel {
   facts: CardFact[];
   /** set while only scanning a QR brings the phone back */
   pairing: PairingModel | null;
-  actions: { reconnect: boolean; backupNow: boolean; keepAliveNow: boolean; restore: boolean; logout: boolean };
+  /** the shared presenter's action table: the tray offers exactly the same */
+  actions: PhoneActions;
   /** one sentence for the screen-reader live region, changing only when the state does */
   announcement: string;
 }
@@ -50,40 +52,25 @@ const MODE_TEXT: Record<KeepAliveMode, string> = {
   sleep: 'sleep (no pulses)',
 };
 
-/** After 14 days unseen WhatsApp logs linked devices out; the engine warns from day 12. */
-const LOGOUT_AFTER_DAYS = 14;
-const DAY = 24 * 60 * 60 * 1000;
-
 function since(at: number | null, now: number): Pick<CardFact, 'value' | 'title'> {
   return { value: relativeText(at, now), title: at === null ? null : isoText(at) };
 }
 
 export function phoneCardModel(s: PhoneStatus, now: number): PhoneCardModel {
-  const health = phoneHealth(s);
-  const text = stateText(s.state);
+  // the session age is derived on this clock from pairedAt, so the card ticks between events and never ages a snapshot twice
+  const p = presentPhone(s, now);
   const open = s.state === 'open';
-  // derived on this clock from pairedAt, so the card ticks between events and never ages a snapshot twice
-  const ageMs = sessionAgeMs(s, now);
-
-  const warnings: string[] = [];
-  if (s.phoneInactive) {
-    const daysLeft = s.phoneLastSeenAt === null ? null : Math.max(0, Math.ceil((s.phoneLastSeenAt + LOGOUT_AFTER_DAYS * DAY - now) / DAY));
-    warnings.push(
-      `The phone has not been online for ${s.phoneLastSeenAt === null ? 'a long time' : durationText(now - s.phoneLastSeenAt)}. ` +
-        `WhatsApp logs linked devices out after ${LOGOUT_AFTER_DAYS} days${daysLeft === null ? '' : ` (${daysLeft} d left)`}: open WhatsApp on the phone.`,
-    );
-  }
-  if (s.backupFailing) warnings.push(`Backups have failed for over 24 hours: ${s.lastBackupError ?? 'unknown error'}. Check the backup settings.`);
+  const warnings = p.warnings.map((w) => w.text);
 
   const facts: CardFact[] = [
-    { key: 'session-age', label: 'Session age', value: sessionAgeText(s, now), tone: ageMs === null ? 'muted' : 'ok', title: s.pairedAt === null ? null : `Linked ${isoText(s.pairedAt)}` },
+    { key: 'session-age', label: 'Session age', value: p.sessionAge, tone: p.sessionAgeMs === null ? 'muted' : 'ok', title: p.sessionAgeMs === null || s.pairedAt === null ? null : `Linked ${isoText(s.pairedAt)}` },
     { key: 'connected-since', label: 'Connected since', ...(open && s.connectedSince !== null ? since(s.connectedSince, now) : { value: 'not connected', title: null }), tone: open ? 'ok' : 'muted' },
     {
       key: 'next-keep-alive',
       label: 'Next keep-alive',
       value: s.keepAlivePaused
         ? `paused · mode ${MODE_TEXT[s.mode]}`
-        : `${relativeText(s.nextKeepAliveAt, now, 'not planned')} · mode ${MODE_TEXT[s.mode]}`,
+        : `${untilText(s.nextKeepAliveAt, now)} · mode ${MODE_TEXT[s.mode]}`,
       tone: s.keepAlivePaused ? 'warn' : s.nextKeepAliveAt !== null && s.mode === 'active' ? 'ok' : 'muted',
       title: s.nextKeepAliveAt === null ? null : isoText(s.nextKeepAliveAt),
     },
@@ -111,29 +98,21 @@ export function phoneCardModel(s: PhoneStatus, now: number): PhoneCardModel {
       qr: expired ? null : s.qr,
       countdown: left === null || expired ? null : countdownText(left),
       expired,
-      canRequestNew: expired,
+      canRequestNew: p.actions.requestQr.enabled,
     };
   }
 
-  const paired = s.pairedAt !== null || s.me !== null;
-  const plainlyFine = health === 'ok' || s.state === 'connecting';
   return {
     phoneId: s.phoneId,
-    title: s.label || s.phoneId,
-    health,
-    stateTitle: text.title,
-    reason: plainlyFine || s.detail === '' ? null : s.detail,
-    nextStep: text.nextStep,
+    title: p.name,
+    health: p.health,
+    stateTitle: p.title,
+    reason: p.detail,
+    nextStep: p.nextStep,
     warnings,
     facts,
     pairing,
-    actions: {
-      reconnect: !needsRescan(s) && s.state !== 'banned',
-      backupNow: paired,
-      keepAliveNow: open,
-      restore: true,
-      logout: paired,
-    },
-    announcement: `${s.label || s.phoneId}: ${text.title}${warnings.length > 0 ? `, ${warnings.length === 1 ? 'one warning' : `${warnings.length} warnings`}` : ''}`,
+    actions: p.actions,
+    announcement: `${p.name}: ${p.title}${warnings.length > 0 ? `, ${warnings.length === 1 ? 'one warning' : `${warnings.length} warnings`}` : ''}`,
   };
 }

@@ -27,7 +27,7 @@ test('the engine may not import electron', async () => {
   assert.match(messages[0] ?? '', /Electron-free/);
 });
 
-test('the renderer may import neither Node built-ins, Electron, nor engine internals, but may import the shared contract', async () => {
+test('the renderer may import neither Node built-ins, Electron, nor engine internals, but may import the shared contract and presenters', async () => {
   const messages = await lintProbe(
     'renderer',
     [
@@ -36,7 +36,8 @@ test('the renderer may import neither Node built-ins, Electron, nor engine inter
       "import { createKeeper } from '../main/engine/keeper.js';",
       "import { INVOKE } from '../main/ipc/contract.js';",
       "import { stateText } from '../main/presenters/phone-health.js';",
-      'export const all = [readFile, ipcRenderer, createKeeper, INVOKE, stateText];',
+      "import { presentPhone } from '../main/presenters/phone-presenter.js';",
+      'export const all = [readFile, ipcRenderer, createKeeper, INVOKE, stateText, presentPhone];',
       '',
     ].join('\n'),
   );

@@ -1,7 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { APP_ORIGIN, APP_START_URL, CONTENT_SECURITY_POLICY, isAppUrl, isNavigationAllowed, windowWebPreferences } from '../../main/window.js';
+import type { Session } from 'electron';
+import {
+  APP_ORIGIN,
+  APP_START_URL,
+  CONTENT_SECURITY_POLICY,
+  isAppUrl,
+  isNavigationAllowed,
+  isPermissionAllowed,
+  metaContentSecurityPolicy,
+  restrictPermissions,
+  windowWebPreferences,
+  type Permission,
+  type PermissionAsker,
+} from '../../main/window.js';
 import { appResponseHeaders, resolveAppRequest } from '../../main/app-protocol.js';
 
 test('the window is sandboxed, isolated, without Node, with our preload; devtools only unpackaged', () => {
@@ -63,4 +77,63 @@ test('the protocol refuses path traversal, foreign hosts and unknown file types'
   assert.ok(!evil.ok && evil.status === 403);
   const bin = resolveAppRequest(root, 'app://session-keeper/tool.exe');
   assert.ok(!bin.ok && bin.status === 404);
+});
+
+test("index.html's meta CSP is the header's policy without frame-ancestors, directive for directive", () => {
+  const html = readFileSync(new URL('../../renderer/index.html', import.meta.url), 'utf8');
+  const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1];
+  assert.ok(meta, 'the built index.html carries a CSP meta tag');
+  assert.equal(meta, metaContentSecurityPolicy());
+  for (const d of ["object-src 'none'", "base-uri 'none'", "form-action 'none'", "connect-src 'none'"]) assert.ok(meta.split('; ').includes(d), d);
+  assert.doesNotMatch(meta, /frame-ancestors/, 'Chromium ignores frame-ancestors in a meta tag and logs an error');
+  assert.equal(metaContentSecurityPolicy(), CONTENT_SECURITY_POLICY.replace("; frame-ancestors 'none'", ''));
+});
+
+const OURS: PermissionAsker = { origin: `${APP_ORIGIN}/`, isMainFrame: true };
+const PERMISSION_CASES: Array<[Permission, PermissionAsker, boolean]> = [
+  ['clipboard-sanitized-write', OURS, true],
+  ['clipboard-sanitized-write', { origin: APP_ORIGIN, isMainFrame: true }, true],
+  ['clipboard-sanitized-write', { origin: APP_START_URL, isMainFrame: true }, true],
+  ['clipboard-sanitized-write', { origin: `${APP_ORIGIN}/`, isMainFrame: false }, false],
+  ['clipboard-sanitized-write', { origin: `${APP_ORIGIN}/`, isMainFrame: true, embeddingOrigin: 'https://evil.example/' }, false],
+  ['clipboard-sanitized-write', { origin: 'https://evil.example/', isMainFrame: true }, false],
+  ['clipboard-sanitized-write', { origin: 'app://session-keeper.evil/', isMainFrame: true }, false],
+  ['clipboard-sanitized-write', { origin: 'file:///index.html', isMainFrame: true }, false],
+  ['clipboard-sanitized-write', { origin: '', isMainFrame: true }, false],
+  ['clipboard-sanitized-write', { origin: undefined, isMainFrame: true }, false],
+  ['clipboard-read', OURS, false],
+  ['deprecated-sync-clipboard-read', OURS, false],
+  ['notifications', OURS, false],
+  ['media', OURS, false],
+  ['geolocation', OURS, false],
+  ['openExternal', OURS, false],
+  ['fullscreen', OURS, false],
+  ['unknown', OURS, false],
+];
+
+test('only the clipboard write is allowed, and only to our own top frame; clipboard-read and foreign origins are refused', () => {
+  for (const [permission, asker, allowed] of PERMISSION_CASES) {
+    assert.equal(isPermissionAllowed(permission, asker), allowed, `${permission} from ${String(asker.origin)} (main frame: ${asker.isMainFrame}, embedded by ${asker.embeddingOrigin ?? '-'})`);
+  }
+});
+
+test("the session's check and request handlers both apply that decision, with Electron's arguments", () => {
+  type CheckHandler = Parameters<Session['setPermissionCheckHandler']>[0];
+  type RequestHandler = Parameters<Session['setPermissionRequestHandler']>[0];
+  const installed: { check: CheckHandler; request: RequestHandler } = { check: null, request: null };
+  restrictPermissions({
+    setPermissionCheckHandler: (h) => void (installed.check = h),
+    setPermissionRequestHandler: (h) => void (installed.request = h),
+  });
+  const { check, request } = installed;
+  assert.ok(check && request, 'both handlers are installed');
+  const wc = {} as Electron.WebContents;
+  for (const [permission, asker, allowed] of PERMISSION_CASES) {
+    const details = { isMainFrame: asker.isMainFrame, requestingUrl: asker.origin ?? '', ...(asker.embeddingOrigin ? { embeddingOrigin: asker.embeddingOrigin } : {}) };
+    assert.equal(check(wc, permission, asker.origin ?? '', details), allowed, `check ${permission} from ${String(asker.origin)}`);
+    if (asker.embeddingOrigin) continue; // a request carries no embedding origin: the sub-frame flag covers it
+    let granted: boolean | null = null;
+    request(wc, permission, (g) => void (granted = g), details);
+    assert.equal(granted, allowed, `request ${permission} from ${String(asker.origin)}`);
+  }
 });

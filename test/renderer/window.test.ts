@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright';
+import { openWindow as open, pageProblems } from './window-page.js';
 import { ManualClock } from '../../main/engine/clock.js';
 import type { LogEntry, LogLevel } from '../../main/engine/types.js';
 import { startHarness, type Harness } from '../support/keeper-harness.js';
@@ -31,24 +32,7 @@ after(async () => {
   await browser?.close();
 });
 
-async function openWindow(server: RendererServer, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-  assert.ok(browser);
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, colorScheme });
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(err.message));
-  page.on('console', (m) => {
-    // a CSP violation or a script error fails the test: the window must run under the real policy
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  await page.goto(server.url);
-  await page.locator('body[data-ready="true"]').waitFor();
-  (page as Page & { problems?: string[] }).problems = problems;
-  return page;
-}
-
-function pageProblems(page: Page): string[] {
-  return (page as Page & { problems?: string[] }).problems ?? [];
-}
+const openWindow = (server: RendererServer) => open(browser, server);
 
 async function shot(page: Page, name: string, fullPage = false): Promise<void> {
   if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
@@ -137,15 +121,23 @@ test('the QR on screen scans, the card turns Connected; backup, reconnect, log-o
   }
 });
 
-test('Keep-alive now sends a pulse the server sees, and Restore… puts the chosen generation back and reconnects', { skip }, async () => {
-  // the page counts QR expiry on the real clock, so the keeper's clock starts now; the sleep
-  // window is put half a day away so the manual pulse is allowed without forcing
+/**
+ * A keeper whose sleep window starts `sleepStartsIn` hours from now (UTC), with its window open
+ * and the phone linked by scanning the QR off the screen.
+ */
+async function linkedWindow(sleepStartsIn: number, sleepHours: number) {
+  // the page counts QR expiry on the real clock, so the keeper's clock starts now
   const clock = new ManualClock(Date.now());
   const hh = (n: number) => `${String(n % 24).padStart(2, '0')}:00`;
   const hour = new Date().getUTCHours();
-  const keepAlive = { timeZone: 'UTC', holdSeconds: 0, sleepWindow: { start: hh(hour + 12), end: hh(hour + 13) }, reducedWindows: [] };
+  const sleepWindow = { start: hh(hour + sleepStartsIn), end: hh(hour + sleepStartsIn + sleepHours) };
+  const keepAlive = { timeZone: 'UTC', holdSeconds: 0, sleepWindow, reducedWindows: [] };
   const h: Harness = await startHarness({ keeper: { clock, random: () => 0.5, keepAlive } });
   const server = await startRendererServer(h, ROOT);
+  const close = async () => {
+    await server.close();
+    await h.close();
+  };
   try {
     await h.keeper.start();
     const page = await openWindow(server);
@@ -156,7 +148,17 @@ test('Keep-alive now sends a pulse the server sees, and Restore… puts the chos
     assert.ok(qr);
     await h.server.phone.scan(qr);
     await card.locator('.badge', { hasText: 'Connected' }).waitFor();
+    return { h, page, card, sleepWindow, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
 
+test('Keep-alive now sends a pulse the server sees, and Restore… puts the chosen generation back and reconnects', { skip }, async () => {
+  // the sleep window is put half a day away so the manual pulse is allowed without forcing
+  const { h, page, card, close } = await linkedWindow(12, 1);
+  try {
     const live = [...h.server.connections].reverse().find((c) => c.state === 'logged-in');
     assert.ok(live);
     const available = () => live.presences.filter((p) => p.type === 'available').length;
@@ -186,8 +188,38 @@ test('Keep-alive now sends a pulse the server sees, and Restore… puts the chos
     assert.deepEqual(pageProblems(page), []);
     await page.close();
   } finally {
-    await server.close();
-    await h.close();
+    await close();
+  }
+});
+
+test('Keep-alive now inside the sleep window shows the reason it was refused, not a generic failure', { skip }, async () => {
+  // the sleep window is put around now, so the gate refuses a manual pulse that is not forced
+  const { h, page, card, sleepWindow, close } = await linkedWindow(0, 2);
+  try {
+    await card.getByRole('button', { name: 'Keep-alive now' }).click();
+    const result = card.locator('.result', { hasText: 'sleep window' });
+    await result.waitFor();
+    const text = (await result.textContent()) ?? '';
+    assert.match(text, new RegExp(`sleep window ${sleepWindow.start}–${sleepWindow.end}`));
+    assert.doesNotMatch(text, /Something went wrong/);
+    assert.equal(h.keeper.status('default').lastKeepAliveAt, null, 'no pulse went out');
+    await shot(page, 'keepalive-refused-sleep');
+
+    // The contrast: a failure nobody meant (the export file's name is taken by a folder, so
+    // the write fails with EISDIR) shows a plain sentence and where to look, not errno text.
+    await mkdir(join(h.dataDir, 'exported-log-1.jsonl'));
+    await page.locator('nav').getByRole('button', { name: 'Log' }).click();
+    await page.locator('#log-export').click();
+    const exportResult = page.locator('#log-result', { hasText: 'Could not export' });
+    await exportResult.waitFor();
+    const failure = (await exportResult.textContent()) ?? '';
+    assert.match(failure, /Something went wrong/);
+    assert.match(failure, /log file/);
+    assert.doesNotMatch(failure, /EISDIR/);
+    assert.deepEqual(pageProblems(page), []);
+    await page.close();
+  } finally {
+    await close();
   }
 });
 

@@ -1,6 +1,8 @@
-// Crash-safe file primitives: a reader only ever sees the old bytes or the new bytes of a
-// file, never a 0-byte or half-written one, and a finished write survives a power cut.
-import { chmod, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+// Crash-safe file primitives, the one place the engine writes files durably (session files,
+// imports, backups, restores, the backup key): a reader only ever sees the old bytes or the new
+// bytes of a file, never a 0-byte or half-written one, and a finished write survives a power cut.
+import { randomBytes } from 'node:crypto';
+import { chmod, link, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
 export const DIR_MODE = 0o700;
@@ -62,21 +64,31 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
   }
 }
 
-export function tempNameFor(name: string): string {
+// Random as well as counted: a temp left by a crashed run with the same pid must not collide.
+function tempNameFor(name: string): string {
   tempCounter += 1;
-  return `${TEMP_PREFIX}${process.pid}-${tempCounter}-${name}`;
+  return `${TEMP_PREFIX}${process.pid}-${tempCounter}-${randomBytes(3).toString('hex')}-${name}`;
 }
 
-/** Write + fsync a temp file next to the target (same folder, so the rename is atomic). */
-export async function writeTemp(dir: string, name: string, data: string | Uint8Array): Promise<string> {
-  const tmp = join(dir, tempNameFor(name));
-  const handle = await open(tmp, 'w', FILE_MODE);
+/**
+ * Creates `path`, which must not exist yet (0600), writes `data` whole and fsyncs it. Alone it
+ * is for files inside a folder that is renamed into place afterwards; otherwise use the
+ * temp-then-rename/link writers below.
+ */
+export async function writeNewFileSynced(path: string, data: string | Uint8Array): Promise<void> {
+  const handle = await open(path, 'wx', FILE_MODE);
   try {
     await handle.writeFile(data);
     await handle.sync();
   } finally {
     await handle.close();
   }
+}
+
+/** Write + fsync a temp file next to the target (same folder, so the rename is atomic). */
+async function writeTemp(dir: string, name: string, data: string | Uint8Array): Promise<string> {
+  const tmp = join(dir, tempNameFor(name));
+  await writeNewFileSynced(tmp, data);
   return tmp;
 }
 
@@ -102,6 +114,30 @@ export async function writeFileAtomic(dir: string, name: string, data: string | 
   const tmp = await writeTemp(dir, name, data);
   await renameWithRetry(tmp, join(dir, name));
   await fsyncDir(dir);
+}
+
+/**
+ * Creates `dir/name` durably unless that name already exists: returns false (and writes
+ * nothing) when it does, so a file once published is never overwritten, even by a racing writer.
+ */
+export async function createFileAtomic(dir: string, name: string, data: string | Uint8Array): Promise<boolean> {
+  const tmp = await writeTemp(dir, name, data);
+  const target = join(dir, name);
+  try {
+    try {
+      // link() fails if the name exists: the no-overwrite check and the publish are one step.
+      await link(tmp, target);
+    } catch (err) {
+      if (errCode(err) === 'EEXIST' || (await pathExists(target))) return false;
+      // Filesystems without hard links: check-then-rename (not atomic against a racing writer,
+      // but this app is the only writer and names are unique).
+      await renameWithRetry(tmp, target);
+    }
+  } finally {
+    await unlinkIfExists(tmp);
+  }
+  await fsyncDir(dir);
+  return true;
 }
 
 /** Remove a file if present; returns whether something was removed. Caller fsyncs the folder. */
@@ -146,5 +182,3 @@ export async function tightenModes(dir: string): Promise<void> {
     if ((st.mode & 0o777) !== FILE_MODE) await chmod(path, FILE_MODE);
   }
 }
-
-export { renameWithRetry };

@@ -1,10 +1,10 @@
 // Bringing an existing Baileys useMultiFileAuthState folder under our care. The source is only
 // read; the copy is staged next to the target and renamed into place, so a crash mid-import
 // leaves either no session or the whole session at `to`.
-import { open, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { systemClock, type Clock } from '../clock.js';
-import { ensureDir, FILE_MODE, fsyncDir, isNotFound, listFiles } from './atomic-fs.js';
+import { ensureDir, fsyncDir, isNotFound, listFiles, writeNewFileSynced } from './atomic-fs.js';
 import { CREDS_FILE } from './codec.js';
 import { checkCredsText, pairedId } from './creds-check.js';
 import { JOURNAL_FILE } from './journal.js';
@@ -58,14 +58,7 @@ function filesToCopy(names: readonly string[]): string[] {
 }
 
 async function copyFileDurable(from: string, to: string): Promise<void> {
-  const bytes = await readFile(from);
-  const handle = await open(to, 'wx', FILE_MODE);
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await writeNewFileSynced(to, await readFile(from));
 }
 
 /**

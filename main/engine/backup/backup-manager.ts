@@ -20,12 +20,13 @@ import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import type { DataPaths } from '../paths.js';
-import type { LogLevel, PhoneStatus } from '../types.js';
+import type { LogLevel, PhoneStatus, RemovedDevice } from '../types.js';
 import { checkCredsText } from '../auth-store/creds-check.js';
 import { sealBackup } from './archive.js';
 import type { BackupMetadata } from './container.js';
 import type { BackupSecret } from './envelope.js';
 import { BackupError, BackupTargetError } from './errors.js';
+import { KeeperError } from '../errors.js';
 import type { BackupSecretProvider } from './key-store.js';
 import { restoreBackup } from './restore.js';
 import { DEFAULT_KEEP, putGeneration } from './retention.js';
@@ -40,6 +41,7 @@ import {
   FAILING_AFTER_MS,
   isFailing,
   NON_RETRYABLE_DELAY_MS,
+  restoreRefusal,
   retryDelay,
   shouldRestoreAtStart,
   type LiveCreds,
@@ -56,12 +58,16 @@ export interface BackupPhonePort {
   withWriteLock<T>(fn: () => Promise<T>): Promise<T>;
   /**
    * Stops the phone's socket and closes its auth store, runs fn (which replaces the session
-   * folder), then reopens the store from disk and reconnects if the phone was running. Never
-   * two sockets on one session. When the phone is not running, just run fn.
+   * folder), then reopens the store from disk and connects: after a swap from any state but a
+   * user stop (or before the phone started); after a failed fn only if it was running. Never
+   * two sockets on one session. The contract test (backup-port-contract.test.ts) holds the
+   * real session and the tests' fake to this.
    */
   withSessionStopped<T>(fn: () => Promise<T>): Promise<T>;
   /** called inside withSessionStopped once a restored folder is in place: the pairing it brings */
   adoptRestored?(info: { pairedAt: number | null; me: string }): Promise<void>;
+  /** the record of this device if WhatsApp removed it: its generations are refused, never swapped in */
+  removedDevice(me: string): RemovedDevice | null;
   log(level: LogLevel, event: string, message: string, data?: Record<string, unknown>): void;
   /** backup status fields changed: re-render */
   changed(): void;
@@ -86,6 +92,8 @@ export interface BackupStatus {
   /** 24 h of failures in a row: the shell notifies the user */
   backupFailing: boolean;
   nextBackupAt: number | null;
+  /** backups are stored, but something needs a person (old generations are not being removed) */
+  backupWarning: string | null;
 }
 
 export type BackupResult =
@@ -113,9 +121,9 @@ export interface RestoreOptions {
   secret?: BackupSecret;
 }
 
-export class UnregisteredPhoneError extends Error {
+export class UnregisteredPhoneError extends KeeperError {
   constructor(phoneId: string) {
-    super(`phone ${JSON.stringify(phoneId)} is not registered with the backup manager`);
+    super('unknown-phone', `phone ${JSON.stringify(phoneId)} is not registered with the backup manager`);
     this.name = 'UnregisteredPhoneError';
   }
 }
@@ -140,7 +148,7 @@ function message(err: unknown): string {
 
 /** Unknown errors (disk full on a local target, a socket error) are retried with backoff; targets say so explicitly. */
 function isRetryable(err: unknown): boolean {
-  if (err instanceof BackupTargetError) return err.retryable || err.code === 'conflict';
+  if (err instanceof BackupTargetError) return err.retryable || err.kind === 'conflict';
   return !(err instanceof BackupError);
 }
 
@@ -196,6 +204,7 @@ export class BackupManager {
       backupFailingSince: s.backupFailingSince,
       backupFailing: isFailing(s.backupFailingSince, this.clock.now()),
       nextBackupAt: s.nextAttemptAt,
+      backupWarning: s.pruneWarning ?? null,
     };
   }
 
@@ -458,6 +467,7 @@ export class BackupManager {
       s.lastContentHash = snapshot.contentHash;
       s.lastBackupAt = now;
       s.lastBackupGeneration = put.name;
+      s.pruneWarning = put.pruneError ? put.pruneError.message : null;
       this.clearFailures(p);
       p.port.log('info', 'backup.uploaded', `Backed up ${snapshot.files.length} session files to ${target.kind} as ${put.name}.`, {
         generation: put.name,
@@ -519,6 +529,7 @@ export class BackupManager {
     await mkdir(dirname(live), { recursive: true, mode: 0o700 });
     const skipped: RestoreOutcome['skipped'] = [];
     let sawWrongKey = false;
+    let refusal: string | null = null;
 
     for (const name of names) {
       const dest = join(dirname(live), `.${basename(live)}.restored-${randomBytes(4).toString('hex')}`);
@@ -528,14 +539,24 @@ export class BackupManager {
         restored = await restoreBackup(bytes, secret, dest, { expectPhoneId: phoneId });
       } catch (err) {
         // A chosen generation, or a target that cannot be read at all, ends the restore.
-        const usable = err instanceof BackupError || (err instanceof BackupTargetError && err.code === 'not-found');
+        const usable = err instanceof BackupError || (err instanceof BackupTargetError && err.kind === 'not-found');
         if (options.generation !== undefined || !usable) throw err;
-        if (err instanceof BackupError && err.code === 'wrong-key') sawWrongKey = true;
+        if (err instanceof BackupError && err.kind === 'wrong-key') sawWrongKey = true;
         skipped.push({ generation: name, reason: message(err) });
         p.port.log('warn', 'restore.skipped', `Backup ${name} cannot be restored (${message(err)}); trying an older one.`, { generation: name });
         continue;
       }
       try {
+        const removed = p.port.removedDevice(restored.me);
+        if (removed) {
+          // Checked before the session is touched: this device can never link again.
+          const reason = restoreRefusal(removed);
+          if (options.generation !== undefined) throw new KeeperError('restore-refused', reason);
+          refusal ??= reason;
+          skipped.push({ generation: name, reason });
+          p.port.log('warn', 'restore.skipped', `Backup ${name} is of a device WhatsApp removed; trying an older one.`, { generation: name });
+          continue;
+        }
         const swapped = await p.port.withSessionStopped(async () => {
           const result = await swapInRestoredSession({ live, restored: dest, quarantineRoot: this.opts.paths.quarantine, now: this.clock.now() });
           // before the phone reconnects, so its session age continues from the backup
@@ -559,6 +580,7 @@ export class BackupManager {
         await rm(dest, { recursive: true, force: true }); // only our own restored folder, if the swap did not take it
       }
     }
+    if (refusal !== null) throw new KeeperError('restore-refused', refusal);
     if (sawWrongKey) {
       throw new BackupError('wrong-key', `none of the ${names.length} backups could be opened with this key (wrong passphrase or recovery key?)`);
     }

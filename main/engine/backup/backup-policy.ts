@@ -1,5 +1,5 @@
 // The decisions of the backup manager as pure functions, so each rule is testable alone.
-import type { PhoneState, PhoneStatus } from '../types.js';
+import type { PhoneState, PhoneStatus, RemovedDevice } from '../types.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -45,4 +45,14 @@ export type LiveCreds = 'usable' | 'unpaired' | 'missing' | 'unusable';
  */
 export function shouldRestoreAtStart(live: LiveCreds, retired: boolean): boolean {
   return (live === 'missing' || live === 'unusable') && !retired;
+}
+
+/**
+ * Why a generation of a device WhatsApp has removed is refused: it can never link again, and
+ * swapping it in would only trade "needs a new link" for a failed login.
+ */
+export function restoreRefusal(removed: RemovedDevice): string {
+  const day = new Date(removed.at).toISOString().slice(0, 10);
+  const when = removed.cause === 'user-logout' ? `when you logged out on ${day}` : `when it logged this device out on ${day}`;
+  return `WhatsApp removed this device ${when}; scan a new QR code to link again.`;
 }

@@ -2,14 +2,12 @@
 // Electron safeStorage); headless runs keep the installation key in a 0600 file under the
 // data folder. The key is stored as its recovery-key text, so a damaged file is reported as
 // damaged (checksum) instead of silently encrypting with a wrong key. Nothing here logs keys.
-import { constants } from 'node:fs';
-import { chmod, link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { chmod, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { BackupSecret } from './envelope.js';
 import { BackupError } from './errors.js';
 import { formatRecoveryKey, generateInstallationKey, parseRecoveryKey } from './recovery-key.js';
-import { errCode, fsyncDir } from '../auth-store/atomic-fs.js';
+import { createFileAtomic, ensureDir, errCode } from '../auth-store/atomic-fs.js';
 
 /** Asked for the secret before each backup and restore; the shell can swap in its own. */
 export type BackupSecretProvider = () => Promise<BackupSecret>;
@@ -33,8 +31,8 @@ async function readKeyFile(path: string): Promise<Buffer> {
 
 /**
  * Reads the installation key, creating it on first use (0600 file in a 0700 folder). Creation
- * is temp + fsync + link, so a crash never leaves a half-written key and two racing callers
- * end up with the same key.
+ * never overwrites (createFileAtomic), so a crash never leaves a half-written key and two racing
+ * callers end up with the same key.
  */
 export async function loadOrCreateInstallationKey(path: string): Promise<{ key: Buffer; created: boolean }> {
   try {
@@ -43,28 +41,19 @@ export async function loadOrCreateInstallationKey(path: string): Promise<{ key: 
     if (errCode(err) !== 'ENOENT') throw err;
   }
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  if (process.platform !== 'win32') await chmod(dir, 0o700);
+  await ensureDir(dir);
   const key = generateInstallationKey();
-  const tmp = join(dir, `.${randomBytes(4).toString('hex')}.key.tmp`);
-  const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  let created: boolean;
   try {
-    await fh.writeFile(`${formatRecoveryKey(key)}\n`);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await link(tmp, path);
+    created = await createFileAtomic(dir, basename(path), `${formatRecoveryKey(key)}\n`);
   } catch (err) {
-    await unlink(tmp);
     key.fill(0);
-    if (errCode(err) === 'EEXIST') return { key: await readKeyFile(path), created: false };
     throw err;
   }
-  await unlink(tmp);
-  await fsyncDir(dir);
-  return { key, created: true };
+  if (created) return { key, created: true };
+  // A racing caller published its key first: every backup must use that one.
+  key.fill(0);
+  return { key: await readKeyFile(path), created: false };
 }
 
 /** The person-readable form of the installation key (creating it if needed), for "export recovery key". */

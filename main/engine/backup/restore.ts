@@ -2,15 +2,14 @@
 // authenticated in memory, so a wrong passphrase or a damaged file leaves no trace on disk.
 // The folder appears under its final name only once every file is written, synced and the
 // session verified; swapping it over the live one is a separate, explicit step (swap.ts).
-import { constants } from 'node:fs';
-import { chmod, mkdtemp, open as openFile, rename, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { openBackup } from './archive.js';
 import type { BackupMetadata } from './container.js';
 import type { BackupSecret } from './envelope.js';
 import { BackupError } from './errors.js';
 import { verifySessionFolder } from './verify-session.js';
-import { fsyncDir, pathExists } from '../auth-store/atomic-fs.js';
+import { fsyncDir, pathExists, writeNewFileSynced } from '../auth-store/atomic-fs.js';
 
 export interface RestoreOptions {
   /** refuse a backup made for another phone */
@@ -24,16 +23,6 @@ export interface RestoreResult {
   me: string;
 }
 
-async function writeSynced(path: string, bytes: Buffer): Promise<void> {
-  const fh = await openFile(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-  try {
-    await fh.writeFile(bytes);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
 export async function restoreBackup(file: Buffer, secret: BackupSecret, dest: string, options: RestoreOptions = {}): Promise<RestoreResult> {
   const { metadata, files } = await openBackup(file, secret);
   if (options.expectPhoneId !== undefined && metadata.phoneId !== options.expectPhoneId) {
@@ -44,7 +33,7 @@ export async function restoreBackup(file: Buffer, secret: BackupSecret, dest: st
   try {
     await chmod(tmp, 0o700);
     // Sequential: per-file fsync is disk-bound, and parallel fsyncs measured slower here.
-    for (const f of files) await writeSynced(join(tmp, f.name), f.bytes);
+    for (const f of files) await writeNewFileSynced(join(tmp, f.name), f.bytes);
     await fsyncDir(tmp);
     const me = await verifySessionFolder(tmp);
     if (await pathExists(dest)) throw new BackupError('destination-exists', `restore target ${dest} appeared while restoring`);

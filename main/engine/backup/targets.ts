@@ -3,6 +3,7 @@
 // and prunes the same way, whatever timestamps its storage reports.
 import { randomBytes } from 'node:crypto';
 import { BackupTargetError } from './errors.js';
+import { isPhoneId } from '../phone-id.js';
 
 export interface BackupEntry {
   name: string;
@@ -13,6 +14,10 @@ export interface BackupEntry {
 
 export interface BackupTarget {
   readonly kind: 'local-folder' | 'supabase';
+  /** the bucket, for targets that have one: named in messages a person acts on */
+  readonly bucket?: string;
+  /** the target holds a key that is admin over more than its own files (a Supabase service-role key) */
+  readonly adminKey?: boolean;
   /** Stores a new generation; never overwrites (BackupTargetError 'conflict' if the name exists). */
   put(phoneId: string, generationName: string, bytes: Uint8Array): Promise<void>;
   get(phoneId: string, name: string): Promise<Buffer>;
@@ -23,7 +28,6 @@ export interface BackupTarget {
 }
 
 const GENERATION = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z-[0-9a-f]{6}\.skb$/;
-const PHONE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** e.g. `20260101T093000123Z-4f2a9c.skb`: sorts by time, unique thanks to the random tail. */
 export function newGenerationName(now: number, random: string = randomBytes(3).toString('hex')): string {
@@ -46,7 +50,7 @@ export function newestFirst(a: BackupEntry, b: BackupEntry): number {
 
 /** Both parts end up in paths and object keys: reject anything that could escape them. */
 export function checkNames(phoneId: string, name?: string): void {
-  if (!PHONE_ID.test(phoneId)) throw new BackupTargetError('invalid', `not a valid phone id: ${JSON.stringify(phoneId)}`);
+  if (!isPhoneId(phoneId)) throw new BackupTargetError('invalid', `not a valid phone id: ${JSON.stringify(phoneId)}`);
   if (name !== undefined && parseGenerationName(name) === null) {
     throw new BackupTargetError('invalid', `not a backup generation name: ${JSON.stringify(name)}`);
   }

@@ -1,14 +1,17 @@
 // The patched Curve.verify is what makes the Noise certificate chain and the pairing account
-// signature mean anything; these tests prove it with the real client against the test server.
+// signature mean anything, and the patched handshake binds the chain to the server's static key;
+// these tests prove both with the real client against the test server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { Curve } from '@whiskeysockets/baileys';
-import { assertBaileysPatched, signatureVerificationWorks } from '../../../main/engine/baileys-guard.js';
+import pino from 'pino';
+import { assertBaileysPatched, certificateBindingWorks, signatureVerificationWorks } from '../../../main/engine/baileys-guard.js';
 import { connectClient } from '../../support/wa-server/baileys-client.js';
-import { installTestRoot, startWaServer, uninstallTestRoot, type CertChainMode } from '../../support/wa-server/index.js';
+import { EXPIRED_NOT_AFTER, installTestRoot, startWaServer, uninstallTestRoot, type CertChainMode } from '../../support/wa-server/index.js';
 
 test('Curve.verify refuses a tampered signature and accepts the real one', () => {
   const pair = Curve.generateKeyPair();
@@ -23,24 +26,69 @@ test('Curve.verify refuses a tampered signature and accepts the real one', () =>
   assert.doesNotThrow(() => assertBaileysPatched());
 });
 
-async function handshakeWith(mode: CertChainMode): Promise<{ statusCode: number | undefined; message: string; loggedIn: boolean }> {
+interface Handshake {
+  statusCode: number | undefined;
+  message: string;
+  /** the server got the client's ClientFinish, i.e. a login or registration payload */
+  loggedIn: boolean;
+  /** Baileys' warn-level log lines */
+  warnings: Array<Record<string, unknown>>;
+}
+
+async function handshakeWith(mode: CertChainMode): Promise<Handshake> {
   installTestRoot();
   const server = await startWaServer({ certChain: mode });
   const dir = await mkdtemp(join(tmpdir(), 'cert-'));
+  const warnings: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      warnings.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      done();
+    },
+  });
   try {
-    const client = await connectClient(server.url, dir);
+    const client = await connectClient(server.url, dir, { logger: pino({ level: 'warn' }, sink) });
     const outcome = await Promise.race([
       client.closed.then((c) => ({ statusCode: c.statusCode, message: c.message })),
       client.nextQr().then(() => ({ statusCode: undefined, message: 'qr' })),
     ]);
     await client.end();
-    return { ...outcome, loggedIn: server.connections.some((c) => c.kind !== undefined) };
+    return { ...outcome, loggedIn: server.connections.some((c) => c.kind !== undefined), warnings };
   } finally {
     await server.close();
     uninstallTestRoot();
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+test('the guard drives the real noise handler and finds the certificate binding patch active', () => {
+  assert.equal(certificateBindingWorks(), true);
+  assert.doesNotThrow(() => assertBaileysPatched());
+});
+
+test('a server replaying a correctly signed chain whose leaf names another key is refused before any login', async () => {
+  const r = await handshakeWith('foreign-leaf-key');
+  assert.equal(r.statusCode, 400);
+  assert.match(r.message, /leaf certificate key does not match the server static key/);
+  assert.equal(r.loggedIn, false, 'the client never sent its login payload');
+});
+
+test('a correctly signed leaf that names another intermediate as its issuer is refused before any login', async () => {
+  const r = await handshakeWith('wrong-leaf-issuer-serial');
+  assert.equal(r.statusCode, 400);
+  assert.match(r.message, /leaf certificate issuer serial does not match the intermediate serial/);
+  assert.equal(r.loggedIn, false);
+});
+
+test('an expired chain still connects (a wrong clock must not cost the session) and logs a warning', async () => {
+  const r = await handshakeWith('expired');
+  assert.equal(r.message, 'qr', 'the handshake completed and pairing started');
+  const dated = r.warnings.filter((w) => typeof w.msg === 'string' && /validity period/.test(w.msg));
+  assert.deepEqual(dated.map((w) => w.certificate).sort(), ['intermediate', 'leaf']);
+  assert.equal(dated[0]?.notAfter, EXPIRED_NOT_AFTER);
+  const valid = await handshakeWith('valid');
+  assert.equal(valid.warnings.filter((w) => typeof w.msg === 'string' && /validity period/.test(w.msg)).length, 0, 'no warning for an undated chain');
+});
 
 test('a server whose leaf certificate signature is bad is refused before any login', async () => {
   const r = await handshakeWith('bad-leaf-signature');

@@ -1,11 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Boom } from '@hapi/boom';
 import {
   DEFAULT_POLICY_CONFIG,
   POLICY_LIMITS,
   decideDisconnect,
-  disconnectInputFromError,
   formatDelay,
   initialPolicyState,
   normalizePolicyConfig,
@@ -36,38 +34,6 @@ function asKind<K extends Decision['kind']>(d: Decision, kind: K): Extract<Decis
   assert.equal(d.kind, kind, `expected ${kind}, got ${JSON.stringify(d)}`);
   return d as Extract<Decision, { kind: K }>;
 }
-
-// --- reading Baileys' errors -------------------------------------------------------------------
-
-test('a stream:error with conflict device_removed reads as 401 device_removed', () => {
-  // Exactly what socket.js CB:stream:error builds in rc14: data is the reason child.
-  const err = new Boom('Stream Errored (conflict)', { statusCode: 401, data: { tag: 'conflict', attrs: { type: 'device_removed' } } });
-  assert.deepEqual(disconnectInputFromError(err, T0), { code: 401, reason: 'Stream Errored (conflict)', conflict: 'device_removed' });
-});
-
-test('an older-shape stream:error node still yields its conflict type', () => {
-  const err = new Boom('Stream Errored', {
-    statusCode: 440,
-    data: { tag: 'stream:error', attrs: {}, content: [{ tag: 'conflict', attrs: { type: 'replaced' } }] },
-  });
-  assert.equal(disconnectInputFromError(err, T0).conflict, 'replaced');
-});
-
-test('a failure 402 with expire in seconds-from-now becomes an absolute expiry in ms', () => {
-  const err = new Boom('Connection Failure', { statusCode: 402, data: { reason: '402', expire: '3600' } });
-  assert.deepEqual(disconnectInputFromError(err, T0), { code: 402, reason: 'Connection Failure', expiresAt: T0 + 3_600_000 });
-});
-
-test('a failure 402 with expire as epoch seconds is taken as the absolute expiry', () => {
-  const at = Math.floor(T0 / 1000) + 7200;
-  const err = new Boom('Connection Failure', { statusCode: 402, data: { reason: '402', expire: String(at) } });
-  assert.equal(disconnectInputFromError(err, T0).expiresAt, at * 1000);
-});
-
-test('a close without an error, or with a plain Error, has no code', () => {
-  assert.deepEqual(disconnectInputFromError(undefined, T0), { code: null, reason: 'connection closed without an error' });
-  assert.deepEqual(disconnectInputFromError(new Error('socket hang up'), T0), { code: null, reason: 'socket hang up' });
-});
 
 // --- 515 --------------------------------------------------------------------------------------
 
@@ -148,7 +114,7 @@ test('policyOnStable clears the streak only after 60 s open', () => {
 test('408 "QR refs attempts ended" stops pairing instead of looping QR codes', () => {
   const r = decide(input(408, 'QR refs attempts ended', { sessionValid: false }));
   const d = asKind(r.decision, 'stop-pairing');
-  assert.equal(d.state, 'stopped');
+  assert.equal(d.state, 'logged-out', 'no valid session: the phone needs a new link, not a restart');
   assert.equal(d.detail, 'QR expired; request a new one');
   assert.equal(r.nextState.consecutiveFailures, 0);
 });
@@ -267,6 +233,29 @@ test('411 logs out and quarantines the session', () => {
   const d = asKind(decide(input(411, 'Multi-device beta not joined')).decision, 'stop');
   assert.equal(d.state, 'logged-out');
   assert.equal(d.quarantine, true);
+});
+
+test('a 400 certificate refusal in the Noise handshake backs off with the session kept and says the server is unverified', () => {
+  const refusals = [
+    'noise leaf certificate key does not match the server static key',
+    'noise leaf certificate issuer serial does not match the intermediate serial',
+    'noise intermediate certificate signature invalid',
+    'certification match failed',
+  ];
+  for (const reason of refusals) {
+    assert.equal(ruleFor(input(400, reason)), 'server-unverified', reason);
+    const r = decide(input(400, reason, { sessionValid: true }));
+    const d = asKind(r.decision, 'reconnect');
+    assert.equal(d.delayMs, 2000, 'the first backoff step, like a network fault');
+    assert.match(d.detail, /could not prove it is WhatsApp/);
+    assert.ok(d.detail.includes(reason), 'names what failed');
+    assert.match(d.detail, /session kept/);
+  }
+  assert.equal(ruleFor(input(400, 'Invalid media type')), 'transient', 'other 400s are not about the server identity');
+  let state = initialPolicyState();
+  for (let i = 0; i < 11; i++) state = decide(input(400, refusals[0]), state).nextState;
+  const paused = decide(input(400, refusals[0]), state).decision;
+  assert.equal(paused.kind, 'pause', 'the 12th refusal in a row pauses instead of hammering a hostile network');
 });
 
 test('a user-initiated logout logs out without a retry even though Baileys reports 401', () => {

@@ -4,9 +4,17 @@ import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BufferJSON, initAuthCreds } from '@whiskeysockets/baileys';
-import { ManualClock } from '../../../main/engine/clock.js';
-import { EventLog, redactLogData } from '../../../main/engine/event-log.js';
-import type { LogEntry } from '../../../main/engine/types.js';
+import { EventLog } from '../../../main/engine/event-log.js';
+import type { LogEntry, LogLevel } from '../../../main/engine/types.js';
+
+/** An entry stamped with `at`, appended the way the keeper does it. */
+function write(log: EventLog, phoneId: string | null, level: LogLevel, event: string, message: string, data?: Record<string, unknown>, at = 0): LogEntry {
+  return log.append({ at, phoneId, level, event, message, ...(data ? { data } : {}) });
+}
+
+function logPath(dataDir: string, name: string): string {
+  return join(dataDir, 'logs', `${name}.jsonl`);
+}
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'event-log-'));
@@ -28,10 +36,10 @@ async function readLines(path: string): Promise<LogEntry[]> {
 
 test('entries land as JSON lines in one file per phone, app-wide ones in app.jsonl', async () => {
   await withDir(async (dataDir) => {
-    const log = new EventLog({ dataDir, clock: new ManualClock(1000) });
-    log.write('phone-1', 'info', 'connection.open', 'opened');
-    log.write(null, 'warn', 'app.start', 'started');
-    log.write('phone-1', 'error', 'disconnect.decision', 'closed', { code: 428 });
+    const log = new EventLog({ dataDir });
+    write(log, 'phone-1', 'info', 'connection.open', 'opened', undefined, 1000);
+    write(log, null, 'warn', 'app.start', 'started', undefined, 1000);
+    write(log, 'phone-1', 'error', 'disconnect.decision', 'closed', { code: 428 }, 1000);
     await log.close();
     const phone = await readLines(join(dataDir, 'logs', 'phone-1.jsonl'));
     assert.deepEqual(phone.map((e) => e.event), ['connection.open', 'disconnect.decision']);
@@ -44,7 +52,7 @@ test('entries land as JSON lines in one file per phone, app-wide ones in app.jso
 test('the log folder is 0700 and log files are 0600', { skip: process.platform === 'win32' }, async () => {
   await withDir(async (dataDir) => {
     const log = new EventLog({ dataDir });
-    log.write('p', 'info', 'x', 'hello');
+    write(log, 'p', 'info', 'x', 'hello');
     await log.close();
     assert.equal((await stat(join(dataDir, 'logs'))).mode & 0o777, 0o700);
     assert.equal((await stat(join(dataDir, 'logs', 'p.jsonl'))).mode & 0o777, 0o600);
@@ -56,7 +64,7 @@ test('files rotate at the size cap and only 3 rotated files are kept', async () 
     const cap = 1024;
     const log = new EventLog({ dataDir, maxFileBytes: cap, keepRotated: 3 });
     const filler = 'x'.repeat(150);
-    for (let i = 0; i < 200; i++) log.write('p', 'info', 'tick', `${i} ${filler}`);
+    for (let i = 0; i < 200; i++) write(log, 'p', 'info', 'tick', `${i} ${filler}`);
     await log.close();
 
     const names = (await readdir(join(dataDir, 'logs'))).sort();
@@ -94,31 +102,30 @@ test('many concurrent appends across phones all land as whole, ordered JSON line
     const n = 2000;
     for (let i = 0; i < n; i++) {
       const phoneId = phones[i % phones.length] ?? null;
-      log.write(phoneId, 'info', 'burst', `m${i}`, { i, text: 'ü✓'.repeat(i % 50) });
+      write(log, phoneId, 'info', 'burst', `m${i}`, { i, text: 'ü✓'.repeat(i % 50) });
     }
-    await log.flush();
+    await log.close();
     let total = 0;
     for (const phoneId of phones) {
-      const entries = await readLines(log.pathFor(phoneId));
+      const entries = await readLines(logPath(dataDir, phoneId ?? 'app'));
       const is = entries.map((e) => Number(e.data?.i));
       assert.deepEqual(is, [...is].sort((x, y) => x - y), 'order kept per file');
       assert.ok(entries.every((e) => e.phoneId === phoneId));
       total += entries.length;
     }
     assert.equal(total, n);
-    await log.close();
   });
 });
 
 test('tail filters by phone, minimum level and limit, newest last', () => {
-  const log = new EventLog({ dataDir: '/nonexistent-not-written', clock: new ManualClock(0) });
+  const log = new EventLog({ dataDir: '/nonexistent-not-written' });
   // Closed first: this test is about memory only, nothing should touch the disk.
   void log.close();
-  log.write('a', 'debug', 'e', 'a-debug');
-  log.write('a', 'warn', 'e', 'a-warn');
-  log.write('b', 'error', 'e', 'b-error');
-  log.write(null, 'info', 'e', 'app-info');
-  log.write('a', 'error', 'e', 'a-error');
+  write(log, 'a', 'debug', 'e', 'a-debug');
+  write(log, 'a', 'warn', 'e', 'a-warn');
+  write(log, 'b', 'error', 'e', 'b-error');
+  write(log, null, 'info', 'e', 'app-info');
+  write(log, 'a', 'error', 'e', 'a-error');
   const msgs = (q: Parameters<EventLog['tail']>[0]): string[] => log.tail(q).map((e) => e.message);
   assert.deepEqual(msgs({}), ['a-debug', 'a-warn', 'b-error', 'app-info', 'a-error']);
   assert.deepEqual(msgs({ phoneId: 'a' }), ['a-debug', 'a-warn', 'a-error']);
@@ -132,36 +139,27 @@ test('tail filters by phone, minimum level and limit, newest last', () => {
 test('the tail keeps only the newest entries up to its size', () => {
   const log = new EventLog({ dataDir: '/nonexistent-not-written', tailSize: 3 });
   void log.close();
-  for (let i = 0; i < 10; i++) log.write('p', 'info', 'e', `m${i}`);
+  for (let i = 0; i < 10; i++) write(log, 'p', 'info', 'e', `m${i}`);
   assert.deepEqual(log.tail().map((e) => e.message), ['m7', 'm8', 'm9']);
 });
 
-test('subscribers get each redacted entry, and a throwing subscriber breaks nothing', () => {
+test('append returns the entry as stored: redacted and frozen, the same object the tail holds', () => {
   const log = new EventLog({ dataDir: '/nonexistent-not-written' });
   void log.close();
-  const seen: LogEntry[] = [];
-  log.on('entry', () => {
-    throw new Error('bad listener');
-  });
-  let onceCalls = 0;
-  log.once('entry', () => onceCalls++);
-  const off = log.subscribe((e) => seen.push(e));
-  log.write('p', 'info', 'e', 'one', { password: 'hunter2' });
-  off();
-  log.write('p', 'info', 'e', 'two');
-  assert.deepEqual(seen.map((e) => [e.message, e.data]), [['one', { password: '[redacted]' }]]);
-  assert.equal(log.tail().length, 2);
-  assert.equal(onceCalls, 1);
+  const stored = write(log, 'p', 'info', 'e', 'one', { password: 'hunter2' });
+  assert.deepEqual(stored.data, { password: '[redacted]' });
+  assert.ok(Object.isFrozen(stored));
+  assert.equal(log.tail()[0], stored);
 });
 
 test('entries logged after close stay in memory but are not written', async () => {
   await withDir(async (dataDir) => {
     const log = new EventLog({ dataDir });
-    log.write('p', 'info', 'e', 'before');
+    write(log, 'p', 'info', 'e', 'before');
     await log.close();
-    log.write('p', 'info', 'e', 'after');
-    await log.flush();
-    assert.deepEqual((await readLines(log.pathFor('p'))).map((e) => e.message), ['before']);
+    write(log, 'p', 'info', 'e', 'after');
+    await log.close();
+    assert.deepEqual((await readLines(logPath(dataDir, 'p'))).map((e) => e.message), ['before']);
     assert.deepEqual(log.tail().map((e) => e.message), ['before', 'after']);
   });
 });
@@ -169,10 +167,10 @@ test('entries logged after close stay in memory but are not written', async () =
 test('a phone id that is not folder-safe cannot escape the log folder', async () => {
   await withDir(async (dataDir) => {
     const log = new EventLog({ dataDir });
-    assert.equal(log.pathFor('../../etc/passwd'), join(dataDir, 'logs', '______etc_passwd.jsonl'));
-    log.write('../evil', 'info', 'e', 'x');
+    write(log, '../../etc/passwd', 'info', 'e', 'x');
+    write(log, '../evil', 'info', 'e', 'x');
     await log.close();
-    assert.deepEqual(await readdir(join(dataDir, 'logs')), ['___evil.jsonl']);
+    assert.deepEqual((await readdir(join(dataDir, 'logs'))).sort(), ['______etc_passwd.jsonl', '___evil.jsonl']);
   });
 });
 
@@ -182,11 +180,30 @@ test('an unwritable log folder drops lines and reports it instead of throwing', 
     const { writeFile } = await import('node:fs/promises');
     await writeFile(join(dataDir, 'logs'), 'not a folder');
     const log = new EventLog({ dataDir });
-    log.write('p', 'info', 'e', 'lost');
+    write(log, 'p', 'info', 'e', 'lost');
     await log.close();
-    assert.equal(log.droppedLines, 1);
-    assert.ok(log.lastWriteError);
-    assert.equal(log.tail().length, 1);
+    const [lost, report] = log.tail();
+    assert.equal(lost?.message, 'lost');
+    assert.equal(report?.event, 'log.write-failed');
+    assert.equal(report?.level, 'warn');
+    assert.deepEqual(report?.data, { droppedLines: 1 });
+    assert.match(report?.message ?? '', /1 line\(s\) lost/);
+    assert.equal(log.tail().length, 2);
+  });
+});
+
+test('a lasting write failure is reported once, not once per lost line', async () => {
+  await withDir(async (dataDir) => {
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(dataDir, 'logs'), 'not a folder');
+    const log = new EventLog({ dataDir });
+    for (let i = 0; i < 5; i++) {
+      write(log, 'p', 'info', 'e', `lost ${i}`);
+      await new Promise((r) => setTimeout(r, 5)); // each line fails in its own write
+    }
+    await log.close();
+    assert.equal(log.tail().filter((e) => e.event === 'log.write-failed').length, 1);
+    assert.equal(log.tail().length, 6);
   });
 });
 
@@ -208,20 +225,20 @@ test('Baileys creds logged by mistake never reach the file or the tail', async (
     const creds = initAuthCreds();
     const secrets = secretsOf(creds);
     const log = new EventLog({ dataDir });
-    log.write('p', 'info', 'oops.direct', 'creds as data', creds as unknown as Record<string, unknown>);
-    log.write('p', 'info', 'oops.nested', 'creds nested', { state: { creds, keys: {} }, note: 'x' });
-    log.write('p', 'info', 'oops.renamed', 'creds under an innocent key', { whatever: creds });
-    log.write('p', 'info', 'oops.parts', 'creds parts', { a: creds.noiseKey, b: creds.signedPreKey, c: creds.signedIdentityKey });
-    log.write('p', 'info', 'oops.raw', 'raw key buffer', { blob: creds.noiseKey.private, arr: Array.from(creds.signedIdentityKey.private) });
-    log.write('p', 'info', 'oops.json', 'serialised', {
+    write(log, 'p', 'info', 'oops.direct', 'creds as data', creds as unknown as Record<string, unknown>);
+    write(log, 'p', 'info', 'oops.nested', 'creds nested', { state: { creds, keys: {} }, note: 'x' });
+    write(log, 'p', 'info', 'oops.renamed', 'creds under an innocent key', { whatever: creds });
+    write(log, 'p', 'info', 'oops.parts', 'creds parts', { a: creds.noiseKey, b: creds.signedPreKey, c: creds.signedIdentityKey });
+    write(log, 'p', 'info', 'oops.raw', 'raw key buffer', { blob: creds.noiseKey.private, arr: Array.from(creds.signedIdentityKey.private) });
+    write(log, 'p', 'info', 'oops.json', 'serialised', {
       text: JSON.stringify(creds, BufferJSON.replacer),
       buf: JSON.parse(JSON.stringify(creds.noiseKey.private, BufferJSON.replacer)) as unknown,
       nodeJson: Buffer.from(creds.signedPreKey.keyPair.private).toJSON(),
     });
-    log.write('p', 'info', 'oops.message', JSON.stringify({ creds }, BufferJSON.replacer));
+    write(log, 'p', 'info', 'oops.message', JSON.stringify({ creds }, BufferJSON.replacer));
     await log.close();
 
-    const file = await readFile(log.pathFor('p'), 'utf8');
+    const file = await readFile(logPath(dataDir, 'p'), 'utf8');
     const tail = JSON.stringify(log.tail());
     for (const s of secrets) {
       assert.ok(!file.includes(s), `file leaks ${s.slice(0, 8)}…`);
@@ -230,48 +247,4 @@ test('Baileys creds logged by mistake never reach the file or the tail', async (
     assert.equal(file.trim().split('\n').length, 7, 'every entry was still logged');
     assert.match(file, /\[redacted auth creds\]/);
   });
-});
-
-test('redaction hides secret-looking keys and long byte arrays but keeps ordinary data', () => {
-  const out = redactLogData({
-    code: 401,
-    reason: 'device_removed',
-    privKey: 'abc',
-    password: 'p',
-    apiToken: 't',
-    passphrase: 'pp',
-    nested: { deep: { secret: 's', ok: true } },
-    id: Buffer.from('0123456789abcdef'), // 16 bytes: shown
-    big: new Uint8Array(32),
-    counts: [1, 2, 3],
-    when: new Date(0),
-    n: 10n,
-    fn: () => 1,
-  });
-  assert.deepEqual(out, {
-    code: 401,
-    reason: 'device_removed',
-    privKey: '[redacted]',
-    password: '[redacted]',
-    apiToken: '[redacted]',
-    passphrase: '[redacted]',
-    nested: { deep: { secret: '[redacted]', ok: true } },
-    id: '[16 bytes: 30313233343536373839616263646566]',
-    big: '[redacted 32 bytes]',
-    counts: [1, 2, 3],
-    when: '1970-01-01T00:00:00.000Z',
-    n: '10',
-  });
-});
-
-test('redaction survives cycles and errors, keeping a Boom status code', () => {
-  const a: Record<string, unknown> = { name: 'a' };
-  a.self = a;
-  const err = Object.assign(new Error('Stream Errored (conflict)'), { output: { statusCode: 401 }, data: { tag: 'conflict', attrs: { type: 'device_removed' } } });
-  const out = redactLogData({ a, err });
-  assert.deepEqual(out.a, { name: 'a', self: '[circular]' });
-  const e = out.err as Record<string, unknown>;
-  assert.equal(e.message, 'Stream Errored (conflict)');
-  assert.deepEqual(e.output, { statusCode: 401 });
-  assert.deepEqual(e.data, { tag: 'conflict', attrs: { type: 'device_removed' } });
 });

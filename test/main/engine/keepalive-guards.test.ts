@@ -54,7 +54,7 @@ test('without a push name no pulse is counted as sent: the log says why, it is r
     await driveMinutes(h, clock, 20);
     const attempts = h.logs.filter((e) => e.event === 'keepalive.not-sent');
     assert.equal(attempts.length, 2, 'retried once 15 minutes later');
-    await assert.rejects(h.keeper.keepAliveNow('default'), (err: unknown) => err instanceof KeepAliveRefusedError && err.code === 'no-push-name');
+    await assert.rejects(h.keeper.keepAliveNow('default'), (err: unknown) => err instanceof KeepAliveRefusedError && err.refusal === 'no-push-name' && err.code === 'not-connected');
     assert.equal(sentCount(h), 0);
     assert.equal(h.keeper.status('default').lastKeepAliveAt, null);
     assert.equal(presencesAtServer(h, 'available').length, 0);

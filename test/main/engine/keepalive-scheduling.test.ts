@@ -2,6 +2,7 @@
 // pulses and pauses, with the real Baileys client and pulses counted at the test server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { errorCode } from '../../../main/engine/errors.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,7 +96,8 @@ test('a manual pulse inside the sleep window is refused with the reason unless f
     assert.equal(h.keeper.status('default').mode, 'sleep');
     await assert.rejects(h.keeper.keepAliveNow('default'), (err: unknown) => {
       assert.ok(err instanceof KeepAliveRefusedError);
-      assert.equal(err.code, 'sleep');
+      assert.equal(err.refusal, 'sleep');
+      assert.equal(errorCode(err), 'refused-by-gate');
       assert.match(err.message, /sleep window 01:00–06:00/);
       assert.match(err.message, /force/);
       return true;

@@ -4,6 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { KeeperError } from '../../../main/engine/errors.js';
+import { ManualClock } from '../../../main/engine/clock.js';
 import { startHarness } from '../../support/keeper-harness.js';
 
 test('pairing makes a first encrypted backup, and the status shows it', async () => {
@@ -108,6 +110,62 @@ test('backupNow skips an unchanged session and says so; listBackups and the stat
     const listed = await h.keeper.listBackups('default');
     assert.equal(listed.length, count + 1);
     assert.equal(h.keeper.status('default').lastBackupGeneration, listed[0]?.name);
+  } finally {
+    await h.close();
+  }
+});
+
+test('after a logout WhatsApp confirmed, Restore is refused up front with the reason and the date, and nothing is touched', async () => {
+  const clock = new ManualClock(Date.UTC(2026, 10, 27, 12, 0, 0));
+  const h = await startHarness({ keeper: { clock } });
+  try {
+    await h.keeper.start();
+    const me = (await h.pair()).me;
+    await h.waitForStatus('default', (x) => x.lastBackupAt !== null);
+    clock.advance(24 * 60 * 60_000);
+    await h.keeper.logout('default');
+    const out = h.keeper.status('default');
+    assert.deepEqual(out.unlinked, { cause: 'user-logout', at: clock.now(), device: me });
+    const connections = h.server.connections.length;
+    const quarantined = await readdir(h.keeper.paths.quarantine);
+    await assert.rejects(h.keeper.restore('default'), (err: unknown) => {
+      assert.ok(err instanceof KeeperError);
+      assert.equal(err.code, 'restore-refused');
+      assert.equal(err.message, 'WhatsApp removed this device when you logged out on 2026-11-28; scan a new QR code to link again.');
+      return true;
+    });
+    const generation = (await h.keeper.listBackups('default'))[0]?.name ?? '';
+    await assert.rejects(h.keeper.restore('default', { generation }), (err: unknown) => err instanceof KeeperError && err.code === 'restore-refused');
+    assert.equal(h.keeper.status('default').state, 'logged-out');
+    assert.deepEqual(await readdir(h.keeper.paths.quarantine), quarantined, 'the live folder was never swapped');
+    assert.ok(!h.logs.some((e) => e.event === 'restore.done'));
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(h.server.connections.length, connections, 'nothing connected');
+  } finally {
+    await h.close();
+  }
+});
+
+test('a restore after a logout WhatsApp never confirmed (the phone was offline) connects again and keeps its session age', async () => {
+  const clock = new ManualClock(Date.UTC(2026, 10, 27, 12, 0, 0));
+  const h = await startHarness({ keeper: { clock, random: () => 0.5 } });
+  try {
+    await h.keeper.start();
+    const paired = await h.pair();
+    await h.waitForStatus('default', (x) => x.lastBackupAt !== null);
+    h.server.refuseConnections('close-on-open');
+    const live = h.server.connections.find((c) => c.state === 'logged-in');
+    assert.ok(live);
+    h.server.destroy(live);
+    await h.waitForStatus('default', (s) => s.state === 'reconnecting');
+    await h.keeper.logout('default');
+    assert.equal(h.keeper.status('default').unlinked?.cause, 'user-logout');
+    h.server.refuseConnections('none');
+    const outcome = await h.keeper.restore('default');
+    assert.equal(outcome.me, paired.me);
+    const open = await h.waitForStatus('default', (s) => s.state === 'open');
+    assert.equal(open.pairedAt, paired.pairedAt, 'session age continues from the backup');
+    assert.equal(open.unlinked, null);
   } finally {
     await h.close();
   }

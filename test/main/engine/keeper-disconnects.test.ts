@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
+import { KeeperError } from '../../../main/engine/errors.js';
 import { join } from 'node:path';
 import { ManualClock } from '../../../main/engine/clock.js';
 import { startHarness, type Harness } from '../../support/keeper-harness.js';
@@ -161,13 +162,16 @@ test('a temporary ban (402) waits until the server-given expiry before trying ag
   }
 });
 
-test('when every QR ref runs out, pairing stops with no QR loop until a new QR is requested', async () => {
+test('when every QR ref runs out, the phone needs a new link (pairing expired), with no QR loop until a new QR is requested', async () => {
   const clock = new ManualClock(T0);
   const h = await startHarness({ server: { qrRefs: 1 }, keeper: { clock } });
   try {
     await h.restart({ socket: { waWebSocketUrl: h.server.url, qrTimeout: 200 } });
     await h.waitForStatus('default', (s) => s.state === 'waiting-for-scan');
-    const stopped = await h.waitForStatus('default', (s) => s.state === 'stopped', 5_000);
+    // A phone with no valid session and no QR left needs a new link: the one terminal state for
+    // that ('logged-out' with its reason), no longer the "stopped" a user's stop shows.
+    const stopped = await h.waitForStatus('default', (s) => s.state === 'logged-out', 5_000);
+    assert.deepEqual(stopped.unlinked, { cause: 'pairing-expired', at: T0, device: null });
     assert.equal(stopped.qr, null);
     assert.equal(stopped.reconnect.nextAt, null);
     const connections = h.server.connections.length;
@@ -197,6 +201,40 @@ test('a user logout unlinks, quarantines the session and does not reconnect', as
     const connections = h.server.connections.length;
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(h.server.connections.length, connections);
+  } finally {
+    await h.close();
+  }
+});
+
+test('a server logout (411) ends, once the new QR codes run out, needing a new link with its reason, not stopped — and stays so after a restart', async () => {
+  const clock = new ManualClock(T0);
+  const h = await startHarness({ keeper: { clock, random: () => 0.5 } });
+  try {
+    await h.restart({ socket: { waWebSocketUrl: h.server.url, qrTimeout: 1_000 } });
+    const me = (await h.pair()).me;
+    assert.ok(me);
+    h.server.setQrRefs(1);
+    h.server.injectFailure('next-login', 411);
+    h.server.destroy(liveLogin(h));
+    const waiting = await h.waitForStatus('default', (x) => x.state === 'reconnecting' && x.reconnect.nextAt !== null);
+    const loggedOutAt = waiting.reconnect.nextAt ?? 0;
+    clock.advance(loggedOutAt - clock.now());
+    // the server logout offers a QR at once; nobody scans it
+    await h.waitForStatus('default', (s) => s.state === 'waiting-for-scan');
+    const s = await h.waitForStatus('default', (x) => x.state !== 'waiting-for-scan' && x.state !== 'connecting' && x.qr === null, 5_000);
+    assert.equal(s.state, 'logged-out', `needs a new link, not ${s.state}`);
+    assert.deepEqual(s.unlinked, { cause: 'server-logout', at: loggedOutAt, device: me });
+    assert.equal(s.lastDisconnect?.code, 408, 'the last close was the QR codes running out');
+    // WhatsApp removed the device: its backups can never link again
+    await assert.rejects(h.keeper.restore('default'), (err: unknown) => err instanceof KeeperError && err.code === 'restore-refused' && /WhatsApp removed this device/.test(err.message));
+    await h.keeper.stop();
+    const connections = h.server.connections.length;
+    await h.restart();
+    const again = h.keeper.status('default');
+    assert.equal(again.state, 'logged-out');
+    assert.deepEqual(again.unlinked, s.unlinked, 'the reason survives a restart');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(h.server.connections.length, connections, 'nothing connects on its own');
   } finally {
     await h.close();
   }

@@ -8,23 +8,28 @@ import Conf from 'conf';
 import { INVOKE } from '../../../main/ipc/contract.js';
 import { createIpcRouter, senderProblem, type IpcEventLike } from '../../../main/ipc/router.js';
 import { createHandlers } from '../../../main/ipc/handlers.js';
-import { createKeeper } from '../../../main/engine/keeper.js';
+import { createKeeper, type KeeperOptions } from '../../../main/engine/keeper.js';
+import { ManualClock } from '../../../main/engine/clock.js';
 import { SettingsStore, settingsStoreOptions, type StoredSettings } from '../../../main/settings/settings-store.js';
 import { SecretStore } from '../../../main/settings/secret-store.js';
 import { AesGcmEncryptor } from '../../../main/settings/encryptor.js';
 import { defaultAppSettings } from '../../../main/settings/schema.js';
+import type { BackupCheckResult } from '../../../main/ipc/contract.js';
+import { SupabaseTarget } from '../../../main/engine/backup/supabase-target.js';
+import { start as startStorage } from '../../support/supabase-server/storage-server.js';
 
 const OUR_WC = 7;
 const ORIGIN = 'app://session-keeper';
 const ours: IpcEventLike = { sender: { id: OUR_WC }, senderFrame: { url: `${ORIGIN}/index.html`, parent: null } };
 
-async function setup() {
+async function setup(opts: { keeper?: Partial<KeeperOptions>; saveTo?: (dir: string) => string } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'shell-ipc-'));
-  const keeper = createKeeper({ dataDir: join(dir, 'keeper'), phones: [{ id: 'default', label: 'WhatsApp' }], backup: false });
+  const keeper = createKeeper({ dataDir: join(dir, 'keeper'), phones: [{ id: 'default', label: 'WhatsApp' }], backup: false, ...opts.keeper });
   const settings = new SettingsStore(new Conf<StoredSettings>(settingsStoreOptions(dir)));
   const secrets = new SecretStore(dir, new AesGcmEncryptor(randomBytes(32)));
   const reached: string[] = [];
   const saved: unknown[] = [];
+  const rejected: string[] = [];
   const router = createIpcRouter({
     handlers: createHandlers({
       keeper: () => keeper,
@@ -35,10 +40,11 @@ async function setup() {
         reached.push('pickFolder');
         return Promise.resolve(null);
       },
-      pickSaveFile: () => Promise.resolve(null),
+      pickSaveFile: () => Promise.resolve(opts.saveTo ? opts.saveTo(dir) : null),
       onSettingsSaved: (s) => saved.push(s),
     }),
     trusted: { webContentsId: () => OUR_WC, origin: ORIGIN },
+    onRejected: (why) => rejected.push(why),
   });
   return {
     router,
@@ -46,6 +52,7 @@ async function setup() {
     settings,
     reached,
     saved,
+    rejected,
     close: async () => {
       await keeper.stop();
       await rm(dir, { recursive: true, force: true });
@@ -135,14 +142,65 @@ test('unknown channels are refused', async () => {
   }
 });
 
-test('a handler error comes back as failed with its message', async () => {
+test("the engine's refusal of an unknown phone comes back with its code and message", async () => {
   const t = await setup();
   try {
     const r = await t.router(INVOKE.reconnect.channel, ours, { phoneId: 'nobody' });
-    assert.ok(!r.ok && r.error.code === 'failed');
-    assert.match(!r.ok ? r.error.message : '', /No phone with id "nobody"/);
+    assert.ok(!r.ok);
+    assert.equal(r.error.code, 'unknown-phone');
+    assert.match(r.error.message, /No phone with id "nobody"/);
+    assert.deepEqual(t.rejected, [], 'a deliberate refusal is not logged as a failure');
   } finally {
     await t.close();
+  }
+});
+
+test('a keep-alive asked for inside the sleep window comes back refused-by-gate with the reason, not as a crash', async () => {
+  // 03:00 UTC: inside the default 01:00–06:00 sleep window
+  const t = await setup({ keeper: { clock: new ManualClock(Date.UTC(2026, 0, 1, 3)), keepAlive: { timeZone: 'UTC' } } });
+  try {
+    const r = await t.router(INVOKE.keepAliveNow.channel, ours, { phoneId: 'default' });
+    assert.ok(!r.ok);
+    assert.equal(r.error.code, 'refused-by-gate');
+    assert.match(r.error.message, /sleep window 01:00–06:00/);
+  } finally {
+    await t.close();
+  }
+});
+
+test('an unexpected failure comes back as internal with its message, and is reported for the log', async () => {
+  // The user picked a file in a folder that has gone since: the write fails with ENOENT.
+  const t = await setup({ saveTo: (dir) => join(dir, 'gone', 'log.jsonl') });
+  try {
+    const r = await t.router(INVOKE.exportLog.channel, ours, undefined);
+    assert.ok(!r.ok);
+    assert.equal(r.error.code, 'internal');
+    assert.match(r.error.message, /ENOENT/);
+    assert.equal(t.rejected.length, 1);
+    assert.match(t.rejected[0] ?? '', /^exportLog failed: ENOENT/);
+  } finally {
+    await t.close();
+  }
+});
+
+test('Test connection probes the keeper\'s own backup target and answers plain data; the page cannot hand it a URL', async () => {
+  const storage = await startStorage({ key: 'service', roles: { anon: { insert: true, select: true } }, buckets: ['backups'] });
+  const target = new SupabaseTarget({ url: storage.url, key: 'anon', bucket: 'backups', prefix: 'sk' });
+  const t = await setup({ keeper: { backup: { target } } });
+  try {
+    const r = await t.router(INVOKE.checkBackupTarget.channel, ours, undefined);
+    assert.ok(r.ok);
+    const value = r.value as BackupCheckResult;
+    assert.equal(value.ok, false);
+    assert.match(value.problem ?? '', /deletes are silently refused: add a delete policy on storage\.objects for bucket 'backups'/);
+    assert.deepEqual(value.steps.map((s) => s.step), ['write', 'list', 'read', 'remove']);
+    assert.deepEqual(structuredClone(value), value);
+    const sneaky = await t.router(INVOKE.checkBackupTarget.channel, ours, { url: 'https://attacker.example' });
+    assert.ok(!sneaky.ok);
+    assert.equal(sneaky.error.code, 'invalid-payload');
+  } finally {
+    await t.close();
+    await storage.close();
   }
 });
 

@@ -2,14 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PhoneState, PhoneStatus } from '../../../main/engine/types.js';
 import { EMPTY_MEMORY, presentNotifications, type AppNotification, type NotifyMemory } from '../../../main/notifications/notification-presenter.js';
-import { phoneStatus } from '../status-fixture.js';
+import { NOW, phoneStatus } from '../status-fixture.js';
 
 /** Feeds a sequence of statuses; returns every notification kind in order. */
 function run(steps: Partial<PhoneStatus>[], start: NotifyMemory = EMPTY_MEMORY): AppNotification[] {
   let memory = start;
   const out: AppNotification[] = [];
   for (const s of steps) {
-    const r = presentNotifications(memory, phoneStatus(s));
+    const r = presentNotifications(memory, phoneStatus(s), NOW);
     memory = r.memory;
     out.push(...r.notifications);
   }
@@ -69,9 +69,22 @@ test('backups failing for 24 h notify once with the last error; again only after
 });
 
 test('memory is per phone status stream: each phone is fed its own memory', () => {
-  const a = presentNotifications(EMPTY_MEMORY, phoneStatus({ phoneId: 'a', state: 'banned' }));
-  const b = presentNotifications(EMPTY_MEMORY, phoneStatus({ phoneId: 'b', state: 'banned' }));
+  const a = presentNotifications(EMPTY_MEMORY, phoneStatus({ phoneId: 'a', state: 'banned' }), NOW);
+  const b = presentNotifications(EMPTY_MEMORY, phoneStatus({ phoneId: 'b', state: 'banned' }), NOW);
   assert.equal(a.notifications[0]?.phoneId, 'a');
   assert.equal(b.notifications[0]?.phoneId, 'b');
   assert.equal(a.memory.problem, 'banned');
+});
+
+test('a phone that needs a new link is announced with the reason in plain words, not as a mere rescan', () => {
+  const at = Date.UTC(2026, 10, 30, 12, 0);
+  const ns = run([{}, { state: 'logged-out', pairedAt: null, me: null, unlinked: { cause: 'user-logout', at, device: null } }, { state: 'waiting-for-scan', pairedAt: null, me: null }]);
+  assert.deepEqual(kinds(ns), ['rescan'], 'the hop to waiting-for-scan stays quiet');
+  assert.equal(ns[0]?.title, 'WhatsApp: Needs a new link');
+  assert.match(ns[0]?.body ?? '', /^You logged out on 2026-11-30; WhatsApp removed this device\. Show a new QR code/);
+});
+
+test('the inactivity notification says the same sentence as the card, with the days left', () => {
+  const ns = run([{}, { phoneInactive: true, phoneLastSeenAt: NOW - 13 * 24 * 3_600_000 }]);
+  assert.equal(ns[0]?.body, 'The phone has not been online for 13 d. WhatsApp logs linked devices out after 14 days (1 d left): open WhatsApp on the phone.');
 });

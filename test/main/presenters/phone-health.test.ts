@@ -40,4 +40,5 @@ test('session age reads as days and hours, or "not linked"', () => {
   assert.equal(sessionAgeText({ pairedAt: null }, 1_000), 'not linked');
   const now = Date.UTC(2026, 0, 15);
   assert.equal(sessionAgeText({ pairedAt: now - (12 * 24 + 4) * 3_600_000 - 59_000 }, now), '12d 4h');
+  assert.equal(sessionAgeText({ pairedAt: now - 3_600_000, state: 'logged-out' }, now), 'not linked', 'a phone that needs a new link has no session age');
 });

@@ -23,12 +23,12 @@ test('two healthy phones show the ok icon and the summary as tooltip and first m
 
 test('each phone gets one line with state, session age, next keep-alive and last backup', () => {
   const m = presentTray([phoneStatus()], ctx);
-  assert.ok(labels(m.menu).includes('WhatsApp: Connected · session 12d 4h · next keep-alive in 3h 20m · last backup 2h 0m ago'));
+  assert.ok(labels(m.menu).includes('WhatsApp: Connected · session 12d 4h · next keep-alive in 3 h 20 min · last backup 2 h ago'));
 });
 
 test('paused keep-alive, failing backups and an unused phone are said on the phone line', () => {
   const m = presentTray([phoneStatus({ keepAlivePaused: true, nextKeepAliveAt: null, backupFailing: true, phoneInactive: true })], ctx);
-  assert.ok(labels(m.menu).includes('WhatsApp: Connected · session 12d 4h · keep-alive paused · backups failing · phone unused 12+ days'));
+  assert.ok(labels(m.menu).includes('WhatsApp: Connected · session 12d 4h · keep-alive paused · last backup 2 h ago · phone unused 12+ days · backups failing'));
   assert.equal(m.icon, 'attention');
 });
 
@@ -123,5 +123,5 @@ test('a long list of troubled phones is cut to the Windows tooltip limit', () =>
   const many: PhoneStatus[] = Array.from({ length: 60 }, (_, i) => phoneStatus({ phoneId: `p${i}`, state: (['banned', 'reconnecting', 'paused'] as const)[i % 3] }));
   const m = presentTray(many, ctx);
   assert.ok(m.tooltip.length <= TOOLTIP_MAX);
-  assert.equal(presentTray([phoneStatus({ lastBackupAt: NOW - 30 * HOUR })], ctx).menu.some((i) => i.type === 'label' && i.label.includes('last backup 1d 6h ago')), true);
+  assert.equal(presentTray([phoneStatus({ lastBackupAt: NOW - 30 * HOUR })], ctx).menu.some((i) => i.type === 'label' && i.label.includes('last backup 1 d 6 h ago')), true);
 });

@@ -20,7 +20,7 @@ test('a connected phone is ok, shows its session age, connection time, next puls
   assert.equal(fact(m.facts, 'connected-since').value, '2 h ago');
   assert.equal(fact(m.facts, 'next-keep-alive').value, 'in 4 h · mode active');
   assert.equal(fact(m.facts, 'last-backup').value, '30 min ago · ok');
-  assert.deepEqual(m.actions, { reconnect: true, backupNow: true, keepAliveNow: true, restore: true, logout: true });
+  for (const a of ['reconnect', 'backupNow', 'keepAliveNow', 'restore', 'logout'] as const) assert.deepEqual(m.actions[a], { enabled: true }, a);
 });
 
 test('the session age keeps ticking from the snapshot time between status events', () => {
@@ -37,8 +37,9 @@ test('a phone waiting for a scan offers its QR with a countdown, and a new QR on
   assert.equal(m.reason, 'Scan the QR code.');
   assert.match(m.nextStep ?? '', /Linked devices → Link a device/);
   assert.equal(fact(m.facts, 'session-age').value, 'not linked');
-  assert.equal(m.actions.reconnect, false);
-  assert.equal(m.actions.logout, false);
+  assert.equal(m.actions.reconnect.enabled, false);
+  assert.match(m.actions.reconnect.reason ?? '', /Scan the QR code/);
+  assert.equal(m.actions.logout.enabled, false);
   const later = phoneCardModel(waiting, NOW + 65_000);
   assert.deepEqual(later.pairing, { qr: null, countdown: null, expired: true, canRequestNew: true });
 });

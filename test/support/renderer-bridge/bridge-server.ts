@@ -6,10 +6,11 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { AppSettings } from '../../../main/settings/schema.js';
+import { errorCode } from '../../../main/engine/errors.js';
 import type { Harness } from '../keeper-harness.js';
 import { WebSocketServer, type WsSocket } from '../wa-server/ws-module.js';
 import { BROWSER_BRIDGE_JS } from './browser-bridge.js';
-import { keeperHandlers, type BridgeOptions, type BridgeState } from './keeper-api.js';
+import { keeperHandlers, PayloadRefused, type BridgeOptions, type BridgeState } from './keeper-api.js';
 
 export interface RendererServer {
   url: string;
@@ -21,7 +22,7 @@ const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
 
 /** The real page plus the bridge script, and `connect-src 'self'` for the bridge's WebSocket only. */
 export function testIndexHtml(html: string): string {
-  const withCsp = html.replace(/img-src 'self' data:;/, "img-src 'self' data:; connect-src 'self';");
+  const withCsp = html.replace("connect-src 'none'", "connect-src 'self'");
   if (withCsp === html) throw new Error('index.html no longer carries the expected CSP meta');
   return withCsp.replace('<script type="module" src="app.js"></script>', '<script src="test-bridge.js"></script>\n  <script type="module" src="app.js"></script>');
 }
@@ -75,7 +76,8 @@ export async function startRendererServer(h: Harness, root: string, opts: Bridge
             const value = await fn(...args);
             send(ws, { id: msg.id, ok: true, value: value === undefined ? { $undefined: true } : value });
           } catch (err) {
-            send(ws, { id: msg.id, ok: false, error: err instanceof Error ? err.message : String(err) });
+            // the IpcFailure the router would answer: the engine's code, else 'internal'
+            send(ws, { id: msg.id, ok: false, error: { code: err instanceof PayloadRefused ? 'invalid-payload' : errorCode(err), message: err instanceof Error ? err.message : String(err) } });
           }
         })();
       });

@@ -24,8 +24,11 @@ export interface BridgeState {
   calls: string[];
 }
 
+/** What main's router refuses before any handler runs: it answers 'invalid-payload'. */
+export class PayloadRefused extends Error {}
+
 const str = (v: unknown): string => {
-  if (typeof v !== 'string') throw new Error('Unknown or malformed phone id');
+  if (typeof v !== 'string') throw new PayloadRefused('Unknown or malformed phone id');
   return v;
 };
 
@@ -51,6 +54,7 @@ export function keeperHandlers(h: Harness, opts: BridgeOptions, onSettings: (s: 
       return r.outcome === 'uploaded' ? { outcome: 'uploaded', generation: r.generation } : r.outcome === 'failed' ? { outcome: 'failed', error: r.error } : r;
     },
     listBackups: (id) => h.keeper.listBackups(str(id)),
+    checkBackupTarget: () => h.keeper.checkBackupTarget(),
     restore: async (id, generation) => {
       const r = await h.keeper.restore(str(id), typeof generation === 'string' ? { generation } : {});
       return { generation: r.generation, quarantinedTo: r.quarantinedTo };
@@ -66,14 +70,14 @@ export function keeperHandlers(h: Harness, opts: BridgeOptions, onSettings: (s: 
     getSettings: async () => state.settings,
     setSettings: async (s) => {
       const r = parseAppSettings(s);
-      if (!r.ok) throw new Error(r.problems.map((p) => p.message).join('; '));
+      if (!r.ok) throw new PayloadRefused(r.problems.map((p) => p.message).join('; '));
       state.settings = r.settings;
       state.saved.push(r.settings);
       onSettings(r.settings);
       return r.settings;
     },
     setSecret: async (name, value) => {
-      if (!SECRET_NAMES.includes(name as SecretName)) throw new Error('Unknown secret');
+      if (!SECRET_NAMES.includes(name as SecretName)) throw new PayloadRefused('Unknown secret');
       state.secrets[name as SecretName] = typeof value === 'string' && value !== '';
       return secretsInfo();
     },

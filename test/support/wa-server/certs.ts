@@ -1,9 +1,23 @@
 // Noise certificate chain for the test server: a test root signs an intermediate, the
 // intermediate signs a leaf that names the server's static noise key. Baileys checks the
 // intermediate against WA_CERT_DETAILS.PUBLIC_KEY, which only tests swap via installTestRoot().
+// The bad modes are each one forgery, every signature in them still correct unless named:
+//   'foreign-leaf-key'          the leaf names another key (a replayed chain)
+//   'wrong-leaf-issuer-serial'  the leaf claims another intermediate as issuer
+//   'expired'                   both certificates ended in 2021 (a wrong clock must still connect)
 import { Curve, proto, WA_CERT_DETAILS, type KeyPair } from '@whiskeysockets/baileys';
 
-export type CertChainMode = 'valid' | 'bad-leaf-signature' | 'bad-intermediate-signature';
+export type CertChainMode =
+  | 'valid'
+  | 'bad-leaf-signature'
+  | 'bad-intermediate-signature'
+  | 'foreign-leaf-key'
+  | 'wrong-leaf-issuer-serial'
+  | 'expired';
+
+/** Validity of the 'expired' chain, in seconds since epoch. */
+export const EXPIRED_NOT_BEFORE = Date.UTC(2020, 0, 1) / 1000;
+export const EXPIRED_NOT_AFTER = Date.UTC(2021, 0, 1) / 1000;
 
 /** One root per process: Baileys' trust anchor is a process-wide global. */
 const testRoot: KeyPair = Curve.generateKeyPair();
@@ -37,19 +51,19 @@ function corrupt(sig: Uint8Array): Uint8Array {
 /** Encoded proto.CertChain for the given static noise public key. */
 export function buildCertChain(staticNoisePublic: Uint8Array, mode: CertChainMode): Uint8Array {
   const intermediateKey = Curve.generateKeyPair();
+  // 0 = no bound
+  const validity = mode === 'expired' ? { notBefore: EXPIRED_NOT_BEFORE, notAfter: EXPIRED_NOT_AFTER } : { notBefore: 0, notAfter: 0 };
   const intermediateDetails = proto.CertChain.NoiseCertificate.Details.encode({
     serial: 1,
     issuerSerial: WA_CERT_DETAILS.SERIAL,
     key: intermediateKey.public,
-    notBefore: 0,
-    notAfter: 0,
+    ...validity,
   }).finish();
   const leafDetails = proto.CertChain.NoiseCertificate.Details.encode({
     serial: 2,
-    issuerSerial: 1,
-    key: staticNoisePublic,
-    notBefore: 0,
-    notAfter: 0,
+    issuerSerial: mode === 'wrong-leaf-issuer-serial' ? 3 : 1,
+    key: mode === 'foreign-leaf-key' ? Curve.generateKeyPair().public : staticNoisePublic,
+    ...validity,
   }).finish();
   let intermediateSig = Curve.sign(testRoot.private, intermediateDetails);
   let leafSig = Curve.sign(intermediateKey.private, leafDetails);

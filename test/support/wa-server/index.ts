@@ -4,7 +4,8 @@
  *   installTestRoot()                      // make Baileys trust the test cert root (tests only)
  *   const server = await startWaServer({ port?: 0, qrRefs?: 6, phoneNumber?: '15550000001',
  *     pushName?: 'Test Phone' | null, certChain?: 'valid' | 'bad-leaf-signature' |
- *     'bad-intermediate-signature', preKeysOnServer?: 50, sendOffline?: true, clock?: Clock })
+ *     'bad-intermediate-signature' | 'foreign-leaf-key' | 'wrong-leaf-issuer-serial' | 'expired',
+ *     preKeysOnServer?: 50, sendOffline?: true, clock?: Clock })
  *   makeWASocket({ auth, waWebSocketUrl: server.url, ... })
  *   server.phone.scan(qr)                  // simulated phone: pair-success, then stream:error 515
  *   server.connections / server.devices    // per-connection state, jid, presences[], bytes/frames in/out
@@ -13,7 +14,7 @@
  *   server.injectFailure(conn | 'next-login', 401 | 402 | 403 | 405 | 406, attrs?)
  *   server.injectStreamError(conn | 'next-login', 'replaced' | 'device_removed' | 500 | 503 | 515)
  *   server.destroy(conn) / setSilent(conn) / refuseConnections('reset' | 'http-503' | 'close-on-open' | 'none')
- *   server.setQrRefs(n) / setPushName(name | null) / removeDevice(jid) / sendNode(conn, node)
+ *   server.setQrRefs(n) / setPushName(name | null) / setCertChain(mode) / removeDevice(jid) / sendNode(conn, node)
  *   await server.close(); uninstallTestRoot()
  *
  * Protocol notes (mirrors Baileys 7.0.0-rc14):
@@ -22,12 +23,20 @@
  * - The push name reaches creds.me.name through <biz name> in pair-success: the only field
  *   of a plaintext stanza Baileys copies there (the others arrive Signal-encrypted from the phone).
  *   Without it Baileys silently drops sendPresenceUpdate('available' | 'unavailable').
- * - Baileys also sends a bare <presence name=…/> on every creds.update whose `me.name` differs
- *   (including updates without `me`), so type-less presence records are normal.
+ * - Unpatched, Baileys sends a bare <presence name=…/> (read as available) on every creds.update
+ *   whose `me.name` differs; our patch makes it type="unavailable" and presence-hygiene.ts stops
+ *   the partial updates, so a type-less presence record is a regression.
  * - `encrypt/count` reports 50 by default: a pre-key upload arms a 30 s Baileys timer that is
  *   never cleared and would keep the test process alive.
  */
-export { installTestRoot, uninstallTestRoot, testRootPublicKey, type CertChainMode } from './certs.js';
+export {
+  installTestRoot,
+  uninstallTestRoot,
+  testRootPublicKey,
+  EXPIRED_NOT_AFTER,
+  EXPIRED_NOT_BEFORE,
+  type CertChainMode,
+} from './certs.js';
 export { type FailureReason, type StreamFault } from './faults.js';
 export {
   startWaServer,

@@ -39,3 +39,31 @@ test('a fresh Baileys client shows a QR, pairs through the phone, restarts on 51
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('linking announces the push name as unavailable: no presence without a type ever reaches the server', async () => {
+  installTestRoot();
+  const server = await startWaServer();
+  const dir = await mkdtemp(join(tmpdir(), 'wa-pair-presence-'));
+  try {
+    const first = await connectClient(server.url, dir);
+    const paired = await server.phone.scan(await first.nextQr());
+    await first.closed;
+    const pairing = paired.connection;
+    // The stanzas as decoded from the wire, not just the presence records.
+    const sent = pairing.received.filter(n => n.tag === 'presence');
+    assert.deepEqual(sent.map(n => n.attrs), [{ name: 'Test Phone', type: 'unavailable' }], 'the name arrives once, as unavailable');
+    await first.flushCreds();
+    const second = await connectClient(server.url, dir);
+    await second.opened;
+    const login = await server.waitFor(() => server.connections.find(c => c.state === 'logged-in'));
+    await server.waitForQuiet(login);
+    const all = server.connections.flatMap(c => c.presences);
+    assert.ok(all.length >= 2, 'pairing and login both said something');
+    assert.deepEqual(all.filter(p => p.type !== 'unavailable'), [], 'nothing read as available');
+    await second.end();
+  } finally {
+    await server.close();
+    uninstallTestRoot();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -34,7 +34,7 @@ export interface WaServerOptions {
   lidUser?: string;
   /** Push name delivered at pairing; null withholds it (Baileys then drops presence updates). */
   pushName?: string | null;
-  /** Serve a correctly signed chain, or one with a corrupted signature. Default 'valid'. */
+  /** Serve a correct chain, or one with a single forgery (see certs.ts). Default 'valid'. */
   certChain?: CertChainMode;
   /** Reported for `encrypt/count`. Default 50: enough that Baileys skips the upload (whose 30 s timer it never clears). */
   preKeysOnServer?: number;
@@ -125,6 +125,8 @@ export interface WaServer {
   refuseConnections(mode: RefuseMode): void;
   setQrRefs(count: number): void;
   setPushName(name: string | null): void;
+  /** The chain served from the next handshake on (e.g. a forged one after a valid pairing). */
+  setCertChain(mode: CertChainMode): void;
   removeDevice(jid: string): boolean;
   sendNode(conn: WaConnection, node: BinaryNode): void;
   close(): Promise<void>;
@@ -189,6 +191,7 @@ class WaTestServer implements WaServer {
   private readonly clock: Clock;
   private qrRefs: number;
   private pushName: string | null;
+  private certChain: CertChainMode;
   private refuse: RefuseMode = 'none';
   private nextDevice = 1;
   private nextId = 1;
@@ -198,6 +201,7 @@ class WaTestServer implements WaServer {
     this.clock = opts.clock ?? systemClock;
     this.qrRefs = opts.qrRefs ?? 6;
     this.pushName = opts.pushName === undefined ? 'Test Phone' : opts.pushName;
+    this.certChain = opts.certChain ?? 'valid';
     const number = opts.phoneNumber ?? '15550000001';
     this.phone = {
       number,
@@ -310,7 +314,7 @@ class WaTestServer implements WaServer {
   private onHandshakeFrame(conn: Connection, frame: Buffer): void {
     const msg = proto.HandshakeMessage.decode(frame);
     if (msg.clientHello) {
-      const chain = buildCertChain(this.staticKey.public, this.opts.certChain ?? 'valid');
+      const chain = buildCertChain(this.staticKey.public, this.certChain);
       this.sendRaw(conn, conn.noise.serverHello(msg.clientHello, chain));
       return;
     }
@@ -606,6 +610,10 @@ class WaTestServer implements WaServer {
 
   setPushName(name: string | null): void {
     this.pushName = name;
+  }
+
+  setCertChain(mode: CertChainMode): void {
+    this.certChain = mode;
   }
 
   removeDevice(jid: string): boolean {

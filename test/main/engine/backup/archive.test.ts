@@ -27,7 +27,7 @@ const freshDir = (): string => join(root, `out-${n++}`);
 
 function codeOf(err: unknown): string {
   assert.ok(err instanceof BackupError, `expected a BackupError, got ${String(err)}`);
-  return err.code;
+  return err.kind;
 }
 
 async function refusal(p: Promise<unknown>): Promise<string> {

@@ -1,6 +1,8 @@
 // A real data folder for backup-manager tests: a Baileys-written session opened with the real
 // AuthStore, the real key-file provider, and a port that behaves as the keeper's will
-// (lock = the store's write lock; "stop the session" = close the store, reopen after).
+// (lock = the store's write lock; "stop the session" = close the store, reopen after when the
+// phone's intent says so). test/main/engine/backup-port-contract.test.ts runs the same contract
+// against this port and the real PhoneSession, so the two cannot drift apart.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,8 +13,9 @@ import { LocalFolderTarget } from '../../../../main/engine/backup/local-folder-t
 import type { BackupTarget } from '../../../../main/engine/backup/targets.js';
 import { ManualClock } from '../../../../main/engine/clock.js';
 import { dataPaths, type DataPaths } from '../../../../main/engine/paths.js';
-import type { LogEntry, LogLevel, PhoneState, PhoneStatus } from '../../../../main/engine/types.js';
-import { writeBaileysSession } from './session-fixture.js';
+import { resumesAfterSwap, type SessionIntent } from '../../../../main/engine/phone-session.js';
+import type { LogEntry, LogLevel, PhoneState, PhoneStatus, RemovedDevice } from '../../../../main/engine/types.js';
+import { FIXTURE_ME, writeBaileysSession } from './session-fixture.js';
 
 export const T0 = Date.UTC(2026, 2, 1, 8, 0);
 export const MIN = 60_000;
@@ -21,6 +24,9 @@ export const PHONE = 'phone-1';
 
 export class TestPort implements BackupPhonePort {
   state: PhoneState = 'open';
+  /** what the real session's intent would be: a fake "connects" by reopening its store */
+  intent: SessionIntent = 'run';
+  removed: RemovedDevice[] = [];
   quarantinedTo: string | null = null;
   pairedAt: number | null = T0 - 30 * 24 * HOUR;
   readonly logs: LogEntry[] = [];
@@ -49,14 +55,54 @@ export class TestPort implements BackupPhonePort {
 
   async withSessionStopped<T>(fn: () => Promise<T>): Promise<T> {
     this.stops += 1;
-    const wasOpen = this.store !== null;
     await this.store?.close();
     this.store = null;
+    if (this.intent === 'run') this.state = 'connecting';
+    let swapped = false;
     try {
-      return await fn();
+      const result = await fn();
+      swapped = true;
+      return result;
     } finally {
-      if (wasOpen) await this.openStore();
+      if (swapped ? resumesAfterSwap(this.intent) : this.intent === 'run') {
+        this.intent = 'run';
+        await this.openStore();
+        this.state = 'open';
+        this.quarantinedTo = null;
+      }
     }
+  }
+
+  async adoptRestored(info: { pairedAt: number | null; me: string }): Promise<void> {
+    this.pairedAt = info.pairedAt;
+  }
+
+  removedDevice(me: string): RemovedDevice | null {
+    return this.removed.find((r) => r.device === me) ?? null;
+  }
+
+  /** The user stopped the phone. */
+  async stop(): Promise<void> {
+    this.intent = 'user-stopped';
+    await this.store?.close();
+    this.store = null;
+    this.state = 'stopped';
+  }
+
+  /** A logout WhatsApp confirmed: the device is removed and the session needs a new link. */
+  async logout(): Promise<void> {
+    this.removed.push({ device: FIXTURE_ME, at: this.clock.now(), cause: 'user-logout' });
+    await this.unlink();
+  }
+
+  /** The session files became unreadable: it needs a new link, but its backups still link. */
+  async unlink(): Promise<void> {
+    this.intent = 'unlinked';
+    await this.store?.close();
+    this.store = null;
+    await rm(this.sessionDir, { recursive: true, force: true });
+    this.state = 'logged-out';
+    this.pairedAt = null;
   }
 
   log(level: LogLevel, event: string, message: string, data?: Record<string, unknown>): void {

@@ -4,6 +4,7 @@ import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BufferJSON, initAuthCreds } from '@whiskeysockets/baileys';
 import { BackupError } from '../../../../main/engine/backup/errors.js';
+import { KeeperError } from '../../../../main/engine/errors.js';
 import { LocalFolderTarget } from '../../../../main/engine/backup/local-folder-target.js';
 import { verifySessionFolder } from '../../../../main/engine/backup/verify-session.js';
 import { headlessSecretProvider, installationKeyPath, exportRecoveryKey, loadOrCreateInstallationKey } from '../../../../main/engine/backup/key-store.js';
@@ -38,9 +39,11 @@ async function damage(rig: Rig, name: string): Promise<void> {
   await writeFile(path, bytes);
 }
 
+/** As at app start, before the phone runs: a restore must not connect it on its own. */
 async function dropSession(rig: Rig): Promise<void> {
   await rig.port.store?.close();
   rig.port.store = null;
+  rig.port.intent = 'not-started';
 }
 
 test('at start, missing creds are restored from the newest valid generation; a damaged newer one is skipped and logged', async (t) => {
@@ -102,6 +105,36 @@ test('restore at start does nothing for a usable session, a new pairing, or a ph
   );
 });
 
+test('restore at start skips every generation of a device WhatsApp removed, so the phone is offered a QR instead', async (t) => {
+  const rig = await makeRig(t);
+  const names = await threeGenerations(rig);
+  rig.port.removed.push({ device: FIXTURE_ME, at: Date.UTC(2026, 2, 1, 12), cause: 'server-logout' });
+  await dropSession(rig);
+  await rm(rig.port.sessionDir, { recursive: true });
+  assert.equal(await rig.manager.restoreAtStart(PHONE), false);
+  assert.deepEqual(rig.port.events('restore.skipped').map((e) => e.data?.generation), [...names].reverse());
+  assert.match(rig.port.events('restore.failed')[0]!.message, /WhatsApp removed this device when it logged this device out on 2026-03-01/);
+  assert.equal(rig.port.stops, 0, 'the session was never stopped for a swap');
+  assert.equal(await liveCreds(rig.port.sessionDir), 'missing');
+});
+
+test('a chosen generation of a removed device is refused with restore-refused before the session is touched', async (t) => {
+  const rig = await makeRig(t);
+  const names = await threeGenerations(rig);
+  rig.port.removed.push({ device: FIXTURE_ME, at: Date.UTC(2026, 2, 2, 9), cause: 'user-logout' });
+  await rig.port.store!.flush();
+  const before = await snapshotFolder(rig.port.sessionDir);
+  await assert.rejects(rig.manager.restore(PHONE, { generation: names[0]! }), (err: unknown) => {
+    assert.ok(err instanceof KeeperError);
+    assert.equal(err.code, 'restore-refused');
+    assert.equal(err.message, 'WhatsApp removed this device when you logged out on 2026-03-02; scan a new QR code to link again.');
+    return true;
+  });
+  assert.equal(rig.port.stops, 0);
+  assert.deepEqual(await snapshotFolder(rig.port.sessionDir), before);
+  assert.deepEqual(await readdir(join(rig.root, 'sessions')), [PHONE], 'no restore leftovers');
+});
+
 test('restore at start reports when every generation is damaged and leaves the folder alone', async (t) => {
   const rig = await makeRig(t);
   const names = await threeGenerations(rig);
@@ -143,11 +176,11 @@ test('a wrong passphrase is refused before the session is touched', async (t) =>
   const before = await snapshotFolder(rig.port.sessionDir);
   await assert.rejects(
     rig.manager.restore(PHONE, { secret: { passphrase: 'wrong horse' } }),
-    (err: unknown) => err instanceof BackupError && err.code === 'wrong-key' && /could be opened with this key/.test(err.message),
+    (err: unknown) => err instanceof BackupError && err.kind === 'wrong-key' && /could be opened with this key/.test(err.message),
   );
   await assert.rejects(
     rig.manager.restore(PHONE, { generation: (await rig.manager.listBackups(PHONE))[0]!.name, secret: { passphrase: 'wrong horse' } }),
-    (err: unknown) => err instanceof BackupError && err.code === 'wrong-key' && /wrong passphrase/.test(err.message),
+    (err: unknown) => err instanceof BackupError && err.kind === 'wrong-key' && /wrong passphrase/.test(err.message),
   );
   assert.equal(rig.port.stops, 0, 'the socket was never stopped');
   assert.deepEqual(await snapshotFolder(rig.port.sessionDir), before);
@@ -185,6 +218,6 @@ test('the installation key file is made once, 0600 in a 0700 folder, and exports
   assert.equal(out.me, FIXTURE_ME);
   // A damaged key file is reported, never silently replaced by a new key.
   await writeFile(path, 'not a key\n');
-  await assert.rejects(loadOrCreateInstallationKey(path), (err: unknown) => err instanceof BackupError && err.code === 'bad-recovery-key');
+  await assert.rejects(loadOrCreateInstallationKey(path), (err: unknown) => err instanceof BackupError && err.kind === 'bad-recovery-key');
   assert.equal(await readFile(path, 'utf8'), 'not a key\n');
 });

@@ -26,7 +26,7 @@ test('a single mistyped character is reported as a typo, not accepted as another
   for (let i = 0; i < text.length; i++) {
     if (text[i] === '-') continue;
     const swapped = text.slice(0, i) + (text[i] === 'A' ? 'B' : 'A') + text.slice(i + 1);
-    assert.throws(() => parseRecoveryKey(swapped), (e: unknown) => e instanceof BackupError && e.code === 'bad-recovery-key');
+    assert.throws(() => parseRecoveryKey(swapped), (e: unknown) => e instanceof BackupError && e.kind === 'bad-recovery-key');
     typos++;
   }
   assert.equal(typos, 56);

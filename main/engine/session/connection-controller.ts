@@ -1,0 +1,349 @@
+// One phone's Baileys socket: opening it, reading its connection updates, and carrying out what
+// the disconnect policy decides (reconnect, pause, stop, a new link). What the decisions mean
+// for the session files and the meta is the host's business (PhoneSession).
+import makeWASocket, { Browsers, makeCacheableSignalKeyStore, type ConnectionState, type SocketConfig, type WASocket } from '@whiskeysockets/baileys';
+import type { ILogger } from '@whiskeysockets/baileys/lib/Utils/logger.js';
+import type { AntiBanGate } from '../anti-ban.js';
+import type { AuthStore } from '../auth-store/index.js';
+import { ReconnectTimer } from '../backoff.js';
+import type { Clock, TimerHandle } from '../clock.js';
+import {
+  decideDisconnect,
+  disconnectInputFromError,
+  initialPolicyState,
+  policyOnOpen,
+  policyOnResume,
+  policyOnStable,
+  type Decision,
+  type PolicyConfig,
+  type PolicyState,
+} from '../disconnect-policy.js';
+import { stanzaFromOwnPhone } from '../phone-activity.js';
+import { neutraliseCredsPresence } from '../presence-hygiene.js';
+import { sessionDurationLine } from '../session-age.js';
+import type { LogLevel, ReconnectInfo } from '../types.js';
+import type { StatusModel } from './status-model.js';
+
+/** Baileys shows the first QR for 60 s, each following one for 20 s. */
+const FIRST_QR_MS = 60_000;
+const NEXT_QR_MS = 20_000;
+
+/** Stanzas that can come from our own phone: its receipts, messages and presence. */
+const PHONE_SIGNS = ['CB:receipt', 'CB:message', 'CB:presence'] as const;
+
+/**
+ * What should happen to this phone's connection, as opposed to what it is doing (the state):
+ * - `not-started`: before start(); a restore at start must not connect (start() will);
+ * - `run`: keep it connected (or pairing), following the disconnect policy;
+ * - `user-stopped`: the user (or app quit) stopped it; nothing connects until asked;
+ * - `unlinked`: it needs a new link (state 'logged-out', `unlinked` says why); nothing connects
+ *   until a QR is requested or a backup is restored.
+ */
+export type SessionIntent = 'not-started' | 'run' | 'user-stopped' | 'unlinked';
+
+/** After the session folder was replaced (restore, import): connect again unless nobody wants it to. */
+export function resumesAfterSwap(intent: SessionIntent): boolean {
+  return intent === 'run' || intent === 'unlinked';
+}
+
+/** What the controller asks of the session that owns the files and the meta. */
+export interface ConnectionHost {
+  store(): AuthStore | null;
+  /** the socket opened: write the pairing down; true on the first open after a scan */
+  opened(me: string | null, now: number): Promise<boolean>;
+  closed(now: number): Promise<void>;
+  phoneSeen(now: number): void;
+  credsSaved(): void;
+  /** the first open after a scan is on screen as 'open' */
+  paired(): void;
+  /** WhatsApp logged the device out (repeated 401, device_removed, 411) */
+  serverLoggedOut(quarantine: boolean, detail: string): Promise<void>;
+  /** every QR ran out with no valid session */
+  pairingExpired(): Promise<void>;
+  quarantine(reason: string): Promise<void>;
+  /** show a fresh QR (the session is dead) */
+  offerPairing(): Promise<void>;
+}
+
+export interface ConnectionOptions {
+  phoneId: string;
+  clock: Clock;
+  random: () => number;
+  socket: Partial<SocketConfig>;
+  policy: PolicyConfig;
+  baileysLogger: ILogger;
+  gate?: AntiBanGate;
+  log: (level: LogLevel, event: string, message: string, data?: Record<string, unknown>) => void;
+  status: StatusModel;
+  host: ConnectionHost;
+  /** the socket went away: a pulse's hold has nothing left to end */
+  onSocketGone: () => void;
+}
+
+export class ConnectionController {
+  private sock: WASocket | null = null;
+  /** bumps on every new or retired socket; events from an older socket are ignored */
+  private generation = 0;
+  private policyState: PolicyState = initialPolicyState();
+  private readonly retry: ReconnectTimer;
+  private stableTimer: TimerHandle | null = null;
+  private qrCount = 0;
+  private currentIntent: SessionIntent = 'not-started';
+  /** the session folder is being replaced: nothing may connect until it is back */
+  private swapping = false;
+
+  constructor(private readonly o: ConnectionOptions) {
+    this.retry = new ReconnectTimer(o.clock);
+  }
+
+  get intent(): SessionIntent {
+    return this.currentIntent;
+  }
+
+  set intent(intent: SessionIntent) {
+    this.currentIntent = intent;
+  }
+
+  get socket(): WASocket | null {
+    return this.sock;
+  }
+
+  /** A check that stays true only while the socket open now is the one in use. */
+  currentCheck(): () => boolean {
+    const generation = this.generation;
+    return () => generation === this.generation;
+  }
+
+  isOpen(): boolean {
+    return this.o.status.state === 'open' && this.sock !== null;
+  }
+
+  reconnectInfo(): ReconnectInfo {
+    return { attempt: this.policyState.consecutiveFailures, nextAt: this.retry.nextAt };
+  }
+
+  cancelRetry(): void {
+    this.retry.cancel();
+  }
+
+  /** The next pairing starts from the first, longer-lived QR. */
+  resetQr(): void {
+    this.qrCount = 0;
+  }
+
+  /** A pause ended or the user asked: a fresh round of attempts. */
+  resumePolicy(): void {
+    this.policyState = policyOnResume(this.policyState);
+  }
+
+  /** Holds every connection while the session folder is replaced. */
+  hold(on: boolean): void {
+    this.swapping = on;
+  }
+
+  private mayConnect(): boolean {
+    return this.currentIntent === 'run' && !this.swapping && this.o.host.store() !== null;
+  }
+
+  async connect(state: 'connecting' | 'reconnecting'): Promise<void> {
+    if (!this.mayConnect()) return;
+    await this.retire();
+    const store = this.o.host.store();
+    if (!this.mayConnect() || !store) return;
+    const { gate, clock, status } = this.o;
+    const id = this.o.phoneId;
+    if (gate) {
+      const decision = gate.ask({ phoneId: id, action: 'reconnect' });
+      if (decision.verdict === 'deny') {
+        // Over budget: wait for the rolling hour to free a slot instead of hammering the server.
+        const now = clock.now();
+        const retryAt = Math.max(now, decision.retryAt ?? now + 60_000);
+        this.retry.schedule(retryAt - now, () => void this.connect(state));
+        this.o.log('warn', 'reconnect.deferred', decision.reason, { retryAt, attempts: gate.attemptsInWindow(id) });
+        status.set(state, decision.reason);
+        return;
+      }
+      gate.recordAttempt(id, 'reconnect');
+    }
+    const generation = ++this.generation;
+    status.set(state, state === 'connecting' ? 'Connecting to WhatsApp…' : 'Reconnecting to WhatsApp…');
+    const sock = makeWASocket({
+      browser: Browsers.ubuntu('Session Keeper'),
+      markOnlineOnConnect: false, // a companion that stays online stops the phone's notifications
+      syncFullHistory: false,
+      shouldSyncHistoryMessage: () => false,
+      printQRInTerminal: false,
+      ...this.o.socket,
+      logger: this.o.baileysLogger,
+      auth: { creds: store.state.creds, keys: makeCacheableSignalKeyStore(store.state.keys, this.o.baileysLogger) },
+    });
+    this.sock = sock;
+    neutraliseCredsPresence(sock, store.state.creds);
+    sock.ev.on('creds.update', () => {
+      // a socket that outlived its store (quarantine, restore) must not write through it
+      if (this.o.host.store() !== store) return;
+      store
+        .saveCreds()
+        .then(() => this.o.host.credsSaved())
+        .catch((err: unknown) => {
+          this.o.log('error', 'creds.save-failed', `Could not save session credentials: ${(err as Error).message}`);
+        });
+    });
+    for (const event of PHONE_SIGNS) {
+      sock.ws.on(event, (node: { attrs?: Record<string, string> }) => {
+        if (generation !== this.generation) return;
+        if (stanzaFromOwnPhone(node.attrs ?? {}, store.state.creds.me)) this.o.host.phoneSeen(clock.now());
+      });
+    }
+    sock.ev.on('connection.update', (update) => {
+      if (generation !== this.generation) return;
+      this.onUpdate(update).catch((err: unknown) => {
+        this.o.log('error', 'engine.error', `Unexpected error handling a connection update: ${(err as Error).message}`);
+      });
+    });
+  }
+
+  /** Ends the socket (if any) and flushes the store; its late events are ignored. */
+  async retire(): Promise<void> {
+    const sock = this.sock;
+    this.sock = null;
+    this.generation += 1;
+    if (!sock) return;
+    this.clearStableTimer();
+    this.o.onSocketGone();
+    const since = this.o.status.field('connectedSince');
+    if (since !== null) {
+      const now = this.o.clock.now();
+      this.o.log('info', 'connection.duration', sessionDurationLine(now - since), { ms: now - since });
+      this.o.status.patch({ connectedSince: null });
+    }
+    await sock.end(undefined).catch(() => {});
+    await this.o.host.store()?.flush();
+  }
+
+  /** The close that follows is ours (a logout), not a server decision. */
+  disown(): void {
+    this.generation += 1;
+  }
+
+  /** Stops everything timed: retries and the stability timer. */
+  quiet(): void {
+    this.retry.cancel();
+    this.clearStableTimer();
+  }
+
+  private async onUpdate(update: Partial<ConnectionState>): Promise<void> {
+    const now = this.o.clock.now();
+    if (update.qr) {
+      this.qrCount += 1;
+      this.o.status.patch({ qr: update.qr, qrExpiresAt: now + (this.qrCount === 1 ? FIRST_QR_MS : NEXT_QR_MS) });
+      this.o.status.set('waiting-for-scan', 'Scan the QR code with WhatsApp on your phone: Settings → Linked devices → Link a device.');
+      this.o.log('info', 'pairing.qr', `New QR code shown (${this.qrCount}).`);
+    }
+    if (update.connection === 'open') {
+      await this.onOpen(now);
+    } else if (update.connection === 'close') {
+      await this.onClose(update, now);
+    }
+  }
+
+  private async onOpen(now: number): Promise<void> {
+    const me = this.o.host.store()?.state.creds.me?.id ?? null;
+    const firstOpen = await this.o.host.opened(me, now);
+    this.o.status.patch({ qr: null, qrExpiresAt: null, connectedSince: now, quarantinedTo: null, bannedUntil: null });
+    this.qrCount = 0;
+    this.policyState = policyOnOpen(this.policyState, now);
+    this.o.status.set('open', firstOpen ? 'Linked and connected.' : 'Connected.');
+    this.o.log('info', 'connection.open', firstOpen ? `Linked as ${me ?? 'unknown'}; session age starts now.` : 'Connected with the saved session.');
+    if (firstOpen) this.o.host.paired();
+    this.armStableTimer();
+  }
+
+  private async onClose(update: Partial<ConnectionState>, now: number): Promise<void> {
+    this.clearStableTimer();
+    this.o.onSocketGone();
+    const connectedSince = this.o.status.field('connectedSince');
+    if (connectedSince !== null) {
+      this.o.log('info', 'connection.duration', sessionDurationLine(now - connectedSince), { ms: now - connectedSince });
+    }
+    this.sock = null;
+    this.o.status.patch({ connectedSince: null, qr: null, qrExpiresAt: null });
+    await this.o.host.closed(now);
+
+    const input = disconnectInputFromError(update.lastDisconnect?.error, now);
+    this.o.status.patch({ lastDisconnect: { code: input.code, reason: input.reason, at: now } });
+    if (this.currentIntent !== 'run' || this.swapping) return;
+    const sessionValid = this.o.host.store()?.isRegistered() ?? false;
+    const result = decideDisconnect({ ...input, sessionValid }, this.policyState, this.o.policy, now, this.o.random);
+    this.policyState = result.nextState;
+    this.o.log(result.log.level, 'disconnect.decision', result.log.message, {
+      code: input.code,
+      reason: input.reason,
+      decision: result.decision.kind,
+    });
+    await this.apply(result.decision);
+  }
+
+  private async apply(decision: Decision): Promise<void> {
+    const message = decision.detail;
+    const { status, clock } = this.o;
+    switch (decision.kind) {
+      case 'reconnect': {
+        const next = decision.state;
+        // "at once" means now, not on the next tick of whatever clock was injected
+        if (decision.delayMs <= 0) {
+          status.set(next, message);
+          await this.connect(next);
+          return;
+        }
+        this.retry.schedule(decision.delayMs, () => void this.connect(next));
+        status.set(next, message);
+        return;
+      }
+      case 'pause': {
+        this.retry.schedule(Math.max(0, decision.resumeAt - clock.now()), () => {
+          this.o.log('info', 'reconnect.resume', 'Pause over: trying to reconnect.');
+          this.resumePolicy();
+          void this.connect('reconnecting');
+        });
+        status.set('paused', message);
+        return;
+      }
+      case 'stop-pairing': {
+        await this.o.host.pairingExpired();
+        return;
+      }
+      case 'stop': {
+        if (decision.state === 'logged-out') {
+          await this.o.host.serverLoggedOut(decision.quarantine, message);
+          if (decision.offerPairing) await this.o.host.offerPairing();
+          return;
+        }
+        if (decision.quarantine) await this.o.host.quarantine(decision.state);
+        if (decision.state === 'temp-banned') status.patch({ bannedUntil: decision.retryAt ?? null });
+        if (decision.retryAt !== undefined) {
+          this.retry.schedule(Math.max(0, decision.retryAt - clock.now()), () => void this.connect('reconnecting'));
+        }
+        status.set(decision.state, message);
+        if (decision.offerPairing) await this.o.host.offerPairing();
+        return;
+      }
+    }
+  }
+
+  private armStableTimer(): void {
+    this.clearStableTimer();
+    this.stableTimer = this.o.clock.setTimeout(() => {
+      this.stableTimer = null;
+      if (this.o.status.state === 'open') {
+        this.policyState = policyOnStable(this.policyState, this.o.clock.now(), this.o.policy);
+        this.o.status.notify();
+      }
+    }, this.o.policy.stableOpenMs);
+  }
+
+  private clearStableTimer(): void {
+    this.o.clock.clearTimeout(this.stableTimer);
+    this.stableTimer = null;
+  }
+}

@@ -1,0 +1,166 @@
+// The connection controller alone: real Baileys against the WhatsApp test server, a real auth
+// store, and a small host that records what the controller asks of the session.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import type { ILogger } from '@whiskeysockets/baileys/lib/Utils/logger.js';
+import { openAuthStore, type AuthStore } from '../../../../main/engine/auth-store/index.js';
+import { ManualClock } from '../../../../main/engine/clock.js';
+import { normalizePolicyConfig } from '../../../../main/engine/disconnect-policy.js';
+import { EMPTY_META } from '../../../../main/engine/phone-meta.js';
+import { ConnectionController } from '../../../../main/engine/session/connection-controller.js';
+import { StatusModel } from '../../../../main/engine/session/status-model.js';
+import { installTestRoot, startWaServer, uninstallTestRoot, type WaServer } from '../../../support/wa-server/index.js';
+
+const T0 = Date.UTC(2026, 10, 27, 12, 0, 0);
+
+interface Rig {
+  server: WaServer;
+  clock: ManualClock;
+  model: StatusModel;
+  conn: ConnectionController;
+  calls: string[];
+  until(check: () => boolean, what: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function rig(): Promise<Rig> {
+  installTestRoot();
+  const server = await startWaServer({});
+  const dir = await mkdtemp(join(tmpdir(), 'controller-'));
+  const clock = new ManualClock(T0);
+  let store: AuthStore | null = (await openAuthStore({ dir: join(dir, 'session'), quarantineDir: join(dir, 'quarantine'), clock })).store;
+  let pairedAt: number | null = null;
+  const calls: string[] = [];
+  const model = new StatusModel(
+    { phone: { id: 'default' }, clock, meta: () => ({ ...EMPTY_META, pairedAt }), reconnect: () => conn.reconnectInfo() },
+    () => {},
+  );
+  const conn: ConnectionController = new ConnectionController({
+    phoneId: 'default',
+    clock,
+    random: () => 0.5,
+    socket: { waWebSocketUrl: server.url },
+    policy: normalizePolicyConfig(),
+    baileysLogger: pino({ level: 'silent' }) as unknown as ILogger,
+    log: () => {},
+    status: model,
+    onSocketGone: () => {},
+    host: {
+      store: () => store,
+      opened: async (_me, now) => {
+        const first = pairedAt === null;
+        pairedAt ??= now;
+        calls.push(first ? 'opened:first' : 'opened');
+        return first;
+      },
+      closed: async () => {},
+      phoneSeen: () => {},
+      credsSaved: () => {},
+      paired: () => calls.push('paired'),
+      serverLoggedOut: async (quarantine) => {
+        calls.push(`server-logout:${quarantine}`);
+        conn.intent = 'unlinked';
+      },
+      pairingExpired: async () => {
+        calls.push('pairing-expired');
+      },
+      quarantine: async (reason) => {
+        calls.push(`quarantine:${reason}`);
+      },
+      offerPairing: async () => {
+        calls.push('offer-pairing');
+      },
+    },
+  });
+  const until = (check: () => boolean, what: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const started = Date.now();
+      const tick = (): void => {
+        if (check()) resolve();
+        else if (Date.now() - started > 10_000) reject(new Error(`timed out waiting for ${what}; state ${model.state}, calls ${calls.join(',')}`));
+        else setTimeout(tick, 20);
+      };
+      tick();
+    });
+  return {
+    server,
+    clock,
+    model,
+    conn,
+    calls,
+    until,
+    async close() {
+      conn.intent = 'user-stopped';
+      conn.quiet();
+      await conn.retire();
+      await store?.close();
+      store = null;
+      await server.close();
+      uninstallTestRoot();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function paired(r: Rig): Promise<void> {
+  r.conn.intent = 'run';
+  await r.conn.connect('connecting');
+  await r.until(() => r.model.field('qr') !== null, 'a QR');
+  await r.server.phone.scan(r.model.field('qr') ?? '');
+  await r.until(() => r.model.state === 'open', 'open');
+}
+
+test('running, it shows a QR, and after the scan tells its host about the first open once it is on screen', async () => {
+  const r = await rig();
+  try {
+    await paired(r);
+    assert.deepEqual(r.calls, ['opened:first', 'paired']);
+    assert.equal(r.model.field('qr'), null);
+    assert.equal(r.conn.isOpen(), true);
+  } finally {
+    await r.close();
+  }
+});
+
+test('a 411 at login is carried out as a server logout, with a new pairing offered', async () => {
+  const r = await rig();
+  try {
+    await paired(r);
+    r.server.injectFailure('next-login', 411);
+    const live = r.server.connections.find((c) => c.state === 'logged-in');
+    assert.ok(live);
+    r.server.destroy(live);
+    await r.until(() => r.model.state === 'reconnecting' && r.conn.reconnectInfo().nextAt !== null, 'a planned reconnect');
+    r.clock.advance((r.conn.reconnectInfo().nextAt ?? 0) - r.clock.now());
+    await r.until(() => r.calls.includes('offer-pairing'), 'the pairing offer');
+    assert.deepEqual(r.calls.slice(2), ['server-logout:true', 'offer-pairing']);
+  } finally {
+    await r.close();
+  }
+});
+
+test('nothing connects unless the intent is run, nor while the session folder is held', async () => {
+  const r = await rig();
+  try {
+    const before = r.server.connections.length;
+    r.conn.intent = 'user-stopped';
+    await r.conn.connect('connecting');
+    r.conn.intent = 'unlinked';
+    await r.conn.connect('connecting');
+    r.conn.intent = 'run';
+    r.conn.hold(true);
+    await r.conn.connect('connecting');
+    await new Promise((res) => setTimeout(res, 200));
+    assert.equal(r.server.connections.length, before);
+    assert.equal(r.model.state, 'stopped');
+    r.conn.hold(false);
+    await r.conn.connect('connecting');
+    await r.until(() => r.server.connections.length > before, 'a connection');
+  } finally {
+    await r.close();
+  }
+});
