@@ -16,7 +16,7 @@ import type { PhoneStatus } from './engine/types.js';
 import { keeperOptionsFromSettings, needsEngineRestart } from './engine-options.js';
 import { socketOverridesFromEnv } from './engine/env-overrides.js';
 import { registerAppScheme, setupAppProtocol } from './app-protocol.js';
-import { APP_ORIGIN, APP_START_URL, createMainWindow, denyAllPermissions } from './window.js';
+import { APP_ORIGIN, APP_START_URL, createMainWindow, restrictPermissions } from './window.js';
 import { createFileLogger, writeKeeperEntry, type FileLogger } from './logging.js';
 import { createOnlineWatcher } from './online-watcher.js';
 import { createElectronSettingsStore } from './settings/electron-settings.js';
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
   log = await createFileLogger(logsDir);
   log.logger.info({ version: app.getVersion() }, 'Session Keeper starting');
 
-  denyAllPermissions(session.defaultSession);
+  restrictPermissions(session.defaultSession);
   setupAppProtocol(protocol, RENDERER_DIR);
 
   const settingsStore: SettingsStore = createElectronSettingsStore(userData);

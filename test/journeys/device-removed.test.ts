@@ -1,6 +1,7 @@
 // Journey 3: WhatsApp removes the device (the server answers 401 twice: the stream error, then
 // the retry's login). The person gets exactly one "scan again" notification, the tray turns
 // 'broken', and clicking the notification shows the window with the QR; scanning it links again.
+// (The presenter words it "Needs a new link" once WhatsApp has removed the device.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright';
@@ -33,7 +34,7 @@ test('a device removed by WhatsApp gives one rescan notification, a broken tray 
     assert.ok(j.server.removeDevice(me));
     // the keeper retries the 401 once (after 10 s), meets the removed device again, and gives up
     await eventually(() => /[/\\]broken\.png$/.test(standIn.tray().image.path), () => `tray icon: ${standIn.tray().image.path}`, 30_000);
-    const rescans = () => standIn.notifications.slice(shownBefore).filter((n) => /scan the QR code again/.test(n.title));
+    const rescans = () => standIn.notifications.slice(shownBefore).filter((n) => /scan the QR code again|Needs a new link/.test(n.title));
     await eventually(() => rescans().length > 0, () => `notifications: ${JSON.stringify(standIn.notifications.slice(shownBefore).map((n) => n.title))}`);
     await new Promise((r) => setTimeout(r, 1_500)); // more QR refs arrive meanwhile: still one notification
     assert.equal(rescans().length, 1, `exactly one rescan notification, got ${JSON.stringify(standIn.notifications.slice(shownBefore).map((n) => n.title))}`);

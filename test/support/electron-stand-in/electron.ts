@@ -260,7 +260,8 @@ class StandInSession {
   /** A permission check as Chromium makes it through Electron; no handler means granted. */
   check(webContents: unknown, permission: string, requestingUrl: string): boolean {
     const origin = originOf(requestingUrl);
-    const details = { isMainFrame: true, requestingUrl, embeddingOrigin: origin } as PermissionCheckHandlerHandlerDetails;
+    // electron.d.ts: embeddingOrigin is "only set for cross-origin sub frames"; the stand-in's pages are one top frame
+    const details: PermissionCheckHandlerHandlerDetails = { isMainFrame: true, requestingUrl };
     const granted = this.checkHandler ? this.checkHandler(webContents, permission, origin, details) : true;
     this.decisions.push({ kind: 'check', permission, origin, granted });
     return granted;
