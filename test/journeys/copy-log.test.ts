@@ -3,7 +3,7 @@
 // ('clipboard-sanitized-write'), as it does in Electron — so this fails while main denies it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, journeySkip, linkByScanningTheScreen, standIn, startJourney } from '../support/journey.js';
+import { axeViolations, eventually, journeySkip, linkByScanningTheScreen, screenshot, standIn, startJourney } from '../support/journey.js';
 
 const skip = journeySkip('copy the log');
 
@@ -24,6 +24,8 @@ test('Copy in the Log view puts the shown rows on the clipboard', { skip, timeou
     assert.deepEqual(decision(), { kind: 'check', permission: 'clipboard-sanitized-write', origin: 'app://session-keeper', granted: true }, 'main lets our page write the clipboard');
     await eventually(() => standIn.clipboard.readText().includes(firstMessage), () => `clipboard: ${JSON.stringify(standIn.clipboard.readText().slice(0, 200))}`);
     await page.locator('#view-log', { hasText: /Copied \d+ entries\./ }).waitFor({ timeout: 5_000 });
+    assert.deepEqual(await axeViolations(page) ?? [], [], 'axe finds nothing on the log view');
+    await screenshot(page, 'log');
     assert.deepEqual(j.pageProblems, []);
   } finally {
     await j.close();

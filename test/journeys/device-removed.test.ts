@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright';
 import type { PhoneStatus } from '../../main/engine/types.js';
 import { scanQrOnScreen } from '../support/renderer-bridge/chromium.js';
-import { eventually, journeySkip, linkByScanningTheScreen, standIn, startJourney } from '../support/journey.js';
+import { axeViolations, eventually, journeySkip, linkByScanningTheScreen, screenshot, standIn, startJourney } from '../support/journey.js';
 
 const skip = journeySkip('device removed');
 
@@ -47,6 +47,8 @@ test('a device removed by WhatsApp gives one rescan notification, a broken tray 
     const canvas = card.locator('canvas.qr');
     await canvas.waitFor({ state: 'visible', timeout: 20_000 });
     assert.equal(await card.locator('.badge').textContent(), 'Rescan needed');
+    assert.deepEqual(await axeViolations(await j.page()) ?? [], [], 'axe finds nothing on the unlinked card');
+    await screenshot(await j.page(), 'needs-rescan');
     const qr = await scanQrOnScreen(canvas);
     assert.ok(qr);
     await j.server.phone.scan(qr);

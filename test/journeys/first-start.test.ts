@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scanQrOnScreen } from '../support/renderer-bridge/chromium.js';
-import { axeViolations, eventually, journeySkip, standIn, startJourney } from '../support/journey.js';
+import { axeViolations, eventually, journeySkip, screenshot, standIn, startJourney } from '../support/journey.js';
 
 const skip = journeySkip('first start');
 
@@ -39,6 +39,7 @@ test('first start: the QR on screen links the phone, the card says Connected, th
     assert.equal(await card.locator('.badge').textContent(), 'Rescan needed');
     assert.match(standIn.tray().toolTip, /no linked session/);
     assert.deepEqual(await axeViolations(page) ?? [], [], 'axe finds nothing on the pairing view');
+    await screenshot(page, 'pairing');
 
     const qr = await scanQrOnScreen(canvas);
     assert.ok(qr, 'jsQR found the QR code on the screen');
@@ -59,6 +60,11 @@ test('first start: the QR on screen links the phone, the card says Connected, th
     const generations = await filesUnder(join(j.dataDir, 'backups'));
     assert.ok(generations.length > 0, `a backup generation exists under ${j.dataDir}/backups`);
     assert.deepEqual(await axeViolations(page) ?? [], [], 'axe finds nothing on the linked card');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    assert.deepEqual(await axeViolations(page) ?? [], [], 'axe finds nothing in the dark theme');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await screenshot(page, 'healthy');
+    await screenshot(page, 'healthy-dark', { dark: true });
 
     // the session's permission handlers are main's: everything the page might ask is denied
     for (const permission of ['notifications', 'geolocation', 'media', 'clipboard-read']) {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright';
-import { eventually, journeySkip, linkByScanningTheScreen, standIn, startJourney } from '../support/journey.js';
+import { axeViolations, eventually, journeySkip, linkByScanningTheScreen, screenshot, standIn, startJourney } from '../support/journey.js';
 
 const skip = journeySkip('settings');
 
@@ -38,6 +38,8 @@ test('saving a new keep-alive interval and time zone restarts the sessions with 
     await page.locator('#error-intervalHours').filter({ hasText: /.+/ }).waitFor();
     assert.equal(await interval.getAttribute('aria-invalid'), 'true');
     assert.equal(await save.isDisabled(), true);
+    assert.deepEqual(await axeViolations(page) ?? [], [], 'axe finds nothing on the settings view');
+    await screenshot(page, 'settings-invalid', { fullPage: true });
 
     // main refuses it too, naming the field, if a page sends it anyway
     const refused = await page.evaluate(async () => {

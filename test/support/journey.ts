@@ -7,7 +7,7 @@
 import './electron-stand-in/register.js';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,6 +143,17 @@ export async function eventually(check: () => boolean, describe: () => string, t
     if (performance.now() > until) assert.fail(`timed out: ${describe()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+const SHOTS = process.env.JOURNEY_SCREENSHOTS ?? null;
+
+/** Saves what the window shows as <JOURNEY_SCREENSHOTS>/<name>.png (README's Window section); a no-op otherwise. */
+export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean; dark?: boolean } = {}): Promise<void> {
+  if (!SHOTS) return;
+  await mkdir(SHOTS, { recursive: true });
+  if (opts.dark) await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: opts.fullPage ?? false, animations: 'disabled' });
+  if (opts.dark) await page.emulateMedia({ colorScheme: 'light' });
 }
 
 /** axe-core's WCAG 2.1 A/AA + best-practice violations on the page, or null where axe-core is not installed. */
