@@ -42,7 +42,6 @@ class StandInApp extends EventEmitter {
   /** set once the app has really quit (app.quit not prevented, or app.exit) */
   exitCode: number | null = null;
   private exitWaiters: ((code: number) => void)[] = [];
-  quitRequests = 0;
 
   constructor(root: string) {
     super();
@@ -111,7 +110,6 @@ class StandInApp extends EventEmitter {
   // electron.d.ts: quit(): void — emits before-quit (preventable), closes windows, then
   // will-quit (preventable) and quit.
   quit(): void {
-    this.quitRequests++;
     const beforeQuit = new StandInEvent();
     this.emit('before-quit', beforeQuit);
     if (beforeQuit.defaultPrevented) return;
@@ -141,7 +139,6 @@ class StandInApp extends EventEmitter {
     this.removeAllListeners();
     this.ready = false;
     this.exitCode = null;
-    this.quitRequests = 0;
   }
 
   /** Resolves with the exit code once the app has quit (the process itself stays for the test). */
