@@ -71,6 +71,12 @@ test('first start: the QR on screen links the phone, the card says Connected, th
       assert.equal(standIn.session.check(win.webContents, permission, 'app://session-keeper/index.html'), false, `${permission} is denied`);
       assert.equal(await standIn.session.request(win.webContents, permission, 'app://session-keeper/index.html'), false, `${permission} request is denied`);
     }
+    // main's window policy: the page can neither navigate away nor open pop-ups
+    await page.evaluate(() => (globalThis as unknown as { open(u: string): unknown }).open('https://example.com/'));
+    await page.evaluate(() => ((globalThis as unknown as { location: { href: string } }).location.href = 'https://example.com/'));
+    await eventually(() => win.webContents.refused.length === 2, () => `refused: ${JSON.stringify(win.webContents.refused)}`);
+    assert.deepEqual(win.webContents.refused, [{ what: 'window.open', url: 'https://example.com/' }, { what: 'navigation', url: 'https://example.com/' }]);
+    assert.equal(win.webContents.getURL(), 'app://session-keeper/index.html', 'still on our page');
     assert.deepEqual(j.pageProblems, []);
   } finally {
     await j.close();

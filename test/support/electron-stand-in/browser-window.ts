@@ -103,9 +103,18 @@ class StandInWebContents extends EventEmitter {
     const page = await this.page;
     this.proxy = await proxyFor(new URL(url).origin === 'null' ? `${new URL(url).protocol}//${new URL(url).host}` : new URL(url).origin);
     this.loading = true;
-    const response = await page.goto(this.proxy.toLoopbackUrl(url), { waitUntil: 'load' });
-    this.documentHeaders = (await response?.allHeaders()) ?? {};
+    this.appNavigation = true;
+    try {
+      const response = await page.goto(this.proxy.toLoopbackUrl(url), { waitUntil: 'load' });
+      this.documentHeaders = (await response?.allHeaders()) ?? {};
+    } finally {
+      this.appNavigation = false;
+    }
   }
+
+  /** navigations and pop-ups the app's handlers refused */
+  readonly refused: { what: 'navigation' | 'window.open'; url: string }[] = [];
+  private appNavigation = false;
 
   /** the response headers of the document on screen, as the protocol handler sent them */
   documentHeaders: Record<string, string> = {};
@@ -129,6 +138,25 @@ class StandInWebContents extends EventEmitter {
     });
     await page.addInitScript(clockInitScript());
     if (this.preloadPath) await page.addInitScript(preloadScript(this.preloadPath));
+    // a navigation the app did not start (a link, location.href = …) asks 'will-navigate' first
+    await page.route('**/*', async (route) => {
+      const req = route.request();
+      if (!req.isNavigationRequest() || req.frame() !== page.mainFrame() || this.appNavigation) return route.continue();
+      const url = this.appUrl(req.url());
+      let prevented = false;
+      // electron.d.ts: on('will-navigate', (details: Event<…>, url, isSameDocument, isMainFrame, frameProcessId, frameRoutingId) => void)
+      this.emit('will-navigate', { preventDefault: () => (prevented = true), url }, url, false, true, 1, 1);
+      if (!prevented) return route.continue();
+      this.refused.push({ what: 'navigation', url });
+      return route.abort('blockedbyclient');
+    });
+    // window.open asks the window open handler; the stand-in only carries out 'deny'
+    await page.exposeBinding('__skWindowOpen', (_source: unknown, url: string) => {
+      const decision = this.windowOpenHandler?.({ url }) ?? { action: 'allow' };
+      if (decision.action !== 'deny') throw new Error('the stand-in cannot open new windows');
+      this.refused.push({ what: 'window.open', url });
+    });
+    await page.addInitScript(String.raw`window.open = (url) => { void globalThis.__skWindowOpen(String(new URL(String(url ?? ''), location.href))); return null; };`);
     page.on('domcontentloaded', () => this.emit('dom-ready', {}));
     page.on('load', () => {
       this.loading = false;
@@ -180,7 +208,11 @@ class StandInWebContents extends EventEmitter {
 
   reload(): void {
     this.loading = true;
-    void this.page.then((p) => p.reload({ waitUntil: 'load' })).catch(() => undefined);
+    this.appNavigation = true;
+    void this.page
+      .then((p) => p.reload({ waitUntil: 'load' }))
+      .catch(() => undefined)
+      .finally(() => (this.appNavigation = false));
   }
 
   // electron.d.ts: setWindowOpenHandler(handler: (details: HandlerDetails) => WindowOpenHandlerResponse): void
