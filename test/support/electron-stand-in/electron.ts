@@ -156,13 +156,8 @@ class StandInApp extends EventEmitter {
   }
 }
 
-function newRoot(): string {
-  const root = join(tmpdir(), `sk-stand-in-${process.pid}-${Date.now()}`);
-  if (!existsSync(root)) mkdirSync(root, { recursive: true });
-  return root;
-}
-
-export const app = new StandInApp(newRoot());
+// paths are made on first use; a journey points them at its own temporary folder (setRoot)
+export const app = new StandInApp(join(tmpdir(), `sk-stand-in-${process.pid}`));
 
 // ---------------------------------------------------------------------------------------------
 // ipcMain
