@@ -32,7 +32,7 @@ import { restoreBackup } from './restore.js';
 import { DEFAULT_KEEP, putGeneration } from './retention.js';
 import { readSessionSnapshot, type SessionSnapshot } from './session-snapshot.js';
 import { swapInRestoredSession } from './swap.js';
-import type { BackupEntry, BackupTarget } from './targets.js';
+import { parseGenerationName, type BackupEntry, type BackupTarget } from './targets.js';
 import { verifyCredsJson } from './verify-session.js';
 import { readBackupState, writeBackupState, type BackupState } from './backup-state.js';
 import {
@@ -139,6 +139,9 @@ interface Phone {
   rerun: boolean;
   saving: Promise<void>;
 }
+
+/** unreadable generations in a row before a restore gives up and reports them */
+export const MAX_UNREADABLE_IN_A_ROW = 3;
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -527,21 +530,35 @@ export class BackupManager {
     let sawWrongKey = false;
     let refusal: string | null = null;
 
+    let unreadableInARow = 0;
     for (const name of names) {
+      if (unreadableInARow >= MAX_UNREADABLE_IN_A_ROW) {
+        // Each unreadable file cost a key derivation: a target full of forged files must not
+        // keep a restore busy for minutes. The person sees which ones and can pick a generation.
+        p.port.log('error', 'restore.gave-up', `Stopped after ${unreadableInARow} unreadable backups in a row.`, { skipped: skipped.map((k) => k.generation) });
+        throw new BackupError(
+          sawWrongKey ? 'wrong-key' : 'damaged',
+          `stopped after ${unreadableInARow} unreadable backups in a row (${skipped.map((k) => `${k.generation}: ${k.reason}`).join('; ')}); pick an older generation to try it`,
+        );
+      }
       const dest = join(dirname(live), `.${basename(live)}.restored-${randomBytes(4).toString('hex')}`);
       let restored;
       try {
+        const createdAt = parseGenerationName(name);
+        if (createdAt === null) throw new BackupTargetError('invalid', `not a backup generation name: ${JSON.stringify(name)}`);
         const bytes = await target.get(phoneId, name);
-        restored = await restoreBackup(bytes, secret, dest, { expectPhoneId: phoneId });
+        restored = await restoreBackup(bytes, secret, dest, { binding: { phoneId, createdAt } });
       } catch (err) {
         // A chosen generation, or a target that cannot be read at all, ends the restore.
         const usable = err instanceof BackupError || (err instanceof BackupTargetError && err.kind === 'not-found');
         if (options.generation !== undefined || !usable) throw err;
         if (err instanceof BackupError && err.kind === 'wrong-key') sawWrongKey = true;
+        unreadableInARow += 1;
         skipped.push({ generation: name, reason: message(err) });
         p.port.log('warn', 'restore.skipped', `Backup ${name} cannot be restored (${message(err)}); trying an older one.`, { generation: name });
         continue;
       }
+      unreadableInARow = 0;
       try {
         const removed = p.port.removedDevice(restored.me);
         if (removed) {

@@ -75,7 +75,7 @@ test('a target down for 24 hours marks backups failing, and once it is back exac
   assert.equal(uploads(prefix), attempts + 1);
   const list = await target.list(PHONE);
   assert.equal(list.length, 1);
-  const opened = await openBackup(await target.get(PHONE, list[0]!.name), await secret());
+  const opened = await openBackup(await target.get(PHONE, list[0]!.name), await secret(), { phoneId: PHONE, createdAt: list[0]!.createdAt });
   assert.equal(opened.metadata.contentHash, (await readSessionSnapshot(port.sessionDir)).contentHash);
   status = manager.status(PHONE);
   assert.deepEqual(
