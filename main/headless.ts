@@ -9,6 +9,7 @@ import { socketOverridesFromEnv } from './engine/env-overrides.js';
 import { keeperOptionsFromSettings } from './engine-options.js';
 import { loadSettingsFile } from './headless-settings.js';
 import { parseRecoveryKey } from './engine/backup/recovery-key.js';
+import { passphraseProblem } from './engine/backup/passphrase-policy.js';
 import { formatStatusLine, formatLogLine } from './headless-format.js';
 import { parseHeadlessArgs, USAGE, UsageError, type HeadlessCommand } from './headless-args.js';
 
@@ -34,7 +35,15 @@ async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<void
   await keeper.start();
 }
 
-export class SettingsFileError extends Error {
+/** Configuration a person must fix before anything runs (exit code 2, message only). */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export class SettingsFileError extends ConfigError {
   constructor(path: string, problems: { path: string; message: string }[]) {
     super(`The settings file ${path} is not valid:\n${problems.map((p) => `  - ${p.path || '(file)'}: ${p.message}`).join('\n')}`);
     this.name = 'SettingsFileError';
@@ -55,6 +64,9 @@ async function headlessKeeperOptions(dataDirFlag: string | null, phones: string[
   const { result, path } = loadSettingsFile(settingsDir);
   if (!result.ok) throw new SettingsFileError(path, result.problems);
   const settings = result.settings;
+  const passphrase = env.SESSION_KEEPER_BACKUP_PASSPHRASE;
+  const weak = passphrase ? passphraseProblem(passphrase) : null;
+  if (weak) throw new ConfigError(`SESSION_KEEPER_BACKUP_PASSPHRASE is refused: ${weak}`);
   const secret = headlessSecretProvider({
     keyFile: installationKeyPath(dataDir),
     passphrase: () => env.SESSION_KEEPER_BACKUP_PASSPHRASE ?? null,
@@ -151,7 +163,7 @@ async function main(): Promise<number> {
   try {
     return await dispatch(cmd);
   } catch (err) {
-    if (err instanceof SettingsFileError) {
+    if (err instanceof ConfigError) {
       process.stderr.write(`error: ${err.message}\n`);
       return 2;
     }

@@ -7,6 +7,7 @@ import { appSettingsSchema, SECRET_NAMES, type AppSettings, type SecretName } fr
 import type { SettingsProblem } from '../engine/settings-schema.js';
 import type { KeeperErrorCode } from '../engine/errors.js';
 import { PHONE_ID_PATTERN } from '../engine/phone-id.js';
+import { passphraseProblem } from '../engine/backup/passphrase-policy.js';
 
 export const phoneIdSchema = z.string().regex(PHONE_ID_PATTERN, { error: 'Unknown or malformed phone id' });
 const phoneOnly = z.object({ phoneId: phoneIdSchema }).strict();
@@ -44,7 +45,14 @@ export const INVOKE = {
   /** write-only: the renderer can set or clear a secret, never read one back */
   setSecret: {
     channel: 'secrets:set',
-    payload: z.object({ name: z.enum(SECRET_NAMES), value: z.string().max(4096).nullable() }).strict(),
+    payload: z
+      .object({ name: z.enum(SECRET_NAMES), value: z.string().max(4096).nullable() })
+      .strict()
+      .superRefine((s, ctx) => {
+        // '' and null clear it; a new passphrase must be strong enough to protect a session
+        const problem = s.name === 'backupPassphrase' && s.value ? passphraseProblem(s.value) : null;
+        if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
+      }),
   },
   getEnvironment: { channel: 'app:get-environment', payload: z.undefined() },
   /** main shows a save dialog and writes the log as JSON lines */

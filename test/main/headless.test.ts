@@ -76,6 +76,18 @@ test('an unknown flag or a bad phone id is a clear error with exit code 2', asyn
   assert.match(badPhone.err(), /Phone id "my phone!" is not valid/);
 });
 
+test('a weak SESSION_KEEPER_BACKUP_PASSPHRASE is refused before anything runs, with exit 2 and the reason', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'headless-pass-'));
+  try {
+    const run = runHeadless(['backups', '--data-dir', dataDir], { SESSION_KEEPER_BACKUP_PASSPHRASE: 'secret1' });
+    assert.equal(await run.exit, 2);
+    assert.match(run.err(), /SESSION_KEEPER_BACKUP_PASSPHRASE is refused: The backup passphrase needs at least 12 characters \(this one has 7\)/);
+    assert.deepEqual(await readdir(dataDir), ['settings.json'], 'no key, session or backup was created');
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
 test('the runner prints a QR that scans, shows the phone open, and exits 0 on SIGTERM with the session saved', async () => {
   installTestRoot();
   const server = await startWaServer();

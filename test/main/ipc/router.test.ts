@@ -47,6 +47,7 @@ async function setup(opts: { keeper?: Partial<KeeperOptions>; saveTo?: (dir: str
     router,
     keeper,
     settings,
+    secrets,
     reached,
     saved,
     rejected,
@@ -100,6 +101,27 @@ test('malformed payloads are refused with the problems and nothing changes', asy
     const badId = await t.router(INVOKE.reconnect.channel, ours, { phoneId: '../etc' });
     assert.ok(!badId.ok && badId.error.code === 'invalid-payload');
     assert.deepEqual(t.reached, [], 'no handler ran');
+  } finally {
+    await t.close();
+  }
+});
+
+test('a weak backup passphrase is refused with a sentence saying why, and nothing is stored; a strong one or clearing is accepted', async () => {
+  const t = await setup();
+  try {
+    for (const weak of ['hunter2', 'aaaaaaaaaaaaaaaa']) {
+      const r = await t.router(INVOKE.setSecret.channel, ours, { name: 'backupPassphrase', value: weak });
+      assert.ok(!r.ok && r.error.code === 'invalid-payload', JSON.stringify(r));
+      assert.ok(!r.ok && r.error.problems?.some((p) => p.path === 'value' && /backup passphrase/.test(p.message)), JSON.stringify(r));
+      assert.equal(t.secrets.has('backupPassphrase'), false);
+    }
+    const strong = await t.router(INVOKE.setSecret.channel, ours, { name: 'backupPassphrase', value: 'copper lantern orbit' });
+    assert.equal(strong.ok, true, JSON.stringify(strong));
+    assert.equal(t.secrets.get('backupPassphrase'), 'copper lantern orbit');
+    // other secrets have no such rule, and clearing always works
+    assert.equal((await t.router(INVOKE.setSecret.channel, ours, { name: 'supabaseKey', value: 'k' })).ok, true);
+    assert.equal((await t.router(INVOKE.setSecret.channel, ours, { name: 'backupPassphrase', value: null })).ok, true);
+    assert.equal(t.secrets.has('backupPassphrase'), false);
   } finally {
     await t.close();
   }
