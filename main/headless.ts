@@ -3,12 +3,13 @@ import QRCode from 'qrcode';
 import { defaultDataDir } from './engine/data-dir.js';
 import { createKeeper, type Keeper, type KeeperOptions } from './engine/index.js';
 import { dirname } from 'node:path';
-import { headlessSecretProvider, installationKeyPath } from './engine/backup/key-store.js';
+import { keyFileSecretProvider, installationKeyPath } from './engine/backup/key-store.js';
 import type { BackupTarget } from './engine/backup/targets.js';
 import { socketOverridesFromEnv } from './engine/env-overrides.js';
 import { keeperOptionsFromSettings } from './engine-options.js';
 import { loadSettingsFile } from './headless-settings.js';
 import { parseRecoveryKey } from './engine/backup/recovery-key.js';
+import { BackupError } from './engine/backup/errors.js';
 import { passphraseProblem } from './engine/backup/passphrase-policy.js';
 import { formatStatusLine, formatLogLine } from './headless-format.js';
 import { parseHeadlessArgs, USAGE, UsageError, type HeadlessCommand } from './headless-args.js';
@@ -67,7 +68,7 @@ async function headlessKeeperOptions(dataDirFlag: string | null, phones: string[
   const passphrase = env.SESSION_KEEPER_BACKUP_PASSPHRASE;
   const weak = passphrase ? passphraseProblem(passphrase) : null;
   if (weak) throw new ConfigError(`SESSION_KEEPER_BACKUP_PASSPHRASE is refused: ${weak}`);
-  const secret = headlessSecretProvider({
+  const secret = keyFileSecretProvider({
     keyFile: installationKeyPath(dataDir),
     passphrase: () => env.SESSION_KEEPER_BACKUP_PASSPHRASE ?? null,
   });
@@ -185,8 +186,17 @@ async function dispatch(cmd: HeadlessCommand): Promise<number> {
       await backupCommand(cmd);
       return 0;
     case 'recovery-key': {
-      const keeper = createKeeper({ dataDir: cmd.dataDir ?? defaultDataDir(), phones: [{ id: 'default' }], backup: false });
-      process.stdout.write(`${await keeper.recoveryKey()}\n`);
+      // the same settings, target and passphrase as `run`: the key printed must open those backups
+      const keeper = createKeeper(await headlessKeeperOptions(cmd.dataDir, cmd.phones));
+      try {
+        process.stdout.write(`${await keeper.recoveryKey()}\n`);
+      } catch (err) {
+        if (!(err instanceof BackupError && (err.kind === 'no-recovery-key' || err.kind === 'key-missing'))) throw err;
+        process.stderr.write(`No recovery key to print: ${err.message}.\n`);
+        return 1;
+      } finally {
+        await keeper.stop();
+      }
       process.stderr.write('Anyone with this key and a backup file can take over the WhatsApp session: keep it offline.\n');
       return 0;
     }

@@ -158,19 +158,33 @@ test('import copies a Baileys session folder into the data folder, and backup, b
     assert.match(bad.err(), /error: /);
 
     // another machine: only the backup files and the recovery key travel
-    const rk = runHeadless(['recovery-key', '--data-dir', dataDir]);
-    assert.equal(await rk.exit, 0);
+    const rk = runHeadless(['recovery-key', '--data-dir', dataDir, '--phone', 'bot']);
+    assert.equal(await rk.exit, 0, rk.err());
     const recoveryKey = rk.out().trim();
     assert.match(recoveryKey, /^[A-Z0-9]{4}(-[A-Z0-9]{4})+$/);
     const otherDir = await mkdtemp(join(tmpdir(), 'headless-other-'));
     try {
       await cp(join(dataDir, 'backups'), join(otherDir, 'backups'), { recursive: true });
+      // no key here, and asking for one makes none (it used to print a new, useless key)
+      const none = runHeadless(['recovery-key', '--data-dir', otherDir, '--phone', 'bot']);
+      assert.equal(await none.exit, 1);
+      assert.match(none.err(), /No recovery key to print: .*missing: only the recovery key you wrote down then can open it/);
+      assert.equal(none.out(), '');
+      await assert.rejects(stat(join(otherDir, 'keys', 'backup-installation.key')));
       const noKey = runHeadless(['restore', '--data-dir', otherDir, '--phone', 'bot']);
       assert.equal(await noKey.exit, 1);
-      assert.match(noKey.err(), /wrong passphrase or recovery key|wrong key/i);
+      assert.match(noKey.err(), /no backup key on this computer .*restore with your recovery key/i);
       const withKey = runHeadless(['restore', '--data-dir', otherDir, '--phone', 'bot', '--recovery-key', recoveryKey]);
       assert.equal(await withKey.exit, 0, withKey.err());
       assert.match(withKey.out(), /Restored .* for 15550000001/);
+      // the recovery key is now this machine's key too: one key for old and new backups
+      const same = runHeadless(['recovery-key', '--data-dir', otherDir, '--phone', 'bot']);
+      assert.equal(await same.exit, 0, same.err());
+      assert.equal(same.out().trim(), recoveryKey);
+      // with a passphrase set, the key would open nothing new: refused with the reason
+      const pass = runHeadless(['recovery-key', '--data-dir', otherDir, '--phone', 'bot'], { SESSION_KEEPER_BACKUP_PASSPHRASE: 'copper lantern orbit' });
+      assert.equal(await pass.exit, 0, 'the newest backup still uses the key');
+      assert.equal(pass.out().trim(), recoveryKey);
     } finally {
       await rm(otherDir, { recursive: true, force: true });
     }

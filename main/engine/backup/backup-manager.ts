@@ -24,7 +24,7 @@ import type { LogLevel, PhoneStatus, RemovedDevice } from '../types.js';
 import { checkCredsText } from '../auth-store/creds-check.js';
 import { sealBackup } from './archive.js';
 import type { BackupMetadata } from './container.js';
-import type { BackupSecret } from './envelope.js';
+import { readHeader, secretOpens, type BackupSecret } from './envelope.js';
 import { BackupError, BackupTargetError } from './errors.js';
 import { KeeperError } from '../errors.js';
 import type { BackupSecretProvider } from './key-store.js';
@@ -459,11 +459,10 @@ export class BackupManager {
 
     const now = this.clock.now();
     try {
-      const secret = await this.opts.secret().catch((err: unknown) => {
-        throw new BackupError('wrong-key', `the backup key is not available (${message(err)})`, { cause: err });
-      });
+      const secret = await this.secretForSealing(p, target);
       const sealed = await sealBackup(snapshot, { phoneId: p.port.phoneId, pairedAt: status.pairedAt, appVersion: this.opts.appVersion }, secret, now);
-      const put = await putGeneration(target, p.port.phoneId, sealed.bytes, now, this.keep);
+      const mayPrune = async (name: string) => secretOpens(await target.get(p.port.phoneId, name), secret).catch(() => false);
+      const put = await putGeneration(target, p.port.phoneId, sealed.bytes, now, this.keep, mayPrune);
       s.lastContentHash = snapshot.contentHash;
       s.lastBackupAt = now;
       s.lastBackupGeneration = put.name;
@@ -474,12 +473,75 @@ export class BackupManager {
         files: snapshot.files.length,
         pruned: put.pruned,
       });
+      if (put.kept.length > 0) {
+        p.port.log('warn', 'backup.kept-old-key', `Kept ${put.kept.length} older backups past the limit: the current key or passphrase cannot open them, so removing them would lose them.`, { kept: put.kept });
+      }
       if (put.pruneError) p.port.log('warn', 'backup.prune-failed', `The backup is safe, but removing old generations failed: ${put.pruneError.message}`);
       p.port.changed();
       return { outcome: 'uploaded', generation: put.name, pruned: put.pruned };
     } catch (err) {
       return this.fail(p, target, err);
     }
+  }
+
+  /**
+   * The secret for a new generation. A missing key file becomes a new key only when no stored
+   * generation of any phone was made with an installation key: those need the old key, and a
+   * silent new one would make every later backup (and the recovery key) unable to open them.
+   */
+  private async secretForSealing(p: Phone, target: BackupTarget): Promise<BackupSecret> {
+    try {
+      return await this.opts.secret();
+    } catch (err) {
+      if (!(err instanceof BackupError && err.kind === 'key-missing')) {
+        throw new BackupError('wrong-key', `the backup key is not available (${message(err)})`, { cause: err });
+      }
+      const keyed = await this.generationsMadeWithAKey(target);
+      if (keyed.length > 0) {
+        throw new BackupError(
+          'key-missing',
+          `${message(err)}. ${keyed.length} stored backups were made with it (newest ${keyed[0]}), so no new key is made: ` +
+            'restore with your recovery key (it puts the key back) or copy the key file back',
+          { cause: err },
+        );
+      }
+      const secret = await this.opts.secret({ createKey: true });
+      p.port.log('warn', 'backup.key-created', 'Created a new backup key (no backup needed an older one). Export the recovery key now: it is what restores these backups on another computer.');
+      return secret;
+    }
+  }
+
+  /** Stored generations (all registered phones) whose header says "installation key". */
+  private async generationsMadeWithAKey(target: BackupTarget): Promise<string[]> {
+    const found: string[] = [];
+    for (const phone of this.phones.values()) {
+      for (const entry of await target.list(phone.port.phoneId)) {
+        try {
+          if (readHeader(await target.get(phone.port.phoneId, entry.name)).header.kdf.name === 'none') found.push(entry.name);
+        } catch (err) {
+          if (!(err instanceof BackupError)) throw err; // unreadable junk needs no key
+        }
+      }
+    }
+    return found.sort().reverse();
+  }
+
+  /** What `recoveryKeyFor` needs from the stored backups: the newest generation, and whether a passphrase is in use. */
+  async recoveryFacts(): Promise<{ passphraseSet: boolean; newest: { name: string; bytes: Buffer } | null }> {
+    let passphraseSet = false;
+    try {
+      passphraseSet = 'passphrase' in (await this.opts.secret());
+    } catch (err) {
+      if (!(err instanceof BackupError && err.kind === 'key-missing')) throw err;
+    }
+    const target = this.target;
+    if (!target) return { passphraseSet, newest: null };
+    let newest: { phoneId: string; name: string } | null = null;
+    for (const phone of this.phones.values()) {
+      const [top] = await target.list(phone.port.phoneId);
+      if (top && (!newest || top.name > newest.name)) newest = { phoneId: phone.port.phoneId, name: top.name };
+    }
+    return { passphraseSet, newest: newest ? { name: newest.name, bytes: await target.get(newest.phoneId, newest.name) } : null };
   }
 
   private clearFailures(p: Phone): void {
