@@ -55,6 +55,12 @@ export const INVOKE = {
       }),
   },
   getEnvironment: { channel: 'app:get-environment', payload: z.undefined() },
+  /**
+   * main asks a native confirmation first (the page alone cannot get the key), then answers the
+   * recovery key that opens the newest backup; with toFile it also shows a save dialog and writes
+   * a printable text file
+   */
+  exportRecoveryKey: { channel: 'keeper:export-recovery-key', payload: z.object({ toFile: z.boolean() }).strict() },
   /** main shows a save dialog and writes the log as JSON lines */
   exportLog: { channel: 'keeper:export-log', payload: z.object({ phoneId: phoneIdSchema.nullable().optional() }).strict().optional() },
 } as const;
@@ -113,6 +119,13 @@ export interface SecretsInfo {
   backend: 'keychain' | 'basic_text' | 'unavailable';
 }
 
+export interface RecoveryKeyExport {
+  /** the recovery key text, XXXX-XXXX-… */
+  key: string;
+  /** the printable text file written, when asked for */
+  savedTo: string | null;
+}
+
 export interface AppEnvironment {
   version: string;
   platform: string;
@@ -143,6 +156,8 @@ export interface KeeperApi {
   setSecret(name: SecretName, value: string | null): Promise<SecretsInfo>;
   getEnvironment(): Promise<AppEnvironment>;
   exportLog(phoneId?: string | null): Promise<string | null>;
+  /** null when the person declined the confirmation or cancelled the save dialog */
+  exportRecoveryKey(options: { toFile: boolean }): Promise<RecoveryKeyExport | null>;
   onFocusPhone(listener: (phoneId: string) => void): () => void;
 }
 
