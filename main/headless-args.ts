@@ -10,6 +10,8 @@ Usage:
   npm run headless -- backup [options]          back the session up now (skipped when unchanged)
   npm run headless -- backups [options]         list the stored backup generations
   npm run headless -- restore [generation]      restore a generation (default: the newest valid one)
+  npm run headless -- backup-check              test the backup target: store, list, read and remove a
+                                                test file, and say what is missing (bucket, policy, key)
   npm run headless -- recovery-key              print the recovery key that opens the newest backup
                                                 (refuses when the backups use your passphrase)
 
@@ -44,7 +46,8 @@ export type HeadlessCommand =
   | { kind: 'backups'; dataDir: string | null; phone: string }
   | { kind: 'restore'; dataDir: string | null; phone: string; generation: string | null; recoveryKey: string | null }
   /** phones whose backups decide which key opens the newest one: --phone, or null for the settings file's */
-  | { kind: 'recovery-key'; dataDir: string | null; phones: string[] | null };
+  | { kind: 'recovery-key'; dataDir: string | null; phones: string[] | null }
+  | { kind: 'backup-check'; dataDir: string | null };
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -100,6 +103,10 @@ export function parseHeadlessArgs(argv: string[]): HeadlessCommand {
     if (rest.length > 1) throw new UsageError('restore takes at most one generation name.');
     return { kind: 'restore', dataDir, phone: onePhone(), generation: rest[0] ?? null, recoveryKey };
   }
+  if (command === 'backup-check') {
+    if (rest.length > 0) throw new UsageError('backup-check takes no arguments.');
+    return { kind: 'backup-check', dataDir };
+  }
   if (command === 'recovery-key') {
     if (rest.length > 0) throw new UsageError('recovery-key takes no arguments.');
     return { kind: 'recovery-key', dataDir, phones: values.phone ?? null };
@@ -113,5 +120,5 @@ export function parseHeadlessArgs(argv: string[]): HeadlessCommand {
     if (phones.length !== 1) throw new UsageError('import takes one --phone.');
     return { kind: 'import', dataDir, phone: phones[0] ?? 'default', from: rest[0], replace: values.replace };
   }
-  throw new UsageError(`Unknown command ${JSON.stringify(command)}. Commands: import, backup, backups, restore, recovery-key. See --help.`);
+  throw new UsageError(`Unknown command ${JSON.stringify(command)}. Commands: import, backup, backups, restore, backup-check, recovery-key. See --help.`);
 }
