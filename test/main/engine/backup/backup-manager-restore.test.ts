@@ -10,7 +10,7 @@ import { verifySessionFolder } from '../../../../main/engine/backup/verify-sessi
 import { keyFileSecretProvider, installationKeyPath, readInstallationKey } from '../../../../main/engine/backup/key-store.js';
 import { recoveryKeyFor } from '../../../../main/engine/backup/recovery-export.js';
 import { parseRecoveryKey } from '../../../../main/engine/backup/recovery-key.js';
-import { liveCreds } from '../../../../main/engine/backup/backup-manager.js';
+import { liveCreds } from '../../../../main/engine/backup/restore-run.js';
 import { snapshotFolder } from '../../../support/auth-store/fixtures.js';
 import { FIXTURE_ME } from './session-fixture.js';
 import { HOUR, PHONE, makeRig, type Rig } from './backup-manager-fixture.js';

@@ -16,7 +16,7 @@ import { LocalFolderTarget } from '../../../../main/engine/backup/local-folder-t
 import { restoreBackup } from '../../../../main/engine/backup/restore.js';
 import { generateInstallationKey } from '../../../../main/engine/backup/recovery-key.js';
 import { readSessionSnapshot } from '../../../../main/engine/backup/session-snapshot.js';
-import { MAX_UNREADABLE_IN_A_ROW } from '../../../../main/engine/backup/backup-manager.js';
+import { MAX_UNREADABLE_IN_A_ROW } from '../../../../main/engine/backup/restore-run.js';
 import { newGenerationName } from '../../../../main/engine/backup/targets.js';
 import { writeBaileysSession } from './session-fixture.js';
 import { HOUR, PHONE, makeRig } from './backup-manager-fixture.js';
