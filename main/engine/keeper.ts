@@ -17,6 +17,7 @@ import { PhoneSession } from './phone-session.js';
 import { parseKeepAliveSettings, type KeepAliveSettings, type KeepAliveSettingsInput, type SettingsProblem } from './settings-schema.js';
 import type { LogEntry, LogLevel, PhoneConfig, PhoneStatus } from './types.js';
 import { appVersion } from './app-version.js';
+import { ensureDir } from './auth-store/atomic-fs.js';
 import { BackupManager, type BackupResult } from './backup/backup-manager.js';
 import type { RestoreOutcome } from './backup/restore-run.js';
 import { installInstallationKey, installationKeyPath, keyFileSecretProvider, readInstallationKey, type BackupSecretProvider } from './backup/key-store.js';
@@ -198,6 +199,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     if (this.started) return;
     assertBaileysPatched();
     this.started = true;
+    // the root holds every session's keys: 0700, like each folder inside (README promises it)
+    await ensureDir(this.paths.root);
     this.log(null, 'info', 'keeper.start', `Session Keeper starting with ${this.sessions.size} phone(s).`);
     // The rhythm is loaded first so every status already shows the next keep-alive.
     await this.scheduler.start();
