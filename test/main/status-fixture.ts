@@ -32,6 +32,7 @@ export function phoneStatus(over: Partial<PhoneStatus> = {}): PhoneStatus {
     backupFailing: false,
     nextBackupAt: null,
     unlinked: null,
+    storageError: null,
     updatedAt: NOW,
     ...over,
   };
