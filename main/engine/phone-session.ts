@@ -151,6 +151,7 @@ export class PhoneSession {
     await this.conn.retire();
     await this.store?.close();
     this.store = null;
+    await this.meta.flush();
     this.model.patch({ qr: null, qrExpiresAt: null });
     this.model.set('stopped', 'Stopped.');
   }

@@ -46,6 +46,11 @@ export class PhoneMetaStore {
     return run;
   }
 
+  /** Resolves once every write started so far has been tried. */
+  flush(): Promise<void> {
+    return this.chain.catch(() => {});
+  }
+
   async update(patch: Partial<PhoneMeta>): Promise<void> {
     this.set(patch);
     await this.save();
