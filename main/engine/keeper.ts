@@ -13,6 +13,7 @@ import { EventLog, type TailQuery } from './event-log.js';
 import { KeepAliveScheduler, type BackupHook, type ManualPulseResult } from './keepalive-scheduler.js';
 import { assertPhoneId, dataPaths, type DataPaths } from './paths.js';
 import { PhoneSession } from './phone-session.js';
+import { sweepStaleTemps } from './temp-sweep.js';
 import { parseKeepAliveSettings, type KeepAliveSettings, type KeepAliveSettingsInput, type SettingsProblem } from './settings-schema.js';
 import type { LogEntry, LogLevel, PhoneConfig, PhoneStatus } from './types.js';
 import { appVersion } from './app-version.js';
@@ -191,6 +192,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     assertBaileysPatched();
     this.started = true;
     this.log(null, 'info', 'keeper.start', `Session Keeper starting with ${this.sessions.size} phone(s).`);
+    await this.sweepTemps();
     // The rhythm is loaded first so every status already shows the next keep-alive.
     await this.scheduler.start();
     await this.registerBackups();
@@ -334,6 +336,26 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       await fn();
     } catch (err) {
       this.log(phoneId, 'error', 'engine.error', `Could not ${what} phone ${phoneId}: ${(err as Error).message}`);
+    }
+  }
+
+  /** Unfinished writes of an earlier run must not keep a disk full; a sweep that fails is only logged. */
+  private async sweepTemps(): Promise<void> {
+    try {
+      const swept = await sweepStaleTemps({
+        root: this.paths.root,
+        quarantineDir: this.paths.quarantine,
+        processStartedAt: performance.timeOrigin,
+        now: this.clock.now(),
+      });
+      if (swept.removed.length > 0) {
+        this.log(null, 'info', 'temp.swept', `Removed ${swept.removed.length} unfinished temp file(s) left by an earlier run.`, { files: swept.removed });
+      }
+      for (const q of swept.quarantined) {
+        this.log(null, 'warn', 'temp.quarantined', `A file named like a temp file but not made by Session Keeper was moved to ${q.to}.`, q);
+      }
+    } catch (err) {
+      this.log(null, 'warn', 'temp.sweep-failed', `Could not sweep old temp files: ${(err as Error).message}`);
     }
   }
 
