@@ -100,7 +100,14 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.clock = opts.clock ?? systemClock;
     this.gate = createAntiBanGate(parsed.settings, this.clock);
     this.paths = dataPaths(opts.dataDir);
-    this.eventLog = new EventLog({ dataDir: opts.dataDir, clock: this.clock });
+    this.eventLog = new EventLog({
+      dataDir: opts.dataDir,
+      clock: this.clock,
+      // a phone's log belongs to it; the app-wide log to every phone (the same disk refuses both)
+      onWrite: (phoneId, path, err) => {
+        for (const s of this.sessions.values()) if (phoneId === null || s.id === phoneId) s.logWritten(path, err);
+      },
+    });
     const policy = normalizePolicyConfig(opts.policy);
     const baileysLogger = opts.baileysLogger ?? (pino({ level: 'silent' }) as unknown as ILogger);
     this.backups = opts.backup === false ? null : this.makeBackupManager(opts.backup ?? {});

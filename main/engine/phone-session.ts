@@ -291,6 +291,12 @@ export class PhoneSession {
     this.activity.check(now);
   }
 
+  /** How a write to this phone's log (or the app's) ended; the next line is its retry. */
+  logWritten(path: string, err: unknown): void {
+    if (err === null) this.faults.succeeded('log');
+    else this.faults.failed('log', path, err, null);
+  }
+
   // ---- for the backup manager ----------------------------------------------------------
 
   /** The store's write lock, so a backup snapshot never sees half a key batch. */
