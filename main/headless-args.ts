@@ -10,6 +10,8 @@ Usage:
   npm run headless -- backup [options]          back the session up now (skipped when unchanged)
   npm run headless -- backups [options]         list the stored backup generations
   npm run headless -- restore [generation]      restore a generation (default: the newest valid one)
+  npm run headless -- backup-check              test the backup target: store, list, read and remove a
+                                                test file, and say what is missing (bucket, policy, key)
   npm run headless -- recovery-key              print the backup recovery key (keep it somewhere safe)
 
 Options:
@@ -40,7 +42,8 @@ export type HeadlessCommand =
   | { kind: 'backup'; dataDir: string | null; phone: string; force: boolean }
   | { kind: 'backups'; dataDir: string | null; phone: string }
   | { kind: 'restore'; dataDir: string | null; phone: string; generation: string | null; recoveryKey: string | null }
-  | { kind: 'recovery-key'; dataDir: string | null };
+  | { kind: 'recovery-key'; dataDir: string | null }
+  | { kind: 'backup-check'; dataDir: string | null };
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -96,6 +99,10 @@ export function parseHeadlessArgs(argv: string[]): HeadlessCommand {
     if (rest.length > 1) throw new UsageError('restore takes at most one generation name.');
     return { kind: 'restore', dataDir, phone: onePhone(), generation: rest[0] ?? null, recoveryKey };
   }
+  if (command === 'backup-check') {
+    if (rest.length > 0) throw new UsageError('backup-check takes no arguments.');
+    return { kind: 'backup-check', dataDir };
+  }
   if (command === 'recovery-key') {
     if (rest.length > 0) throw new UsageError('recovery-key takes no arguments.');
     return { kind: 'recovery-key', dataDir };
@@ -109,5 +116,5 @@ export function parseHeadlessArgs(argv: string[]): HeadlessCommand {
     if (phones.length !== 1) throw new UsageError('import takes one --phone.');
     return { kind: 'import', dataDir, phone: phones[0] ?? 'default', from: rest[0], replace: values.replace };
   }
-  throw new UsageError(`Unknown command ${JSON.stringify(command)}. Commands: import, backup, backups, restore, recovery-key. See --help.`);
+  throw new UsageError(`Unknown command ${JSON.stringify(command)}. Commands: import, backup, backups, restore, backup-check, recovery-key. See --help.`);
 }

@@ -122,7 +122,10 @@ async function backupCommand(cmd: Extract<HeadlessCommand, { kind: 'backup' | 'b
       }
     } else if (cmd.kind === 'backups') {
       const list = await keeper.listBackups(cmd.phone);
-      if (list.length === 0) process.stdout.write(`No backups of phone "${cmd.phone}".\n`);
+      if (list.length === 0) {
+        // Supabase lists a mistyped bucket, or one the key may not read, as simply empty.
+        process.stdout.write(`No backups of phone "${cmd.phone}". If you expected some, run backup-check: a wrong bucket or a missing select policy also lists as empty.\n`);
+      }
       for (const b of list) process.stdout.write(`${b.name}  ${new Date(b.createdAt).toISOString()}  ${b.size} bytes\n`);
     } else {
       const r = await keeper.restore(cmd.phone, {
@@ -132,6 +135,24 @@ async function backupCommand(cmd: Extract<HeadlessCommand, { kind: 'backup' | 'b
       process.stdout.write(`Restored ${r.generation} for ${r.me}.\n`);
       if (r.quarantinedTo) process.stdout.write(`The previous session files were moved to ${r.quarantinedTo}.\n`);
     }
+  } finally {
+    await keeper.stop();
+  }
+}
+
+/** Exit 0 when the target works end to end, 1 with the problem in words otherwise. */
+async function backupCheck(cmd: Extract<HeadlessCommand, { kind: 'backup-check' }>): Promise<number> {
+  const keeper = createKeeper(await headlessKeeperOptions(cmd.dataDir, ['default']));
+  try {
+    const r = await keeper.checkBackupTarget();
+    for (const s of r.steps) process.stdout.write(`${s.ok ? 'ok  ' : 'FAIL'} ${s.step.padEnd(6)} ${s.detail}\n`);
+    if (r.warning) process.stderr.write(`warning: ${r.warning}\n`);
+    if (r.ok) {
+      process.stdout.write(`${r.summary}\n`);
+      return 0;
+    }
+    process.stderr.write(`${r.problem ?? r.summary}\n`);
+    return 1;
   } finally {
     await keeper.stop();
   }
@@ -172,6 +193,8 @@ async function dispatch(cmd: HeadlessCommand): Promise<number> {
     case 'restore':
       await backupCommand(cmd);
       return 0;
+    case 'backup-check':
+      return backupCheck(cmd);
     case 'recovery-key': {
       const keeper = createKeeper({ dataDir: cmd.dataDir ?? defaultDataDir(), phones: [{ id: 'default' }], backup: false });
       process.stdout.write(`${await keeper.recoveryKey()}\n`);

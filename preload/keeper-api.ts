@@ -36,6 +36,7 @@ export function createKeeperApi(ipc: IpcRendererLike): KeeperApi {
     logout: (phoneId) => call('logout', { phoneId }),
     backupNow: (phoneId) => call('backupNow', { phoneId }),
     listBackups: (phoneId) => call('listBackups', { phoneId }),
+    checkBackupTarget: () => call('checkBackupTarget'),
     restore: (phoneId, generation) => call('restore', defined({ phoneId, generation })),
     keepAliveNow: (phoneId, options) => call('keepAliveNow', defined({ phoneId, force: options?.force })),
     pauseKeepAlive: (phoneId) => call('pauseKeepAlive', { phoneId }),

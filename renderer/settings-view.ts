@@ -1,6 +1,6 @@
 // The settings form. Every input re-validates the whole form with parseAppSettings (the schema
 // main saves with), shows each problem next to its field, and keeps Save disabled until valid.
-import type { AppEnvironment, KeeperApi, SecretsInfo } from '../main/ipc/contract.js';
+import type { AppEnvironment, BackupCheckResult, KeeperApi, SecretsInfo } from '../main/ipc/contract.js';
 import type { AppSettings, SecretName } from '../main/settings/schema.js';
 import { el, setText } from './dom.js';
 import { errorText } from './view-model/error-text.js';
@@ -35,7 +35,7 @@ const SUPABASE: FieldSpec[] = [
 const BACKUP_KEEP: FieldSpec = { name: 'backupKeep', label: 'Backups kept per phone', hint: '1 to 100', numeric: true };
 
 const SECRETS: Array<{ name: SecretName; label: string }> = [
-  { name: 'supabaseKey', label: 'Supabase service key' },
+  { name: 'supabaseKey', label: 'Supabase key (anon or user, never service-role)' },
   { name: 'backupPassphrase', label: 'Backup passphrase' },
 ];
 
@@ -49,6 +49,8 @@ export class SettingsView {
   private readonly secretWarning = el('p', { class: 'banner banner-warn', attrs: { role: 'note', hidden: true } });
   private readonly secretState = new Map<SecretName, HTMLElement>();
   private readonly supabaseFields = el('div', { class: 'grid' });
+  private readonly checkButton = el('button', { text: 'Test connection', class: 'secondary', attrs: { type: 'button', id: 'backup-check' } });
+  private readonly checkResult = el('div', { class: 'result', attrs: { id: 'backup-check-result', role: 'status', 'aria-live': 'polite' } });
   private valid: AppSettings | null = null;
 
   constructor(private readonly keeper: KeeperApi, root: HTMLElement) {
@@ -71,6 +73,9 @@ export class SettingsView {
       el('fieldset', {}, el('legend', { text: 'Backups' }),
         el('div', { class: 'grid' }, this.wrap('backupTarget', 'Back up to', target), this.field(BACKUP_KEEP)),
         this.supabaseFields,
+        el('div', { class: 'form-actions' }, this.checkButton),
+        el('p', { class: 'hint', text: 'Tests the saved settings and key: stores, lists, reads and removes a small test file.' }),
+        this.checkResult,
       ),
       el('fieldset', {}, el('legend', { text: 'Start-up' }),
         el('div', { class: 'check' }, startAtLogin, el('label', { text: 'Start Session Keeper when I log in', attrs: { for: 'field-startAtLogin' } })),
@@ -78,6 +83,7 @@ export class SettingsView {
       this.general,
       el('div', { class: 'form-actions' }, this.save, this.status),
     );
+    this.checkButton.addEventListener('click', () => void this.checkTarget());
     form.addEventListener('input', () => this.validate());
     form.addEventListener('change', () => this.validate());
     form.addEventListener('submit', (ev) => {
@@ -190,6 +196,32 @@ export class SettingsView {
       setText(this.status, `Not saved: ${errorText(err)}`);
       this.validate();
     }
+  }
+
+  private async checkTarget(): Promise<void> {
+    this.checkButton.disabled = true;
+    this.checkResult.className = 'result';
+    this.checkResult.replaceChildren(el('p', { text: 'Testing the connection…' }));
+    const unsaved = this.base !== null && this.valid !== null && !sameSettings(this.valid, this.base);
+    try {
+      this.showCheck(await this.keeper.checkBackupTarget(), unsaved);
+    } catch (err) {
+      this.checkResult.className = 'result tone-bad';
+      this.checkResult.replaceChildren(el('p', { text: `Could not test: ${errorText(err)}` }));
+    } finally {
+      this.checkButton.disabled = false;
+    }
+  }
+
+  private showCheck(r: BackupCheckResult, unsaved: boolean): void {
+    this.checkResult.className = `result ${r.ok ? 'tone-ok' : 'tone-bad'}`;
+    const steps = el('ul', { class: 'check-steps' }, ...r.steps.map((s) => el('li', { text: `${s.ok ? '✓' : '✗'} ${s.step}: ${s.detail}`, attrs: { 'data-step': s.step, 'data-ok': String(s.ok) } })));
+    this.checkResult.replaceChildren(
+      el('p', { class: 'check-verdict', text: r.ok ? r.summary : (r.problem ?? r.summary) }),
+      steps,
+      ...(r.warning !== null ? [el('p', { class: 'banner banner-warn check-warning', text: r.warning, attrs: { role: 'note' } })] : []),
+      ...(unsaved ? [el('p', { class: 'hint', text: 'This tested the saved settings: save your changes to test them.' })] : []),
+    );
   }
 
   private secretsSection(): HTMLElement {

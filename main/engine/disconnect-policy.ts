@@ -138,7 +138,7 @@ export type Decision =
       retryAt?: number;
       detail: string;
     }
-  | { kind: 'stop-pairing'; state: 'stopped'; detail: string };
+  | { kind: 'stop-pairing'; state: 'logged-out'; detail: string };
 
 export interface PolicyResult {
   decision: Decision;
@@ -282,7 +282,8 @@ export function decideDisconnect(
 
     case 'qr-expired':
       return {
-        decision: { kind: 'stop-pairing', state: 'stopped', detail: 'QR expired; request a new one' },
+        // nothing valid to reconnect with: the phone needs a new link (cause pairing-expired)
+        decision: { kind: 'stop-pairing', state: 'logged-out', detail: 'QR expired; request a new one' },
         nextState: { ...closed, consecutiveFailures: 0 },
         log: { level: 'info', message: `${head}: nobody scanned the QR codes, pairing stopped; request a new QR when ready` },
       };

@@ -8,6 +8,7 @@ import { createAntiBanGate, type AntiBanGate } from './anti-ban.js';
 import { assertBaileysPatched } from './baileys-guard.js';
 import { systemClock, type Clock } from './clock.js';
 import { KeeperError } from './errors.js';
+import { liftBaileysWarnings } from './baileys-log-bridge.js';
 import { normalizePolicyConfig, type PolicyConfig } from './disconnect-policy.js';
 import { EventLog, type TailQuery } from './event-log.js';
 import { KeepAliveScheduler, type BackupHook, type ManualPulseResult } from './keepalive-scheduler.js';
@@ -22,6 +23,7 @@ import { exportRecoveryKey, headlessSecretProvider, installationKeyPath, type Ba
 import type { BackupSecret } from './backup/envelope.js';
 import { LocalFolderTarget } from './backup/local-folder-target.js';
 import type { BackupEntry, BackupTarget } from './backup/targets.js';
+import { checkTarget, type TargetCheck } from './backup/target-check.js';
 
 export interface KeeperBackupOptions {
   /** where generations go; default: an encrypted local folder under dataDir/backups; null: none set up */
@@ -83,6 +85,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   readonly keepAliveSettings: KeepAliveSettings;
   private readonly lastState = new Map<string, string>();
   private readonly backups: BackupManager | null;
+  /** what backups go to; null when turned off or not set up */
+  private readonly backupTarget: BackupTarget | null;
   private readonly backupRegistered = new Set<string>();
   private started = false;
 
@@ -91,7 +95,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     const ids = new Set<string>();
     for (const phone of opts.phones) {
       assertPhoneId(phone.id);
-      if (ids.has(phone.id)) throw new Error(`Phone id ${JSON.stringify(phone.id)} is configured twice.`);
+      if (ids.has(phone.id)) throw new KeeperError('invalid-settings', `Phone id ${JSON.stringify(phone.id)} is configured twice.`);
       ids.add(phone.id);
     }
     const parsed = parseKeepAliveSettings(opts.keepAlive ?? {});
@@ -110,7 +114,9 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     });
     const policy = normalizePolicyConfig(opts.policy);
     const baileysLogger = opts.baileysLogger ?? (pino({ level: 'silent' }) as unknown as ILogger);
-    this.backups = opts.backup === false ? null : this.makeBackupManager(opts.backup ?? {});
+    const backup = opts.backup === false ? null : (opts.backup ?? {});
+    this.backupTarget = backup === null ? null : backup.target === undefined ? new LocalFolderTarget(opts.dataDir) : backup.target;
+    this.backups = backup === null ? null : this.makeBackupManager(backup, this.backupTarget);
     const backups = this.backups;
     for (const phone of opts.phones) {
       const session = new PhoneSession({
@@ -120,7 +126,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
         random: opts.random ?? Math.random,
         socket: opts.socket ?? {},
         policy,
-        baileysLogger,
+        baileysLogger: liftBaileysWarnings(baileysLogger, (event, message, data) => this.log(phone.id, 'warn', event, message, data)),
         log: (level, event, message, data) => this.log(phone.id, level, event, message, data),
         onStatus: (status) => this.onStatus(status),
         gate: this.gate,
@@ -136,6 +142,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
                   lastBackupError: b.lastBackupError,
                   backupFailing: b.backupFailing,
                   nextBackupAt: b.nextBackupAt,
+                  backupWarning: b.backupWarning,
                 };
               },
               backupHooks: {
@@ -165,10 +172,10 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     });
   }
 
-  private makeBackupManager(o: KeeperBackupOptions): BackupManager {
+  private makeBackupManager(o: KeeperBackupOptions, target: BackupTarget | null): BackupManager {
     const dataDir = this.opts.dataDir;
     return new BackupManager({
-      target: o.target === undefined ? new LocalFolderTarget(dataDir) : o.target,
+      target,
       secret:
         o.secret ??
         headlessSecretProvider({
@@ -309,13 +316,21 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     });
   }
 
+  /**
+   * "Test connection": writes, lists, reads and removes a probe object on the backup target and
+   * says in plain words what is missing (a bucket, a policy, a valid key). Never throws.
+   */
+  checkBackupTarget(): Promise<TargetCheck> {
+    return checkTarget(this.backupTarget, this.clock.now());
+  }
+
   /** The installation key as a recovery key to write down (it restores backups on another machine). */
   recoveryKey(): Promise<string> {
     return exportRecoveryKey(installationKeyPath(this.opts.dataDir));
   }
 
   private requireBackups(): BackupManager {
-    if (!this.backups) throw new Error('Backups are turned off for this keeper.');
+    if (!this.backups) throw new KeeperError('backup-failed', 'Backups are turned off for this keeper.');
     return this.backups;
   }
 

@@ -81,6 +81,11 @@ export interface PhoneStatus {
   /** when a pending backup (debounce or retry) will run */
   nextBackupAt: number | null;
   /**
+   * Backups are stored but need a person: e.g. the target accepts deletes and keeps the files, so
+   * old generations pile up. Null when there is nothing to say (or no backup manager).
+   */
+  backupWarning: string | null;
+  /**
    * Set while the phone needs a new link (state `logged-out`): why and since when. A backup of a
    * device that WhatsApp removed can never link again, so restore refuses it with this reason.
    */

@@ -30,6 +30,8 @@ export const INVOKE = {
   logout: { channel: 'keeper:logout', payload: phoneOnly },
   backupNow: { channel: 'keeper:backup-now', payload: phoneOnly },
   listBackups: { channel: 'keeper:list-backups', payload: phoneOnly },
+  /** "Test connection": probes the saved backup target with the stored key (never with values from the page) */
+  checkBackupTarget: { channel: 'keeper:check-backup-target', payload: z.undefined() },
   restore: {
     channel: 'keeper:restore',
     payload: z.object({ phoneId: phoneIdSchema, generation: z.string().min(1).max(200).optional() }).strict(),
@@ -95,6 +97,18 @@ export type BackupNowResult =
   | { outcome: 'skipped'; reason: string }
   | { outcome: 'failed'; error: string };
 
+/** What "Test connection" found: each step tried, and the one thing to fix in plain words. */
+export interface BackupCheckResult {
+  ok: boolean;
+  target: 'local-folder' | 'supabase' | 'none';
+  steps: { step: 'write' | 'list' | 'read' | 'remove'; ok: boolean; detail: string }[];
+  /** null when everything worked */
+  problem: string | null;
+  summary: string;
+  /** works, but should not stay like this (a service-role key on a desktop) */
+  warning: string | null;
+}
+
 export interface SecretsInfo {
   /** which secrets are set (never their values) */
   set: Record<SecretName, boolean>;
@@ -124,6 +138,7 @@ export interface KeeperApi {
   logout(phoneId: string): Promise<void>;
   backupNow(phoneId: string): Promise<BackupNowResult>;
   listBackups(phoneId: string): Promise<BackupListItem[]>;
+  checkBackupTarget(): Promise<BackupCheckResult>;
   restore(phoneId: string, generation?: string): Promise<{ generation: string; quarantinedTo: string | null }>;
   keepAliveNow(phoneId: string, options?: { force?: boolean }): Promise<{ sentAt: number; nextKeepAliveAt: number | null }>;
   pauseKeepAlive(phoneId: string): Promise<void>;

@@ -17,6 +17,7 @@ export type KeeperPort = Pick<
   | 'logout'
   | 'backupNow'
   | 'listBackups'
+  | 'checkBackupTarget'
   | 'restore'
   | 'keepAliveNow'
   | 'pauseKeepAlive'
@@ -59,6 +60,10 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
       }
     },
     listBackups: async ({ phoneId }) => (await deps.keeper().listBackups(phoneId)).map((b) => ({ name: b.name, size: b.size, createdAt: b.createdAt })),
+    checkBackupTarget: async () => {
+      const r = await deps.keeper().checkBackupTarget();
+      return { ok: r.ok, target: r.target, steps: r.steps.map((s) => ({ step: s.step, ok: s.ok, detail: s.detail })), problem: r.problem, summary: r.summary, warning: r.warning };
+    },
     restore: async ({ phoneId, generation }) => {
       const r = await deps.keeper().restore(phoneId, generation !== undefined ? { generation } : {});
       return { generation: r.generation, quarantinedTo: r.quarantinedTo };

@@ -36,7 +36,7 @@ export interface ActionState {
 export type PhoneActions = Record<PhoneAction, ActionState>;
 
 export interface PhoneWarning {
-  kind: 'phone-inactive' | 'backup-failing' | 'storage-error';
+  kind: 'phone-inactive' | 'backup-failing' | 'backup-warning' | 'storage-error';
   /** a few words for a tray line: "phone unused 12+ days" */
   short: string;
   /** the full sentence for a card or a notification */
@@ -200,10 +200,12 @@ function storageWarning(s: PhoneStatus): PhoneWarning[] {
 }
 
 function warnings(s: PhoneStatus, now: number): PhoneWarning[] {
+  const stored = s.backupWarning ?? null;
   return [
     ...storageWarning(s),
     ...(s.phoneInactive ? [inactivityWarning(s.phoneLastSeenAt, now)] : []),
     ...(s.backupFailing ? [backupWarning(s.lastBackupError)] : []),
+    ...(stored !== null ? [{ kind: 'backup-warning' as const, short: 'old backups piling up', text: `Backups are stored, but: ${stored}` }] : []),
   ];
 }
 

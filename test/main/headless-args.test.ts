@@ -58,6 +58,8 @@ test('backup, backups and restore take one phone; restore takes an optional gene
     recoveryKey: 'ABCD',
   });
   assert.deepEqual(parseHeadlessArgs(['recovery-key']), { kind: 'recovery-key', dataDir: null });
+  assert.deepEqual(parseHeadlessArgs(['backup-check', '--data-dir', '/d']), { kind: 'backup-check', dataDir: '/d' });
+  assert.throws(() => parseHeadlessArgs(['backup-check', 'extra']), /backup-check takes no arguments/);
   assert.throws(() => parseHeadlessArgs(['backup', '--recovery-key', 'x']), /only goes with restore/);
   assert.throws(() => parseHeadlessArgs(['restore', 'a', 'b']), /at most one generation/);
   assert.throws(() => parseHeadlessArgs(['backup', '--phone', 'a', '--phone', 'b']), /one --phone/);

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { decodeTerminalQr } from '../support/terminal-qr.js';
 import { installTestRoot, startWaServer, testRootPublicKey, uninstallTestRoot } from '../support/wa-server/index.js';
 import { pairDevice } from '../support/wa-server/baileys-client.js';
+import { start as startStorage } from '../support/supabase-server/storage-server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const RUNNER = join(here, '..', 'support', 'headless-under-test.js');
@@ -105,6 +106,35 @@ test('the runner prints a QR that scans, shows the phone open, and exits 0 on SI
     if (run.child.exitCode === null) run.child.kill('SIGKILL');
     await server.close();
     uninstallTestRoot();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('backup-check names what the Supabase project lacks (exit 1) and passes once it is fixed (exit 0)', async () => {
+  const storage = await startStorage({ key: 'service', roles: { anon: { insert: true, select: true } }, buckets: ['backups'] });
+  const dataDir = await mkdtemp(join(tmpdir(), 'headless-check-'));
+  const env = (bucket: string) => ({ SUPABASE_URL: storage.url, SUPABASE_KEY: 'anon', SUPABASE_BUCKET: bucket, SESSION_KEEPER_SETTINGS_DIR: dataDir });
+  try {
+    const listed = runHeadless(['backups', '--data-dir', dataDir], env('backup'));
+    assert.equal(await listed.exit, 0, listed.err());
+    assert.match(listed.out(), /No backups of phone "default"\. If you expected some, run backup-check/);
+
+    const wrongBucket = runHeadless(['backup-check', '--data-dir', dataDir], env('backup'));
+    assert.equal(await wrongBucket.exit, 1);
+    assert.match(wrongBucket.err(), /The bucket 'backup' does not exist or this key cannot see it/);
+    assert.match(wrongBucket.out(), /FAIL write/);
+
+    const noDelete = runHeadless(['backup-check', '--data-dir', dataDir], env('backups'));
+    assert.equal(await noDelete.exit, 1);
+    assert.match(noDelete.err(), /Uploads work but deletes are silently refused: add a delete policy on storage\.objects for bucket 'backups'/);
+    assert.match(noDelete.out(), /ok {3}write.*\nok {3}list.*\nok {3}read.*\nFAIL remove/s);
+
+    storage.setPolicies('anon', { insert: true, select: true, delete: true });
+    const fixed = runHeadless(['backup-check', '--data-dir', dataDir], env('backups'));
+    assert.equal(await fixed.exit, 0, fixed.err());
+    assert.match(fixed.out(), /Connection works/);
+  } finally {
+    await storage.close();
     await rm(dataDir, { recursive: true, force: true });
   }
 });

@@ -31,6 +31,7 @@ export function phoneStatus(over: Partial<PhoneStatus> = {}): PhoneStatus {
     lastBackupError: null,
     backupFailing: false,
     nextBackupAt: null,
+    backupWarning: null,
     unlinked: null,
     storageError: null,
     updatedAt: NOW,

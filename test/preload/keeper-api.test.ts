@@ -22,7 +22,7 @@ function fakeIpc(answer: (channel: string, payload: unknown) => unknown) {
 // Every KeeperApi key, spelled out: a key added to the interface without the API fails to compile here.
 const KEYS: Record<keyof KeeperApi, true> = {
   getStatuses: true, onStatus: true, getLog: true, onLog: true, reconnect: true, requestQr: true, logout: true,
-  backupNow: true, listBackups: true, restore: true, keepAliveNow: true, pauseKeepAlive: true, resumeKeepAlive: true,
+  backupNow: true, listBackups: true, checkBackupTarget: true, restore: true, keepAliveNow: true, pauseKeepAlive: true, resumeKeepAlive: true,
   importSession: true, getSettings: true, setSettings: true, onSettings: true, setSecret: true, getEnvironment: true,
   exportLog: true, onFocusPhone: true,
 };
@@ -41,11 +41,13 @@ test('invokes send the contract channel and payload and resolve with the unwrapp
   await api.keepAliveNow('a', { force: true });
   await api.restore('a');
   await api.exportLog();
+  await api.checkBackupTarget();
   assert.deepEqual(f.sent, [
     { channel: INVOKE.getStatuses.channel, args: [] },
     { channel: INVOKE.keepAliveNow.channel, args: [{ phoneId: 'a', force: true }] },
     { channel: INVOKE.restore.channel, args: [{ phoneId: 'a' }] },
     { channel: INVOKE.exportLog.channel, args: [] },
+    { channel: INVOKE.checkBackupTarget.channel, args: [] },
   ]);
   // each payload sent passes the contract's schema
   for (const s of f.sent) {

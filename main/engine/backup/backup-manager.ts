@@ -92,6 +92,8 @@ export interface BackupStatus {
   /** 24 h of failures in a row: the shell notifies the user */
   backupFailing: boolean;
   nextBackupAt: number | null;
+  /** backups are stored, but something needs a person (old generations are not being removed) */
+  backupWarning: string | null;
 }
 
 export type BackupResult =
@@ -202,6 +204,7 @@ export class BackupManager {
       backupFailingSince: s.backupFailingSince,
       backupFailing: isFailing(s.backupFailingSince, this.clock.now()),
       nextBackupAt: s.nextAttemptAt,
+      backupWarning: s.pruneWarning ?? null,
     };
   }
 
@@ -464,6 +467,7 @@ export class BackupManager {
       s.lastContentHash = snapshot.contentHash;
       s.lastBackupAt = now;
       s.lastBackupGeneration = put.name;
+      s.pruneWarning = put.pruneError ? put.pruneError.message : null;
       this.clearFailures(p);
       p.port.log('info', 'backup.uploaded', `Backed up ${snapshot.files.length} session files to ${target.kind} as ${put.name}.`, {
         generation: put.name,

@@ -17,6 +17,8 @@ export interface BackupState {
   nextAttemptAt: number | null;
   /** the phone was logged out / unlinked: its backups must not be revived at start */
   retired: boolean;
+  /** the last upload was stored but old generations could not be removed (e.g. deletes silently refused); absent in older files */
+  pruneWarning?: string | null;
 }
 
 export const EMPTY_BACKUP_STATE: Readonly<BackupState> = Object.freeze({
@@ -29,6 +31,7 @@ export const EMPTY_BACKUP_STATE: Readonly<BackupState> = Object.freeze({
   failures: 0,
   nextAttemptAt: null,
   retired: false,
+  pruneWarning: null,
 });
 
 const FILE = 'backup.json';
@@ -46,7 +49,8 @@ function isState(v: unknown): v is BackupState {
     numOrNull(s.backupFailingSince) &&
     typeof s.failures === 'number' &&
     numOrNull(s.nextAttemptAt) &&
-    typeof s.retired === 'boolean'
+    typeof s.retired === 'boolean' &&
+    (s.pruneWarning === undefined || strOrNull(s.pruneWarning))
   );
 }
 

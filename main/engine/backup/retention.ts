@@ -1,5 +1,7 @@
 // Keep the newest N generations. Pruning runs only after a successful put, so a failing
-// target never loses its last good copies.
+// target never loses its last good copies. A prune is checked by listing again: Supabase under
+// row-level security without a delete policy answers "deleted" and keeps everything.
+import { BackupTargetError } from './errors.js';
 import { newGenerationName, type BackupEntry, type BackupTarget } from './targets.js';
 
 export const DEFAULT_KEEP = 14;
@@ -13,8 +15,17 @@ export function selectForPruning(entries: readonly BackupEntry[], keep: number =
     .map((e) => e.name);
 }
 
+/** In words, for the phone's status: the target takes deletes but keeps the files. */
+export function silentDeleteMessage(kind: BackupTarget['kind'], kept: number): string {
+  const what = `${kept} old backup${kept === 1 ? ' was' : 's were'} "deleted" but still ${kept === 1 ? 'exists' : 'exist'}: old backups are piling up`;
+  return kind === 'supabase'
+    ? `${what}. The key may upload but not delete: add a delete policy on storage.objects for this bucket (see the README), then use Test connection.`
+    : `${what}. Check that the backup folder is writable.`;
+}
+
 export interface PutResult {
   name: string;
+  /** removed and no longer listed */
   pruned: string[];
   /** pruning failed after the put succeeded; the new backup is safe, old ones linger */
   pruneError: Error | null;
@@ -23,15 +34,20 @@ export interface PutResult {
 export async function putGeneration(target: BackupTarget, phoneId: string, bytes: Uint8Array, now: number, keep: number = DEFAULT_KEEP): Promise<PutResult> {
   const name = newGenerationName(now);
   await target.put(phoneId, name, bytes);
-  const pruned: string[] = [];
+  const removed: string[] = [];
   try {
     for (const old of selectForPruning(await target.list(phoneId), keep)) {
       if (old === name) continue; // a clock set back must never prune what we just wrote
       await target.remove(phoneId, old);
-      pruned.push(old);
+      removed.push(old);
     }
+    if (removed.length === 0) return { name, pruned: [], pruneError: null };
+    const still = new Set((await target.list(phoneId)).map((e) => e.name));
+    const kept = removed.filter((n) => still.has(n));
+    const pruned = removed.filter((n) => !still.has(n));
+    if (kept.length > 0) return { name, pruned, pruneError: new BackupTargetError('access', silentDeleteMessage(target.kind, kept.length)) };
+    return { name, pruned, pruneError: null };
   } catch (err) {
-    return { name, pruned, pruneError: err instanceof Error ? err : new Error(String(err)) };
+    return { name, pruned: removed, pruneError: err instanceof Error ? err : new Error(String(err)) };
   }
-  return { name, pruned, pruneError: null };
 }

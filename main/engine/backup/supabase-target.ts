@@ -2,7 +2,7 @@
 // already encrypted; the bucket should still be private.
 import { createClient, type SupabaseClientOptions } from '@supabase/supabase-js';
 import { BackupTargetError } from './errors.js';
-import { classifyStorageError, type StorageOp } from './supabase-errors.js';
+import { classifyStorageError, supabaseKeyKind, type StorageOp } from './supabase-errors.js';
 import { checkNames, newestFirst, parseGenerationName, type BackupEntry, type BackupTarget } from './targets.js';
 
 export interface SupabaseTargetOptions {
@@ -14,9 +14,20 @@ export interface SupabaseTargetOptions {
   prefix?: string;
   /** per request, including the body transfer */
   timeoutMs?: number;
+  /** largest response body accepted (a download or a list page); default 128 MiB */
+  maxResponseBytes?: number;
+  /** most objects a phone's folder may list before the listing is refused; default 10,000 */
+  maxListed?: number;
 }
 
 const PAGE = 1000;
+const MiB = 1024 * 1024;
+export const DEFAULT_MAX_RESPONSE_BYTES = 128 * MiB;
+export const DEFAULT_MAX_LISTED = 10_000;
+
+function sizeText(n: number): string {
+  return n >= MiB ? `${Math.round(n / MiB)} MiB` : `${n} bytes`;
+}
 
 // supabase-js builds a realtime client eagerly, and on Node 20 (no global WebSocket) that
 // throws. We never use realtime, so hand it a transport that only fails if ever used.
@@ -29,27 +40,56 @@ const NoRealtime = class {
 
 type StorageBucket = ReturnType<ReturnType<typeof createClient>['storage']['from']>;
 
-function timeoutFetch(timeoutMs: number): typeof fetch {
-  return (input, init) => {
+function tooLarge(maxBytes: number): BackupTargetError {
+  return new BackupTargetError('failed', `Supabase Storage sent more than ${sizeText(maxBytes)} in one answer; refused (no backup or listing is that large, so the server or the URL is wrong)`);
+}
+
+/**
+ * fetch with a deadline and a size cap: a body announced or streamed past `maxBytes` is cut off
+ * before it is buffered, so a hostile or broken server cannot fill memory.
+ */
+function boundedFetch(timeoutMs: number, maxBytes: number): typeof fetch {
+  return async (input, init) => {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-    return fetch(input, { ...init, signal });
+    const res = await fetch(input, { ...init, signal });
+    const announced = Number(res.headers.get('content-length') ?? NaN);
+    if (announced > maxBytes) {
+      await res.body?.cancel().catch(() => undefined);
+      throw tooLarge(maxBytes);
+    }
+    if (res.body === null) return res;
+    let seen = 0;
+    const counted = res.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          seen += chunk.byteLength;
+          if (seen > maxBytes) controller.error(tooLarge(maxBytes));
+          else controller.enqueue(chunk);
+        },
+      }),
+    );
+    return new Response(counted, { status: res.status, statusText: res.statusText, headers: res.headers });
   };
 }
 
 export class SupabaseTarget implements BackupTarget {
   readonly kind = 'supabase' as const;
   private readonly storage: StorageBucket;
-  private readonly bucket: string;
-  private readonly prefix: string;
+  readonly bucket: string;
+  readonly adminKey: boolean;
+  readonly prefix: string;
+  private readonly maxListed: number;
 
   constructor(options: SupabaseTargetOptions) {
     this.bucket = options.bucket;
+    this.adminKey = supabaseKeyKind(options.key) === 'service-role';
+    this.maxListed = options.maxListed ?? DEFAULT_MAX_LISTED;
     this.prefix = (options.prefix ?? '').replace(/^\/+|\/+$/g, '');
     const client = createClient(options.url, options.key, {
       auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
       realtime: { transport: NoRealtime },
-      global: { fetch: timeoutFetch(options.timeoutMs ?? 30_000) },
+      global: { fetch: boundedFetch(options.timeoutMs ?? 30_000, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES) },
     });
     this.storage = client.storage.from(options.bucket);
   }
@@ -95,6 +135,9 @@ export class SupabaseTarget implements BackupTarget {
     checkNames(phoneId);
     const entries: BackupEntry[] = [];
     for (let offset = 0; ; offset += PAGE) {
+      if (offset >= this.maxListed) {
+        throw new BackupTargetError('failed', `the folder of phone ${phoneId} in bucket "${this.bucket}" lists more than ${this.maxListed} objects; refused (a phone keeps a few generations, so something else is writing there)`);
+      }
       const page = await this.call('list', () =>
         this.storage.list(this.folder(phoneId), { limit: PAGE, offset, sortBy: { column: 'name', order: 'desc' } }),
       );

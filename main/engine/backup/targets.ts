@@ -14,6 +14,10 @@ export interface BackupEntry {
 
 export interface BackupTarget {
   readonly kind: 'local-folder' | 'supabase';
+  /** the bucket, for targets that have one: named in messages a person acts on */
+  readonly bucket?: string;
+  /** the target holds a key that is admin over more than its own files (a Supabase service-role key) */
+  readonly adminKey?: boolean;
   /** Stores a new generation; never overwrites (BackupTargetError 'conflict' if the name exists). */
   put(phoneId: string, generationName: string, bytes: Uint8Array): Promise<void>;
   get(phoneId: string, name: string): Promise<Buffer>;

@@ -7,9 +7,9 @@ import type { PhoneMeta } from '../phone-meta.js';
 import { phoneInactive } from '../phone-activity.js';
 import type { PhoneConfig, PhoneState, PhoneStatus, ReconnectInfo, StorageError } from '../types.js';
 
-export type BackupView = Pick<PhoneStatus, 'lastBackupAt' | 'lastBackupGeneration' | 'lastBackupError' | 'backupFailing' | 'nextBackupAt'>;
+export type BackupView = Pick<PhoneStatus, 'lastBackupAt' | 'lastBackupGeneration' | 'lastBackupError' | 'backupFailing' | 'nextBackupAt' | 'backupWarning'>;
 
-const NO_BACKUP: BackupView = { lastBackupAt: null, lastBackupGeneration: null, lastBackupError: null, backupFailing: false, nextBackupAt: null };
+const NO_BACKUP: BackupView = { lastBackupAt: null, lastBackupGeneration: null, lastBackupError: null, backupFailing: false, nextBackupAt: null, backupWarning: null };
 const NO_KEEPALIVE: KeepAliveView = { nextKeepAliveAt: null, lastKeepAliveAt: null, mode: 'active', keepAlivePaused: false };
 
 /** What the session itself sets; pairing and "last seen" come from the meta. */

@@ -114,7 +114,7 @@ test('policyOnStable clears the streak only after 60 s open', () => {
 test('408 "QR refs attempts ended" stops pairing instead of looping QR codes', () => {
   const r = decide(input(408, 'QR refs attempts ended', { sessionValid: false }));
   const d = asKind(r.decision, 'stop-pairing');
-  assert.equal(d.state, 'stopped');
+  assert.equal(d.state, 'logged-out', 'no valid session: the phone needs a new link, not a restart');
   assert.equal(d.detail, 'QR expired; request a new one');
   assert.equal(r.nextState.consecutiveFailures, 0);
 });

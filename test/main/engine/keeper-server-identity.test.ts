@@ -88,3 +88,19 @@ test('an expired chain (a computer clock off by years) still logs in, and Bailey
     await h.close();
   }
 });
+
+test('with Baileys silent, as in the app, the certificate-dates warning still reaches the event log with only its named fields', async () => {
+  const { h, seen } = await reconnectTo('expired');
+  try {
+    await h.waitForStatus('default', (s) => s.state === 'open' && h.server.connections.length > seen);
+    const warned = h.logs.filter((e) => e.event === 'server.certificate-dates');
+    assert.ok(warned.some((e) => e.data?.certificate === 'leaf'), 'the leaf certificate\'s dates are in the log the window shows');
+    for (const e of warned) {
+      assert.equal(e.level, 'warn');
+      assert.equal(e.phoneId, 'default');
+      assert.deepEqual(Object.keys(e.data ?? {}).sort(), ['certificate', 'notAfter', 'notBefore', 'now'], 'nothing but the named fields');
+    }
+  } finally {
+    await h.close();
+  }
+});

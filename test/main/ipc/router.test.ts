@@ -14,6 +14,9 @@ import { SettingsStore, settingsStoreOptions, type StoredSettings } from '../../
 import { SecretStore } from '../../../main/settings/secret-store.js';
 import { AesGcmEncryptor } from '../../../main/settings/encryptor.js';
 import { defaultAppSettings } from '../../../main/settings/schema.js';
+import type { BackupCheckResult } from '../../../main/ipc/contract.js';
+import { SupabaseTarget } from '../../../main/engine/backup/supabase-target.js';
+import { start as startStorage } from '../../support/supabase-server/storage-server.js';
 
 const OUR_WC = 7;
 const ORIGIN = 'app://session-keeper';
@@ -177,6 +180,27 @@ test('an unexpected failure comes back as internal with its message, and is repo
     assert.match(t.rejected[0] ?? '', /^exportLog failed: ENOENT/);
   } finally {
     await t.close();
+  }
+});
+
+test('Test connection probes the keeper\'s own backup target and answers plain data; the page cannot hand it a URL', async () => {
+  const storage = await startStorage({ key: 'service', roles: { anon: { insert: true, select: true } }, buckets: ['backups'] });
+  const target = new SupabaseTarget({ url: storage.url, key: 'anon', bucket: 'backups', prefix: 'sk' });
+  const t = await setup({ keeper: { backup: { target } } });
+  try {
+    const r = await t.router(INVOKE.checkBackupTarget.channel, ours, undefined);
+    assert.ok(r.ok);
+    const value = r.value as BackupCheckResult;
+    assert.equal(value.ok, false);
+    assert.match(value.problem ?? '', /deletes are silently refused: add a delete policy on storage\.objects for bucket 'backups'/);
+    assert.deepEqual(value.steps.map((s) => s.step), ['write', 'list', 'read', 'remove']);
+    assert.deepEqual(structuredClone(value), value);
+    const sneaky = await t.router(INVOKE.checkBackupTarget.channel, ours, { url: 'https://attacker.example' });
+    assert.ok(!sneaky.ok);
+    assert.equal(sneaky.error.code, 'invalid-payload');
+  } finally {
+    await t.close();
+    await storage.close();
   }
 });
 

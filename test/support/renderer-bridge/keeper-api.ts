@@ -54,6 +54,7 @@ export function keeperHandlers(h: Harness, opts: BridgeOptions, onSettings: (s: 
       return r.outcome === 'uploaded' ? { outcome: 'uploaded', generation: r.generation } : r.outcome === 'failed' ? { outcome: 'failed', error: r.error } : r;
     },
     listBackups: (id) => h.keeper.listBackups(str(id)),
+    checkBackupTarget: () => h.keeper.checkBackupTarget(),
     restore: async (id, generation) => {
       const r = await h.keeper.restore(str(id), typeof generation === 'string' ? { generation } : {});
       return { generation: r.generation, quarantinedTo: r.quarantinedTo };

@@ -8,11 +8,12 @@ import { HOUR, MIN, PHONE, T0, makeRig } from './backup-manager-fixture.js';
 
 const KEY = 'service-key';
 const NO_ACCESS = 'anon-key-without-policy';
+const NO_DELETE = 'anon-key-without-delete-policy';
 const BUCKET = 'backups';
 
 let server: StorageServer;
 before(async () => {
-  server = await start({ key: KEY, noAccessKeys: [NO_ACCESS], buckets: [BUCKET] });
+  server = await start({ key: KEY, roles: { [NO_ACCESS]: {}, [NO_DELETE]: { insert: true, select: true } }, buckets: [BUCKET] });
 });
 after(async () => {
   await server.close();
@@ -131,4 +132,32 @@ test('a Supabase key without access gives a clear error and is not retried every
   manager.onKeepAlive(PHONE);
   await manager.idle();
   assert.equal(uploads(prefix), 2);
+});
+
+test('a target whose deletes are silently refused keeps backing up but warns, persistently, until a prune works', async (t) => {
+  const prefix = `t${prefixCount + 1}`;
+  const rig = await makeRig(t, { target: supabase(NO_DELETE), keep: 2 });
+  for (let i = 0; i < 3; i++) {
+    await rig.port.changeCreds(`change ${i}`);
+    const r = await rig.manager.backupNow(PHONE);
+    assert.equal(r.outcome, 'uploaded');
+    rig.clock.advance(HOUR);
+  }
+  const stored = server.objects().filter((o) => o.path.startsWith(`${prefix}/${PHONE}/`));
+  assert.equal(stored.length, 3, 'the server kept the generation retention "deleted"');
+  let status = rig.manager.status(PHONE);
+  assert.equal(status.lastBackupError, null, 'the backups themselves are fine');
+  assert.match(status.backupWarning ?? '', /1 old backup was "deleted" but still exists.*add a delete policy on storage\.objects/);
+  assert.equal(rig.port.events('backup.prune-failed').length, 1);
+
+  await rig.manager.stop();
+  const again = await rig.restart();
+  assert.match(again.status(PHONE).backupWarning ?? '', /still exists/, 'remembered across a restart');
+
+  server.setPolicies(NO_DELETE, { insert: true, select: true, delete: true });
+  await rig.port.changeCreds('after the policy was added');
+  assert.equal((await again.backupNow(PHONE)).outcome, 'uploaded');
+  status = again.status(PHONE);
+  assert.equal(status.backupWarning, null);
+  assert.equal(server.objects().filter((o) => o.path.startsWith(`${prefix}/${PHONE}/`)).length, 2);
 });

@@ -158,7 +158,7 @@ describe('Supabase target failures', () => {
   const url = (): string => REAL?.url ?? server!.url;
   const bucket = REAL?.bucket ?? BUCKET;
   before(async () => {
-    if (!REAL) server = await start({ key: LOCAL_KEY, noAccessKeys: [NO_ACCESS_KEY], buckets: [BUCKET] });
+    if (!REAL) server = await start({ key: LOCAL_KEY, roles: { [NO_ACCESS_KEY]: {} }, buckets: [BUCKET] });
   });
   after(async () => {
     await server?.close();
@@ -177,9 +177,13 @@ describe('Supabase target failures', () => {
     }
   });
 
-  test('a key without access (403) is an access error', { skip: REAL ? 'needs the local server' : false }, async () => {
+  test('a key without policies cannot upload (access error), and its listing is quietly empty like the real server', { skip: REAL ? 'needs the local server' : false }, async () => {
     const target = new SupabaseTarget({ url: url(), key: NO_ACCESS_KEY, bucket, prefix: 'sk' });
-    assert.equal(await codeOf(target.list('p')), 'access');
+    const err = await target.put('p', newGenerationName(T0 + 3 * HOUR), Buffer.from('x')).then(() => null, (e: unknown) => e);
+    assert.equal(targetCode(err), 'access');
+    assert.match((err as Error).message, /row-level security/);
+    await good().put('p', newGenerationName(T0 + 4 * HOUR), Buffer.from('x'));
+    assert.deepEqual(await target.list('p'), [], 'row-level security hides, it does not refuse');
   });
 
   test('uploads ask the server not to upsert', { skip: REAL ? 'needs the local server' : false }, async () => {
@@ -219,10 +223,43 @@ describe('Supabase target failures', () => {
     assert.ok(Date.now() - started < 1_500, 'gave up at the timeout, not when the server answered');
   });
 
-  test('a missing bucket is a settings problem, not a retry', { skip: REAL ? 'needs the local server' : false }, async () => {
+  test('a missing bucket lists as empty, and the upload names it as a settings problem, not a retry', { skip: REAL ? 'needs the local server' : false }, async () => {
     const target = new SupabaseTarget({ url: url(), key: LOCAL_KEY, bucket: 'nope', prefix: 'sk' });
-    const err = await target.list('p').then(() => null, (e: unknown) => e);
+    assert.deepEqual(await target.list('p'), []);
+    const err = await target.put('p', newGenerationName(T0), Buffer.from('x')).then(() => null, (e: unknown) => e);
     assert.equal(targetCode(err), 'access');
+    assert.equal((err as BackupTargetError).retryable, false);
     assert.match((err as Error).message, /bucket "nope" does not exist/);
+  });
+
+  test('a download larger than the cap is refused before it is buffered, with or without a content-length', { skip: REAL ? 'needs the local server' : false }, async () => {
+    const small = new SupabaseTarget({ url: url(), key: LOCAL_KEY, bucket, prefix: 'sk', maxResponseBytes: 10_000 });
+    const name = newGenerationName(T0 + 5 * HOUR);
+    await good().put('p', name, randomBytes(20_000));
+    const announced = await small.get('p', name).then(() => null, (e: unknown) => e);
+    assert.equal(targetCode(announced), 'failed');
+    assert.match((announced as Error).message, /more than 10000 bytes in one answer; refused/);
+    server!.inject({ kind: 'oversized', bytes: 5_000_000 });
+    const streamed = await small.get('p', name).then(() => null, (e: unknown) => e);
+    assert.equal(targetCode(streamed), 'failed');
+    assert.match((streamed as Error).message, /refused/);
+    assert.equal((await good().get('p', name)).length, 20_000, 'the default cap lets a normal backup through');
+  });
+
+  test('a listing that never ends is refused at the cap instead of paging forever', { skip: REAL ? 'needs the local server' : false }, async () => {
+    const target = new SupabaseTarget({ url: url(), key: LOCAL_KEY, bucket, prefix: 'sk', maxListed: 3_000 });
+    const before = server!.requests().length;
+    server!.inject({ kind: 'endless-list', count: 3 }); // pages at offsets 0, 1000 and 2000 are full
+    const err = await target.list('p').then(() => null, (e: unknown) => e);
+    assert.equal(targetCode(err), 'failed');
+    assert.match((err as Error).message, /lists more than 3000 objects; refused/);
+    assert.equal(server!.requests().length - before, 3, 'stopped at the cap, asked for no fourth page');
+  });
+
+  test('Storage errors in 400 bodies map by their code: KeyAlreadyExists is a conflict, NoSuchKey is not found', { skip: REAL ? 'needs the local server' : false }, async () => {
+    const name = newGenerationName(T0 + 6 * HOUR);
+    await good().put('p', name, Buffer.from('x'));
+    assert.equal(await codeOf(good().put('p', name, Buffer.from('y'))), 'conflict');
+    assert.equal(await codeOf(good().get('p', newGenerationName(T0 + 7 * HOUR))), 'not-found');
   });
 });
