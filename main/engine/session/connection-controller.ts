@@ -245,13 +245,19 @@ export class ConnectionController {
       this.o.log('info', 'pairing.qr', `New QR code shown (${this.qrCount}).`);
     }
     if (update.connection === 'open') {
-      this.onOpen(now);
+      await this.onOpen(now);
     } else if (update.connection === 'close') {
       await this.onClose(update, now);
     }
   }
 
-  private onOpen(now: number): void {
+  private async onOpen(now: number): Promise<void> {
+    // 'open' promises a durable session: let the creds save of the login settle first. It
+    // settles either way (a refused write is a storage fault), so a full disk cannot hold it up.
+    const generation = this.generation;
+    await this.o.host.store()?.flush();
+    // closed or replaced meanwhile: that close was decided on its own
+    if (generation !== this.generation || this.sock === null) return;
     const me = this.o.host.store()?.state.creds.me?.id ?? null;
     const firstOpen = this.o.host.opened(me, now);
     this.o.status.patch({ qr: null, qrExpiresAt: null, connectedSince: now, quarantinedTo: null, bannedUntil: null });
