@@ -49,3 +49,30 @@ test('a key batch whose journal does not fit leaves neither a journal nor its te
   assert.ok(!left.includes(JOURNAL_FILE));
   assert.deepEqual(await temps(fs.dir), []);
 });
+
+test('the auth store tells how each creds save and key batch ended on a full disk, still rejects to Baileys, and leaves no temp or journal', async (t) => {
+  const fs = await smallDisk(t, 2);
+  if (!fs) return;
+  const { openAuthStore } = await import('../../../main/engine/auth-store.js');
+  const outcomes: Array<[string, string | null]> = [];
+  const dir = join(fs.dir, 'session');
+  const { store } = await openAuthStore({
+    dir,
+    quarantineDir: join(fs.dir, 'quarantine'),
+    onWrite: (write, err) => outcomes.push([write, err === null ? null : ((err as NodeJS.ErrnoException).code ?? 'error')]),
+  });
+  await store.saveCreds();
+  await fs.fill();
+  await assert.rejects(store.saveCreds(), { code: 'ENOSPC' });
+  await assert.rejects(async () => store.state.keys.set({ 'pre-key': { '1': { public: Buffer.alloc(32, 1), private: Buffer.alloc(32, 2) } } }), { code: 'ENOSPC' });
+  assert.deepEqual((await readdir(dir)).filter((n) => n.startsWith('.')), [], 'no temp file, no journal');
+  await fs.free();
+  await store.saveCreds();
+  assert.deepEqual(outcomes, [
+    ['creds', null],
+    ['creds', 'ENOSPC'],
+    ['keys', 'ENOSPC'],
+    ['creds', null],
+  ]);
+  await store.close();
+});
