@@ -16,6 +16,8 @@ export interface SmallFilesystem {
   fill(): Promise<void>;
   /** removes the filler: space is back */
   free(): Promise<void>;
+  /** remounts it read-only (true) or writable again (false) */
+  readOnly(on: boolean): Promise<void>;
   /** unmounts and removes everything */
   dispose(): Promise<void>;
 }
@@ -52,6 +54,18 @@ export async function mountSmallFilesystem(sizeMb: number): Promise<SmallFilesys
     },
     async free() {
       for (const name of await readdir(mnt)) if (name.startsWith('filler')) await unlink(join(mnt, name));
+    },
+    async readOnly(on) {
+      // a write in flight holds the filesystem busy for a moment
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await run('mount', ['-o', `remount,${on ? 'ro' : 'rw'}`, mnt]);
+          return;
+        } catch (err) {
+          if (attempt >= 20) throw err;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      }
     },
     async dispose() {
       await run('umount', ['-l', mnt]).catch(() => {});

@@ -112,3 +112,29 @@ test('a log the disk refuses shows on the phone as a storage error and clears wi
     await fs.dispose();
   }
 });
+
+test('a data folder that turns read-only: the keeper reconnects after a drop, says the folder is read-only, and recovers by itself once it is writable', async (t) => {
+  const rig = await onFullableDisk(t);
+  if (!rig) return;
+  const { fs, h, clock } = rig;
+  try {
+    await fs.readOnly(true);
+    const [live] = liveLogins(h);
+    assert.ok(live);
+    h.server.destroy(live);
+    const waiting = await h.waitForStatus('default', (s) => s.state === 'reconnecting' && s.storageError !== null);
+    assert.equal(waiting.storageError?.code, 'EROFS');
+    assert.equal(waiting.storageError?.reason, 'read-only file system');
+    clock.advance(waiting.reconnect.nextAt === null ? 0 : waiting.reconnect.nextAt - clock.now());
+    await h.waitForStatus('default', (s) => s.state === 'open' && s.storageError !== null && liveLogins(h).length === 1);
+    await fs.readOnly(false);
+    clock.advance(5 * 60_000);
+    const healed = await h.waitForStatus('default', (s) => s.storageError === null);
+    assert.equal(healed.state, 'open');
+    assert.ok(healed.pairedAt !== null, 'same pairing, no QR');
+  } finally {
+    await fs.readOnly(false).catch(() => {});
+    await h.close();
+    await fs.dispose();
+  }
+});
