@@ -1,4 +1,7 @@
 // `npm run headless`: the engine with a terminal for a face, for machines with no display.
+// headless-stop first: its signal handlers must exist before the heavy imports below load.
+import { markOneShot, setStopper } from './headless-stop.js';
+import { createInterface } from 'node:readline';
 import QRCode from 'qrcode';
 import { defaultDataDir } from './engine/data-dir.js';
 import { createKeeper, type Keeper, type KeeperOptions } from './engine/index.js';
@@ -11,12 +14,17 @@ import { loadSettingsFile } from './headless-settings.js';
 import { parseRecoveryKey } from './engine/backup/recovery-key.js';
 import { formatStatusLine, formatLogLine } from './headless-format.js';
 import { parseHeadlessArgs, USAGE, UsageError, type HeadlessCommand } from './headless-args.js';
+import { CONSOLE_HELP, CONSOLE_HINT, parseConsoleLine } from './headless-console.js';
+import { ensureDir } from './engine/auth-store/atomic-fs.js';
 
 async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<void> {
   const dataDir = cmd.dataDir ?? defaultDataDir();
   const keeper = createKeeper(await headlessKeeperOptions(cmd.dataDir, cmd.phones));
+  setStopper(() => keeper.stop());
   const lastQr = new Map<string, string>();
+  const states = new Map(keeper.phoneIds().map((id) => [id, 'stopped']));
   keeper.on('status', (s) => {
+    states.set(s.phoneId, s.state);
     process.stdout.write(`${formatStatusLine(s, Date.now())}\n`);
     if (s.qr && lastQr.get(s.phoneId) !== s.qr) {
       lastQr.set(s.phoneId, s.qr);
@@ -29,9 +37,26 @@ async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<void
     if (e.level === 'debug' && !cmd.verbose) return;
     process.stdout.write(`${formatLogLine(e)}\n`);
   });
-  installShutdown(keeper);
   process.stdout.write(`Session Keeper headless — data folder: ${dataDir}\n`);
+  listenForCommands(keeper, states);
   await keeper.start();
+}
+
+/** Lines typed on stdin (a terminal, or a pipe): `r` asks for new QR codes. Ctrl-C stays a signal. */
+function listenForCommands(keeper: Keeper, states: ReadonlyMap<string, string>): void {
+  if (process.stdin.isTTY) process.stdout.write(`${CONSOLE_HINT}\n`);
+  const lines = createInterface({ input: process.stdin, terminal: false });
+  lines.on('line', (line) => {
+    const cmd = parseConsoleLine(line, states);
+    if (cmd.kind === 'help') process.stdout.write(`${CONSOLE_HELP}\n`);
+    else if (cmd.kind === 'refused') process.stdout.write(`${cmd.message}\n`);
+    else if (cmd.kind === 'qr') {
+      for (const id of cmd.phones) {
+        process.stdout.write(`[${id}] asking for a new QR code…\n`);
+        keeper.requestQr(id).catch((err: unknown) => process.stderr.write(`[${id}] no new QR code: ${(err as Error).message}\n`));
+      }
+    }
+  });
 }
 
 export class SettingsFileError extends Error {
@@ -52,6 +77,8 @@ async function headlessKeeperOptions(dataDirFlag: string | null, phones: string[
   // a chosen data folder holds its own settings; the default one shares the tray app's
   const chosen = dataDirFlag !== null || Boolean(env.SESSION_KEEPER_DATA_DIR);
   const settingsDir = env.SESSION_KEEPER_SETTINGS_DIR ?? (chosen ? dataDir : dirname(dataDir));
+  // made (or tightened) before the settings file, whose library would create it 0755
+  await ensureDir(dataDir);
   const { result, path } = loadSettingsFile(settingsDir);
   if (!result.ok) throw new SettingsFileError(path, result.problems);
   const settings = result.settings;
@@ -75,24 +102,6 @@ async function headlessKeeperOptions(dataDirFlag: string | null, phones: string[
   const socket = socketOverridesFromEnv(env);
   const options = keeperOptionsFromSettings(effective, { dataDir, secret, supabaseTarget, ...(socket ? { socket } : {}) });
   return phones ? { ...options, phones: phones.map((id) => ({ id })) } : options;
-}
-
-let stopping = false;
-function installShutdown(keeper: Keeper): void {
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`\n${signal}: stopping sessions…\n`);
-    keeper
-      .stop()
-      .then(() => process.exit(0))
-      .catch((err: unknown) => {
-        process.stderr.write(`error while stopping: ${(err as Error).message}\n`);
-        process.exit(1);
-      });
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 async function importFolder(cmd: Extract<HeadlessCommand, { kind: 'import' }>): Promise<void> {
@@ -181,6 +190,7 @@ async function main(): Promise<number> {
 }
 
 async function dispatch(cmd: HeadlessCommand): Promise<number> {
+  if (cmd.kind !== 'run' && cmd.kind !== 'help') markOneShot();
   switch (cmd.kind) {
     case 'help':
       process.stdout.write(`${USAGE}\n`);

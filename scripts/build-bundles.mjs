@@ -4,11 +4,13 @@
 // - the renderer: the page loads one script under a strict CSP (no inline code, no eval).
 // Main-process code is NOT bundled: it runs from dist/ with dependencies in node_modules.
 import { build } from 'esbuild';
-import { cp, mkdir, readdir } from 'node:fs/promises';
+import { cp, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkoutRoot } from './checkout-root.mjs';
+import { BUILD_STAMP } from './build-freshness.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = checkoutRoot(import.meta.url);
 const out = join(root, 'dist');
 
 await build({
@@ -39,3 +41,6 @@ if (existsSync(join(root, 'renderer/app.ts'))) {
     if (/\.(html|css|svg|png|woff2)$/.test(name)) await cp(join(root, 'renderer', name), join(out, 'renderer', name));
   }
 }
+
+// the last step of `npm run build`: dist/ is complete (scripts/ensure-built.mjs compares against it)
+await writeFile(join(root, BUILD_STAMP), `${new Date().toISOString()}\n`);

@@ -18,6 +18,7 @@ import { sweepStaleTemps } from './temp-sweep.js';
 import { parseKeepAliveSettings, type KeepAliveSettings, type KeepAliveSettingsInput, type SettingsProblem } from './settings-schema.js';
 import type { LogEntry, LogLevel, PhoneConfig, PhoneStatus } from './types.js';
 import { appVersion } from './app-version.js';
+import { ensureDir } from './auth-store/atomic-fs.js';
 import { BackupManager, type BackupResult, type RestoreOutcome } from './backup/backup-manager.js';
 import { exportRecoveryKey, headlessSecretProvider, installationKeyPath, type BackupSecretProvider } from './backup/key-store.js';
 import type { BackupSecret } from './backup/envelope.js';
@@ -205,6 +206,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     if (this.started) return;
     assertBaileysPatched();
     this.started = true;
+    // the root holds every session's keys: 0700, like each folder inside (README promises it)
+    await ensureDir(this.paths.root);
     this.log(null, 'info', 'keeper.start', `Session Keeper starting with ${this.sessions.size} phone(s).`);
     await this.sweepTemps();
     // The rhythm is loaded first so every status already shows the next keep-alive.

@@ -17,6 +17,15 @@ const yaml = require('js-yaml') as { load(text: string): unknown };
 const { validateSchema } = require('app-builder-lib/out/util/config/schemaValidator.js') as {
   validateSchema(schema: unknown, data: unknown, opts?: { name?: string }): void;
 };
+// electron-builder's own file matcher: the same patterns, the same minimatch options and order.
+const { getFileMatchers } = require('app-builder-lib/out/fileMatcher.js') as {
+  getFileMatchers(
+    config: Config,
+    name: 'files' | 'asarUnpack',
+    destination: string,
+    options: { macroExpander: (s: string) => string; customBuildOptions: Config; globalOutDir: string; defaultSrc: string },
+  ): { createFilter(): (file: string, stat: { isDirectory(): boolean }) => boolean }[] | null;
+};
 const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
   getConfig(projectDir: string, configPath: string): Promise<Config>;
   validateConfiguration(config: Config, debugLogger: { isEnabled: boolean }): Promise<void>;
@@ -32,6 +41,7 @@ const SHIPPED_FUSES = {
   enableNodeCliInspectArguments: false,
   enableEmbeddedAsarIntegrityValidation: true,
   onlyLoadAppFromAsar: true,
+  grantFileProtocolExtraPrivileges: false,
 };
 
 async function parse(file: string): Promise<Config> {
@@ -70,11 +80,33 @@ test('the shipped app has every hardening fuse set, and the e2e build differs on
   assert.deepEqual(restE2e, restShipped, 'everything else is inherited unchanged');
 });
 
-test('the app ships compiled main, preload and page but never tests or benchmarks', async () => {
+/** Which of `files` (paths relative to the checkout) electron-builder's matcher for `name` takes. */
+function matched(config: Config, name: 'files' | 'asarUnpack', files: string[]): string[] {
+  const matchers = getFileMatchers(config, name, '/dest', { macroExpander: (s) => s, customBuildOptions: {}, globalOutDir: join(root, 'out'), defaultSrc: root });
+  assert.ok(matchers?.[0], `${name} has patterns`);
+  const filter = matchers[0].createFilter();
+  return files.filter((f) => filter(join(root, f), { isDirectory: () => false }));
+}
+
+test('the app ships compiled main, preload and page but never tests, benchmarks or source maps', async () => {
   const config = await parse(MAIN);
-  assert.deepEqual(config.files, ['dist/main/**/*', 'dist/preload/**/*', 'dist/renderer/**/*', 'package.json']);
   assert.equal(config.asar, true);
   assert.deepEqual(section(config, 'directories'), { buildResources: 'build', output: 'out' });
+  const shipped = ['dist/main/index.js', 'dist/main/engine/keeper.js', 'dist/preload/index.cjs', 'dist/renderer/app.js', 'dist/renderer/index.html', 'package.json'];
+  const kept = ['dist/main/index.js.map', 'dist/preload/index.cjs.map', 'dist/renderer/app.js.map', 'dist/test/main/headless.test.js', 'dist/bench/run-all.js', 'main/index.ts'];
+  assert.deepEqual(matched(config, 'files', [...shipped, ...kept]), shipped);
+});
+
+test('sharp and its @img natives are unpacked from the asar, and nothing else is', async () => {
+  const config = await parse(MAIN);
+  const natives = [
+    'node_modules/sharp/lib/sharp.js',
+    'node_modules/@img/sharp-linux-x64/lib/sharp-linux-x64.node',
+    'node_modules/@img/sharp-libvips-linux-x64/lib/libvips-cpp.so.8.17.3',
+    'node_modules/@img/sharp-win32-x64/lib/libvips-42.dll',
+  ];
+  const packed = ['dist/main/index.js', 'node_modules/@whiskeysockets/baileys/lib/index.js', 'node_modules/zod/index.js', 'node_modules/sharpie/index.js'];
+  assert.deepEqual(matched(config, 'asarUnpack', [...natives, ...packed]), natives);
 });
 
 test('installers: AppImage and deb, a per-user NSIS wizard, and a dmg in Utilities', async () => {

@@ -2,10 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { decodeTerminalQr } from '../support/terminal-qr.js';
 import { installTestRoot, startWaServer, testRootPublicKey, uninstallTestRoot } from '../support/wa-server/index.js';
 import { pairDevice } from '../support/wa-server/baileys-client.js';
@@ -13,6 +13,9 @@ import { start as startStorage } from '../support/supabase-server/storage-server
 
 const here = dirname(fileURLToPath(import.meta.url));
 const RUNNER = join(here, '..', 'support', 'headless-under-test.js');
+/** the real entry point `npm run headless` starts (no test certificate root) */
+const ENTRY = join(here, '..', '..', 'main', 'headless-entry.js');
+const SLOW_BAILEYS = pathToFileURL(join(here, '..', 'support', 'slow-baileys.js')).href;
 
 interface Run {
   child: ChildProcess;
@@ -22,8 +25,8 @@ interface Run {
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>;
 }
 
-function runHeadless(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, [RUNNER, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function runHeadless(args: string[], env: Record<string, string> = {}, stdin: 'ignore' | 'pipe' = 'ignore', runner = RUNNER): Run {
+  const child = spawn(process.execPath, [runner, ...args], { env: { ...process.env, ...env }, stdio: [stdin, 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();
@@ -217,5 +220,91 @@ test('the runner takes its phones from the shared settings file, and an invalid 
     assert.equal(await run.exit, 0);
   } finally {
     await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a settings file that is not JSON, or a folder in its place, is an error naming the file, with exit 2', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'headless-settings-'));
+  try {
+    await writeFile(join(dataDir, 'settings.json'), '{"version": 1, oops');
+    const bad = runHeadless(['--data-dir', dataDir]);
+    const timer = setTimeout(() => bad.child.kill('SIGKILL'), 15_000);
+    assert.equal(await bad.exit, 2, bad.out());
+    clearTimeout(timer);
+    assert.match(bad.err(), new RegExp(`The settings file ${join(dataDir, 'settings.json').replace(/[\\.]/g, '\\$&')} is not valid`));
+    assert.match(bad.err(), /not valid JSON/);
+
+    await rm(join(dataDir, 'settings.json'));
+    await mkdir(join(dataDir, 'settings.json'));
+    const folder = runHeadless(['--data-dir', dataDir]);
+    const timer2 = setTimeout(() => folder.child.kill('SIGKILL'), 15_000);
+    assert.equal(await folder.exit, 2, folder.out());
+    clearTimeout(timer2);
+    assert.match(folder.err(), /settings\.json is not valid:\n {2}- \(file\): a folder is where the file should be/);
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a SIGINT while the runner is still loading Baileys (its first 0.3 s) ends it with exit 0, not 130', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'headless-sigint-'));
+  // the real entry point, with Baileys' import announced and held so the signal lands inside it
+  const child = spawn(process.execPath, ['--import', SLOW_BAILEYS, ENTRY, '--data-dir', join(dataDir, 'data')], {
+    env: { ...process.env, SESSION_KEEPER_WA_URL: 'ws://127.0.0.1:9/ws/chat' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let err = '';
+  try {
+    await new Promise<void>((resolve) =>
+      child.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (err.includes('loading @whiskeysockets/baileys')) resolve();
+      }),
+    );
+    child.kill('SIGINT');
+    assert.equal(await exit, 0, err);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a fresh install makes its data folder 0700 and says "not linked yet — scan the QR", and r on stdin brings a new QR code', async () => {
+  installTestRoot();
+  const server = await startWaServer();
+  const parent = await mkdtemp(join(tmpdir(), 'headless-fresh-'));
+  const dataDir = join(parent, 'new', 'data');
+  const run = runHeadless(['--data-dir', dataDir], { SESSION_KEEPER_WA_URL: server.url, WA_TEST_ROOT: testRootPublicKey().toString('hex') }, 'pipe');
+  try {
+    await run.waitForOutput(/Scan with WhatsApp/);
+    if (process.platform !== 'win32') assert.equal((await stat(dataDir)).mode & 0o777, 0o700);
+    assert.match(run.out(), /INFO {2}\[default\] Not linked yet — scan the QR code/);
+    assert.doesNotMatch(run.out(), /missing or unusable/);
+    const firstQr = run.out().length;
+    run.child.stdin?.write('r\n');
+    await run.waitForOutput(/\[default\] asking for a new QR code…/);
+    // a new QR after the request: the output after it holds another "Scan with WhatsApp"
+    await new Promise<void>((resolve, reject) => {
+      const deadline = setTimeout(() => reject(new Error(`no new QR after r:\n${run.out().slice(firstQr)}`)), 15_000);
+      const poll = setInterval(() => {
+        const after = run.out().slice(run.out().indexOf('asking for a new QR code'));
+        if (after.includes('Scan with WhatsApp')) {
+          clearInterval(poll);
+          clearTimeout(deadline);
+          resolve();
+        }
+      }, 20);
+    });
+    run.child.stdin?.write('qr nobody\n');
+    await run.waitForOutput(/No phone "nobody" is running here \(default\)/);
+    run.child.kill('SIGTERM');
+    assert.equal(await run.exit, 0);
+  } finally {
+    if (run.child.exitCode === null) run.child.kill('SIGKILL');
+    await server.close();
+    uninstallTestRoot();
+    await chmod(parent, 0o700).catch(() => undefined);
+    await rm(parent, { recursive: true, force: true });
   }
 });

@@ -43,9 +43,12 @@ import {
   NON_RETRYABLE_DELAY_MS,
   restoreRefusal,
   retryDelay,
+  neverLinked,
   shouldRestoreAtStart,
   type LiveCreds,
 } from './backup-policy.js';
+
+const NOT_LINKED_YET = 'Not linked yet — scan the QR code (WhatsApp → Settings → Linked devices → Link a device).';
 
 /** What the keeper provides for one phone. */
 export interface BackupPhonePort {
@@ -275,14 +278,17 @@ export class BackupManager {
       }
       return false;
     }
+    const fresh = neverLinked(live, p.port.status().pairedAt);
     if (!this.target) {
-      p.port.log('warn', 'restore.unavailable', 'The session files are missing or unusable, and no backup target is set up to restore from.', { live });
+      if (fresh) p.port.log('info', 'restore.not-linked', NOT_LINKED_YET, { live });
+      else p.port.log('warn', 'restore.unavailable', 'The session files are missing or unusable, and no backup target is set up to restore from.', { live });
       return false;
     }
     try {
       const entries = await this.target.list(p.port.phoneId);
       if (entries.length === 0) {
-        p.port.log('warn', 'restore.none', 'The session files are missing or unusable and there is no backup to restore; the phone needs a new QR scan.', { live });
+        if (fresh) p.port.log('info', 'restore.not-linked', NOT_LINKED_YET, { live });
+        else p.port.log('warn', 'restore.none', 'The session files are missing or unusable and there is no backup to restore; the phone needs a new QR scan.', { live });
         return false;
       }
       p.port.log('info', 'restore.start', `The session files are ${live}; restoring the newest valid backup of ${entries.length}.`, { live });

@@ -48,6 +48,14 @@ export function shouldRestoreAtStart(live: LiveCreds, retired: boolean): boolean
 }
 
 /**
+ * No session files and never paired here: a fresh install (or a new phone id), not a lost
+ * session. With nothing to restore, that is the normal first run, not a warning.
+ */
+export function neverLinked(live: LiveCreds, pairedAt: number | null): boolean {
+  return live === 'missing' && pairedAt === null;
+}
+
+/**
  * Why a generation of a device WhatsApp has removed is refused: it can never link again, and
  * swapping it in would only trade "needs a new link" for a failed login.
  */

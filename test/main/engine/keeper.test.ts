@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startHarness } from '../../support/keeper-harness.js';
 
 test('a new phone shows a QR, pairs through the simulated phone, restarts on 515 and opens with a session age', async () => {
@@ -37,5 +40,20 @@ test('a restarted keeper opens with the stored session and never shows a QR', as
     assert.ok(durations.some((e) => /^⏱️ Session duration: \d+ days, \d+ hours$/.test(e.message)));
   } finally {
     await h.close();
+  }
+});
+
+test('starting makes the data root 0700, tightening one that was created looser', { skip: process.platform === 'win32' && 'POSIX modes' }, async () => {
+  const parent = await mkdtemp(join(tmpdir(), 'keeper-root-'));
+  const root = join(parent, 'data');
+  await mkdir(root, { mode: 0o755 });
+  await chmod(root, 0o755);
+  const h = await startHarness({ keeper: { dataDir: root } });
+  try {
+    await h.keeper.start();
+    assert.equal((await stat(root)).mode & 0o777, 0o700);
+  } finally {
+    await h.close();
+    await rm(parent, { recursive: true, force: true });
   }
 });

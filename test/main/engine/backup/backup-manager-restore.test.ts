@@ -221,3 +221,24 @@ test('the installation key file is made once, 0600 in a 0700 folder, and exports
   await assert.rejects(loadOrCreateInstallationKey(path), (err: unknown) => err instanceof BackupError && err.kind === 'bad-recovery-key');
   assert.equal(await readFile(path, 'utf8'), 'not a key\n');
 });
+
+test('a fresh install (no session files, never paired) says "not linked yet — scan the QR", not a warning', async (t) => {
+  const rig = await makeRig(t, { noSession: true });
+  rig.port.pairedAt = null;
+  assert.equal(await rig.manager.restoreAtStart(PHONE), false);
+  const [note] = rig.port.events('restore.not-linked');
+  assert.equal(note?.level, 'info');
+  assert.match(note.message, /^Not linked yet — scan the QR code/);
+  assert.equal(rig.port.logs.filter((l) => l.level === 'warn' || l.level === 'error').length, 0, 'no warning on a first run');
+});
+
+test('a phone that was paired here and lost its session files, with no backup, is still a warning', async (t) => {
+  const rig = await makeRig(t);
+  await dropSession(rig);
+  await rm(rig.port.sessionDir, { recursive: true });
+  assert.equal(await rig.manager.restoreAtStart(PHONE), false);
+  const [warning] = rig.port.events('restore.none');
+  assert.equal(warning?.level, 'warn');
+  assert.match(warning.message, /missing or unusable .* needs a new QR scan/);
+  assert.equal(rig.port.events('restore.not-linked').length, 0);
+});

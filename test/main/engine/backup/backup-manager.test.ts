@@ -4,7 +4,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openBackup } from '../../../../main/engine/backup/archive.js';
 import { readSessionSnapshot } from '../../../../main/engine/backup/session-snapshot.js';
-import { retryDelay, backupBlockReason, shouldRestoreAtStart } from '../../../../main/engine/backup/backup-policy.js';
+import { retryDelay, backupBlockReason, neverLinked, shouldRestoreAtStart } from '../../../../main/engine/backup/backup-policy.js';
 import { installationKeyPath } from '../../../../main/engine/backup/key-store.js';
 import { HOUR, MIN, PHONE, T0, makeRig } from './backup-manager-fixture.js';
 
@@ -24,6 +24,13 @@ test('the block table refuses logged-out, banned, unlinked and quarantined phone
   assert.equal(shouldRestoreAtStart('missing', true), false);
   assert.equal(shouldRestoreAtStart('unpaired', false), false);
   assert.equal(shouldRestoreAtStart('usable', false), false);
+});
+
+test('only missing session files of a phone never paired here count as a first run', () => {
+  assert.equal(neverLinked('missing', null), true);
+  assert.equal(neverLinked('missing', Date.UTC(2026, 0, 1)), false, 'paired once: the files were lost');
+  assert.equal(neverLinked('unusable', null), false, 'damaged files are always worth a warning');
+  assert.equal(neverLinked('unpaired', null), false);
 });
 
 test('a keep-alive uploads a generation; a second one with nothing changed is skipped and logged', async (t) => {

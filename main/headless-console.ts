@@ -1,0 +1,34 @@
+// Commands typed into a running headless runner (one per line): a QR code expires after a few
+// minutes, and the status line then says to show a new one — this is how.
+export const CONSOLE_HINT = 'Type r and Enter for a new QR code (qr <phone> for one phone, h for help).';
+
+export const CONSOLE_HELP = `Commands:
+  r, qr          a new QR code for every phone that is not connected
+  qr <phone>     a new QR code for that phone
+  h, help        this list`;
+
+export type ConsoleCommand =
+  | { kind: 'none' }
+  | { kind: 'help' }
+  | { kind: 'qr'; phones: string[] }
+  | { kind: 'refused'; message: string };
+
+/** A typed line, given each running phone's state (phone id → PhoneStatus.state). */
+export function parseConsoleLine(line: string, states: ReadonlyMap<string, string>): ConsoleCommand {
+  const [word, ...args] = line.trim().split(/\s+/).filter(Boolean);
+  if (word === undefined) return { kind: 'none' };
+  const cmd = word.toLowerCase();
+  if (cmd === 'h' || cmd === 'help' || cmd === '?') return { kind: 'help' };
+  if (cmd !== 'r' && cmd !== 'qr') return { kind: 'refused', message: `Unknown command "${word}". ${CONSOLE_HINT}` };
+  if (args.length > 1) return { kind: 'refused', message: 'qr takes at most one phone.' };
+  const [phone] = args;
+  if (phone !== undefined) {
+    const state = states.get(phone);
+    if (state === undefined) return { kind: 'refused', message: `No phone "${phone}" is running here (${[...states.keys()].join(', ')}).` };
+    if (state === 'open') return { kind: 'refused', message: `Phone "${phone}" is linked and connected: no QR code needed.` };
+    return { kind: 'qr', phones: [phone] };
+  }
+  const phones = [...states].filter(([, state]) => state !== 'open').map(([id]) => id);
+  if (phones.length === 0) return { kind: 'refused', message: 'Every phone is linked and connected: no QR code needed.' };
+  return { kind: 'qr', phones };
+}

@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseConsoleLine } from '../../main/headless-console.js';
+
+const states = new Map([
+  ['shop', 'open'],
+  ['home', 'waiting-for-scan'],
+  ['bot', 'logged-out'],
+]);
+
+test('r or qr asks for a new QR code for every phone that is not connected', () => {
+  assert.deepEqual(parseConsoleLine('r', states), { kind: 'qr', phones: ['home', 'bot'] });
+  assert.deepEqual(parseConsoleLine('  QR  ', states), { kind: 'qr', phones: ['home', 'bot'] });
+});
+
+test('qr <phone> asks for that phone only, and refuses an unknown or connected one with a reason', () => {
+  assert.deepEqual(parseConsoleLine('qr bot', states), { kind: 'qr', phones: ['bot'] });
+  const unknown = parseConsoleLine('qr office', states);
+  assert.equal(unknown.kind, 'refused');
+  assert.match(unknown.kind === 'refused' ? unknown.message : '', /No phone "office" is running here \(shop, home, bot\)/);
+  const open = parseConsoleLine('qr shop', states);
+  assert.match(open.kind === 'refused' ? open.message : '', /"shop" is linked and connected/);
+});
+
+test('with every phone connected, r says no QR code is needed', () => {
+  const r = parseConsoleLine('r', new Map([['shop', 'open']]));
+  assert.match(r.kind === 'refused' ? r.message : '', /Every phone is linked and connected/);
+});
+
+test('an empty line does nothing, h prints the help, and anything else names the commands', () => {
+  assert.deepEqual(parseConsoleLine('   ', states), { kind: 'none' });
+  assert.deepEqual(parseConsoleLine('h', states), { kind: 'help' });
+  assert.deepEqual(parseConsoleLine('help', states), { kind: 'help' });
+  const other = parseConsoleLine('quit', states);
+  assert.match(other.kind === 'refused' ? other.message : '', /Unknown command "quit"\. Type r and Enter for a new QR code/);
+  assert.equal(parseConsoleLine('qr a b', states).kind, 'refused');
+});
