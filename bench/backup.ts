@@ -53,8 +53,8 @@ async function main(): Promise<void> {
     const tarBytes = (await stat(tgz)).size;
 
     let n = 0;
-    const restorePassMs = await median(() => restoreBackup(sealed.bytes, passphrase, join(root, `restore-${n++}`)));
-    const restoreKeyMs = await median(() => restoreBackup(sealedByKey.bytes, installation, join(root, `restore-${n++}`)));
+    const restorePassMs = await median(() => restoreBackup(sealed.bytes, passphrase, join(root, `restore-${n++}`), { binding: { phoneId: INFO.phoneId, createdAt: sealed.metadata.createdAt } }));
+    const restoreKeyMs = await median(() => restoreBackup(sealedByKey.bytes, installation, join(root, `restore-${n++}`), { binding: { phoneId: INFO.phoneId, createdAt: sealedByKey.metadata.createdAt } }));
     const skipMs = await median(async () => {
       const s = await readSessionSnapshot(session);
       if (s.contentHash !== sealed.metadata.contentHash) throw new Error('hash changed');
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     const rows: [string, string][] = [
       ['session', `${names.length} files, ${kib(raw)}`],
       ['read folder + hash (unchanged-skip check)', fmt(skipMs)],
-      ['backup, passphrase (scrypt 2^15,8,1)', fmt(backupPassMs)],
+      ['backup, passphrase (scrypt 2^17,8,1)', fmt(backupPassMs)],
       ['backup, installation key', fmt(backupKeyMs)],
       ['  of which folder read', fmt(readMs)],
       ['archive bytes (brotli q5 + AES-GCM)', `${sealed.bytes.length} (${kib(sealed.bytes.length)}, ${((100 * sealed.bytes.length) / raw).toFixed(1)}% of raw)`],

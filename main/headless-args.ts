@@ -12,7 +12,8 @@ Usage:
   npm run headless -- restore [generation]      restore a generation (default: the newest valid one)
   npm run headless -- backup-check              test the backup target: store, list, read and remove a
                                                 test file, and say what is missing (bucket, policy, key)
-  npm run headless -- recovery-key              print the backup recovery key (keep it somewhere safe)
+  npm run headless -- recovery-key              print the recovery key that opens the newest backup
+                                                (refuses when the backups use your passphrase)
 
 Options:
   --data-dir <dir>   where sessions, state and logs live
@@ -21,15 +22,17 @@ Options:
                      file, else "default")
   --replace          with import: set an existing session aside (quarantine) and import anyway
   --force            with backup: store a new generation even when nothing changed
-  --recovery-key <k> with restore: open the backups with this recovery key (e.g. on a new machine)
+  --recovery-key <k> with restore: open the backups with this recovery key (e.g. on a new machine);
+                     a computer with no key of its own keeps it for its next backups
   --verbose          also print debug log lines
   -h, --help         show this help
 
 Settings (keep-alive interval and windows, time zone, reconnect, backup target) come from the
 same settings.json as the tray app: in the app's data folder, or in --data-dir when given.
 
-Backups are encrypted. The key is SESSION_KEEPER_BACKUP_PASSPHRASE when set, otherwise an
-installation key in <data-dir>/keys/. They go to <data-dir>/backups/<phone>/, or to Supabase
+Backups are encrypted. The key is SESSION_KEEPER_BACKUP_PASSPHRASE when set (12+ characters),
+otherwise the installation key in <data-dir>/keys/backup-installation.key, the same file the
+tray app uses; the first backup creates it. They go to <data-dir>/backups/<phone>/, or to Supabase
 Storage when SUPABASE_URL, SUPABASE_KEY and SUPABASE_BUCKET are set.
 
 Stop with Ctrl-C (or SIGTERM): sessions are flushed and the runner exits 0.`;
@@ -42,7 +45,8 @@ export type HeadlessCommand =
   | { kind: 'backup'; dataDir: string | null; phone: string; force: boolean }
   | { kind: 'backups'; dataDir: string | null; phone: string }
   | { kind: 'restore'; dataDir: string | null; phone: string; generation: string | null; recoveryKey: string | null }
-  | { kind: 'recovery-key'; dataDir: string | null }
+  /** phones whose backups decide which key opens the newest one: --phone, or null for the settings file's */
+  | { kind: 'recovery-key'; dataDir: string | null; phones: string[] | null }
   | { kind: 'backup-check'; dataDir: string | null };
 
 export class UsageError extends Error {
@@ -105,7 +109,7 @@ export function parseHeadlessArgs(argv: string[]): HeadlessCommand {
   }
   if (command === 'recovery-key') {
     if (rest.length > 0) throw new UsageError('recovery-key takes no arguments.');
-    return { kind: 'recovery-key', dataDir };
+    return { kind: 'recovery-key', dataDir, phones: values.phone ?? null };
   }
   if (command === undefined) {
     if (values.replace) throw new UsageError('--replace only goes with import.');

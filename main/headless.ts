@@ -6,12 +6,14 @@ import QRCode from 'qrcode';
 import { defaultDataDir } from './engine/data-dir.js';
 import { createKeeper, type Keeper, type KeeperOptions } from './engine/index.js';
 import { dirname } from 'node:path';
-import { headlessSecretProvider, installationKeyPath } from './engine/backup/key-store.js';
+import { keyFileSecretProvider, installationKeyPath } from './engine/backup/key-store.js';
 import type { BackupTarget } from './engine/backup/targets.js';
 import { socketOverridesFromEnv } from './engine/env-overrides.js';
 import { keeperOptionsFromSettings } from './engine-options.js';
 import { loadSettingsFile } from './headless-settings.js';
 import { parseRecoveryKey } from './engine/backup/recovery-key.js';
+import { BackupError } from './engine/backup/errors.js';
+import { passphraseProblem } from './engine/backup/passphrase-policy.js';
 import { formatStatusLine, formatLogLine } from './headless-format.js';
 import { parseHeadlessArgs, USAGE, UsageError, type HeadlessCommand } from './headless-args.js';
 import { CONSOLE_HELP, CONSOLE_HINT, parseConsoleLine } from './headless-console.js';
@@ -59,7 +61,15 @@ function listenForCommands(keeper: Keeper, states: ReadonlyMap<string, string>):
   });
 }
 
-export class SettingsFileError extends Error {
+/** Configuration a person must fix before anything runs (exit code 2, message only). */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export class SettingsFileError extends ConfigError {
   constructor(path: string, problems: { path: string; message: string }[]) {
     super(`The settings file ${path} is not valid:\n${problems.map((p) => `  - ${p.path || '(file)'}: ${p.message}`).join('\n')}`);
     this.name = 'SettingsFileError';
@@ -82,7 +92,10 @@ async function headlessKeeperOptions(dataDirFlag: string | null, phones: string[
   const { result, path } = loadSettingsFile(settingsDir);
   if (!result.ok) throw new SettingsFileError(path, result.problems);
   const settings = result.settings;
-  const secret = headlessSecretProvider({
+  const passphrase = env.SESSION_KEEPER_BACKUP_PASSPHRASE;
+  const weak = passphrase ? passphraseProblem(passphrase) : null;
+  if (weak) throw new ConfigError(`SESSION_KEEPER_BACKUP_PASSPHRASE is refused: ${weak}`);
+  const secret = keyFileSecretProvider({
     keyFile: installationKeyPath(dataDir),
     passphrase: () => env.SESSION_KEEPER_BACKUP_PASSPHRASE ?? null,
   });
@@ -181,7 +194,7 @@ async function main(): Promise<number> {
   try {
     return await dispatch(cmd);
   } catch (err) {
-    if (err instanceof SettingsFileError) {
+    if (err instanceof ConfigError) {
       process.stderr.write(`error: ${err.message}\n`);
       return 2;
     }
@@ -206,8 +219,17 @@ async function dispatch(cmd: HeadlessCommand): Promise<number> {
     case 'backup-check':
       return backupCheck(cmd);
     case 'recovery-key': {
-      const keeper = createKeeper({ dataDir: cmd.dataDir ?? defaultDataDir(), phones: [{ id: 'default' }], backup: false });
-      process.stdout.write(`${await keeper.recoveryKey()}\n`);
+      // the same settings, target and passphrase as `run`: the key printed must open those backups
+      const keeper = createKeeper(await headlessKeeperOptions(cmd.dataDir, cmd.phones));
+      try {
+        process.stdout.write(`${await keeper.recoveryKey()}\n`);
+      } catch (err) {
+        if (!(err instanceof BackupError && (err.kind === 'no-recovery-key' || err.kind === 'key-missing'))) throw err;
+        process.stderr.write(`No recovery key to print: ${err.message}.\n`);
+        return 1;
+      } finally {
+        await keeper.stop();
+      }
       process.stderr.write('Anyone with this key and a backup file can take over the WhatsApp session: keep it offline.\n');
       return 0;
     }

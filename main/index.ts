@@ -16,7 +16,7 @@ import type { PhoneStatus } from './engine/types.js';
 import { keeperOptionsFromSettings, needsEngineRestart } from './engine-options.js';
 import { socketOverridesFromEnv } from './engine/env-overrides.js';
 import { registerAppScheme, setupAppProtocol } from './app-protocol.js';
-import { APP_ORIGIN, APP_START_URL, createMainWindow, denyAllPermissions } from './window.js';
+import { APP_ORIGIN, APP_START_URL, createMainWindow, restrictPermissions } from './window.js';
 import { createFileLogger, writeKeeperEntry, type FileLogger } from './logging.js';
 import { createOnlineWatcher } from './online-watcher.js';
 import { createElectronSettingsStore } from './settings/electron-settings.js';
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
   log = await createFileLogger(logsDir);
   log.logger.info({ version: app.getVersion() }, 'Session Keeper starting');
 
-  denyAllPermissions(session.defaultSession);
+  restrictPermissions(session.defaultSession);
   setupAppProtocol(protocol, RENDERER_DIR);
 
   const settingsStore: SettingsStore = createElectronSettingsStore(userData);
@@ -276,8 +276,12 @@ async function main(): Promise<void> {
   });
   setupIpc(ipcMain, router);
 
-  // waking: the OS resumed, the screen unlocked, or the network came back
-  const wake = () => void engine?.keeper.wake().catch((err: unknown) => log?.logger.warn({ err: String(err) }, 'wake failed'));
+  // waking: the OS resumed, the screen unlocked, or the network came back. The clock may have
+  // jumped hours: the tray's ages are redrawn now, not at the next minute tick.
+  const wake = () => {
+    renderTray();
+    void engine?.keeper.wake().catch((err: unknown) => log?.logger.warn({ err: String(err) }, 'wake failed'));
+  };
   powerMonitor.on('resume', wake);
   powerMonitor.on('unlock-screen', wake);
   const online = createOnlineWatcher({ isOnline: () => net.isOnline(), clock: systemClock, onOnline: wake });

@@ -130,5 +130,3 @@ export function restrictPermissions(session: Pick<Session, 'setPermissionCheckHa
   );
 }
 
-/** The old name, still imported by main/index.ts (outside this change); it now allows the clipboard write too. */
-export const denyAllPermissions = restrictPermissions;

@@ -250,6 +250,53 @@ export class SettingsView {
       clearBtn.addEventListener('click', () => void send(null));
       section.append(el('div', { class: 'secret-row' }, el('label', { text: s.label, attrs: { for: id } }), input, setBtn, clearBtn, state));
     }
+    section.append(this.recoveryKeyRow());
     return section;
+  }
+
+  /** "Export recovery key…": main confirms natively, then the key is shown here once, copyable. */
+  private recoveryKeyRow(): HTMLElement {
+    const status = el('p', { class: 'muted', attrs: { id: 'recovery-key-status', role: 'status', 'aria-live': 'polite' } });
+    const keyText = el('code', { class: 'recovery-key', attrs: { id: 'recovery-key-text', tabindex: '0' } });
+    const copy = el('button', { text: 'Copy', attrs: { type: 'button' } });
+    const saveFile = el('button', { text: 'Save as text file…', attrs: { type: 'button' } });
+    const hide = el('button', { text: 'Hide', class: 'secondary', attrs: { type: 'button' } });
+    const shown = el('div', { class: 'recovery-key-box', attrs: { hidden: true, role: 'group', 'aria-label': 'Backup recovery key' } }, keyText, copy, saveFile, hide);
+    const exportBtn = el('button', { text: 'Export recovery key…', attrs: { type: 'button', 'aria-describedby': 'recovery-key-status' } });
+    const clear = () => {
+      setText(keyText, '');
+      shown.hidden = true;
+    };
+    const ask = async (toFile: boolean) => {
+      try {
+        const r = await this.keeper.exportRecoveryKey({ toFile });
+        if (!r) {
+          setText(status, toFile ? 'Not saved.' : 'Not shown.');
+          return;
+        }
+        setText(keyText, r.key);
+        shown.hidden = false;
+        setText(status, r.savedTo ? `Saved to ${r.savedTo}. Print it or store it offline, then delete the file.` : 'Write this key down and keep it offline: it opens your backups on another computer.');
+      } catch (err) {
+        clear();
+        setText(status, `No recovery key: ${errorText(err)}`);
+      }
+    };
+    exportBtn.addEventListener('click', () => void ask(false));
+    saveFile.addEventListener('click', () => void ask(true));
+    hide.addEventListener('click', () => {
+      clear();
+      setText(status, '');
+    });
+    copy.addEventListener('click', () => {
+      navigator.clipboard.writeText(keyText.textContent ?? '').then(
+        () => setText(status, 'Copied. Paste it somewhere offline, then clear your clipboard.'),
+        (err: unknown) => setText(status, `Not copied: ${errorText(err)}`),
+      );
+    });
+    return el('div', { class: 'recovery-key-row' },
+      el('p', { class: 'hint', text: 'The recovery key opens backups made with this computer\'s key on another computer. It is shown only after you confirm.' }),
+      exportBtn, shown, status,
+    );
   }
 }

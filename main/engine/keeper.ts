@@ -19,8 +19,10 @@ import { parseKeepAliveSettings, type KeepAliveSettings, type KeepAliveSettingsI
 import type { LogEntry, LogLevel, PhoneConfig, PhoneStatus } from './types.js';
 import { appVersion } from './app-version.js';
 import { ensureDir } from './auth-store/atomic-fs.js';
-import { BackupManager, type BackupResult, type RestoreOutcome } from './backup/backup-manager.js';
-import { exportRecoveryKey, headlessSecretProvider, installationKeyPath, type BackupSecretProvider } from './backup/key-store.js';
+import { BackupManager, type BackupResult } from './backup/backup-manager.js';
+import type { RestoreOutcome } from './backup/restore-run.js';
+import { installInstallationKey, installationKeyPath, keyFileSecretProvider, readInstallationKey, type BackupSecretProvider } from './backup/key-store.js';
+import { recoveryKeyFor, type RecoveryKeyFacts } from './backup/recovery-export.js';
 import type { BackupSecret } from './backup/envelope.js';
 import { LocalFolderTarget } from './backup/local-folder-target.js';
 import type { BackupEntry, BackupTarget } from './backup/targets.js';
@@ -179,9 +181,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       target,
       secret:
         o.secret ??
-        headlessSecretProvider({
+        keyFileSecretProvider({
           keyFile: installationKeyPath(dataDir),
-          onCreated: (path) => this.log(null, 'info', 'backup.key-created', `Created the backup installation key at ${path}; export a recovery key to restore on another machine.`),
         }),
       paths: this.paths,
       appVersion: appVersion(),
@@ -313,10 +314,46 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   async restore(phoneId: string, opts: { generation?: string; secret?: BackupSecret } = {}): Promise<RestoreOutcome> {
     this.session(phoneId);
     await this.registerBackups();
-    return this.requireBackups().restore(phoneId, {
+    const outcome = await this.requireBackups().restore(phoneId, {
       ...(opts.generation !== undefined ? { generation: opts.generation } : {}),
       ...(opts.secret !== undefined ? { secret: opts.secret } : {}),
     });
+    if (opts.secret && 'installationKey' in opts.secret) await this.adoptRecoveryKey(opts.secret.installationKey);
+    return outcome;
+  }
+
+  /**
+   * A recovery key that just restored a backup becomes this computer's key when it has none
+   * (a new machine): later backups then open with the same written-down key. An existing,
+   * different key file is left alone and said so: replacing a key is never implicit.
+   */
+  private async adoptRecoveryKey(key: Uint8Array): Promise<void> {
+    const keyFile = installationKeyPath(this.opts.dataDir);
+    try {
+      const { key: current, written } = await installInstallationKey(keyFile, key);
+      if (written) this.log(null, 'info', 'backup.key-installed', `The recovery key that restored this backup is now this computer's backup key (${keyFile}); new backups open with it too.`);
+      else if (!current.equals(key)) {
+        this.log(null, 'warn', 'backup.key-differs', `The recovery key used for this restore differs from this computer's backup key (${keyFile}); new backups keep using this computer's key, so export its recovery key too.`);
+      }
+    } catch (err) {
+      // the restore itself succeeded; a damaged key file is reported, never replaced
+      this.log(null, 'warn', 'backup.key-not-installed', `The restore worked, but the recovery key was not kept as this computer's key: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * The recovery key that opens the newest backup, or a KeeperError saying why there is none
+   * ("these backups use your passphrase", "made with another key"). Never creates a key.
+   */
+  async recoveryKey(): Promise<string> {
+    const keyFile = installationKeyPath(this.opts.dataDir);
+    const key = await readInstallationKey(keyFile);
+    let facts: Omit<RecoveryKeyFacts, 'key'> = { passphraseSet: false, newest: null };
+    if (this.backups) {
+      await this.registerBackups();
+      facts = await this.backups.recoveryFacts();
+    }
+    return recoveryKeyFor({ key, ...facts }, keyFile);
   }
 
   /**
@@ -325,11 +362,6 @@ export class Keeper extends EventEmitter<KeeperEvents> {
    */
   checkBackupTarget(): Promise<TargetCheck> {
     return checkTarget(this.backupTarget, this.clock.now());
-  }
-
-  /** The installation key as a recovery key to write down (it restores backups on another machine). */
-  recoveryKey(): Promise<string> {
-    return exportRecoveryKey(installationKeyPath(this.opts.dataDir));
   }
 
   private requireBackups(): BackupManager {

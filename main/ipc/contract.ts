@@ -7,6 +7,7 @@ import { appSettingsSchema, SECRET_NAMES, type AppSettings, type SecretName } fr
 import type { SettingsProblem } from '../engine/settings-schema.js';
 import type { KeeperErrorCode } from '../engine/errors.js';
 import { PHONE_ID_PATTERN } from '../engine/phone-id.js';
+import { passphraseProblem } from '../engine/backup/passphrase-policy.js';
 
 export const phoneIdSchema = z.string().regex(PHONE_ID_PATTERN, { error: 'Unknown or malformed phone id' });
 const phoneOnly = z.object({ phoneId: phoneIdSchema }).strict();
@@ -46,9 +47,22 @@ export const INVOKE = {
   /** write-only: the renderer can set or clear a secret, never read one back */
   setSecret: {
     channel: 'secrets:set',
-    payload: z.object({ name: z.enum(SECRET_NAMES), value: z.string().max(4096).nullable() }).strict(),
+    payload: z
+      .object({ name: z.enum(SECRET_NAMES), value: z.string().max(4096).nullable() })
+      .strict()
+      .superRefine((s, ctx) => {
+        // '' and null clear it; a new passphrase must be strong enough to protect a session
+        const problem = s.name === 'backupPassphrase' && s.value ? passphraseProblem(s.value) : null;
+        if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
+      }),
   },
   getEnvironment: { channel: 'app:get-environment', payload: z.undefined() },
+  /**
+   * main asks a native confirmation first (the page alone cannot get the key), then answers the
+   * recovery key that opens the newest backup; with toFile it also shows a save dialog and writes
+   * a printable text file
+   */
+  exportRecoveryKey: { channel: 'keeper:export-recovery-key', payload: z.object({ toFile: z.boolean() }).strict() },
   /** main shows a save dialog and writes the log as JSON lines */
   exportLog: { channel: 'keeper:export-log', payload: z.object({ phoneId: phoneIdSchema.nullable().optional() }).strict().optional() },
 } as const;
@@ -119,6 +133,13 @@ export interface SecretsInfo {
   backend: 'keychain' | 'basic_text' | 'unavailable';
 }
 
+export interface RecoveryKeyExport {
+  /** the recovery key text, XXXX-XXXX-… */
+  key: string;
+  /** the printable text file written, when asked for */
+  savedTo: string | null;
+}
+
 export interface AppEnvironment {
   version: string;
   platform: string;
@@ -150,6 +171,8 @@ export interface KeeperApi {
   setSecret(name: SecretName, value: string | null): Promise<SecretsInfo>;
   getEnvironment(): Promise<AppEnvironment>;
   exportLog(phoneId?: string | null): Promise<string | null>;
+  /** null when the person declined the confirmation or cancelled the save dialog */
+  exportRecoveryKey(options: { toFile: boolean }): Promise<RecoveryKeyExport | null>;
   onFocusPhone(listener: (phoneId: string) => void): () => void;
 }
 

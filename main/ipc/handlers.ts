@@ -7,6 +7,7 @@ import type { SettingsStore } from '../settings/settings-store.js';
 import type { SecretStore } from '../settings/secret-store.js';
 import type { AppSettings, SecretName } from '../settings/schema.js';
 import { ProblemsError, type IpcHandlers } from './router.js';
+import { RECOVERY_KEY_SAVE_CONFIRM, RECOVERY_KEY_SHOW_CONFIRM, recoveryKeySheet } from '../presenters/recovery-key-sheet.js';
 
 export type KeeperPort = Pick<
   Keeper,
@@ -23,6 +24,7 @@ export type KeeperPort = Pick<
   | 'pauseKeepAlive'
   | 'resumeKeepAlive'
   | 'importSession'
+  | 'recoveryKey'
 >;
 
 export interface HandlerDeps {
@@ -35,6 +37,11 @@ export interface HandlerDeps {
   pickFolder(title: string): Promise<string | null>;
   /** a native save dialog; null when cancelled */
   pickSaveFile(defaultName: string): Promise<string | null>;
+  /**
+   * A native confirmation shown by main (not by the page): true only when the person agreed.
+   * Without it, actions that need one (exporting the recovery key) are refused.
+   */
+  confirm?(message: string): Promise<boolean>;
   onSettingsSaved?(settings: AppSettings): void;
   onSecretChanged?(name: SecretName): void;
 }
@@ -92,6 +99,17 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
       return deps.secrets.info();
     },
     getEnvironment: () => deps.environment(),
+    exportRecoveryKey: async ({ toFile }) => {
+      // the key first: "your backups use your passphrase" needs no confirmation to be said
+      const key = await deps.keeper().recoveryKey();
+      if (!deps.confirm) throw new Error('The recovery key can only be shown after a native confirmation, and main has none wired.');
+      if (!(await deps.confirm(toFile ? RECOVERY_KEY_SAVE_CONFIRM : RECOVERY_KEY_SHOW_CONFIRM))) return null;
+      if (!toFile) return { key, savedTo: null };
+      const file = await deps.pickSaveFile('session-keeper-recovery-key.txt');
+      if (file === null) return null;
+      await writeFile(file, recoveryKeySheet(key, Date.now()), { mode: 0o600 });
+      return { key, savedTo: file };
+    },
     exportLog: async (q) => {
       const phoneId = q?.phoneId;
       const file = await deps.pickSaveFile(`session-keeper-log${phoneId ? `-${phoneId}` : ''}.jsonl`);

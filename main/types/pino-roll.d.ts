@@ -10,6 +10,8 @@ declare module 'pino-roll' {
     mkdir?: boolean;
     limit?: { count?: number; removeOtherLogFiles?: boolean };
     dateFormat?: string;
+    /** passed on to sonic-boom: the mode new log files are opened with */
+    mode?: number;
   }
   function pinoRoll(options: PinoRollOptions): Promise<DestinationStream & { end(): void; once(event: string, fn: () => void): void }>;
   export default pinoRoll;

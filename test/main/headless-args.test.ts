@@ -57,7 +57,8 @@ test('backup, backups and restore take one phone; restore takes an optional gene
     generation: 'g1',
     recoveryKey: 'ABCD',
   });
-  assert.deepEqual(parseHeadlessArgs(['recovery-key']), { kind: 'recovery-key', dataDir: null });
+  assert.deepEqual(parseHeadlessArgs(['recovery-key']), { kind: 'recovery-key', dataDir: null, phones: null });
+  assert.deepEqual(parseHeadlessArgs(['recovery-key', '--phone', 'shop']), { kind: 'recovery-key', dataDir: null, phones: ['shop'] });
   assert.deepEqual(parseHeadlessArgs(['backup-check', '--data-dir', '/d']), { kind: 'backup-check', dataDir: '/d' });
   assert.throws(() => parseHeadlessArgs(['backup-check', 'extra']), /backup-check takes no arguments/);
   assert.throws(() => parseHeadlessArgs(['backup', '--recovery-key', 'x']), /only goes with restore/);

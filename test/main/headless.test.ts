@@ -80,6 +80,18 @@ test('an unknown flag or a bad phone id is a clear error with exit code 2', asyn
   assert.match(badPhone.err(), /Phone id "my phone!" is not valid/);
 });
 
+test('a weak SESSION_KEEPER_BACKUP_PASSPHRASE is refused before anything runs, with exit 2 and the reason', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'headless-pass-'));
+  try {
+    const run = runHeadless(['backups', '--data-dir', dataDir], { SESSION_KEEPER_BACKUP_PASSPHRASE: 'secret1' });
+    assert.equal(await run.exit, 2);
+    assert.match(run.err(), /SESSION_KEEPER_BACKUP_PASSPHRASE is refused: The backup passphrase needs at least 12 characters \(this one has 7\)/);
+    assert.deepEqual(await readdir(dataDir), ['settings.json'], 'no key, session or backup was created');
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
 test('the runner prints a QR that scans, shows the phone open, and exits 0 on SIGTERM with the session saved', async () => {
   installTestRoot();
   const server = await startWaServer();
@@ -179,19 +191,33 @@ test('import copies a Baileys session folder into the data folder, and backup, b
     assert.match(bad.err(), /error: /);
 
     // another machine: only the backup files and the recovery key travel
-    const rk = runHeadless(['recovery-key', '--data-dir', dataDir]);
-    assert.equal(await rk.exit, 0);
+    const rk = runHeadless(['recovery-key', '--data-dir', dataDir, '--phone', 'bot']);
+    assert.equal(await rk.exit, 0, rk.err());
     const recoveryKey = rk.out().trim();
     assert.match(recoveryKey, /^[A-Z0-9]{4}(-[A-Z0-9]{4})+$/);
     const otherDir = await mkdtemp(join(tmpdir(), 'headless-other-'));
     try {
       await cp(join(dataDir, 'backups'), join(otherDir, 'backups'), { recursive: true });
+      // no key here, and asking for one makes none (it used to print a new, useless key)
+      const none = runHeadless(['recovery-key', '--data-dir', otherDir, '--phone', 'bot']);
+      assert.equal(await none.exit, 1);
+      assert.match(none.err(), /No recovery key to print: .*missing: only the recovery key you wrote down then can open it/);
+      assert.equal(none.out(), '');
+      await assert.rejects(stat(join(otherDir, 'keys', 'backup-installation.key')));
       const noKey = runHeadless(['restore', '--data-dir', otherDir, '--phone', 'bot']);
       assert.equal(await noKey.exit, 1);
-      assert.match(noKey.err(), /wrong passphrase or recovery key|wrong key/i);
+      assert.match(noKey.err(), /no backup key on this computer .*restore with your recovery key/i);
       const withKey = runHeadless(['restore', '--data-dir', otherDir, '--phone', 'bot', '--recovery-key', recoveryKey]);
       assert.equal(await withKey.exit, 0, withKey.err());
       assert.match(withKey.out(), /Restored .* for 15550000001/);
+      // the recovery key is now this machine's key too: one key for old and new backups
+      const same = runHeadless(['recovery-key', '--data-dir', otherDir, '--phone', 'bot']);
+      assert.equal(await same.exit, 0, same.err());
+      assert.equal(same.out().trim(), recoveryKey);
+      // with a passphrase set, the key would open nothing new: refused with the reason
+      const pass = runHeadless(['recovery-key', '--data-dir', otherDir, '--phone', 'bot'], { SESSION_KEEPER_BACKUP_PASSPHRASE: 'copper lantern orbit' });
+      assert.equal(await pass.exit, 0, 'the newest backup still uses the key');
+      assert.equal(pass.out().trim(), recoveryKey);
     } finally {
       await rm(otherDir, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileLogger, writeKeeperEntry } from '../../main/logging.js';
@@ -18,6 +18,23 @@ test('keeper entries land as JSON lines in a rotated file in the logs folder', a
     assert.equal(line.level, 40);
     assert.equal(line.event, 'disconnect.decision');
     assert.deepEqual(line.data, { code: 428 });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('log files are private to the user: 0600 in a 0700 folder, and an older world-readable log is tightened', { skip: process.platform === 'win32' }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'shell-logs-'));
+  const logs = join(dir, 'logs');
+  try {
+    await mkdir(logs, { mode: 0o755 });
+    await writeFile(join(logs, 'session-keeper.0.log'), '{}\n', { mode: 0o644 });
+    const log = await createFileLogger(logs);
+    writeKeeperEntry(log.logger, { at: 1, phoneId: 'a', level: 'info', event: 'x', message: 'y' });
+    await log.close();
+    assert.equal((await stat(logs)).mode & 0o777, 0o700);
+    for (const name of await readdir(logs)) assert.equal((await stat(join(logs, name))).mode & 0o777, 0o600, name);
+    assert.ok((await readdir(logs)).includes('session-keeper.1.log'));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,8 @@
-// When to back up, what to do when the target fails, and how to restore. One manager per
+// When to back up, what to do when the target fails, and when to restore. One manager per
 // keeper; each phone is registered with a narrow port the keeper implements, so this file
-// never touches sockets or the auth store directly.
+// never touches sockets or the auth store directly. It owns the timers, the one queue and each
+// phone's backup state; what an attempt does is backup-attempt.ts, what a restore does is
+// restore-run.ts.
 //
 // Rules (see backup-policy.ts for the numbers):
 // - keep-alive and pairing back up at once; creds changes are debounced (the first change of a
@@ -15,37 +17,27 @@
 //   the same content again unless `force` is set;
 // - all attempts and restores run one at a time across phones (bounded CPU/memory for scrypt
 //   and brotli, and no snapshot can race a restore's swap).
-import { readFile, mkdir, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import type { DataPaths } from '../paths.js';
 import type { LogLevel, PhoneStatus, RemovedDevice } from '../types.js';
-import { checkCredsText } from '../auth-store/creds-check.js';
-import { sealBackup } from './archive.js';
-import type { BackupMetadata } from './container.js';
 import type { BackupSecret } from './envelope.js';
 import { BackupError, BackupTargetError } from './errors.js';
 import { KeeperError } from '../errors.js';
 import type { BackupSecretProvider } from './key-store.js';
-import { restoreBackup } from './restore.js';
-import { DEFAULT_KEEP, putGeneration } from './retention.js';
-import { readSessionSnapshot, type SessionSnapshot } from './session-snapshot.js';
-import { swapInRestoredSession } from './swap.js';
+import { DEFAULT_KEEP } from './retention.js';
 import type { BackupEntry, BackupTarget } from './targets.js';
-import { verifyCredsJson } from './verify-session.js';
 import { readBackupState, writeBackupState, type BackupState } from './backup-state.js';
+import { sealAndPut, verifiedSnapshot } from './backup-attempt.js';
+import { liveCreds, restoreFirstUsable, type RestoreOutcome } from './restore-run.js';
 import {
   backupBlockReason,
   CREDS_DEBOUNCE_MS,
   FAILING_AFTER_MS,
   isFailing,
   NON_RETRYABLE_DELAY_MS,
-  restoreRefusal,
   retryDelay,
   neverLinked,
   shouldRestoreAtStart,
-  type LiveCreds,
 } from './backup-policy.js';
 
 const NOT_LINKED_YET = 'Not linked yet — scan the QR code (WhatsApp → Settings → Linked devices → Link a device).';
@@ -104,18 +96,6 @@ export type BackupResult =
   | { outcome: 'unchanged'; generation: string | null }
   | { outcome: 'skipped'; reason: string }
   | { outcome: 'failed'; error: string; retryable: boolean; nextAttemptAt: number | null };
-
-export interface RestoreOutcome {
-  generation: string;
-  /** what the backup says about itself (pairedAt: put it back into the phone's meta) */
-  metadata: BackupMetadata;
-  /** the linked account from the restored creds.json */
-  me: string;
-  /** where the replaced session files went; null when there were none */
-  quarantinedTo: string | null;
-  /** newer generations that could not be used, and why */
-  skipped: { generation: string; reason: string }[];
-}
 
 export interface RestoreOptions {
   /** a specific generation (from listBackups); default: the newest one that opens and verifies */
@@ -439,19 +419,9 @@ export class BackupManager {
       return this.skip(p, 'info', blocked, { state: status.state });
     }
 
-    let snapshot: SessionSnapshot;
-    try {
-      snapshot = await p.port.withWriteLock(() => readSessionSnapshot(p.port.sessionDir));
-    } catch (err) {
-      return this.skip(p, 'warn', message(err));
-    }
-    const creds = snapshot.files.find((f) => f.name === 'creds.json');
-    try {
-      if (!creds) throw new Error('no creds.json');
-      verifyCredsJson(creds.bytes);
-    } catch (err) {
-      return this.skip(p, 'error', `the session's creds.json does not verify (${message(err)}); a broken session is never uploaded`);
-    }
+    const read = await verifiedSnapshot(p.port);
+    if (!read.ok) return this.skip(p, read.level, read.reason);
+    const snapshot = read.snapshot;
 
     if (!opts.force && snapshot.contentHash === s.lastContentHash) {
       const hadFailures = s.failures > 0;
@@ -465,11 +435,16 @@ export class BackupManager {
 
     const now = this.clock.now();
     try {
-      const secret = await this.opts.secret().catch((err: unknown) => {
-        throw new BackupError('wrong-key', `the backup key is not available (${message(err)})`, { cause: err });
+      const { put, bytes } = await sealAndPut({
+        target,
+        port: p.port,
+        allPhoneIds: [...this.phones.keys()],
+        secret: this.opts.secret,
+        snapshot,
+        info: { phoneId: p.port.phoneId, pairedAt: status.pairedAt, appVersion: this.opts.appVersion },
+        now,
+        keep: this.keep,
       });
-      const sealed = await sealBackup(snapshot, { phoneId: p.port.phoneId, pairedAt: status.pairedAt, appVersion: this.opts.appVersion }, secret, now);
-      const put = await putGeneration(target, p.port.phoneId, sealed.bytes, now, this.keep);
       s.lastContentHash = snapshot.contentHash;
       s.lastBackupAt = now;
       s.lastBackupGeneration = put.name;
@@ -477,16 +452,37 @@ export class BackupManager {
       this.clearFailures(p);
       p.port.log('info', 'backup.uploaded', `Backed up ${snapshot.files.length} session files to ${target.kind} as ${put.name}.`, {
         generation: put.name,
-        bytes: sealed.bytes.length,
+        bytes,
         files: snapshot.files.length,
         pruned: put.pruned,
       });
+      if (put.kept.length > 0) {
+        p.port.log('warn', 'backup.kept-old-key', `Kept ${put.kept.length} older backups past the limit: the current key or passphrase cannot open them, so removing them would lose them.`, { kept: put.kept });
+      }
       if (put.pruneError) p.port.log('warn', 'backup.prune-failed', `The backup is safe, but removing old generations failed: ${put.pruneError.message}`);
       p.port.changed();
       return { outcome: 'uploaded', generation: put.name, pruned: put.pruned };
     } catch (err) {
       return this.fail(p, target, err);
     }
+  }
+
+  /** What `recoveryKeyFor` needs from the stored backups: the newest generation, and whether a passphrase is in use. */
+  async recoveryFacts(): Promise<{ passphraseSet: boolean; newest: { name: string; bytes: Buffer } | null }> {
+    let passphraseSet = false;
+    try {
+      passphraseSet = 'passphrase' in (await this.opts.secret());
+    } catch (err) {
+      if (!(err instanceof BackupError && err.kind === 'key-missing')) throw err;
+    }
+    const target = this.target;
+    if (!target) return { passphraseSet, newest: null };
+    let newest: { phoneId: string; name: string } | null = null;
+    for (const phone of this.phones.values()) {
+      const [top] = await target.list(phone.port.phoneId);
+      if (top && (!newest || top.name > newest.name)) newest = { phoneId: phone.port.phoneId, name: top.name };
+    }
+    return { passphraseSet, newest: newest ? { name: newest.name, bytes: await target.get(newest.phoneId, newest.name) } : null };
   }
 
   private clearFailures(p: Phone): void {
@@ -531,79 +527,27 @@ export class BackupManager {
     const names = options.generation !== undefined ? [options.generation] : (await target.list(phoneId)).map((e) => e.name);
     if (names.length === 0) throw new BackupTargetError('not-found', `there is no backup of phone ${phoneId} to restore`);
     const secret = options.secret ?? (await this.opts.secret());
-    const live = p.port.sessionDir;
-    await mkdir(dirname(live), { recursive: true, mode: 0o700 });
-    const skipped: RestoreOutcome['skipped'] = [];
-    let sawWrongKey = false;
-    let refusal: string | null = null;
-
-    for (const name of names) {
-      const dest = join(dirname(live), `.${basename(live)}.restored-${randomBytes(4).toString('hex')}`);
-      let restored;
-      try {
-        const bytes = await target.get(phoneId, name);
-        restored = await restoreBackup(bytes, secret, dest, { expectPhoneId: phoneId });
-      } catch (err) {
-        // A chosen generation, or a target that cannot be read at all, ends the restore.
-        const usable = err instanceof BackupError || (err instanceof BackupTargetError && err.kind === 'not-found');
-        if (options.generation !== undefined || !usable) throw err;
-        if (err instanceof BackupError && err.kind === 'wrong-key') sawWrongKey = true;
-        skipped.push({ generation: name, reason: message(err) });
-        p.port.log('warn', 'restore.skipped', `Backup ${name} cannot be restored (${message(err)}); trying an older one.`, { generation: name });
-        continue;
-      }
-      try {
-        const removed = p.port.removedDevice(restored.me);
-        if (removed) {
-          // Checked before the session is touched: this device can never link again.
-          const reason = restoreRefusal(removed);
-          if (options.generation !== undefined) throw new KeeperError('restore-refused', reason);
-          refusal ??= reason;
-          skipped.push({ generation: name, reason });
-          p.port.log('warn', 'restore.skipped', `Backup ${name} is of a device WhatsApp removed; trying an older one.`, { generation: name });
-          continue;
-        }
-        const swapped = await p.port.withSessionStopped(async () => {
-          const result = await swapInRestoredSession({ live, restored: dest, quarantineRoot: this.opts.paths.quarantine, now: this.clock.now() });
-          // before the phone reconnects, so its session age continues from the backup
-          await p.port.adoptRestored?.({ pairedAt: restored.metadata.pairedAt, me: restored.me });
-          return result;
-        });
-        // The live folder now holds exactly this generation: no need to upload it again.
-        p.state.lastContentHash = restored.metadata.contentHash;
-        p.state.retired = false;
-        this.save(p);
-        p.port.log(
-          'info',
-          'restore.done',
-          `Restored backup ${name} (made ${iso(restored.metadata.createdAt)}).` +
-            (swapped.quarantinedTo ? ` The previous session files were moved to ${swapped.quarantinedTo}; nothing was deleted.` : ''),
-          { generation: name, quarantinedTo: swapped.quarantinedTo, skipped: skipped.length },
-        );
-        p.port.changed();
-        return { generation: name, metadata: restored.metadata, me: restored.me, quarantinedTo: swapped.quarantinedTo, skipped };
-      } finally {
-        await rm(dest, { recursive: true, force: true }); // only our own restored folder, if the swap did not take it
-      }
-    }
-    if (refusal !== null) throw new KeeperError('restore-refused', refusal);
-    if (sawWrongKey) {
-      throw new BackupError('wrong-key', `none of the ${names.length} backups could be opened with this key (wrong passphrase or recovery key?)`);
-    }
-    throw new BackupError('damaged', `none of the ${names.length} backups is usable: ${skipped.map((s) => `${s.generation}: ${s.reason}`).join('; ')}`);
+    const out = await restoreFirstUsable({
+      target,
+      port: p.port,
+      secret,
+      names,
+      chosen: options.generation !== undefined,
+      quarantineRoot: this.opts.paths.quarantine,
+      now: () => this.clock.now(),
+    });
+    // The live folder now holds exactly this generation: no need to upload it again.
+    p.state.lastContentHash = out.metadata.contentHash;
+    p.state.retired = false;
+    this.save(p);
+    p.port.log(
+      'info',
+      'restore.done',
+      `Restored backup ${out.generation} (made ${iso(out.metadata.createdAt)}).` +
+        (out.quarantinedTo ? ` The previous session files were moved to ${out.quarantinedTo}; nothing was deleted.` : ''),
+      { generation: out.generation, quarantinedTo: out.quarantinedTo, skipped: out.skipped.length },
+    );
+    p.port.changed();
+    return out;
   }
 }
-
-/** What the live session folder holds; see shouldRestoreAtStart. */
-export async function liveCreds(sessionDir: string): Promise<LiveCreds> {
-  let text: string;
-  try {
-    text = await readFile(join(sessionDir, 'creds.json'), 'utf8');
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unusable';
-  }
-  const verdict = checkCredsText(text);
-  if (!verdict.ok) return 'unusable';
-  return verdict.creds.me?.id ? 'usable' : 'unpaired';
-}
-

@@ -23,18 +23,44 @@ export interface BackupMetadata {
 }
 
 const MAGIC = Buffer.from('SKPK', 'ascii');
+/** the container layout; the envelope around it has its own version */
+export const CONTAINER_FORMAT = 1;
 const MAX_NAME_BYTES = 255;
 
-/** Names that are safe to write inside a restore folder: one flat level, no tricks. */
+/**
+ * What one backup may hold, checked when packing (so we never write a backup we would refuse)
+ * and before unpacking anything (a 1 KB forged file must not expand into 200,000 fsyncs).
+ * A busy Baileys session is a few thousand small JSON files.
+ */
+export const CONTAINER_LIMITS = { files: 30_000, fileBytes: 16 * 1024 * 1024, totalBytes: 128 * 1024 * 1024 } as const;
+
+// Names Windows cannot create or silently changes: device names (with any extension), reserved
+// characters (a:b is an alternate data stream), and a trailing dot or space (dropped by Win32).
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+const UNSAFE_CHARS = /[/\\\x00-\x1f<>:"|?*]/;
+
+/** Names that are safe to write inside a restore folder on every OS: one flat level, no tricks. */
 export function isSafeFileName(name: string): boolean {
   return (
     name.length > 0 &&
     Buffer.byteLength(name) <= MAX_NAME_BYTES &&
-    name !== '.' &&
-    name !== '..' &&
     !name.startsWith('.') &&
-    !/[/\\\0]/.test(name)
+    !name.endsWith('.') &&
+    !name.endsWith(' ') &&
+    !UNSAFE_CHARS.test(name) &&
+    !WINDOWS_DEVICE.test(name)
   );
+}
+
+function checkLimits(count: number, sizes: Iterable<number>): string | null {
+  if (count > CONTAINER_LIMITS.files) return `${count} files, more than the ${CONTAINER_LIMITS.files} a backup may hold`;
+  let total = 0;
+  for (const size of sizes) {
+    if (size > CONTAINER_LIMITS.fileBytes) return `a file of ${size} bytes, more than the ${CONTAINER_LIMITS.fileBytes} allowed`;
+    total += size;
+    if (total > CONTAINER_LIMITS.totalBytes) return `more than ${CONTAINER_LIMITS.totalBytes} bytes in all`;
+  }
+  return null;
 }
 
 function byName(a: SessionFile, b: SessionFile): number {
@@ -59,6 +85,8 @@ export function contentHash(files: readonly SessionFile[]): string {
 }
 
 export function packContainer(meta: BackupMetadata, files: readonly SessionFile[]): Buffer {
+  const tooBig = checkLimits(files.length, files.map((f) => f.bytes.length));
+  if (tooBig) throw new BackupError('source-unreadable', `the session is too large to back up: ${tooBig}`);
   const metaBytes = Buffer.from(JSON.stringify(meta));
   const parts: Buffer[] = [MAGIC, u32(metaBytes.length), metaBytes, u32(files.length)];
   for (const f of [...files].sort(byName)) {
@@ -113,14 +141,20 @@ export function unpackContainer(buf: Buffer): { meta: BackupMetadata; files: Ses
   }
   if (!isMetadata(meta)) return bad('metadata has the wrong shape');
   const count = take(4).readUInt32BE();
+  const countProblem = checkLimits(count, []);
+  if (countProblem) bad(countProblem);
   const files: SessionFile[] = [];
   const seen = new Set<string>();
+  let total = 0;
   for (let i = 0; i < count; i++) {
     const nameLen = take(2).readUInt16BE();
     const name = take(nameLen).toString('utf8');
     if (!isSafeFileName(name) || seen.has(name)) bad(`unsafe or repeated file name ${JSON.stringify(name)}`);
     seen.add(name);
     const len = take(4).readUInt32BE();
+    total += len;
+    const sizeProblem = checkLimits(0, [len]) ?? (total > CONTAINER_LIMITS.totalBytes ? `more than ${CONTAINER_LIMITS.totalBytes} bytes in all` : null);
+    if (sizeProblem) bad(sizeProblem);
     files.push({ name, bytes: Buffer.from(take(len)) });
   }
   if (at !== buf.length) bad('trailing bytes');

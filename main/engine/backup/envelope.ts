@@ -3,6 +3,11 @@
 // Everything before the ciphertext is the clear-text header and is fed to GCM as AAD, so a
 // changed header byte fails authentication. The header holds only public parameters: KDF
 // settings, salt, nonce and a key check (an HKDF output, which reveals no more than the tag).
+// Format 2 also feeds the phone id and creation time (from where the file is stored: its folder
+// and generation name) into the AAD without writing them in clear, so a generation re-uploaded
+// under another phone or a later name fails authentication. Format 1 files still open.
+// A backup is hostile input until its tag verifies: only the scrypt parameters seal writes are
+// accepted, so a forged header cannot make us spend minutes of CPU or gigabytes of memory.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, brotliDecompress, constants as zconst } from 'node:zlib';
@@ -10,14 +15,17 @@ import { BackupError } from './errors.js';
 import { INSTALLATION_KEY_BYTES } from './recovery-key.js';
 
 export const MAGIC = Buffer.from('SKBACKUP', 'ascii');
-export const FORMAT_VERSION = 1;
+/** written by seal */
+export const FORMAT_VERSION = 2;
+/** format 1: no phone/time binding in the AAD */
+const READABLE_VERSIONS: readonly number[] = [1, 2];
 const TAG_BYTES = 16;
 const NONCE_BYTES = 12;
 const SALT_BYTES = 16;
 const CHECK_BYTES = 16;
 const MAX_HEADER_JSON = 1024;
 /** A session is a few MB; refuse to inflate past this even from an authenticated file. */
-const MAX_PLAINTEXT = 512 * 1024 * 1024;
+export const MAX_PLAINTEXT = 128 * 1024 * 1024;
 
 export interface ScryptParams {
   /** N = 2^logN */
@@ -26,12 +34,25 @@ export interface ScryptParams {
   p: number;
 }
 
-/** ~100 ms and 32 MiB on a desktop: slows guessing without stalling backups. */
-export const DEFAULT_SCRYPT: ScryptParams = { logN: 15, r: 8, p: 1 };
+/** 2^17 (common guidance's floor), 128 MiB, ~0.4 s on a desktop: once per backup, once per restore. */
+export const DEFAULT_SCRYPT: ScryptParams = { logN: 17, r: 8, p: 1 };
+/** what the app wrote before: still opened, never written by default */
+export const LEGACY_SCRYPT: ScryptParams = { logN: 15, r: 8, p: 1 };
 
-// Bounds for parameters read from a file BEFORE it is authenticated: a forged header must not
-// make us allocate gigabytes or spin for minutes.
-const SCRYPT_BOUNDS = { logN: [10, 20], r: [1, 32], p: [1, 16] } as const;
+/**
+ * The only parameters accepted, read or written: a header is parsed BEFORE it is authenticated,
+ * so anything else (a forged logN 20, r 32, p 16 costs minutes and GiBs) is refused outright.
+ */
+export const ALLOWED_SCRYPT: readonly ScryptParams[] = [DEFAULT_SCRYPT, LEGACY_SCRYPT];
+/** 128·N·r for the largest allowed set, plus slack: Node refuses to go past it whatever the file says */
+const SCRYPT_MAXMEM = 128 * 2 ** 17 * 8 + 16 * 1024 * 1024;
+
+/** Which phone and moment a generation is stored as; fed to the AAD from format 2 on. */
+export interface BackupBinding {
+  phoneId: string;
+  /** ms since epoch: the time in the generation's name */
+  createdAt: number;
+}
 
 export type BackupSecret =
   | { passphrase: string; scrypt?: ScryptParams }
@@ -53,10 +74,8 @@ const brotliDecompressAsync = promisify(brotliDecompress);
 
 function scryptAsync(passphrase: string, salt: Buffer, p: ScryptParams): Promise<Buffer> {
   const N = 2 ** p.logN;
-  // Node's default maxmem (32 MiB) is just under what N=2^15,r=8 needs (128·N·r bytes).
-  const maxmem = 128 * N * p.r * (p.p + 1) + 1024 * 1024;
   return new Promise((resolve, reject) => {
-    scrypt(passphrase.normalize('NFC'), salt, 32, { N, r: p.r, p: p.p, maxmem }, (err, key) => {
+    scrypt(passphrase.normalize('NFC'), salt, 32, { N, r: p.r, p: p.p, maxmem: SCRYPT_MAXMEM }, (err, key) => {
       if (err) reject(err);
       else resolve(key);
     });
@@ -64,11 +83,7 @@ function scryptAsync(passphrase: string, salt: Buffer, p: ScryptParams): Promise
 }
 
 function checkScryptParams(p: ScryptParams): boolean {
-  return (Object.keys(SCRYPT_BOUNDS) as (keyof ScryptParams)[]).every((k) => {
-    const v = p[k];
-    const [lo, hi] = SCRYPT_BOUNDS[k];
-    return Number.isInteger(v) && v >= lo && v <= hi;
-  });
+  return ALLOWED_SCRYPT.some((a) => a.logN === p.logN && a.r === p.r && a.p === p.p);
 }
 
 async function deriveKeys(secret: BackupSecret, kdf: KdfHeader, salt: Buffer): Promise<{ enc: Buffer; check: Buffer }> {
@@ -87,6 +102,20 @@ async function deriveKeys(secret: BackupSecret, kdf: KdfHeader, salt: Buffer): P
   return { enc, check };
 }
 
+/** The associated data: the header, then (format 2) the binding, length-prefixed so fields cannot slide. */
+function associatedData(version: number, headerBytes: Buffer, binding: BackupBinding): Buffer {
+  if (version === 1) return headerBytes;
+  const phone = Buffer.from(binding.phoneId, 'utf8');
+  const fixed = Buffer.alloc(2 + 8);
+  fixed.writeUInt16BE(phone.length, 0);
+  fixed.writeBigUInt64BE(BigInt(binding.createdAt), 2);
+  return Buffer.concat([headerBytes, fixed.subarray(0, 2), phone, fixed.subarray(2)]);
+}
+
+function checkBinding(b: BackupBinding): void {
+  if (!Number.isSafeInteger(b.createdAt) || b.createdAt < 0 || b.phoneId.length === 0) throw new RangeError('a backup binding needs a phone id and a time');
+}
+
 function encodeHeader(h: EnvelopeHeader): Buffer {
   const json = Buffer.from(JSON.stringify(h));
   const fixed = Buffer.alloc(MAGIC.length + 3);
@@ -103,7 +132,7 @@ function b64(bytes: number, s: unknown): Buffer | null {
 }
 
 /** Parses and bounds-checks the clear-text header. Nothing here is trusted until the tag verifies. */
-export function readHeader(file: Buffer): { header: EnvelopeHeader; headerBytes: Buffer; salt: Buffer; nonce: Buffer; keyCheck: Buffer } {
+export function readHeader(file: Buffer): { version: number; header: EnvelopeHeader; headerBytes: Buffer; salt: Buffer; nonce: Buffer; keyCheck: Buffer } {
   const fixedLen = MAGIC.length + 3;
   const prefix = file.subarray(0, MAGIC.length);
   if (!prefix.equals(MAGIC.subarray(0, prefix.length)) || prefix.length === 0) {
@@ -111,8 +140,8 @@ export function readHeader(file: Buffer): { header: EnvelopeHeader; headerBytes:
   }
   if (file.length < fixedLen) throw new BackupError('damaged', 'the backup is damaged (cut off inside its header)');
   const version = file.readUInt8(MAGIC.length);
-  if (version !== FORMAT_VERSION) {
-    throw new BackupError('unsupported-version', `this backup uses format ${version}; this app reads format ${FORMAT_VERSION} (update the app?)`);
+  if (!READABLE_VERSIONS.includes(version)) {
+    throw new BackupError('unsupported-version', `this backup uses format ${version}; this app reads formats ${READABLE_VERSIONS.join(' and ')} (update the app?)`);
   }
   const jsonLen = file.readUInt16BE(MAGIC.length + 1);
   if (jsonLen > MAX_HEADER_JSON) throw new BackupError('damaged', 'the backup is damaged (header length is implausible)');
@@ -134,7 +163,9 @@ export function readHeader(file: Buffer): { header: EnvelopeHeader; headerBytes:
   let kdf: KdfHeader;
   if (kdfRaw?.name === 'scrypt') {
     const p = { logN: kdfRaw.logN, r: kdfRaw.r, p: kdfRaw.p } as ScryptParams;
-    if (!checkScryptParams(p)) damaged();
+    if (!checkScryptParams(p)) {
+      throw new BackupError('unsupported-version', `this backup asks for scrypt parameters this app never writes (logN ${String(p.logN)}, r ${String(p.r)}, p ${String(p.p)}); refused unread`);
+    }
     kdf = { name: 'scrypt', ...p };
   } else if (kdfRaw?.name === 'none') {
     kdf = { name: 'none' };
@@ -153,10 +184,11 @@ export function readHeader(file: Buffer): { header: EnvelopeHeader; headerBytes:
     nonce: h.nonce as string,
     keyCheck: h.keyCheck as string,
   };
-  return { header, headerBytes: file.subarray(0, headerEnd), salt, nonce, keyCheck };
+  return { version, header, headerBytes: file.subarray(0, headerEnd), salt, nonce, keyCheck };
 }
 
-export async function seal(plaintext: Buffer, secret: BackupSecret): Promise<Buffer> {
+export async function seal(plaintext: Buffer, secret: BackupSecret, binding: BackupBinding): Promise<Buffer> {
+  checkBinding(binding);
   let kdf: KdfHeader;
   if ('passphrase' in secret) {
     if (secret.passphrase.length === 0) throw new RangeError('an empty passphrase protects nothing');
@@ -188,15 +220,31 @@ export async function seal(plaintext: Buffer, secret: BackupSecret): Promise<Buf
     },
   });
   const cipher = createCipheriv('aes-256-gcm', enc, nonce);
-  cipher.setAAD(headerBytes);
+  cipher.setAAD(associatedData(FORMAT_VERSION, headerBytes, binding));
   const body = Buffer.concat([cipher.update(compressed), cipher.final()]);
   const tag = cipher.getAuthTag();
   enc.fill(0);
   return Buffer.concat([headerBytes, body, tag]);
 }
 
-export async function open(file: Buffer, secret: BackupSecret): Promise<Buffer> {
-  const { header, headerBytes, salt, nonce, keyCheck } = readHeader(file);
+/** True when this secret's key check matches: the secret opens the file (the tag is not checked here). */
+export async function secretOpens(file: Buffer, secret: BackupSecret): Promise<boolean> {
+  const { header, salt, keyCheck } = readHeader(file);
+  let keys;
+  try {
+    keys = await deriveKeys(secret, header.kdf, salt);
+  } catch (err) {
+    if (err instanceof BackupError && err.kind === 'wrong-key') return false;
+    throw err;
+  }
+  keys.enc.fill(0);
+  return timingSafeEqual(keys.check, keyCheck);
+}
+
+/** Decrypts a file stored as `binding` (its phone folder and generation name). */
+export async function open(file: Buffer, secret: BackupSecret, binding: BackupBinding): Promise<Buffer> {
+  checkBinding(binding);
+  const { version, header, headerBytes, salt, nonce, keyCheck } = readHeader(file);
   const { enc, check } = await deriveKeys(secret, header.kdf, salt);
   if (!timingSafeEqual(check, keyCheck)) {
     enc.fill(0);
@@ -206,13 +254,13 @@ export async function open(file: Buffer, secret: BackupSecret): Promise<Buffer> 
     );
   }
   const decipher = createDecipheriv('aes-256-gcm', enc, nonce);
-  decipher.setAAD(headerBytes);
+  decipher.setAAD(associatedData(version, headerBytes, binding));
   decipher.setAuthTag(file.subarray(file.length - TAG_BYTES));
   let compressed: Buffer;
   try {
     compressed = Buffer.concat([decipher.update(file.subarray(headerBytes.length, file.length - TAG_BYTES)), decipher.final()]);
   } catch (cause) {
-    throw new BackupError('damaged', 'the backup is damaged or was tampered with (authentication failed)', { cause });
+    throw new BackupError('damaged', 'the backup is damaged, was tampered with, or was stored under another phone or time than it was made for (authentication failed)', { cause });
   } finally {
     enc.fill(0);
   }

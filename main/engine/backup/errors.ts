@@ -10,6 +10,8 @@ export type BackupErrorKind =
   | 'wrong-key' // key check failed: wrong passphrase or installation key
   | 'invalid-session' // decrypted fine, but the files are not a usable session
   | 'bad-recovery-key' // typo in a recovery key (checksum)
+  | 'key-missing' // no installation key on this computer: restore needs the recovery key
+  | 'no-recovery-key' // the newest backups do not open with this computer's key (passphrase, other key)
   | 'source-unreadable' // the live session folder could not be read consistently
   | 'destination-exists'; // restore would overwrite something
 

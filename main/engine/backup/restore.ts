@@ -6,14 +6,14 @@ import { chmod, mkdtemp, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { openBackup } from './archive.js';
 import type { BackupMetadata } from './container.js';
-import type { BackupSecret } from './envelope.js';
+import type { BackupBinding, BackupSecret } from './envelope.js';
 import { BackupError } from './errors.js';
 import { verifySessionFolder } from './verify-session.js';
 import { fsyncDir, pathExists, writeNewFileSynced } from '../auth-store/atomic-fs.js';
 
 export interface RestoreOptions {
-  /** refuse a backup made for another phone */
-  expectPhoneId?: string;
+  /** where the file was stored: its phone folder and the time in its generation name */
+  binding: BackupBinding;
 }
 
 export interface RestoreResult {
@@ -23,11 +23,8 @@ export interface RestoreResult {
   me: string;
 }
 
-export async function restoreBackup(file: Buffer, secret: BackupSecret, dest: string, options: RestoreOptions = {}): Promise<RestoreResult> {
-  const { metadata, files } = await openBackup(file, secret);
-  if (options.expectPhoneId !== undefined && metadata.phoneId !== options.expectPhoneId) {
-    throw new BackupError('invalid-session', `this backup belongs to phone "${metadata.phoneId}", not "${options.expectPhoneId}"`);
-  }
+export async function restoreBackup(file: Buffer, secret: BackupSecret, dest: string, options: RestoreOptions): Promise<RestoreResult> {
+  const { metadata, files } = await openBackup(file, secret, options.binding);
   if (await pathExists(dest)) throw new BackupError('destination-exists', `restore target ${dest} already exists; restore needs a new folder`);
   const tmp = await mkdtemp(join(dirname(dest), `.${basename(dest)}.restoring-`));
   try {

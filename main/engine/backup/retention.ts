@@ -27,27 +27,46 @@ export interface PutResult {
   name: string;
   /** removed and no longer listed */
   pruned: string[];
+  /** past the newest `keep`, but kept: the current key cannot open them (pruning would lose them for good) */
+  kept: string[];
   /** pruning failed after the put succeeded; the new backup is safe, old ones linger */
   pruneError: Error | null;
 }
 
-export async function putGeneration(target: BackupTarget, phoneId: string, bytes: Uint8Array, now: number, keep: number = DEFAULT_KEEP): Promise<PutResult> {
+/**
+ * Stores a generation, then prunes past the newest `keep`. `mayPrune` is asked before each
+ * removal: a generation the current key cannot open (made before a key or passphrase change)
+ * is kept, since nothing newer replaces it for whoever holds the old key.
+ */
+export async function putGeneration(
+  target: BackupTarget,
+  phoneId: string,
+  bytes: Uint8Array,
+  now: number,
+  keep: number = DEFAULT_KEEP,
+  mayPrune: (name: string) => Promise<boolean> = () => Promise.resolve(true),
+): Promise<PutResult> {
   const name = newGenerationName(now);
   await target.put(phoneId, name, bytes);
   const removed: string[] = [];
+  const unopenable: string[] = [];
   try {
     for (const old of selectForPruning(await target.list(phoneId), keep)) {
       if (old === name) continue; // a clock set back must never prune what we just wrote
+      if (!(await mayPrune(old))) {
+        unopenable.push(old);
+        continue;
+      }
       await target.remove(phoneId, old);
       removed.push(old);
     }
-    if (removed.length === 0) return { name, pruned: [], pruneError: null };
+    if (removed.length === 0) return { name, pruned: [], kept: unopenable, pruneError: null };
     const still = new Set((await target.list(phoneId)).map((e) => e.name));
-    const kept = removed.filter((n) => still.has(n));
+    const silentlyKept = removed.filter((n) => still.has(n));
     const pruned = removed.filter((n) => !still.has(n));
-    if (kept.length > 0) return { name, pruned, pruneError: new BackupTargetError('access', silentDeleteMessage(target.kind, kept.length)) };
-    return { name, pruned, pruneError: null };
+    if (silentlyKept.length > 0) return { name, pruned, kept: unopenable, pruneError: new BackupTargetError('access', silentDeleteMessage(target.kind, silentlyKept.length)) };
+    return { name, pruned, kept: unopenable, pruneError: null };
   } catch (err) {
-    return { name, pruned: removed, pruneError: err instanceof Error ? err : new Error(String(err)) };
+    return { name, pruned: removed, kept: unopenable, pruneError: err instanceof Error ? err : new Error(String(err)) };
   }
 }

@@ -38,6 +38,13 @@ async function killAtRandom(lane: LaneState, firstBatch: number): Promise<number
     });
     void exited.then((how) => reject(new Error(`writer exited (${String(how)}) before it was ready: ${out} ${err}`)));
   });
+  // Kill relative to the writer's own progress, not the wall clock alone: on a loaded machine a
+  // fixed window can end before the first write starts, and then the kill proves nothing.
+  const acksBeforeKill = Math.floor(Math.random() * 3);
+  const acks = () => [...out.matchAll(/ack (\d+)\n/g)].length;
+  const deadline = Date.now() + 10_000;
+  while (acks() < acksBeforeKill && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
+  assert.ok(acks() >= acksBeforeKill, `writer acknowledged ${acks()} of ${acksBeforeKill} batches in 10 s: ${err}`);
   await new Promise((r) => setTimeout(r, Math.random() * KILL_WINDOW_MS));
   child.kill('SIGKILL');
   assert.equal(await exited, 'SIGKILL', `writer must die by SIGKILL, not by itself: ${err}`);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import type { ILogger } from '@whiskeysockets/baileys/lib/Utils/logger.js';
 import { BackupManager, type BackupPhonePort } from '../../../main/engine/backup/backup-manager.js';
-import { headlessSecretProvider, installationKeyPath } from '../../../main/engine/backup/key-store.js';
+import { keyFileSecretProvider, installationKeyPath } from '../../../main/engine/backup/key-store.js';
 import { LocalFolderTarget } from '../../../main/engine/backup/local-folder-target.js';
 import { ManualClock } from '../../../main/engine/clock.js';
 import { normalizePolicyConfig } from '../../../main/engine/disconnect-policy.js';
@@ -141,7 +141,7 @@ async function managerFor(s: PortSubject): Promise<{ manager: BackupManager; sto
   };
   const manager = new BackupManager({
     target: new LocalFolderTarget(s.dataDir),
-    secret: headlessSecretProvider({ keyFile: installationKeyPath(s.dataDir) }),
+    secret: keyFileSecretProvider({ keyFile: installationKeyPath(s.dataDir) }),
     paths: dataPaths(s.dataDir),
     appVersion: 'contract',
     clock: s.clock,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -14,6 +14,8 @@ import { SettingsStore, settingsStoreOptions, type StoredSettings } from '../../
 import { SecretStore } from '../../../main/settings/secret-store.js';
 import { AesGcmEncryptor } from '../../../main/settings/encryptor.js';
 import { defaultAppSettings } from '../../../main/settings/schema.js';
+import { installInstallationKey, installationKeyPath } from '../../../main/engine/backup/key-store.js';
+import { formatRecoveryKey, generateInstallationKey } from '../../../main/engine/backup/recovery-key.js';
 import type { BackupCheckResult } from '../../../main/ipc/contract.js';
 import { SupabaseTarget } from '../../../main/engine/backup/supabase-target.js';
 import { start as startStorage } from '../../support/supabase-server/storage-server.js';
@@ -22,7 +24,7 @@ const OUR_WC = 7;
 const ORIGIN = 'app://session-keeper';
 const ours: IpcEventLike = { sender: { id: OUR_WC }, senderFrame: { url: `${ORIGIN}/index.html`, parent: null } };
 
-async function setup(opts: { keeper?: Partial<KeeperOptions>; saveTo?: (dir: string) => string } = {}) {
+async function setup(opts: { keeper?: Partial<KeeperOptions>; saveTo?: (dir: string) => string; confirm?: (message: string) => Promise<boolean> } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'shell-ipc-'));
   const keeper = createKeeper({ dataDir: join(dir, 'keeper'), phones: [{ id: 'default', label: 'WhatsApp' }], backup: false, ...opts.keeper });
   const settings = new SettingsStore(new Conf<StoredSettings>(settingsStoreOptions(dir)));
@@ -41,15 +43,18 @@ async function setup(opts: { keeper?: Partial<KeeperOptions>; saveTo?: (dir: str
         return Promise.resolve(null);
       },
       pickSaveFile: () => Promise.resolve(opts.saveTo ? opts.saveTo(dir) : null),
+      ...(opts.confirm ? { confirm: opts.confirm } : {}),
       onSettingsSaved: (s) => saved.push(s),
     }),
     trusted: { webContentsId: () => OUR_WC, origin: ORIGIN },
     onRejected: (why) => rejected.push(why),
   });
   return {
+    dir,
     router,
     keeper,
     settings,
+    secrets,
     reached,
     saved,
     rejected,
@@ -103,6 +108,75 @@ test('malformed payloads are refused with the problems and nothing changes', asy
     const badId = await t.router(INVOKE.reconnect.channel, ours, { phoneId: '../etc' });
     assert.ok(!badId.ok && badId.error.code === 'invalid-payload');
     assert.deepEqual(t.reached, [], 'no handler ran');
+  } finally {
+    await t.close();
+  }
+});
+
+test('a weak backup passphrase is refused with a sentence saying why, and nothing is stored; a strong one or clearing is accepted', async () => {
+  const t = await setup();
+  try {
+    for (const weak of ['hunter2', 'aaaaaaaaaaaaaaaa']) {
+      const r = await t.router(INVOKE.setSecret.channel, ours, { name: 'backupPassphrase', value: weak });
+      assert.ok(!r.ok && r.error.code === 'invalid-payload', JSON.stringify(r));
+      assert.ok(!r.ok && r.error.problems?.some((p) => p.path === 'value' && /backup passphrase/.test(p.message)), JSON.stringify(r));
+      assert.equal(t.secrets.has('backupPassphrase'), false);
+    }
+    const strong = await t.router(INVOKE.setSecret.channel, ours, { name: 'backupPassphrase', value: 'copper lantern orbit' });
+    assert.equal(strong.ok, true, JSON.stringify(strong));
+    assert.equal(t.secrets.get('backupPassphrase'), 'copper lantern orbit');
+    // other secrets have no such rule, and clearing always works
+    assert.equal((await t.router(INVOKE.setSecret.channel, ours, { name: 'supabaseKey', value: 'k' })).ok, true);
+    assert.equal((await t.router(INVOKE.setSecret.channel, ours, { name: 'backupPassphrase', value: null })).ok, true);
+    assert.equal(t.secrets.has('backupPassphrase'), false);
+  } finally {
+    await t.close();
+  }
+});
+
+test('the recovery key reaches the page only after main\'s own confirmation, and saves as a private printable sheet', async () => {
+  const asked: string[] = [];
+  let answer = false;
+  const t = await setup({
+    confirm: (m) => {
+      asked.push(m);
+      return Promise.resolve(answer);
+    },
+    saveTo: (dir) => join(dir, 'sheet.txt'),
+  });
+  try {
+    // no key yet: refused with the reason, and nobody is asked anything
+    const none = await t.router(INVOKE.exportRecoveryKey.channel, ours, { toFile: false });
+    assert.ok(!none.ok && /no backup key yet/.test(none.error.message), JSON.stringify(none));
+    assert.equal(asked.length, 0);
+
+    const key = generateInstallationKey();
+    await installInstallationKey(installationKeyPath(join(t.dir, 'keeper')), key);
+    const declined = await t.router(INVOKE.exportRecoveryKey.channel, ours, { toFile: false });
+    assert.deepEqual(declined, { ok: true, value: null });
+    assert.match(asked[0] ?? '', /Anyone who has it and a backup file can take over/);
+
+    answer = true;
+    const shown = await t.router(INVOKE.exportRecoveryKey.channel, ours, { toFile: false });
+    assert.deepEqual(shown, { ok: true, value: { key: formatRecoveryKey(key), savedTo: null } });
+    const saved = await t.router(INVOKE.exportRecoveryKey.channel, ours, { toFile: true });
+    assert.ok(saved.ok && saved.value);
+    const file = (saved.value as { savedTo: string }).savedTo;
+    assert.equal(file, join(t.dir, 'sheet.txt'));
+    assert.match(await readFile(file, 'utf8'), new RegExp(`^    ${formatRecoveryKey(key)}$`, 'm'));
+    if (process.platform !== 'win32') assert.equal((await stat(file)).mode & 0o777, 0o600);
+    assert.equal(asked.length, 3, 'every showing and saving was confirmed');
+  } finally {
+    await t.close();
+  }
+});
+
+test('without a native confirmation wired, the recovery key is never handed to the page', async () => {
+  const t = await setup();
+  try {
+    await installInstallationKey(installationKeyPath(join(t.dir, 'keeper')), generateInstallationKey());
+    const r = await t.router(INVOKE.exportRecoveryKey.channel, ours, { toFile: false });
+    assert.ok(!r.ok && r.error.code === 'internal' && /native confirmation/.test(r.error.message), JSON.stringify(r));
   } finally {
     await t.close();
   }

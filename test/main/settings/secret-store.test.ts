@@ -9,7 +9,8 @@ import { SecretStore, SecretsUnavailableError } from '../../../main/settings/sec
 import { AesGcmEncryptor, secretsBackend, type Encryptor } from '../../../main/settings/encryptor.js';
 import { SettingsStore, settingsStoreOptions, type StoredSettings } from '../../../main/settings/settings-store.js';
 import { appBackupSecretProvider } from '../../../main/settings/backup-secret.js';
-import { formatRecoveryKey, generateInstallationKey } from '../../../main/engine/backup/recovery-key.js';
+import { formatRecoveryKey, generateInstallationKey, parseRecoveryKey } from '../../../main/engine/backup/recovery-key.js';
+import { BackupError } from '../../../main/engine/backup/errors.js';
 import { writeFile, mkdir } from 'node:fs/promises';
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
@@ -83,29 +84,53 @@ test('Linux without a keyring is reported as basic_text, not as a keychain', () 
   assert.equal(secretsBackend('win32', false, null), 'unavailable');
 });
 
-test('the backup key is the passphrase when set, else an installation key kept encrypted', async () => {
+test('the tray app reads the one key file headless runs use: a read never creates it, and a passphrase wins', async () => {
   await withDir(async (dir) => {
     const secrets = new SecretStore(dir, new AesGcmEncryptor(randomBytes(32)));
-    const provider = appBackupSecretProvider({ secrets, encryptionAvailable: true, keyFile: join(dir, 'keys', 'backup-installation.key') });
-    const first = await provider();
-    assert.ok('installationKey' in first);
-    const again = await provider();
-    assert.ok('installationKey' in again && Buffer.from(again.installationKey).equals(Buffer.from(first.installationKey)), 'same key every time');
-    assert.equal(secrets.has('backupInstallationKey'), true);
-    assert.deepEqual(await readdir(dir), ['secrets.json'], 'no plain key file written');
-    secrets.set('backupPassphrase', 'pw');
-    assert.deepEqual(await provider(), { passphrase: 'pw' });
+    const keyFile = join(dir, 'keys', 'backup-installation.key');
+    const provider = appBackupSecretProvider({ secrets, encryptionAvailable: true, keyFile });
+    await assert.rejects(provider(), (e: unknown) => e instanceof BackupError && e.kind === 'key-missing');
+    assert.deepEqual(await readdir(dir), [], 'asking made no key');
+    const made = await provider({ createKey: true });
+    assert.ok('installationKey' in made);
+    assert.ok(parseRecoveryKey(await readFile(keyFile, 'utf8')).equals(Buffer.from(made.installationKey)), 'the key is the file');
+    assert.equal(secrets.has('backupInstallationKey'), false, 'not a second copy in secrets.json');
+    secrets.set('backupPassphrase', 'copper lantern orbit');
+    assert.deepEqual(await provider(), { passphrase: 'copper lantern orbit' });
   });
 });
 
-test('a key file made by a headless run is adopted, so old backups still open', async () => {
+test('a key an earlier version kept only in secrets.json moves into the key file, so its backups and the recovery key agree', async () => {
   await withDir(async (dir) => {
     const key = generateInstallationKey();
+    const secrets = new SecretStore(dir, new AesGcmEncryptor(randomBytes(32)));
+    secrets.set('backupInstallationKey', formatRecoveryKey(key));
+    const keyFile = join(dir, 'keys', 'backup-installation.key');
+    const said: string[] = [];
+    const got = await appBackupSecretProvider({ secrets, encryptionAvailable: true, keyFile, onAdopted: (m) => said.push(m) })();
+    assert.ok('installationKey' in got && Buffer.from(got.installationKey).equals(key));
+    assert.ok(parseRecoveryKey(await readFile(keyFile, 'utf8')).equals(key));
+    if (process.platform !== 'win32') assert.equal((await stat(keyFile)).mode & 0o777, 0o600);
+    assert.equal(secrets.has('backupInstallationKey'), false);
+    assert.match(said[0] ?? '', /now in .*backup-installation\.key/);
+  });
+});
+
+test('when secrets.json and the key file hold different keys, the file stays in use and the other is kept beside it, not lost', async () => {
+  await withDir(async (dir) => {
+    const fileKey = generateInstallationKey();
+    const storedKey = generateInstallationKey();
     const keyFile = join(dir, 'keys', 'backup-installation.key');
     await mkdir(join(dir, 'keys'));
-    await writeFile(keyFile, `${formatRecoveryKey(key)}\n`);
+    await writeFile(keyFile, `${formatRecoveryKey(fileKey)}\n`);
     const secrets = new SecretStore(dir, new AesGcmEncryptor(randomBytes(32)));
-    const got = await appBackupSecretProvider({ secrets, encryptionAvailable: true, keyFile })();
-    assert.ok('installationKey' in got && Buffer.from(got.installationKey).equals(key));
+    secrets.set('backupInstallationKey', formatRecoveryKey(storedKey));
+    const said: string[] = [];
+    const got = await appBackupSecretProvider({ secrets, encryptionAvailable: true, keyFile, onAdopted: (m) => said.push(m) })();
+    assert.ok('installationKey' in got && Buffer.from(got.installationKey).equals(fileKey));
+    const aside = (await readdir(join(dir, 'keys'))).filter((n) => n.includes('.previous-'));
+    assert.equal(aside.length, 1);
+    assert.ok(parseRecoveryKey(await readFile(join(dir, 'keys', aside[0]!), 'utf8')).equals(storedKey));
+    assert.match(said[0] ?? '', /different backup key/);
   });
 });

@@ -7,6 +7,7 @@ import type { AppEnvironment, BackupNowResult, SecretsInfo } from '../../../main
 import { parseAppSettings, SECRET_NAMES, type AppSettings, type SecretName } from '../../../main/settings/schema.js';
 import type { LogEntry, LogLevel } from '../../../main/engine/types.js';
 import type { Harness } from '../keeper-harness.js';
+import { recoveryKeySheet } from '../../../main/presenters/recovery-key-sheet.js';
 
 export interface BridgeOptions {
   /** extra entries served by getLog before the keeper's own (the 10,000-entry log tests) */
@@ -22,6 +23,8 @@ export interface BridgeState {
   saved: AppSettings[];
   secrets: Record<SecretName, boolean>;
   calls: string[];
+  /** the next native confirmations are declined */
+  declineConfirm?: boolean;
 }
 
 /** What main's router refuses before any handler runs: it answers 'invalid-payload'. */
@@ -82,6 +85,18 @@ export function keeperHandlers(h: Harness, opts: BridgeOptions, onSettings: (s: 
       return secretsInfo();
     },
     getEnvironment: async (): Promise<AppEnvironment> => ({ version: 'test', platform: process.platform, dataDir: h.dataDir, logsDir: join(h.dataDir, 'logs'), secrets: secretsInfo() }),
+    // main would ask a native confirmation first; the test user agrees (state.declineConfirm: declines)
+    exportRecoveryKey: async (o) => {
+      const toFile = (o as { toFile?: unknown } | undefined)?.toFile;
+      if (typeof toFile !== 'boolean') throw new PayloadRefused('toFile must be true or false');
+      const key = await h.keeper.recoveryKey();
+      state.calls.push(`confirm:${toFile ? 'save' : 'show'}`);
+      if (state.declineConfirm) return null;
+      if (!toFile) return { key, savedTo: null };
+      const path = join(h.dataDir, 'recovery-key.txt');
+      await writeFile(path, recoveryKeySheet(key, Date.now()), { mode: 0o600 });
+      return { key, savedTo: path };
+    },
     exportLog: async (phoneId) => {
       const path = join(h.dataDir, `exported-log-${++exports}.jsonl`);
       const entries = h.keeper.logTail(typeof phoneId === 'string' || phoneId === null ? { phoneId } : {});

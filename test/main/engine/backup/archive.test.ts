@@ -8,16 +8,19 @@ import { readSessionSnapshot } from '../../../../main/engine/backup/session-snap
 import { restoreBackup } from '../../../../main/engine/backup/restore.js';
 import { swapInRestoredSession } from '../../../../main/engine/backup/swap.js';
 import { BackupError } from '../../../../main/engine/backup/errors.js';
-import { DEFAULT_SCRYPT, MAGIC, readHeader, type BackupSecret } from '../../../../main/engine/backup/envelope.js';
+import { DEFAULT_SCRYPT, LEGACY_SCRYPT, MAGIC, readHeader, type BackupSecret } from '../../../../main/engine/backup/envelope.js';
 import { generateInstallationKey } from '../../../../main/engine/backup/recovery-key.js';
 import { FIXTURE_ME, writeBaileysSession } from './session-fixture.js';
 
-// Cheap scrypt keeps the suite fast; one test below uses the real defaults.
-const FAST = { logN: 10, r: 8, p: 1 };
+// The cheaper of the two accepted scrypt settings keeps the suite fast; one test below uses the real defaults.
+const FAST = LEGACY_SCRYPT;
 const PASS = 'correct horse battery staple';
 const secret: BackupSecret = { passphrase: PASS, scrypt: FAST };
 const INFO = { phoneId: 'phone-under-test_7', pairedAt: Date.UTC(2025, 5, 1), appVersion: '0.1.0' };
 const NOW = Date.UTC(2026, 0, 1);
+/** where a backup made at NOW for INFO's phone is stored */
+const BIND = { phoneId: INFO.phoneId, createdAt: NOW };
+const AT = { binding: BIND };
 
 let root: string;
 let session: string;
@@ -53,7 +56,7 @@ after(async () => {
 describe('backup archive', () => {
   test('a Baileys session restores into a new folder with byte-identical files and private permissions', async () => {
     const dest = freshDir();
-    const result = await restoreBackup(backup, secret, dest, { expectPhoneId: INFO.phoneId });
+    const result = await restoreBackup(backup, secret, dest, AT);
     assert.equal(result.me, FIXTURE_ME);
     assert.equal(result.metadata.phoneId, INFO.phoneId);
     assert.equal(result.metadata.pairedAt, INFO.pairedAt);
@@ -74,7 +77,7 @@ describe('backup archive', () => {
     const sealed = await sealBackup(snap, INFO, key, NOW);
     const raw = snap.files.reduce((s, f) => s + f.bytes.length, 0);
     assert.ok(sealed.bytes.length < raw, `${sealed.bytes.length} < ${raw}`);
-    const opened = await openBackup(sealed.bytes, key);
+    const opened = await openBackup(sealed.bytes, key, BIND);
     assert.equal(opened.metadata.contentHash, snap.contentHash);
     assert.equal(readHeader(sealed.bytes).header.kdf.name, 'none');
   });
@@ -82,23 +85,23 @@ describe('backup archive', () => {
   test('the default scrypt parameters are written to the header and decrypt', async () => {
     const sealed = await sealBackup(await readSessionSnapshot(session), INFO, { passphrase: PASS }, NOW);
     assert.deepEqual(readHeader(sealed.bytes).header.kdf, { name: 'scrypt', ...DEFAULT_SCRYPT });
-    const opened = await openBackup(sealed.bytes, { passphrase: PASS });
+    const opened = await openBackup(sealed.bytes, { passphrase: PASS }, BIND);
     assert.equal(opened.metadata.phoneId, INFO.phoneId);
   });
 
   test('a wrong passphrase is reported as such and writes nothing to the destination', async () => {
     const dest = freshDir();
     const before = (await readdir(root)).sort();
-    assert.equal(await refusal(restoreBackup(backup, { passphrase: 'Correct horse battery staple' }, dest)), 'wrong-key');
+    assert.equal(await refusal(restoreBackup(backup, { passphrase: 'Correct horse battery staple' }, dest, AT)), 'wrong-key');
     assert.deepEqual((await readdir(root)).sort(), before);
   });
 
   test('a wrong installation key, or a key where a passphrase is needed, is reported as a wrong key', async () => {
     const key = generateInstallationKey();
     const sealed = (await sealBackup(await readSessionSnapshot(session), INFO, { installationKey: key }, NOW)).bytes;
-    assert.equal(await refusal(openBackup(sealed, { installationKey: generateInstallationKey() })), 'wrong-key');
-    assert.equal(await refusal(openBackup(sealed, { passphrase: PASS })), 'wrong-key');
-    assert.equal(await refusal(openBackup(backup, { installationKey: key })), 'wrong-key');
+    assert.equal(await refusal(openBackup(sealed, { installationKey: generateInstallationKey() }, BIND)), 'wrong-key');
+    assert.equal(await refusal(openBackup(sealed, { passphrase: PASS }, BIND)), 'wrong-key');
+    assert.equal(await refusal(openBackup(backup, { installationKey: key }, BIND)), 'wrong-key');
   });
 
   test('a flipped byte in the magic, version, header, nonce, ciphertext or tag is refused', async () => {
@@ -120,7 +123,7 @@ describe('backup archive', () => {
       for (const mask of [0x01, 0x80]) {
         const bad = Buffer.from(backup);
         bad[offset] = bad[offset]! ^ mask;
-        const code = await refusal(openBackup(bad, secret));
+        const code = await refusal(openBackup(bad, secret, BIND));
         assert.ok(codes.includes(code), `${where} ^ ${mask}: got ${code}`);
       }
     }
@@ -132,16 +135,16 @@ describe('backup archive', () => {
     for (let offset = 0; offset < backup.length; offset += stride) {
       const bad = Buffer.from(backup);
       bad[offset] = bad[offset]! ^ 0x04;
-      await assert.rejects(openBackup(bad, secret), BackupError, `offset ${offset}`);
+      await assert.rejects(openBackup(bad, secret, BIND), BackupError, `offset ${offset}`);
     }
   });
 
   test('a truncated backup is refused as damaged, and an empty file is not a backup', async () => {
     for (const len of [3, MAGIC.length + 2, 40, readHeader(backup).headerBytes.length + 8, backup.length - 17, backup.length - 1]) {
-      assert.equal(await refusal(openBackup(backup.subarray(0, len), secret)), 'damaged', `length ${len}`);
+      assert.equal(await refusal(openBackup(backup.subarray(0, len), secret, BIND)), 'damaged', `length ${len}`);
     }
-    assert.equal(await refusal(openBackup(Buffer.alloc(0), secret)), 'not-a-backup');
-    assert.equal(await refusal(openBackup(Buffer.from('{"creds":1}'), secret)), 'not-a-backup');
+    assert.equal(await refusal(openBackup(Buffer.alloc(0), secret, BIND)), 'not-a-backup');
+    assert.equal(await refusal(openBackup(Buffer.from('{"creds":1}'), secret, BIND)), 'not-a-backup');
   });
 
   test('the clear-text header holds no passphrase, key, key material or phone identity', async () => {
@@ -196,13 +199,14 @@ describe('backup archive', () => {
     const dest = freshDir();
     await mkdir(dest);
     await writeFile(join(dest, 'keep.txt'), 'mine');
-    assert.equal(await refusal(restoreBackup(backup, secret, dest)), 'destination-exists');
+    assert.equal(await refusal(restoreBackup(backup, secret, dest, AT)), 'destination-exists');
     assert.deepEqual(await readdir(dest), ['keep.txt']);
   });
 
   test('restore refuses a backup of another phone', async () => {
     const dest = freshDir();
-    assert.equal(await refusal(restoreBackup(backup, secret, dest, { expectPhoneId: 'other' })), 'invalid-session');
+    // The phone id is bound into the authenticated data: another phone's file fails authentication.
+    assert.equal(await refusal(restoreBackup(backup, secret, dest, { binding: { ...BIND, phoneId: 'other' } })), 'damaged');
     await assert.rejects(stat(dest));
   });
 
@@ -215,7 +219,7 @@ describe('backup archive', () => {
     const sealed = (await sealBackup(await readSessionSnapshot(unpaired), INFO, secret, NOW)).bytes;
     const dest = freshDir();
     const before = (await readdir(root)).sort();
-    assert.equal(await refusal(restoreBackup(sealed, secret, dest)), 'invalid-session');
+    assert.equal(await refusal(restoreBackup(sealed, secret, dest, AT)), 'invalid-session');
     assert.deepEqual((await readdir(root)).sort(), before, 'no temp folder left behind');
   });
 
@@ -224,7 +228,7 @@ describe('backup archive', () => {
     await writeBaileysSession(live, 4, '15559999999:1@s.whatsapp.net');
     const liveCreds = await readFile(join(live, 'creds.json'));
     const restored = freshDir();
-    await restoreBackup(backup, secret, restored);
+    await restoreBackup(backup, secret, restored, AT);
     const { quarantinedTo } = await swapInRestoredSession({ live, restored, quarantineRoot: join(root, 'quarantine'), now: NOW });
     assert.ok(quarantinedTo);
     assert.deepEqual(await readFile(join(quarantinedTo, 'creds.json')), liveCreds);
@@ -235,7 +239,7 @@ describe('backup archive', () => {
   test('swapping into a phone with no live folder just renames the restored one', async () => {
     const live = freshDir();
     const restored = freshDir();
-    await restoreBackup(backup, secret, restored);
+    await restoreBackup(backup, secret, restored, AT);
     const { quarantinedTo } = await swapInRestoredSession({ live, restored, quarantineRoot: join(root, 'quarantine'), now: NOW });
     assert.equal(quarantinedTo, null);
     assert.ok((await readdir(live)).includes('creds.json'));

@@ -4,7 +4,9 @@ import { openBackup } from '../../../../main/engine/backup/archive.js';
 import { readSessionSnapshot } from '../../../../main/engine/backup/session-snapshot.js';
 import { SupabaseTarget } from '../../../../main/engine/backup/supabase-target.js';
 import { start, type StorageServer } from '../../../support/supabase-server/storage-server.js';
-import { HOUR, MIN, PHONE, T0, makeRig } from './backup-manager-fixture.js';
+import { HOUR, MIN, PHONE, T0, makeRig, type Rig, type RigOptions } from './backup-manager-fixture.js';
+import { installInstallationKey, installationKeyPath } from '../../../../main/engine/backup/key-store.js';
+import { generateInstallationKey } from '../../../../main/engine/backup/recovery-key.js';
 
 const KEY = 'service-key';
 const NO_ACCESS = 'anon-key-without-policy';
@@ -25,13 +27,23 @@ function supabase(key = KEY): () => SupabaseTarget {
   return () => new SupabaseTarget({ url: server.url, key, bucket: BUCKET, prefix, timeoutMs: 5_000 });
 }
 
+/**
+ * A rig whose installation key exists already: these tests count requests per attempt, and a
+ * first backup without a key also lists the target (to be sure no backup needs an older key).
+ */
+async function keyedRig(t: Parameters<typeof makeRig>[0], options: RigOptions): Promise<Rig> {
+  const rig = await makeRig(t, options);
+  await installInstallationKey(installationKeyPath(rig.root), generateInstallationKey());
+  return rig;
+}
+
 function uploads(prefix: string): number {
   return server.requests().filter((r) => r.method === 'POST' && r.path.includes(`/object/${BUCKET}/${prefix}/`)).length;
 }
 
 test('a target down for 24 hours marks backups failing, and once it is back exactly one upload holds the newest content', async (t) => {
   const prefix = `t${prefixCount + 1}`;
-  const { manager, port, target, clock, secret } = await makeRig(t, { target: supabase() });
+  const { manager, port, target, clock, secret } = await keyedRig(t, { target: supabase() });
 
   server.inject({ kind: 'status', status: 500 });
   manager.onKeepAlive(PHONE);
@@ -76,7 +88,7 @@ test('a target down for 24 hours marks backups failing, and once it is back exac
   assert.equal(uploads(prefix), attempts + 1);
   const list = await target.list(PHONE);
   assert.equal(list.length, 1);
-  const opened = await openBackup(await target.get(PHONE, list[0]!.name), await secret());
+  const opened = await openBackup(await target.get(PHONE, list[0]!.name), await secret(), { phoneId: PHONE, createdAt: list[0]!.createdAt });
   assert.equal(opened.metadata.contentHash, (await readSessionSnapshot(port.sessionDir)).contentHash);
   status = manager.status(PHONE);
   assert.deepEqual(
@@ -91,7 +103,7 @@ test('a target down for 24 hours marks backups failing, and once it is back exac
 
 test('a pending retry is persisted and continued by the next app start', async (t) => {
   const prefix = `t${prefixCount + 1}`;
-  const rig = await makeRig(t, { target: supabase() });
+  const rig = await keyedRig(t, { target: supabase() });
   server.inject({ kind: 'status', status: 503, count: 3 });
   rig.manager.onKeepAlive(PHONE);
   await rig.manager.idle();
@@ -115,7 +127,7 @@ test('a pending retry is persisted and continued by the next app start', async (
 
 test('a Supabase key without access gives a clear error and is not retried every minute', async (t) => {
   const prefix = `t${prefixCount + 1}`;
-  const { manager, port, clock } = await makeRig(t, { target: supabase(NO_ACCESS) });
+  const { manager, port, clock } = await keyedRig(t, { target: supabase(NO_ACCESS) });
   const result = await manager.backupNow(PHONE);
   assert.equal(result.outcome, 'failed');
   const status = manager.status(PHONE);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openAuthStore, type AuthStore } from '../../../../main/engine/auth-store.js';
 import { BackupManager, type BackupPhonePort } from '../../../../main/engine/backup/backup-manager.js';
-import { headlessSecretProvider, installationKeyPath, type BackupSecretProvider } from '../../../../main/engine/backup/key-store.js';
+import { keyFileSecretProvider, installationKeyPath, type BackupSecretProvider } from '../../../../main/engine/backup/key-store.js';
 import { LocalFolderTarget } from '../../../../main/engine/backup/local-folder-target.js';
 import type { BackupTarget } from '../../../../main/engine/backup/targets.js';
 import { ManualClock } from '../../../../main/engine/clock.js';
@@ -158,7 +158,7 @@ export async function makeRig(t: { after(fn: () => Promise<void>): void }, optio
   const port = new TestPort(PHONE, sessionDir, paths, clock);
   if (!options.noSession) await port.openStore();
   const target = options.target?.(root) ?? new LocalFolderTarget(root);
-  const secret = options.secret?.(root) ?? headlessSecretProvider({ keyFile: installationKeyPath(root) });
+  const secret = options.secret?.(root) ?? keyFileSecretProvider({ keyFile: installationKeyPath(root) });
   const make = (): BackupManager => new BackupManager({ target, secret, paths, appVersion: 'test', clock, ...(options.keep ? { keep: options.keep } : {}) });
   const managers: BackupManager[] = [make()];
   await managers[0]!.register(port);

@@ -7,9 +7,10 @@ import { BackupError } from '../../../../main/engine/backup/errors.js';
 import { KeeperError } from '../../../../main/engine/errors.js';
 import { LocalFolderTarget } from '../../../../main/engine/backup/local-folder-target.js';
 import { verifySessionFolder } from '../../../../main/engine/backup/verify-session.js';
-import { headlessSecretProvider, installationKeyPath, exportRecoveryKey, loadOrCreateInstallationKey } from '../../../../main/engine/backup/key-store.js';
+import { keyFileSecretProvider, installationKeyPath, readInstallationKey } from '../../../../main/engine/backup/key-store.js';
+import { recoveryKeyFor } from '../../../../main/engine/backup/recovery-export.js';
 import { parseRecoveryKey } from '../../../../main/engine/backup/recovery-key.js';
-import { liveCreds } from '../../../../main/engine/backup/backup-manager.js';
+import { liveCreds } from '../../../../main/engine/backup/restore-run.js';
 import { snapshotFolder } from '../../../support/auth-store/fixtures.js';
 import { FIXTURE_ME } from './session-fixture.js';
 import { HOUR, PHONE, makeRig, type Rig } from './backup-manager-fixture.js';
@@ -170,7 +171,7 @@ test('restore on demand stops the session, quarantines the current files byte-id
 });
 
 test('a wrong passphrase is refused before the session is touched', async (t) => {
-  const rig = await makeRig(t, { secret: (root) => headlessSecretProvider({ keyFile: installationKeyPath(root), passphrase: () => 'correct horse' }) });
+  const rig = await makeRig(t, { secret: (root) => keyFileSecretProvider({ keyFile: installationKeyPath(root), passphrase: () => 'correct horse' }) });
   await threeGenerations(rig);
   await rig.port.store!.flush();
   const before = await snapshotFolder(rig.port.sessionDir);
@@ -197,28 +198,28 @@ test('a wrong passphrase is refused before the session is touched', async (t) =>
   );
 });
 
-test('the installation key file is made once, 0600 in a 0700 folder, and exports as a recovery key', async (t) => {
+test('the installation key file is made by the first backup, once, 0600 in a 0700 folder, and its recovery key alone restores', async (t) => {
   const rig = await makeRig(t);
   const path = installationKeyPath(rig.root);
-  const a = await loadOrCreateInstallationKey(path);
-  const b = await loadOrCreateInstallationKey(path);
-  assert.equal(a.created, true);
-  assert.equal(b.created, false);
-  assert.ok(a.key.equals(b.key));
+  assert.equal(await readInstallationKey(path), null);
+  await threeGenerations(rig);
+  assert.equal(rig.port.events('backup.key-created').length, 1, 'made once');
+  const key = await readInstallationKey(path);
+  assert.ok(key);
   if (process.platform !== 'win32') {
     assert.equal((await stat(path)).mode & 0o777, 0o600);
     assert.equal((await stat(join(rig.root, 'keys'))).mode & 0o777, 0o700);
   }
-  assert.ok(parseRecoveryKey(await exportRecoveryKey(path)).equals(a.key));
+  const text = await recoveryKeyFor({ key, ...(await rig.manager.recoveryFacts()) }, path);
   // Backups made by the manager open with the exported key alone (the new-machine case).
-  await threeGenerations(rig);
   await dropSession(rig);
   await rm(rig.port.sessionDir, { recursive: true });
-  const out = await rig.manager.restore(PHONE, { secret: { installationKey: parseRecoveryKey(await exportRecoveryKey(path)) } });
+  const out = await rig.manager.restore(PHONE, { secret: { installationKey: parseRecoveryKey(text) } });
   assert.equal(out.me, FIXTURE_ME);
   // A damaged key file is reported, never silently replaced by a new key.
   await writeFile(path, 'not a key\n');
-  await assert.rejects(loadOrCreateInstallationKey(path), (err: unknown) => err instanceof BackupError && err.kind === 'bad-recovery-key');
+  await assert.rejects(readInstallationKey(path), (err: unknown) => err instanceof BackupError && err.kind === 'bad-recovery-key');
+  await assert.rejects(keyFileSecretProvider({ keyFile: path })({ createKey: true }), (err: unknown) => err instanceof BackupError && err.kind === 'bad-recovery-key');
   assert.equal(await readFile(path, 'utf8'), 'not a key\n');
 });
 

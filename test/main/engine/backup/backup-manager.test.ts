@@ -46,7 +46,7 @@ test('a keep-alive uploads a generation; a second one with nothing changed is sk
   assert.equal(port.events('backup.uploaded').length, 1);
 
   // The generation holds exactly the live session.
-  const opened = await openBackup(await target.get(PHONE, first[0]!.name), await secret());
+  const opened = await openBackup(await target.get(PHONE, first[0]!.name), await secret(), { phoneId: PHONE, createdAt: first[0]!.createdAt });
   assert.equal(opened.metadata.contentHash, (await readSessionSnapshot(port.sessionDir)).contentHash);
   assert.equal(opened.metadata.phoneId, PHONE);
 
@@ -94,7 +94,7 @@ test('a burst of creds changes gives one backup 10 minutes after the first chang
   const list = await target.list(PHONE);
   assert.equal(list.length, 1);
   assert.equal(list[0]!.createdAt, T0 + 10 * MIN);
-  const { files } = await openBackup(await target.get(PHONE, list[0]!.name), await secret());
+  const { files } = await openBackup(await target.get(PHONE, list[0]!.name), await secret(), { phoneId: PHONE, createdAt: list[0]!.createdAt });
   const creds = JSON.parse(files.find((f) => f.name === 'creds.json')!.bytes.toString('utf8')) as { me: { name: string } };
   assert.equal(creds.me.name, 'burst-5');
   clock.advance(2 * HOUR);
