@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import type { SocketConfig } from '@whiskeysockets/baileys';
 import type { ILogger } from '@whiskeysockets/baileys/lib/Utils/logger.js';
 import type { AntiBanGate } from './anti-ban.js';
+import { join } from 'node:path';
 import type { BackupPhonePort } from './backup/backup-manager.js';
 import type { Clock } from './clock.js';
 import type { PolicyConfig } from './disconnect-policy.js';
@@ -18,6 +19,7 @@ import { ConnectionController, resumesAfterSwap } from './session/connection-con
 import { PhoneActivityTracker } from './session/phone-activity-tracker.js';
 import { PhoneMetaStore } from './session/phone-meta-store.js';
 import { PresencePulser } from './session/presence-pulser.js';
+import { StorageFaults } from './session/storage-faults.js';
 import { StatusModel, type BackupView } from './session/status-model.js';
 import type { LogLevel, PhoneConfig, PhoneStatus, RemovedDevice, UnlinkCause } from './types.js';
 
@@ -55,6 +57,7 @@ export interface SessionBackupHooks {
 export class PhoneSession {
   private store: AuthStore | null = null;
   private readonly meta: PhoneMetaStore;
+  private readonly faults: StorageFaults;
   private readonly model: StatusModel;
   private readonly conn: ConnectionController;
   private readonly pulser: PresencePulser;
@@ -62,12 +65,14 @@ export class PhoneSession {
 
   constructor(private readonly opts: PhoneSessionOptions) {
     const id = opts.phone.id;
-    this.meta = new PhoneMetaStore(opts.paths.meta(id));
+    this.faults = new StorageFaults(opts.clock, opts.log, () => this.model.notify());
+    this.meta = new PhoneMetaStore(opts.paths.meta(id), this.faults);
     this.model = new StatusModel(
       {
         phone: opts.phone,
         clock: opts.clock,
         meta: () => this.meta.value,
+        storageError: () => this.faults.current(),
         reconnect: () => this.conn.reconnectInfo(),
         ...(opts.keepAliveView ? { keepAlive: () => opts.keepAliveView?.(id) as KeepAliveView } : {}),
         ...(opts.backupView ? { backup: () => opts.backupView?.(id) } : {}),
@@ -90,7 +95,7 @@ export class PhoneSession {
       host: {
         store: () => this.store,
         opened: (me, now) => this.onOpened(me, now),
-        closed: (now) => this.meta.update({ lastCloseAt: now }),
+        closed: (now) => void this.meta.update({ lastCloseAt: now }),
         phoneSeen: (now) => this.activity.seen(now),
         credsSaved: () => opts.backupHooks?.onCredsChanged(id),
         paired: () => opts.backupHooks?.onPaired(id),
@@ -120,6 +125,7 @@ export class PhoneSession {
     // one connection below is the only one.
     await this.opts.backupHooks?.restoreAtStart(this.id);
     this.conn.intent = 'run';
+    this.faults.resumeRetrying();
     if (!(await this.openStore())) return;
     if (!this.store?.isRegistered()) {
       // Not linked: pairing starts only when asked, or right away for a phone that has never
@@ -141,10 +147,12 @@ export class PhoneSession {
   async stop(): Promise<void> {
     this.conn.intent = 'user-stopped';
     this.conn.quiet();
+    this.faults.stopRetrying();
     await this.pulser.endEarly(this.conn.socket);
     await this.conn.retire();
     await this.store?.close();
     this.store = null;
+    await this.meta.flush();
     this.model.patch({ qr: null, qrExpiresAt: null });
     this.model.set('stopped', 'Stopped.');
   }
@@ -152,6 +160,7 @@ export class PhoneSession {
   /** User asked for a reconnect: start over now, whatever the policy was waiting for. */
   async reconnect(): Promise<void> {
     this.conn.intent = 'run';
+    this.faults.resumeRetrying();
     this.conn.cancelRetry();
     await this.conn.retire();
     if (!this.store && !(await this.openStore())) return;
@@ -288,6 +297,12 @@ export class PhoneSession {
     this.activity.check(now);
   }
 
+  /** How a write to this phone's log (or the app's) ended; the next line is its retry. */
+  logWritten(path: string, err: unknown): void {
+    if (err === null) this.faults.succeeded('log');
+    else this.faults.failed('log', path, err, null);
+  }
+
   // ---- for the backup manager ----------------------------------------------------------
 
   /** The store's write lock, so a backup snapshot never sees half a key batch. */
@@ -363,6 +378,7 @@ export class PhoneSession {
       label: this.id,
       clock: this.opts.clock,
       logger: (e) => this.opts.log(e.level, e.event, e.message, e.data),
+      onWrite: (write, err) => this.onSessionWrite(write, err),
     });
     this.store = store;
     if (quarantined) {
@@ -383,14 +399,30 @@ export class PhoneSession {
     return true;
   }
 
-  /** The socket opened: write the pairing down. True on the first open after a scan. */
-  private async onOpened(me: string | null, now: number): Promise<boolean> {
+  /**
+   * How a creds save or key batch ended. A refused one is retried by saving the creds again:
+   * that shows the folder takes writes once more, and Baileys was told the batch failed, so
+   * nothing it dropped is written behind its back.
+   */
+  private onSessionWrite(write: 'creds' | 'keys', err: unknown): void {
+    if (err === null) {
+      this.faults.succeeded(write);
+      // a creds save that lands shows the folder takes writes again: key batches can too
+      if (write === 'creds') this.faults.succeeded('keys');
+      return;
+    }
+    const dir = this.opts.paths.session(this.id);
+    this.faults.failed(write, write === 'creds' ? join(dir, 'creds.json') : dir, err, () => this.store?.saveCreds() ?? Promise.resolve());
+  }
+
+  /** The socket opened: note the pairing (written in the background). True on the first open after a scan. */
+  private onOpened(me: string | null, now: number): boolean {
     const meta = this.meta.value;
     const firstOpen = meta.pairedAt === null;
     // Pairing is the phone in hand; a session from before this was tracked starts counting now.
     const phoneLastSeenAt = firstOpen || meta.phoneLastSeenAt === null ? now : meta.phoneLastSeenAt;
     // an open session is linked: whatever needed a new link is over
-    await this.meta.update({ pairedAt: meta.pairedAt ?? now, me, lastOpenAt: now, phoneLastSeenAt, unlinked: null });
+    void this.meta.update({ pairedAt: meta.pairedAt ?? now, me, lastOpenAt: now, phoneLastSeenAt, unlinked: null });
     this.activity.opened(phoneLastSeenAt);
     return firstOpen;
   }

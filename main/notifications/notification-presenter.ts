@@ -13,11 +13,13 @@ export interface NotifyMemory {
   problem: ProblemKind | null;
   phoneInactive: boolean;
   backupFailing: boolean;
+  /** the refused write we announced ("path|code"), until writing works again */
+  storageError: string | null;
 }
 
-export const EMPTY_MEMORY: NotifyMemory = { problem: null, phoneInactive: false, backupFailing: false };
+export const EMPTY_MEMORY: NotifyMemory = { problem: null, phoneInactive: false, backupFailing: false, storageError: null };
 
-export type NotificationKind = ProblemKind | 'phone-inactive' | 'backup-failing' | 'recovered';
+export type NotificationKind = ProblemKind | 'phone-inactive' | 'backup-failing' | 'storage-error' | 'storage-recovered' | 'recovered';
 
 export interface AppNotification {
   kind: NotificationKind;
@@ -83,5 +85,27 @@ export function presentNotifications(memory: NotifyMemory, next: PhoneStatus, no
       focusPhone: true,
     });
   }
-  return { memory: { problem, phoneInactive: next.phoneInactive, backupFailing: next.backupFailing }, notifications: out };
+  // one notification per new refused write (another file or reason), none per retry
+  const storageKey = next.storageError ? `${next.storageError.path}|${next.storageError.code ?? next.storageError.reason}` : null;
+  if (storageKey !== null && storageKey !== memory.storageError) {
+    out.push({
+      kind: 'storage-error',
+      phoneId: next.phoneId,
+      title: `${next.label}: cannot write to disk`,
+      body: warningBody(p, 'storage-error'),
+      focusPhone: true,
+    });
+  } else if (storageKey === null && memory.storageError !== null) {
+    out.push({
+      kind: 'storage-recovered',
+      phoneId: next.phoneId,
+      title: `${next.label}: writing to disk works again`,
+      body: 'Session Keeper can save this phone\'s files again.',
+      focusPhone: false,
+    });
+  }
+  return {
+    memory: { problem, phoneInactive: next.phoneInactive, backupFailing: next.backupFailing, storageError: storageKey },
+    notifications: out,
+  };
 }

@@ -88,3 +88,19 @@ test('the inactivity notification says the same sentence as the card, with the d
   const ns = run([{}, { phoneInactive: true, phoneLastSeenAt: NOW - 13 * 24 * 3_600_000 }]);
   assert.equal(ns[0]?.body, 'The phone has not been online for 13 d. WhatsApp logs linked devices out after 14 days (1 d left): open WhatsApp on the phone.');
 });
+
+test('a refused write notifies once per new problem, never per retry, and once more when writing works again', () => {
+  const full = { path: '/data/state/default/meta.json', reason: 'no space left on device', code: 'ENOSPC', since: NOW };
+  const ns = run([
+    { state: 'open' },
+    { state: 'open', storageError: full },
+    { state: 'reconnecting', storageError: full },
+    { state: 'open', storageError: { ...full, since: NOW } },
+    { state: 'open', storageError: { ...full, path: '/data/sessions/default/creds.json' } },
+    { state: 'open', storageError: null },
+    { state: 'open', storageError: null },
+  ]);
+  assert.deepEqual(kinds(ns), ['storage-error', 'storage-error', 'storage-recovered']);
+  assert.match(ns[0]?.body ?? '', /Cannot write to \/data\/state\/default\/meta\.json: no space left on device \(ENOSPC\)\. Free some space/);
+  assert.equal(ns[0]?.focusPhone, true);
+});
