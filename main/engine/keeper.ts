@@ -70,6 +70,12 @@ export interface KeeperEvents {
   log: [LogEntry];
 }
 
+/** How one phone's start went: `error` is null when it started (connecting, or waiting for a link). */
+export interface PhoneStartResult {
+  phoneId: string;
+  error: string | null;
+}
+
 export class UnknownPhoneError extends KeeperError {
   constructor(phoneId: string) {
     super('unknown-phone', `No phone with id ${JSON.stringify(phoneId)} is configured.`);
@@ -194,9 +200,12 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     }
   }
 
-  /** Starts every phone; resolves once each has loaded its session and begun connecting. */
-  async start(): Promise<void> {
-    if (this.started) return;
+  /**
+   * Starts every phone; resolves once each has loaded its session and begun connecting, with
+   * each phone's start error (null: started), so a caller can tell "nothing could start".
+   */
+  async start(): Promise<PhoneStartResult[]> {
+    if (this.started) return [];
     assertBaileysPatched();
     this.started = true;
     // the root holds every session's keys: 0700, like each folder inside (README promises it)
@@ -205,7 +214,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     // The rhythm is loaded first so every status already shows the next keep-alive.
     await this.scheduler.start();
     await this.registerBackups();
-    await Promise.all([...this.sessions.values()].map((s) => this.guard(s.id, 'start', () => s.start())));
+    return Promise.all([...this.sessions.values()].map(async (s) => ({ phoneId: s.id, error: await this.guard(s.id, 'start', () => s.start()) })));
   }
 
   /** Stops every phone (creds flushed) and closes the log. */
@@ -379,11 +388,15 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     return s;
   }
 
-  private async guard(phoneId: string, what: string, fn: () => Promise<void>): Promise<void> {
+  /** Runs fn, logging a failure instead of throwing it; resolves with the failure's message (null: none). */
+  private async guard(phoneId: string, what: string, fn: () => Promise<void>): Promise<string | null> {
     try {
       await fn();
+      return null;
     } catch (err) {
-      this.log(phoneId, 'error', 'engine.error', `Could not ${what} phone ${phoneId}: ${(err as Error).message}`);
+      const message = (err as Error).message;
+      this.log(phoneId, 'error', 'engine.error', `Could not ${what} phone ${phoneId}: ${message}`);
+      return message;
     }
   }
 

@@ -2,13 +2,14 @@
 // connection controller (socket and disconnect decisions), the presence pulser, the phone-
 // activity tracker and the status model (session/). This class carries out what the user, the
 // scheduler and the backup manager ask, and owns every change to the session files.
+import { dirname } from 'node:path';
 import type { SocketConfig } from '@whiskeysockets/baileys';
 import type { ILogger } from '@whiskeysockets/baileys/lib/Utils/logger.js';
 import type { AntiBanGate } from './anti-ban.js';
 import type { BackupPhonePort } from './backup/backup-manager.js';
 import type { Clock } from './clock.js';
 import type { PolicyConfig } from './disconnect-policy.js';
-import { importSession, openAuthStore, type AuthStore } from './auth-store/index.js';
+import { checkImport, importSession, openAuthStore, type AuthStore } from './auth-store/index.js';
 import { KeeperError } from './errors.js';
 import type { KeepAliveView, PulseResult } from './keepalive-scheduler.js';
 import type { DataPaths } from './paths.js';
@@ -203,17 +204,22 @@ export class PhoneSession {
    * session already here is quarantined when `replace` is set, and refused otherwise.
    */
   async importFrom(from: string, replace: boolean): Promise<{ me: string; quarantinedTo: string | null }> {
+    const to = this.opts.paths.session(this.id);
+    const importOptions = {
+      quarantineDir: this.opts.paths.quarantine,
+      overwrite: replace,
+      label: this.id,
+      clock: this.opts.clock,
+      dataFolder: this.opts.paths.root,
+      sessionsDir: dirname(to),
+    };
+    await checkImport(from, to, importOptions); // a refused import leaves the running phone alone
     const resume = resumesAfterSwap(this.conn.intent);
     this.conn.cancelRetry();
     await this.conn.retire();
     await this.store?.close();
     this.store = null;
-    const result = await importSession(from, this.opts.paths.session(this.id), {
-      quarantineDir: this.opts.paths.quarantine,
-      overwrite: replace,
-      label: this.id,
-      clock: this.opts.clock,
-    });
+    const result = await importSession(from, to, importOptions);
     // When the imported session was first linked is unknown: its age counts from its first open
     // here. What WhatsApp removed stays remembered: that is about this phone, not one session.
     await this.meta.update({ ...EMPTY_META, me: result.me, removedDevices: this.meta.value.removedDevices });
