@@ -102,6 +102,7 @@ async function setupEngine(settings: AppSettings, deps: { dataDir: string; secre
     encryptionAvailable: safeStorage.isEncryptionAvailable(),
     keyFile: installationKeyPath(deps.dataDir),
     onCreated: (where) => log?.logger.info({ where }, 'created the backup installation key; export a recovery key to restore elsewhere'),
+    onAdopted: (message) => log?.logger.warn(message),
   });
   let supabaseTarget: BackupTarget | null = null;
   if (settings.backup.target === 'supabase') {
@@ -259,6 +260,12 @@ async function main(): Promise<void> {
       pickSaveFile: async (defaultPath) => {
         const r = window ? await dialog.showSaveDialog(window, { defaultPath }) : await dialog.showSaveDialog({ defaultPath });
         return r.canceled ? null : (r.filePath ?? null);
+      },
+      // main's own dialog, parented to the window: the page can ask for it but not answer it
+      confirm: async (message) => {
+        const opts = { type: 'warning' as const, buttons: ['Cancel', 'Continue'], defaultId: 0, cancelId: 0, noLink: true, message };
+        const r = window ? await dialog.showMessageBox(window, opts) : await dialog.showMessageBox(opts);
+        return r.response === 1;
       },
       onSettingsSaved: (next) => {
         const before = engine?.settings;

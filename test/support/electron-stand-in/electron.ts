@@ -340,7 +340,7 @@ export const shell = {
 // ---------------------------------------------------------------------------------------------
 // dialog: answers come from a script the test writes; an unscripted dialog is cancelled
 
-export type DialogCall = { kind: 'open' | 'save' | 'message'; options: unknown };
+export type DialogCall = { kind: 'open' | 'save' | 'message'; options: unknown; parent?: unknown };
 const dialogCalls: DialogCall[] = [];
 const dialogAnswers: { open: string[][]; save: string[]; message: number[] } = { open: [], save: [], message: [] };
 
@@ -359,8 +359,10 @@ export const dialog = {
     const filePath = dialogAnswers.save.shift();
     return filePath ? { canceled: false, filePath } : { canceled: true, filePath: '' };
   },
+  // electron.d.ts: showMessageBox(window: BaseWindow, options: MessageBoxOptions): Promise<MessageBoxReturnValue>
+  // and showMessageBox(options); response is the index of the button clicked (unscripted: 0)
   showMessageBox: async (...args: unknown[]) => {
-    dialogCalls.push({ kind: 'message', options: lastArg(args) });
+    dialogCalls.push({ kind: 'message', options: lastArg(args), parent: args.length > 1 ? args[0] : null });
     return { response: dialogAnswers.message.shift() ?? 0, checkboxChecked: false };
   },
 } satisfies Partial<Record<keyof Dialog, unknown>>;
