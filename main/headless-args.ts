@@ -35,7 +35,11 @@ otherwise the installation key in <data-dir>/keys/backup-installation.key, the s
 tray app uses; the first backup creates it. They go to <data-dir>/backups/<phone>/, or to Supabase
 Storage when SUPABASE_URL, SUPABASE_KEY and SUPABASE_BUCKET are set.
 
-Stop with Ctrl-C (or SIGTERM): sessions are flushed and the runner exits 0.`;
+One process at a time per data folder: while the tray app or another run, import, backup or
+restore holds it, these commands exit 2 naming the holder and write nothing.
+
+Stop with Ctrl-C (or SIGTERM): sessions are flushed and the runner exits 0. It exits 1 when no
+phone could start.`;
 
 export type HeadlessCommand =
   | { kind: 'help' }

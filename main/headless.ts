@@ -18,11 +18,19 @@ import { formatStatusLine, formatLogLine } from './headless-format.js';
 import { parseHeadlessArgs, USAGE, UsageError, type HeadlessCommand } from './headless-args.js';
 import { CONSOLE_HELP, CONSOLE_HINT, parseConsoleLine } from './headless-console.js';
 import { ensureDir } from './engine/auth-store/atomic-fs.js';
+import { DataFolderLockedError, DataFolderUnwritableError, holdDataFolder, type DataFolderLock } from './engine/data-folder-lock.js';
 
-async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<void> {
+async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<number> {
   const dataDir = cmd.dataDir ?? defaultDataDir();
-  const keeper = createKeeper(await headlessKeeperOptions(cmd.dataDir, cmd.phones));
-  setStopper(() => keeper.stop());
+  const lock = await holdDataFolder(dataDir, 'headless run', { onLost: (err) => lostDataFolder(err) });
+  let keeper: Keeper;
+  try {
+    keeper = createKeeper(await headlessKeeperOptions(cmd.dataDir, cmd.phones));
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+  setStopper(() => stopAndRelease(keeper, lock));
   const lastQr = new Map<string, string>();
   const states = new Map(keeper.phoneIds().map((id) => [id, 'stopped']));
   keeper.on('status', (s) => {
@@ -40,8 +48,47 @@ async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<void
     process.stdout.write(`${formatLogLine(e)}\n`);
   });
   process.stdout.write(`Session Keeper headless — data folder: ${dataDir}\n`);
+  let started;
+  try {
+    started = await keeper.start();
+  } catch (err) {
+    await stopAndRelease(keeper, lock).catch(() => undefined);
+    throw err;
+  }
+  const failed = started.filter((r) => r.error !== null);
+  if (started.length > 0 && failed.length === started.length) {
+    // Running on with nothing started would look alive while keeping nothing alive.
+    process.stderr.write(`error: no phone could start:\n${failed.map((r) => `  [${r.phoneId}] could not start: ${r.error ?? ''}`).join('\n')}\n`);
+    await stopAndRelease(keeper, lock).catch(() => undefined);
+    return 1;
+  }
   listenForCommands(keeper, states);
-  await keeper.start();
+  return -1; // keeps running until a signal
+}
+
+/** Flushes the sessions, then lets the data folder go. */
+async function stopAndRelease(keeper: Keeper, lock: DataFolderLock): Promise<void> {
+  try {
+    await keeper.stop();
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Another process took the data folder from under us: stop writing to it at once. */
+function lostDataFolder(err: Error): never {
+  process.stderr.write(`error: lost the lock on the data folder (${err.message}); stopping so that two processes never write one folder.\n`);
+  process.exit(2);
+}
+
+/** Runs a command that writes to the data folder while holding it; refused while another process holds it. */
+async function withDataFolder<T>(dataDir: string | null, command: string, fn: () => Promise<T>): Promise<T> {
+  const lock = await holdDataFolder(dataDir ?? defaultDataDir(), command, { onLost: (err) => lostDataFolder(err) });
+  try {
+    return await fn();
+  } finally {
+    await lock.release();
+  }
 }
 
 /** Lines typed on stdin (a terminal, or a pipe): `r` asks for new QR codes. Ctrl-C stays a signal. */
@@ -194,7 +241,7 @@ async function main(): Promise<number> {
   try {
     return await dispatch(cmd);
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof DataFolderLockedError || err instanceof DataFolderUnwritableError) {
       process.stderr.write(`error: ${err.message}\n`);
       return 2;
     }
@@ -209,12 +256,14 @@ async function dispatch(cmd: HeadlessCommand): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     case 'import':
-      await importFolder(cmd);
+      await withDataFolder(cmd.dataDir, 'headless import', () => importFolder(cmd));
       return 0;
     case 'backup':
-    case 'backups':
     case 'restore':
-      await backupCommand(cmd);
+      await withDataFolder(cmd.dataDir, `headless ${cmd.kind}`, () => backupCommand(cmd));
+      return 0;
+    case 'backups':
+      await backupCommand(cmd); // only reads
       return 0;
     case 'backup-check':
       return backupCheck(cmd);
@@ -234,8 +283,7 @@ async function dispatch(cmd: HeadlessCommand): Promise<number> {
       return 0;
     }
     case 'run':
-      await run(cmd);
-      return -1; // keeps running until a signal
+      return run(cmd);
   }
 }
 

@@ -27,7 +27,7 @@ import { commitBatch, recoverJournal, JOURNAL_FILE, type JournalEntry, type Jour
 import { moveToQuarantine } from './auth-store/quarantine.js';
 import { SerialQueue } from './auth-store/serial-queue.js';
 
-export { importSession, AuthImportError, type ImportSessionOptions, type ImportSessionResult } from './auth-store/import-session.js';
+export { importSession, checkImport, AuthImportError, type ImportSessionOptions, type ImportSessionResult } from './auth-store/import-session.js';
 export { quarantineName } from './auth-store/quarantine.js';
 export type { CredsProblem } from './auth-store/creds-check.js';
 
@@ -44,6 +44,11 @@ export interface OpenAuthStoreOptions {
   logger?: AuthStoreLog;
   /** names quarantine folders; defaults to the system clock */
   clock?: Clock;
+  /**
+   * Told how every creds save and key batch ended (err null: it landed), so a disk that refuses
+   * writes is shown rather than only failing inside Baileys. The write still rejects as before.
+   */
+  onWrite?: (write: 'creds' | 'keys', err: unknown) => void;
 }
 
 /** Why a session folder was moved aside at open. */
@@ -130,6 +135,7 @@ class FileAuthStore implements AuthStore {
     private readonly clock: Clock,
     private readonly log: AuthStoreLog,
     private readonly label: string,
+    private readonly onWrite: (write: 'creds' | 'keys', err: unknown) => void,
   ) {
     const keys: SignalKeyStore = {
       get: (type, ids) => this.getKeys(type, ids),
@@ -189,13 +195,20 @@ class FileAuthStore implements AuthStore {
       const entries = batchEntries(data);
       if (entries.length === 0) return Promise.resolve();
       return this.queue.run(async () => {
-        await this.prepareWrite();
         try {
-          await commitBatch(this.dir, entries);
+          await this.prepareWrite();
+          try {
+            await commitBatch(this.dir, entries);
+          } catch (err) {
+            this.journalMayBePending = true;
+            throw err;
+          }
         } catch (err) {
-          this.journalMayBePending = true;
+          // Baileys hears of it (and drops the batch); nothing it abandoned is written later
+          this.onWrite('keys', err);
           throw err;
         }
+        this.onWrite('keys', null);
       });
     } catch (err) {
       return Promise.reject(err as Error);
@@ -213,8 +226,14 @@ class FileAuthStore implements AuthStore {
     const save = this.queue.run(async () => {
       this.pendingCredsSave = null;
       const text = serialize(this.state.creds);
-      await this.prepareWrite();
-      await writeFileAtomic(this.dir, CREDS_FILE, text);
+      try {
+        await this.prepareWrite();
+        await writeFileAtomic(this.dir, CREDS_FILE, text);
+      } catch (err) {
+        this.onWrite('creds', err);
+        throw err;
+      }
+      this.onWrite('creds', null);
     });
     this.pendingCredsSave = save;
     return save;
@@ -328,7 +347,8 @@ export async function openAuthStore(opts: OpenAuthStoreOptions): Promise<OpenAut
     creds = initAuthCreds();
     log({ level: 'info', event: 'auth.creds.fresh', message: 'no saved session; starting a new, unlinked identity' });
   }
-  return { store: new FileAuthStore(dir, creds, quarantineDir, clock, log, label), quarantined, recovered };
+  const onWrite = opts.onWrite ?? (() => {});
+  return { store: new FileAuthStore(dir, creds, quarantineDir, clock, log, label, onWrite), quarantined, recovered };
 }
 
 /** For tests and the import path: the exact journal file name inside a session folder. */

@@ -12,6 +12,8 @@ export type KeeperErrorCode =
   | 'restore-refused'
   | 'backup-failed'
   | 'storage-error'
+  | 'data-folder-locked'
+  | 'data-folder-unwritable'
   | 'restarting'
   | 'internal';
 

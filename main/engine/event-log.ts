@@ -21,6 +21,11 @@ export interface EventLogOptions {
   tailSize?: number;
   /** stamps the entry that reports a failed write */
   clock?: Clock;
+  /**
+   * How each write to a log file ended (err null: lines landed), so a disk that refuses the log
+   * shows on the phones it belongs to (null: the app-wide log). The lines themselves are dropped.
+   */
+  onWrite?: (phoneId: string | null, path: string, err: unknown) => void;
 }
 
 /** Phone ids are folder-safe already; anything else is made safe rather than trusted in a path. */
@@ -38,6 +43,7 @@ export class EventLog {
   private dirReady: Promise<void> | null = null;
   private closed = false;
   private lastReportedWriteError: string | null = null;
+  private readonly onWrite: NonNullable<EventLogOptions['onWrite']>;
 
   constructor(options: EventLogOptions) {
     this.dir = join(options.dataDir, 'logs');
@@ -45,6 +51,7 @@ export class EventLog {
     this.keepRotated = Math.max(0, Math.floor(options.keepRotated ?? 3));
     this.tailEntries = new LogTail(Math.max(1, Math.floor(options.tailSize ?? 1000)));
     this.clock = options.clock ?? systemClock;
+    this.onWrite = options.onWrite ?? (() => {});
   }
 
   /**
@@ -86,8 +93,16 @@ export class EventLog {
     const path = join(this.dir, fileNameFor(phoneId));
     let file = this.files.get(path);
     if (!file) {
-      file = new RotatingJsonlFile(path, this.maxFileBytes, this.keepRotated, () => this.ensureDir(), (err, dropped) =>
-        this.reportWriteError(err, dropped, phoneId),
+      file = new RotatingJsonlFile(
+        path,
+        this.maxFileBytes,
+        this.keepRotated,
+        () => this.ensureDir(),
+        (err, dropped) => {
+          this.reportWriteError(err, dropped, phoneId);
+          this.onWrite(phoneId, path, err);
+        },
+        () => this.onWrite(phoneId, path, null),
       );
       this.files.set(path, file);
     }

@@ -1,5 +1,5 @@
 // Public surface of the Electron-free engine (built to dist/main/engine/index.js).
-export { createKeeper, Keeper, UnknownPhoneError, type KeeperOptions, type KeeperEvents } from './keeper.js';
+export { createKeeper, Keeper, UnknownPhoneError, type KeeperOptions, type KeeperEvents, type PhoneStartResult } from './keeper.js';
 export { InvalidSettingsError } from './keeper.js';
 export { KeepAliveRefusedError, type ManualPulseResult, type BackupHook, type KeepAliveView } from './keepalive-scheduler.js';
 export { parseKeepAliveSettings, type KeepAliveSettings, type KeepAliveSettingsInput } from './settings-schema.js';

@@ -14,6 +14,7 @@ import { EventLog, type TailQuery } from './event-log.js';
 import { KeepAliveScheduler, type BackupHook, type ManualPulseResult } from './keepalive-scheduler.js';
 import { assertPhoneId, dataPaths, type DataPaths } from './paths.js';
 import { PhoneSession } from './phone-session.js';
+import { sweepStaleTemps } from './temp-sweep.js';
 import { parseKeepAliveSettings, type KeepAliveSettings, type KeepAliveSettingsInput, type SettingsProblem } from './settings-schema.js';
 import type { LogEntry, LogLevel, PhoneConfig, PhoneStatus } from './types.js';
 import { appVersion } from './app-version.js';
@@ -70,6 +71,12 @@ export interface KeeperEvents {
   log: [LogEntry];
 }
 
+/** How one phone's start went: `error` is null when it started (connecting, or waiting for a link). */
+export interface PhoneStartResult {
+  phoneId: string;
+  error: string | null;
+}
+
 export class UnknownPhoneError extends KeeperError {
   constructor(phoneId: string) {
     super('unknown-phone', `No phone with id ${JSON.stringify(phoneId)} is configured.`);
@@ -106,7 +113,14 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.clock = opts.clock ?? systemClock;
     this.gate = createAntiBanGate(parsed.settings, this.clock);
     this.paths = dataPaths(opts.dataDir);
-    this.eventLog = new EventLog({ dataDir: opts.dataDir, clock: this.clock });
+    this.eventLog = new EventLog({
+      dataDir: opts.dataDir,
+      clock: this.clock,
+      // a phone's log belongs to it; the app-wide log to every phone (the same disk refuses both)
+      onWrite: (phoneId, path, err) => {
+        for (const s of this.sessions.values()) if (phoneId === null || s.id === phoneId) s.logWritten(path, err);
+      },
+    });
     const policy = normalizePolicyConfig(opts.policy);
     const baileysLogger = opts.baileysLogger ?? (pino({ level: 'silent' }) as unknown as ILogger);
     const backup = opts.backup === false ? null : (opts.backup ?? {});
@@ -194,18 +208,22 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     }
   }
 
-  /** Starts every phone; resolves once each has loaded its session and begun connecting. */
-  async start(): Promise<void> {
-    if (this.started) return;
+  /**
+   * Starts every phone; resolves once each has loaded its session and begun connecting, with
+   * each phone's start error (null: started), so a caller can tell "nothing could start".
+   */
+  async start(): Promise<PhoneStartResult[]> {
+    if (this.started) return [];
     assertBaileysPatched();
     this.started = true;
     // the root holds every session's keys: 0700, like each folder inside (README promises it)
     await ensureDir(this.paths.root);
     this.log(null, 'info', 'keeper.start', `Session Keeper starting with ${this.sessions.size} phone(s).`);
+    await this.sweepTemps();
     // The rhythm is loaded first so every status already shows the next keep-alive.
     await this.scheduler.start();
     await this.registerBackups();
-    await Promise.all([...this.sessions.values()].map((s) => this.guard(s.id, 'start', () => s.start())));
+    return Promise.all([...this.sessions.values()].map(async (s) => ({ phoneId: s.id, error: await this.guard(s.id, 'start', () => s.start()) })));
   }
 
   /** Stops every phone (creds flushed) and closes the log. */
@@ -379,11 +397,35 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     return s;
   }
 
-  private async guard(phoneId: string, what: string, fn: () => Promise<void>): Promise<void> {
+  /** Runs fn, logging a failure instead of throwing it; resolves with the failure's message (null: none). */
+  private async guard(phoneId: string, what: string, fn: () => Promise<void>): Promise<string | null> {
     try {
       await fn();
+      return null;
     } catch (err) {
-      this.log(phoneId, 'error', 'engine.error', `Could not ${what} phone ${phoneId}: ${(err as Error).message}`);
+      const message = (err as Error).message;
+      this.log(phoneId, 'error', 'engine.error', `Could not ${what} phone ${phoneId}: ${message}`);
+      return message;
+    }
+  }
+
+  /** Unfinished writes of an earlier run must not keep a disk full; a sweep that fails is only logged. */
+  private async sweepTemps(): Promise<void> {
+    try {
+      const swept = await sweepStaleTemps({
+        root: this.paths.root,
+        quarantineDir: this.paths.quarantine,
+        processStartedAt: performance.timeOrigin,
+        now: this.clock.now(),
+      });
+      if (swept.removed.length > 0) {
+        this.log(null, 'info', 'temp.swept', `Removed ${swept.removed.length} unfinished temp file(s) left by an earlier run.`, { files: swept.removed });
+      }
+      for (const q of swept.quarantined) {
+        this.log(null, 'warn', 'temp.quarantined', `A file named like a temp file but not made by Session Keeper was moved to ${q.to}.`, q);
+      }
+    } catch (err) {
+      this.log(null, 'warn', 'temp.sweep-failed', `Could not sweep old temp files: ${(err as Error).message}`);
     }
   }
 

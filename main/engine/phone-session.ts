@@ -2,13 +2,15 @@
 // connection controller (socket and disconnect decisions), the presence pulser, the phone-
 // activity tracker and the status model (session/). This class carries out what the user, the
 // scheduler and the backup manager ask, and owns every change to the session files.
+import { dirname } from 'node:path';
 import type { SocketConfig } from '@whiskeysockets/baileys';
 import type { ILogger } from '@whiskeysockets/baileys/lib/Utils/logger.js';
 import type { AntiBanGate } from './anti-ban.js';
+import { join } from 'node:path';
 import type { BackupPhonePort } from './backup/backup-manager.js';
 import type { Clock } from './clock.js';
 import type { PolicyConfig } from './disconnect-policy.js';
-import { importSession, openAuthStore, type AuthStore } from './auth-store/index.js';
+import { checkImport, importSession, openAuthStore, type AuthStore } from './auth-store/index.js';
 import { KeeperError } from './errors.js';
 import type { KeepAliveView, PulseResult } from './keepalive-scheduler.js';
 import type { DataPaths } from './paths.js';
@@ -17,6 +19,7 @@ import { ConnectionController, resumesAfterSwap } from './session/connection-con
 import { PhoneActivityTracker } from './session/phone-activity-tracker.js';
 import { PhoneMetaStore } from './session/phone-meta-store.js';
 import { PresencePulser } from './session/presence-pulser.js';
+import { StorageFaults } from './session/storage-faults.js';
 import { StatusModel, type BackupView } from './session/status-model.js';
 import type { LogLevel, PhoneConfig, PhoneStatus, RemovedDevice, UnlinkCause } from './types.js';
 
@@ -54,6 +57,7 @@ export interface SessionBackupHooks {
 export class PhoneSession {
   private store: AuthStore | null = null;
   private readonly meta: PhoneMetaStore;
+  private readonly faults: StorageFaults;
   private readonly model: StatusModel;
   private readonly conn: ConnectionController;
   private readonly pulser: PresencePulser;
@@ -61,12 +65,14 @@ export class PhoneSession {
 
   constructor(private readonly opts: PhoneSessionOptions) {
     const id = opts.phone.id;
-    this.meta = new PhoneMetaStore(opts.paths.meta(id));
+    this.faults = new StorageFaults(opts.clock, opts.log, () => this.model.notify());
+    this.meta = new PhoneMetaStore(opts.paths.meta(id), this.faults);
     this.model = new StatusModel(
       {
         phone: opts.phone,
         clock: opts.clock,
         meta: () => this.meta.value,
+        storageError: () => this.faults.current(),
         reconnect: () => this.conn.reconnectInfo(),
         ...(opts.keepAliveView ? { keepAlive: () => opts.keepAliveView?.(id) as KeepAliveView } : {}),
         ...(opts.backupView ? { backup: () => opts.backupView?.(id) } : {}),
@@ -89,7 +95,7 @@ export class PhoneSession {
       host: {
         store: () => this.store,
         opened: (me, now) => this.onOpened(me, now),
-        closed: (now) => this.meta.update({ lastCloseAt: now }),
+        closed: (now) => void this.meta.update({ lastCloseAt: now }),
         phoneSeen: (now) => this.activity.seen(now),
         credsSaved: () => opts.backupHooks?.onCredsChanged(id),
         paired: () => opts.backupHooks?.onPaired(id),
@@ -119,6 +125,7 @@ export class PhoneSession {
     // one connection below is the only one.
     await this.opts.backupHooks?.restoreAtStart(this.id);
     this.conn.intent = 'run';
+    this.faults.resumeRetrying();
     if (!(await this.openStore())) return;
     if (!this.store?.isRegistered()) {
       // Not linked: pairing starts only when asked, or right away for a phone that has never
@@ -140,10 +147,12 @@ export class PhoneSession {
   async stop(): Promise<void> {
     this.conn.intent = 'user-stopped';
     this.conn.quiet();
+    this.faults.stopRetrying();
     await this.pulser.endEarly(this.conn.socket);
     await this.conn.retire();
     await this.store?.close();
     this.store = null;
+    await this.meta.flush();
     this.model.patch({ qr: null, qrExpiresAt: null });
     this.model.set('stopped', 'Stopped.');
   }
@@ -151,6 +160,7 @@ export class PhoneSession {
   /** User asked for a reconnect: start over now, whatever the policy was waiting for. */
   async reconnect(): Promise<void> {
     this.conn.intent = 'run';
+    this.faults.resumeRetrying();
     this.conn.cancelRetry();
     await this.conn.retire();
     if (!this.store && !(await this.openStore())) return;
@@ -203,17 +213,22 @@ export class PhoneSession {
    * session already here is quarantined when `replace` is set, and refused otherwise.
    */
   async importFrom(from: string, replace: boolean): Promise<{ me: string; quarantinedTo: string | null }> {
+    const to = this.opts.paths.session(this.id);
+    const importOptions = {
+      quarantineDir: this.opts.paths.quarantine,
+      overwrite: replace,
+      label: this.id,
+      clock: this.opts.clock,
+      dataFolder: this.opts.paths.root,
+      sessionsDir: dirname(to),
+    };
+    await checkImport(from, to, importOptions); // a refused import leaves the running phone alone
     const resume = resumesAfterSwap(this.conn.intent);
     this.conn.cancelRetry();
     await this.conn.retire();
     await this.store?.close();
     this.store = null;
-    const result = await importSession(from, this.opts.paths.session(this.id), {
-      quarantineDir: this.opts.paths.quarantine,
-      overwrite: replace,
-      label: this.id,
-      clock: this.opts.clock,
-    });
+    const result = await importSession(from, to, importOptions);
     // When the imported session was first linked is unknown: its age counts from its first open
     // here. What WhatsApp removed stays remembered: that is about this phone, not one session.
     await this.meta.update({ ...EMPTY_META, me: result.me, removedDevices: this.meta.value.removedDevices });
@@ -280,6 +295,12 @@ export class PhoneSession {
   /** Raises or clears the inactivity warning; logs once per transition. */
   checkPhoneActivity(now: number): void {
     this.activity.check(now);
+  }
+
+  /** How a write to this phone's log (or the app's) ended; the next line is its retry. */
+  logWritten(path: string, err: unknown): void {
+    if (err === null) this.faults.succeeded('log');
+    else this.faults.failed('log', path, err, null);
   }
 
   // ---- for the backup manager ----------------------------------------------------------
@@ -357,6 +378,7 @@ export class PhoneSession {
       label: this.id,
       clock: this.opts.clock,
       logger: (e) => this.opts.log(e.level, e.event, e.message, e.data),
+      onWrite: (write, err) => this.onSessionWrite(write, err),
     });
     this.store = store;
     if (quarantined) {
@@ -377,14 +399,30 @@ export class PhoneSession {
     return true;
   }
 
-  /** The socket opened: write the pairing down. True on the first open after a scan. */
-  private async onOpened(me: string | null, now: number): Promise<boolean> {
+  /**
+   * How a creds save or key batch ended. A refused one is retried by saving the creds again:
+   * that shows the folder takes writes once more, and Baileys was told the batch failed, so
+   * nothing it dropped is written behind its back.
+   */
+  private onSessionWrite(write: 'creds' | 'keys', err: unknown): void {
+    if (err === null) {
+      this.faults.succeeded(write);
+      // a creds save that lands shows the folder takes writes again: key batches can too
+      if (write === 'creds') this.faults.succeeded('keys');
+      return;
+    }
+    const dir = this.opts.paths.session(this.id);
+    this.faults.failed(write, write === 'creds' ? join(dir, 'creds.json') : dir, err, () => this.store?.saveCreds() ?? Promise.resolve());
+  }
+
+  /** The socket opened: note the pairing (written in the background). True on the first open after a scan. */
+  private onOpened(me: string | null, now: number): boolean {
     const meta = this.meta.value;
     const firstOpen = meta.pairedAt === null;
     // Pairing is the phone in hand; a session from before this was tracked starts counting now.
     const phoneLastSeenAt = firstOpen || meta.phoneLastSeenAt === null ? now : meta.phoneLastSeenAt;
     // an open session is linked: whatever needed a new link is over
-    await this.meta.update({ pairedAt: meta.pairedAt ?? now, me, lastOpenAt: now, phoneLastSeenAt, unlinked: null });
+    void this.meta.update({ pairedAt: meta.pairedAt ?? now, me, lastOpenAt: now, phoneLastSeenAt, unlinked: null });
     this.activity.opened(phoneLastSeenAt);
     return firstOpen;
   }

@@ -13,6 +13,8 @@ export class RotatingJsonlFile {
     private readonly keep: number,
     private readonly ensureDir: () => Promise<void>,
     private readonly onError: (err: unknown, droppedLines: number) => void,
+    /** lines landed: a disk that refused earlier ones takes them again */
+    private readonly onWritten: () => void = () => {},
   ) {}
 
   push(line: string): void {
@@ -60,6 +62,7 @@ export class RotatingJsonlFile {
           await appendFile(this.path, chunk, { mode: 0o600 });
           this.queue.splice(0, lines);
           this.size += bytes;
+          this.onWritten();
         } catch (err) {
           // Disk full, folder removed…: drop what could not be written rather than grow forever.
           const dropped = lines > 0 ? lines : this.queue.length;

@@ -91,10 +91,28 @@ export interface PhoneStatus {
    */
   unlinked: UnlinkInfo | null;
   /**
+   * A write this phone needs (its meta, session credentials or keys, its log) is failing: which
+   * file and the OS reason. A field beside the state, so the state stays what the connection
+   * really is; the engine keeps retrying and clears it once the write lands. null when all is well.
+   */
+  storageError: StorageError | null;
+  /**
    * The moment this snapshot was built. Derived values (session age, "in 3 h") are computed by the
    * presenters from the absolute times above and their own clock, never carried on the wire.
    */
   updatedAt: number;
+}
+
+/** A write that the disk refused (full, read-only, no permission…). */
+export interface StorageError {
+  /** the file (or folder) that could not be written */
+  path: string;
+  /** the OS reason in words, e.g. "no space left on device" */
+  reason: string;
+  /** the OS error code, e.g. ENOSPC, EROFS, EACCES; null when the error had none */
+  code: string | null;
+  /** ms since epoch of the first failure of this episode (retries keep it) */
+  since: number;
 }
 
 /** Why a phone needs a new link. */

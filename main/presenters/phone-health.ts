@@ -2,7 +2,7 @@
 // next step. Pure and runtime-neutral: the tray, the notifications and the window all use it, so
 // they never disagree about whether something is wrong.
 import { ageText } from './durations.js';
-import type { PhoneState, PhoneStatus } from '../engine/types.js';
+import type { PhoneState, PhoneStatus, StorageError } from '../engine/types.js';
 
 /** ok: nothing to do · attention: working on it, or a warning · broken: needs the user · paused: the user or the policy paused it */
 export type Health = 'ok' | 'attention' | 'broken' | 'paused';
@@ -47,8 +47,15 @@ export function stateText(state: PhoneState): StateText {
   return STATE_TEXT[state];
 }
 
-/** A phone's health: its state's, made "attention" by warnings that need the user soon. */
-export function phoneHealth(s: Pick<PhoneStatus, 'state' | 'phoneInactive' | 'backupFailing'>): Health {
+/** What health is read from; `storageError` may be absent in older callers' snapshots. */
+export type HealthInput = Pick<PhoneStatus, 'state' | 'phoneInactive' | 'backupFailing'> & { storageError?: StorageError | null };
+
+/**
+ * A phone's health: its state's, made "attention" by warnings that need the user soon, and
+ * "broken" while a write it needs fails (the disk needs the user whatever the connection does).
+ */
+export function phoneHealth(s: HealthInput): Health {
+  if (s.storageError) return 'broken';
   const base = STATE_HEALTH[s.state];
   if (base === 'ok' && (s.phoneInactive || s.backupFailing)) return 'attention';
   return base;
@@ -57,13 +64,31 @@ export function phoneHealth(s: Pick<PhoneStatus, 'state' | 'phoneInactive' | 'ba
 const ORDER: Record<Health, number> = { ok: 0, paused: 1, attention: 2, broken: 3 };
 
 /** The worst health among phones (no phones: ok). */
-export function overallHealth(statuses: ReadonlyArray<Pick<PhoneStatus, 'state' | 'phoneInactive' | 'backupFailing'>>): Health {
+export function overallHealth(statuses: ReadonlyArray<HealthInput>): Health {
   let worst: Health = 'ok';
   for (const s of statuses) {
     const h = phoneHealth(s);
     if (ORDER[h] > ORDER[worst]) worst = h;
   }
   return worst;
+}
+
+/** What the user can do about a refused write, by the OS reason. */
+const STORAGE_NEXT_STEP: Record<string, string> = {
+  ENOSPC: 'Free some space on this disk; Session Keeper retries by itself.',
+  EDQUOT: 'Your disk quota is used up: free some space; Session Keeper retries by itself.',
+  EROFS: 'The disk is read-only: make it writable again; Session Keeper retries by itself.',
+  EACCES: 'Session Keeper may not write there: give it write permission on that folder; it retries by itself.',
+  EPERM: 'Session Keeper may not write there: give it write permission on that folder; it retries by itself.',
+};
+const STORAGE_NEXT_STEP_OTHER = 'Check the disk; Session Keeper retries by itself.';
+
+/** "Cannot write to <path>: no space left on device (ENOSPC)." and what to do about it. */
+export function storageErrorText(e: StorageError): { sentence: string; nextStep: string } {
+  return {
+    sentence: `Cannot write to ${e.path}: ${e.reason}${e.code ? ` (${e.code})` : ''}.`,
+    nextStep: (e.code !== null ? STORAGE_NEXT_STEP[e.code] : undefined) ?? STORAGE_NEXT_STEP_OTHER,
+  };
 }
 
 /** True when only scanning a QR code brings this phone back. */

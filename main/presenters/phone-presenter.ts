@@ -4,7 +4,7 @@
 // renderer bundles it): it may import only pure engine modules, never ones that pull in Baileys.
 import type { PhoneState, PhoneStatus, UnlinkCause, UnlinkInfo } from '../engine/types.js';
 import { dateText, DAY, durationText } from './durations.js';
-import { phoneHealth, sessionAgeMs, sessionAgeText, stateText, type Health } from './phone-health.js';
+import { phoneHealth, sessionAgeMs, sessionAgeText, stateText, storageErrorText, type Health } from './phone-health.js';
 
 /**
  * WhatsApp logs a linked device out after the phone has gone unused this long; the engine warns
@@ -36,7 +36,7 @@ export interface ActionState {
 export type PhoneActions = Record<PhoneAction, ActionState>;
 
 export interface PhoneWarning {
-  kind: 'phone-inactive' | 'backup-failing' | 'backup-warning';
+  kind: 'phone-inactive' | 'backup-failing' | 'backup-warning' | 'storage-error';
   /** a few words for a tray line: "phone unused 12+ days" */
   short: string;
   /** the full sentence for a card or a notification */
@@ -193,9 +193,16 @@ function backupWarning(error: string | null): PhoneWarning {
   };
 }
 
+function storageWarning(s: PhoneStatus): PhoneWarning[] {
+  if (!s.storageError) return [];
+  const t = storageErrorText(s.storageError);
+  return [{ kind: 'storage-error', short: 'cannot write to disk', text: `${t.sentence} ${t.nextStep}` }];
+}
+
 function warnings(s: PhoneStatus, now: number): PhoneWarning[] {
   const stored = s.backupWarning ?? null;
   return [
+    ...storageWarning(s),
     ...(s.phoneInactive ? [inactivityWarning(s.phoneLastSeenAt, now)] : []),
     ...(s.backupFailing ? [backupWarning(s.lastBackupError)] : []),
     ...(stored !== null ? [{ kind: 'backup-warning' as const, short: 'old backups piling up', text: `Backups are stored, but: ${stored}` }] : []),
@@ -210,14 +217,19 @@ export function presentPhone(s: PhoneStatus, now: number): PhonePresentation {
   // `unlinked` belongs to the needs-a-new-link state only; elsewhere it is stale by definition
   const unlinked = s.state === 'logged-out' ? s.unlinked : null;
   const why = unlinked === null ? null : unlinkReason(unlinked);
-  const plainlyFine = health === 'ok' || s.state === 'connecting';
+  // whether the connection alone is fine: a refused write is worded on its own below
+  const connectionHealth = phoneHealth({ ...s, storageError: null });
+  const plainlyFine = connectionHealth === 'ok' || s.state === 'connecting';
+  // a refused write needs the user first: its words lead, the state's follow
+  const storage = s.storageError ? storageErrorText(s.storageError) : null;
+  const stateDetail = why ?? (plainlyFine || s.detail === '' ? null : s.detail);
   return {
     phoneId: s.phoneId,
     name: s.label || s.phoneId,
     health,
     title: text.title,
-    nextStep: unlinked === null ? text.nextStep : UNLINK_WORDS[unlinked.cause].nextStep,
-    detail: why ?? (plainlyFine || s.detail === '' ? null : s.detail),
+    nextStep: storage?.nextStep ?? (unlinked === null ? text.nextStep : UNLINK_WORDS[unlinked.cause].nextStep),
+    detail: storage ? [storage.sentence, stateDetail].filter((t) => t !== null).join(' ') : stateDetail,
     unlinkReason: why,
     sessionAgeMs: sessionAgeMs(s, now),
     sessionAge: sessionAgeText(s, now),

@@ -31,6 +31,12 @@ const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/c
   validateConfiguration(config: Config, debugLogger: { isEnabled: boolean }): Promise<void>;
 };
 
+// electron-builder logs ("• loaded configuration …") straight to stdout, which in a `node --test`
+// child is the runner's serialized report channel: the multi-byte bullet corrupts it at random
+// ("Unable to deserialize cloned data"). Its lines are collected here instead of printed.
+const builderLog: string[] = [];
+(require('builder-util/out/log.js') as { log: { stream: { write(s: string): void } } }).log.stream = { write: (s) => builderLog.push(s) };
+
 const root = repoRoot();
 const MAIN = 'electron-builder.yml';
 const E2E = 'electron-builder.e2e.yml';

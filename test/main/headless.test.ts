@@ -1,7 +1,7 @@
 // The headless runner as a user runs it: a child process, its terminal output, its exit code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmod, cp, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -10,59 +10,12 @@ import { decodeTerminalQr } from '../support/terminal-qr.js';
 import { installTestRoot, startWaServer, testRootPublicKey, uninstallTestRoot } from '../support/wa-server/index.js';
 import { pairDevice } from '../support/wa-server/baileys-client.js';
 import { start as startStorage } from '../support/supabase-server/storage-server.js';
+import { runHeadless } from '../support/headless-run.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const RUNNER = join(here, '..', 'support', 'headless-under-test.js');
 /** the real entry point `npm run headless` starts (no test certificate root) */
 const ENTRY = join(here, '..', '..', 'main', 'headless-entry.js');
 const SLOW_BAILEYS = pathToFileURL(join(here, '..', 'support', 'slow-baileys.js')).href;
-
-interface Run {
-  child: ChildProcess;
-  out: () => string;
-  err: () => string;
-  exit: Promise<number | null>;
-  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>;
-}
-
-function runHeadless(args: string[], env: Record<string, string> = {}, stdin: 'ignore' | 'pipe' = 'ignore', runner = RUNNER): Run {
-  const child = spawn(process.execPath, [runner, ...args], { env: { ...process.env, ...env }, stdio: [stdin, 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  const listeners = new Set<() => void>();
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-    for (const l of [...listeners]) l();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    err += d.toString();
-  });
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    out: () => out,
-    err: () => err,
-    exit,
-    waitForOutput(pattern, timeoutMs = 15_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const m = pattern.exec(out);
-          if (m) {
-            listeners.delete(check);
-            clearTimeout(timer);
-            resolve(m[0]);
-          }
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`no ${pattern} in output:\n${out}\nstderr:\n${err}`));
-        }, timeoutMs);
-        listeners.add(check);
-        check();
-      });
-    },
-  };
-}
 
 test('--help prints the usage and exits 0', async () => {
   const run = runHeadless(['--help']);

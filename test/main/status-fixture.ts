@@ -33,6 +33,7 @@ export function phoneStatus(over: Partial<PhoneStatus> = {}): PhoneStatus {
     nextBackupAt: null,
     backupWarning: null,
     unlinked: null,
+    storageError: null,
     updatedAt: NOW,
     ...over,
   };

@@ -23,11 +23,12 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { server?: WaServerOptions; keeper?: Partial<KeeperOptions>; phones?: string[] } = {},
+  /** `dataDir`: a folder to use (e.g. on a small filesystem); removed by `close()` like the default one */
+  options: { server?: WaServerOptions; keeper?: Partial<KeeperOptions>; phones?: string[]; dataDir?: string } = {},
 ): Promise<Harness> {
   installTestRoot();
   const server = await startWaServer(options.server ?? {});
-  const dataDir = await mkdtemp(join(tmpdir(), 'keeper-'));
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'keeper-')));
   const statuses: PhoneStatus[] = [];
   const logs: LogEntry[] = [];
   const waiters = new Set<() => void>();

@@ -73,15 +73,21 @@ function tempNameFor(name: string): string {
 /**
  * Creates `path`, which must not exist yet (0600), writes `data` whole and fsyncs it. Alone it
  * is for files inside a folder that is renamed into place afterwards; otherwise use the
- * temp-then-rename/link writers below.
+ * temp-then-rename/link writers below. A failed write removes the file it created (`wx` makes
+ * it ours): on a full disk a half-written file would only keep the disk full.
  */
 export async function writeNewFileSynced(path: string, data: string | Uint8Array): Promise<void> {
   const handle = await open(path, 'wx', FILE_MODE);
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    await unlinkIfExists(path).catch(() => {});
+    throw err;
   }
 }
 
@@ -101,18 +107,40 @@ export async function writeFilesAtomic(
   files: ReadonlyArray<readonly [string, string | Uint8Array]>,
 ): Promise<void> {
   const temps: Array<readonly [string, string]> = [];
-  // Bounded parallelism: Baileys uploads hundreds of pre-keys in one batch; don't exhaust fds.
-  for (let i = 0; i < files.length; i += WRITE_PARALLELISM) {
-    const chunk = files.slice(i, i + WRITE_PARALLELISM);
-    temps.push(...(await Promise.all(chunk.map(async ([name, data]) => [await writeTemp(dir, name, data), name] as const))));
+  let renamed = 0;
+  try {
+    // Bounded parallelism: Baileys uploads hundreds of pre-keys in one batch; don't exhaust fds.
+    for (let i = 0; i < files.length; i += WRITE_PARALLELISM) {
+      const chunk = files.slice(i, i + WRITE_PARALLELISM);
+      // settle the whole chunk before failing, so every temp it made is known and removed
+      const results = await Promise.allSettled(chunk.map(async ([name, data]) => [await writeTemp(dir, name, data), name] as const));
+      for (const r of results) if (r.status === 'fulfilled') temps.push(r.value);
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
+    for (const [tmp, name] of temps) {
+      await renameWithRetry(tmp, join(dir, name));
+      renamed += 1;
+    }
+  } catch (err) {
+    await removeTemps(temps.slice(renamed).map(([tmp]) => tmp));
+    throw err;
   }
-  for (const [tmp, name] of temps) await renameWithRetry(tmp, join(dir, name));
   await fsyncDir(dir);
+}
+
+async function removeTemps(paths: readonly string[]): Promise<void> {
+  for (const tmp of paths) await unlinkIfExists(tmp).catch(() => {});
 }
 
 export async function writeFileAtomic(dir: string, name: string, data: string | Uint8Array): Promise<void> {
   const tmp = await writeTemp(dir, name, data);
-  await renameWithRetry(tmp, join(dir, name));
+  try {
+    await renameWithRetry(tmp, join(dir, name));
+  } catch (err) {
+    await removeTemps([tmp]);
+    throw err;
+  }
   await fsyncDir(dir);
 }
 

@@ -1,8 +1,8 @@
 // Bringing an existing Baileys useMultiFileAuthState folder under our care. The source is only
 // read; the copy is staged next to the target and renamed into place, so a crash mid-import
 // leaves either no session or the whole session at `to`.
-import { readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readdir, readFile, realpath, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { systemClock, type Clock } from '../clock.js';
 import { ensureDir, fsyncDir, isNotFound, listFiles, writeNewFileSynced } from './atomic-fs.js';
 import { CREDS_FILE } from './codec.js';
@@ -10,7 +10,14 @@ import { checkCredsText, pairedId } from './creds-check.js';
 import { JOURNAL_FILE } from './journal.js';
 import { moveToQuarantine } from './quarantine.js';
 
-export type AuthImportErrorCode = 'source-missing' | 'source-invalid' | 'source-unpaired' | 'target-exists' | 'target-not-folder';
+export type AuthImportErrorCode =
+  | 'source-missing'
+  | 'source-invalid'
+  | 'source-unpaired'
+  | 'source-inside-data-folder'
+  | 'account-linked-elsewhere'
+  | 'target-exists'
+  | 'target-not-folder';
 
 export class AuthImportError extends Error {
   constructor(
@@ -30,6 +37,13 @@ export interface ImportSessionOptions {
   /** prefix of the quarantine folder name for a replaced session; defaults to the folder's name */
   label?: string;
   clock?: Clock;
+  /** the data folder `to` lives in: a source inside it (a live session, maybe `to` itself) is refused */
+  dataFolder?: string;
+  /**
+   * the folder that holds every phone's session folder (`to` among them): an account already
+   * linked in another of them is refused — two devices on one identity get the account flagged
+   */
+  sessionsDir?: string;
 }
 
 export interface ImportSessionResult {
@@ -61,20 +75,84 @@ async function copyFileDurable(from: string, to: string): Promise<void> {
   await writeNewFileSynced(to, await readFile(from));
 }
 
+/** The account a linked-device jid belongs to: `15551234567:3@s.whatsapp.net` → `15551234567@s.whatsapp.net`. */
+export function accountOf(jid: string): string {
+  const at = jid.indexOf('@');
+  const user = at < 0 ? jid : jid.slice(0, at);
+  const server = at < 0 ? '' : jid.slice(at);
+  return `${user.split(':')[0]?.split('_')[0] ?? user}${server}`;
+}
+
 /**
- * Copies the Baileys session folder `from` into `to` (our layout is the same, so bytes are
- * copied verbatim with 0600/0700 modes). Throws AuthImportError when the source creds do not
- * parse or were never paired, or when `to` already holds a valid session and `overwrite` is
- * not set. A folder already at `to` that is replaced is quarantined, never deleted.
+ * Everything that can refuse an import, checked before anything is moved, so a refused import
+ * leaves the phone as it was: the source must be a paired Baileys folder outside the data
+ * folder, its account not linked under another phone here, and `to` free unless `overwrite`.
  */
-export async function importSession(from: string, to: string, opts: ImportSessionOptions): Promise<ImportSessionResult> {
-  const clock = opts.clock ?? systemClock;
+export async function checkImport(from: string, to: string, opts: ImportSessionOptions): Promise<{ me: string; sourceCreds: string }> {
+  if (opts.dataFolder !== undefined && (await isInside(from, opts.dataFolder))) {
+    throw new AuthImportError(
+      'source-inside-data-folder',
+      `cannot import ${from}: it is inside the data folder ${opts.dataFolder}. Import from a copy outside it; a session already here is already under care.`,
+    );
+  }
   const sourceCreds = await readText(join(from, CREDS_FILE));
   if (sourceCreds === null) throw new AuthImportError('source-missing', `${from} has no creds.json: not a Baileys session folder`);
   const verdict = checkCredsText(sourceCreds);
   if (!verdict.ok) throw new AuthImportError('source-invalid', `cannot import ${from}: ${verdict.detail} (${verdict.reason})`);
   const me = pairedId(verdict.creds);
   if (me === null) throw new AuthImportError('source-unpaired', `cannot import ${from}: creds.json has no linked device (no "me")`);
+  if (opts.sessionsDir !== undefined) {
+    const other = await phoneLinkedTo(accountOf(me), opts.sessionsDir, basename(to));
+    if (other !== null) {
+      throw new AuthImportError(
+        'account-linked-elsewhere',
+        `cannot import ${from}: its account ${accountOf(me)} is already linked here as phone "${other}". Two linked devices on one account get it flagged; log that phone out first, or import into "${other}" instead.`,
+      );
+    }
+  }
+  if (!opts.overwrite) {
+    const targetCreds = await readText(join(to, CREDS_FILE)).catch(() => null);
+    if (targetCreds !== null && checkCredsText(targetCreds).ok) {
+      throw new AuthImportError('target-exists', `${to} already holds a valid session; pass overwrite to replace it (it will be quarantined)`);
+    }
+  }
+  return { me, sourceCreds };
+}
+
+/** True when `path` is `folder` or inside it, symlinks resolved. */
+async function isInside(path: string, folder: string): Promise<boolean> {
+  const real = (p: string) => realpath(p).catch(() => resolve(p));
+  const rel = relative(await real(folder), await real(path));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/** The phone id (session folder name) other than `except` whose valid creds belong to `account`. */
+async function phoneLinkedTo(account: string, sessionsDir: string, except: string): Promise<string | null> {
+  let ids: string[];
+  try {
+    ids = await readdir(sessionsDir);
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw err;
+  }
+  for (const id of ids.sort()) {
+    if (id === except || id.startsWith('.')) continue;
+    const creds = await readText(join(sessionsDir, id, CREDS_FILE)).catch(() => null);
+    const verdict = creds === null ? null : checkCredsText(creds);
+    const linked = verdict?.ok ? pairedId(verdict.creds) : null;
+    if (linked !== null && accountOf(linked) === account) return id;
+  }
+  return null;
+}
+
+/**
+ * Copies the Baileys session folder `from` into `to` (our layout is the same, so bytes are
+ * copied verbatim with 0600/0700 modes). Throws AuthImportError (see checkImport) before
+ * touching anything. A folder already at `to` that is replaced is quarantined, never deleted.
+ */
+export async function importSession(from: string, to: string, opts: ImportSessionOptions): Promise<ImportSessionResult> {
+  const clock = opts.clock ?? systemClock;
+  const { me, sourceCreds } = await checkImport(from, to, opts);
 
   let replacedTo: string | null = null;
   const target = await stat(to).catch((err: unknown) => {
@@ -87,11 +165,6 @@ export async function importSession(from: string, to: string, opts: ImportSessio
     if (existing.length === 0) {
       await rmdir(to); // an empty placeholder holds nothing to keep
     } else {
-      const targetCreds = await readText(join(to, CREDS_FILE));
-      const targetValid = targetCreds !== null && checkCredsText(targetCreds).ok;
-      if (targetValid && !opts.overwrite) {
-        throw new AuthImportError('target-exists', `${to} already holds a valid session; pass overwrite to replace it (it will be quarantined)`);
-      }
       replacedTo = await moveToQuarantine(to, opts.quarantineDir, 'replaced-by-import', clock.now(), opts.label ?? basename(to));
     }
   }

@@ -49,9 +49,14 @@ export function resumesAfterSwap(intent: SessionIntent): boolean {
 /** What the controller asks of the session that owns the files and the meta. */
 export interface ConnectionHost {
   store(): AuthStore | null;
-  /** the socket opened: write the pairing down; true on the first open after a scan */
-  opened(me: string | null, now: number): Promise<boolean>;
-  closed(now: number): Promise<void>;
+  /**
+   * The socket opened: note the pairing; true on the first open after a scan. Bookkeeping only:
+   * it is noted in memory at once and written in the background, so a full disk cannot hold up
+   * the connection.
+   */
+  opened(me: string | null, now: number): boolean;
+  /** the socket closed (bookkeeping, like `opened`); called after the disconnect was acted on */
+  closed(now: number): void;
   phoneSeen(now: number): void;
   credsSaved(): void;
   /** the first open after a scan is on screen as 'open' */
@@ -185,9 +190,8 @@ export class ConnectionController {
       store
         .saveCreds()
         .then(() => this.o.host.credsSaved())
-        .catch((err: unknown) => {
-          this.o.log('error', 'creds.save-failed', `Could not save session credentials: ${(err as Error).message}`);
-        });
+        // a refused write is a storage fault: the store reports it, and it is shown and retried
+        .catch(() => {});
     });
     for (const event of PHONE_SIGNS) {
       sock.ws.on(event, (node: { attrs?: Record<string, string> }) => {
@@ -248,8 +252,14 @@ export class ConnectionController {
   }
 
   private async onOpen(now: number): Promise<void> {
+    // 'open' promises a durable session: let the creds save of the login settle first. It
+    // settles either way (a refused write is a storage fault), so a full disk cannot hold it up.
+    const generation = this.generation;
+    await this.o.host.store()?.flush();
+    // closed or replaced meanwhile: that close was decided on its own
+    if (generation !== this.generation || this.sock === null) return;
     const me = this.o.host.store()?.state.creds.me?.id ?? null;
-    const firstOpen = await this.o.host.opened(me, now);
+    const firstOpen = this.o.host.opened(me, now);
     this.o.status.patch({ qr: null, qrExpiresAt: null, connectedSince: now, quarantinedTo: null, bannedUntil: null });
     this.qrCount = 0;
     this.policyState = policyOnOpen(this.policyState, now);
@@ -268,11 +278,19 @@ export class ConnectionController {
     }
     this.sock = null;
     this.o.status.patch({ connectedSince: null, qr: null, qrExpiresAt: null });
-    await this.o.host.closed(now);
 
+    // The disconnect is decided and acted on first; bookkeeping (the meta write) comes after
+    // and never blocks: a full disk must not leave a dead socket showing 'open'.
     const input = disconnectInputFromError(update.lastDisconnect?.error, now);
     this.o.status.patch({ lastDisconnect: { code: input.code, reason: input.reason, at: now } });
-    if (this.currentIntent !== 'run' || this.swapping) return;
+    try {
+      if (this.currentIntent === 'run' && !this.swapping) await this.decideAndApply(input, now);
+    } finally {
+      this.o.host.closed(now);
+    }
+  }
+
+  private async decideAndApply(input: ReturnType<typeof disconnectInputFromError>, now: number): Promise<void> {
     const sessionValid = this.o.host.store()?.isRegistered() ?? false;
     const result = decideDisconnect({ ...input, sessionValid }, this.policyState, this.o.policy, now, this.o.random);
     this.policyState = result.nextState;

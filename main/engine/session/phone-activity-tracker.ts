@@ -42,9 +42,7 @@ export class PhoneActivityTracker {
     const saved = this.savedAt;
     if (saved === null || now - saved >= PHONE_SEEN_PERSIST_MS || now < saved) {
       this.savedAt = now;
-      this.meta.save().catch((err: unknown) => {
-        this.log('error', 'meta.save-failed', `Could not save the phone state: ${(err as Error).message}`);
-      });
+      void this.meta.save(); // a refused write is a storage fault, shown and retried
       this.notify();
     }
   }

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import type { KeepAliveView } from '../keepalive-scheduler.js';
 import type { PhoneMeta } from '../phone-meta.js';
 import { phoneInactive } from '../phone-activity.js';
-import type { PhoneConfig, PhoneState, PhoneStatus, ReconnectInfo } from '../types.js';
+import type { PhoneConfig, PhoneState, PhoneStatus, ReconnectInfo, StorageError } from '../types.js';
 
 export type BackupView = Pick<PhoneStatus, 'lastBackupAt' | 'lastBackupGeneration' | 'lastBackupError' | 'backupFailing' | 'nextBackupAt' | 'backupWarning'>;
 
@@ -23,6 +23,8 @@ export interface StatusSources {
   clock: Clock;
   meta(): Pick<PhoneMeta, 'pairedAt' | 'me' | 'phoneLastSeenAt' | 'unlinked'>;
   reconnect(): ReconnectInfo;
+  /** the oldest write this phone needs that the disk refuses, or null */
+  storageError(): StorageError | null;
   keepAlive?(): KeepAliveView;
   backup?(): BackupView | undefined;
 }
@@ -88,6 +90,7 @@ export class StatusModel {
       phoneInactive: linked && phoneInactive(meta.phoneLastSeenAt, now),
       ...(s.backup?.() ?? NO_BACKUP),
       unlinked: this.current === 'logged-out' ? meta.unlinked : null,
+      storageError: s.storageError(),
       // a snapshot: stamped when built, so nobody ages it twice
       updatedAt: now,
     };

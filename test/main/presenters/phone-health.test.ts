@@ -42,3 +42,20 @@ test('session age reads as days and hours, or "not linked"', () => {
   assert.equal(sessionAgeText({ pairedAt: now - (12 * 24 + 4) * 3_600_000 - 59_000 }, now), '12d 4h');
   assert.equal(sessionAgeText({ pairedAt: now - 3_600_000, state: 'logged-out' }, now), 'not linked', 'a phone that needs a new link has no session age');
 });
+
+test('a refused write makes any phone broken, even an open one, and says the path, the OS reason and what to do', async () => {
+  const { presentPhone } = await import('../../../main/presenters/phone-presenter.js');
+  const { phoneStatus, NOW } = await import('../status-fixture.js');
+  const storageError = { path: '/data/state/default/meta.json', reason: 'no space left on device', code: 'ENOSPC', since: NOW - 60_000 };
+  for (const state of PHONE_STATES) assert.equal(phoneHealth({ state, ...base, storageError }), 'broken', state);
+  assert.equal(overallHealth([{ state: 'open', ...base }, { state: 'open', ...base, storageError }]), 'broken');
+  const p = presentPhone(phoneStatus({ state: 'open', storageError }), NOW);
+  assert.equal(p.health, 'broken');
+  assert.equal(p.title, 'Connected', 'the state stays what the connection is');
+  assert.equal(p.detail, 'Cannot write to /data/state/default/meta.json: no space left on device (ENOSPC).');
+  assert.equal(p.nextStep, 'Free some space on this disk; Session Keeper retries by itself.');
+  assert.equal(p.warnings[0]?.kind, 'storage-error');
+  const ro = presentPhone(phoneStatus({ state: 'reconnecting', detail: 'Reconnecting in 2 s.', storageError: { ...storageError, reason: 'read-only file system', code: 'EROFS' } }), NOW);
+  assert.match(ro.detail ?? '', /^Cannot write to .*: read-only file system \(EROFS\)\. Reconnecting in 2 s\.$/);
+  assert.match(ro.nextStep ?? '', /read-only/);
+});

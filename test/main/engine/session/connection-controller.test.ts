@@ -36,7 +36,7 @@ async function rig(): Promise<Rig> {
   let pairedAt: number | null = null;
   const calls: string[] = [];
   const model = new StatusModel(
-    { phone: { id: 'default' }, clock, meta: () => ({ ...EMPTY_META, pairedAt }), reconnect: () => conn.reconnectInfo() },
+    { phone: { id: 'default' }, clock, meta: () => ({ ...EMPTY_META, pairedAt }), reconnect: () => conn.reconnectInfo(), storageError: () => null },
     () => {},
   );
   const conn: ConnectionController = new ConnectionController({
@@ -51,13 +51,13 @@ async function rig(): Promise<Rig> {
     onSocketGone: () => {},
     host: {
       store: () => store,
-      opened: async (_me, now) => {
+      opened: (_me, now) => {
         const first = pairedAt === null;
         pairedAt ??= now;
         calls.push(first ? 'opened:first' : 'opened');
         return first;
       },
-      closed: async () => {},
+      closed: () => {},
       phoneSeen: () => {},
       credsSaved: () => {},
       paired: () => calls.push('paired'),

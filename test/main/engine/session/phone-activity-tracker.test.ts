@@ -8,6 +8,8 @@ import { readPhoneMeta } from '../../../../main/engine/phone-meta.js';
 import { PHONE_INACTIVE_WARN_MS } from '../../../../main/engine/phone-activity.js';
 import { PhoneActivityTracker } from '../../../../main/engine/session/phone-activity-tracker.js';
 import { PhoneMetaStore } from '../../../../main/engine/session/phone-meta-store.js';
+import { StorageFaults } from '../../../../main/engine/session/storage-faults.js';
+import { ManualClock } from '../../../../main/engine/clock.js';
 import type { LogEntry } from '../../../../main/engine/types.js';
 
 const T0 = Date.UTC(2026, 10, 1);
@@ -16,7 +18,7 @@ const HOUR = 60 * 60_000;
 async function rig(t: { after(fn: () => Promise<void>): void }) {
   const dir = await mkdtemp(join(tmpdir(), 'activity-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
-  const meta = new PhoneMetaStore(dir);
+  const meta = new PhoneMetaStore(dir, new StorageFaults(new ManualClock(T0), () => {}, () => {}));
   await meta.update({ pairedAt: T0, me: '1555:3@s.whatsapp.net', phoneLastSeenAt: T0 });
   const logs: { level: LogEntry['level']; event: string }[] = [];
   let notified = 0;
@@ -31,7 +33,7 @@ test('the phone being seen is written down at most once an hour, and listeners h
   assert.equal(meta.value.phoneLastSeenAt, T0 + 10 * 60_000, 'known in memory at once');
   assert.equal(notified(), 0);
   tracker.seen(T0 + HOUR);
-  await new Promise((r) => setTimeout(r, 50));
+  await meta.flush(); // the write in flight, not a guess at how long a loaded disk takes
   assert.equal((await readPhoneMeta(dir)).meta.phoneLastSeenAt, T0 + HOUR);
   assert.equal(notified(), 1);
 });

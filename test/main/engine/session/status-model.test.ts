@@ -18,6 +18,7 @@ function model(meta: Partial<PhoneMeta> = {}) {
       clock,
       meta: () => current,
       reconnect: () => ({ attempt: 0, nextAt: null }),
+      storageError: () => null,
       keepAlive: () => ({ nextKeepAliveAt: T0 + 1000, lastKeepAliveAt: null, mode: 'active', keepAlivePaused: false }),
     },
     (s) => heard.push(s),

@@ -1,0 +1,63 @@
+// At start: the temp files an earlier run left behind (killed mid-write, or a disk that filled
+// up) are removed, so they cannot keep a disk full. Only files that are clearly our own temp
+// files AND older than this process go; a `.tmp-` name we did not make is moved to quarantine,
+// never deleted; everything else, and the quarantine itself, is left alone.
+import { readdir, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { isNotFound, TEMP_PREFIX, unlinkIfExists } from './auth-store/atomic-fs.js';
+import { moveToQuarantine } from './auth-store/quarantine.js';
+
+/** `.tmp-<pid>-<counter>-<6 hex>-<name>`: exactly what atomic-fs names its temp files. */
+const OUR_TEMP = /^\.tmp-\d+-\d+-[0-9a-f]{6}-.+$/;
+
+export type TempVerdict = 'remove' | 'keep' | 'quarantine';
+
+/** What to do with one file, from its name and age. Pure. */
+export function tempVerdict(name: string, mtimeMs: number, processStartedAt: number): TempVerdict {
+  if (!name.startsWith(TEMP_PREFIX)) return 'keep';
+  if (!OUR_TEMP.test(name)) return 'quarantine';
+  // a temp as new as this process may be a write of ours in flight
+  return mtimeMs < processStartedAt ? 'remove' : 'keep';
+}
+
+export interface TempSweepResult {
+  removed: string[];
+  quarantined: Array<{ from: string; to: string }>;
+}
+
+export async function sweepStaleTemps(opts: {
+  root: string;
+  quarantineDir: string;
+  processStartedAt: number;
+  /** names the quarantine folders */
+  now: number;
+}): Promise<TempSweepResult> {
+  const result: TempSweepResult = { removed: [], quarantined: [] };
+  const walk = async (dir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw err;
+    }
+    for (const e of entries) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (path !== opts.quarantineDir) await walk(path);
+        continue;
+      }
+      if (!e.isFile()) continue;
+      const st = await stat(path).catch(() => null);
+      if (!st) continue;
+      const verdict = tempVerdict(e.name, st.mtimeMs, opts.processStartedAt);
+      if (verdict === 'remove' && (await unlinkIfExists(path))) result.removed.push(path);
+      if (verdict === 'quarantine') {
+        const to = await moveToQuarantine(path, opts.quarantineDir, 'stray-temp-file', opts.now, relative(opts.root, path));
+        result.quarantined.push({ from: path, to });
+      }
+    }
+  };
+  await walk(opts.root);
+  return result;
+}

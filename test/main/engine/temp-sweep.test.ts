@@ -1,0 +1,58 @@
+// The start-up sweep of temp files, on real files: an earlier run's own temp files go, a live
+// write's temp and every other file stay, and a `.tmp-` file we did not make is quarantined.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { sweepStaleTemps, tempVerdict } from '../../../main/engine/temp-sweep.js';
+import { startHarness } from '../../support/keeper-harness.js';
+import { tempDir } from '../../support/auth-store/fixtures.js';
+
+const STARTED = Date.UTC(2026, 11, 1, 12);
+
+test('only our own temp files older than this process are removed; a stranger named .tmp- is quarantined; anything else is kept', () => {
+  assert.equal(tempVerdict('.tmp-123-4-a1b2c3-meta.json', STARTED - 1, STARTED), 'remove');
+  assert.equal(tempVerdict('.tmp-123-4-a1b2c3-meta.json', STARTED + 1, STARTED), 'keep', 'maybe a write in flight');
+  assert.equal(tempVerdict('.tmp-notes', STARTED - 1, STARTED), 'quarantine');
+  assert.equal(tempVerdict('meta.json', STARTED - 1, STARTED), 'keep');
+  assert.equal(tempVerdict('.journal.json', STARTED - 1, STARTED), 'keep');
+});
+
+test('a keeper start sweeps the stale temp files of the whole data folder and quarantines strangers, touching nothing else', async (t) => {
+  const h = await startHarness({ keeper: { backup: false } });
+  t.after(() => h.close());
+  const old = new Date(performance.timeOrigin - 60_000);
+  const state = h.keeper.paths.meta('default');
+  await mkdir(state, { recursive: true });
+  const stale = join(state, '.tmp-999-7-abcdef-meta.json');
+  const live = join(state, '.tmp-999-8-abcdef-meta.json');
+  const stranger = join(h.dataDir, '.tmp-someone-elses');
+  await writeFile(stale, 'x'.repeat(180 * 1024));
+  await writeFile(live, 'being written');
+  await writeFile(stranger, 'not ours');
+  await writeFile(join(state, 'notes.txt'), 'mine');
+  await utimes(stale, old, old);
+  await utimes(stranger, old, old);
+  await h.keeper.start();
+  const left = await readdir(state);
+  assert.ok(!left.includes('.tmp-999-7-abcdef-meta.json'), 'the stale temp is gone');
+  assert.ok(left.includes('.tmp-999-8-abcdef-meta.json'), 'a temp as new as this process is left alone');
+  assert.ok(left.includes('notes.txt'));
+  assert.ok(!(await readdir(h.dataDir)).includes('.tmp-someone-elses'));
+  const q = h.logs.find((e) => e.event === 'temp.quarantined');
+  assert.ok(q);
+  assert.equal(await readFile(String(q.data?.to), 'utf8'), 'not ours', 'moved, not deleted');
+  assert.ok(h.logs.some((e) => e.event === 'temp.swept'));
+});
+
+test('the sweep never enters the quarantine folder', async (t) => {
+  const root = await tempDir(t, 'sweep-');
+  const quarantineDir = join(root, 'quarantine');
+  await mkdir(join(quarantineDir, 'default-2026'), { recursive: true });
+  const kept = join(quarantineDir, 'default-2026', '.tmp-1-1-abcdef-creds.json');
+  await writeFile(kept, 'evidence');
+  await utimes(kept, new Date(0), new Date(0));
+  const r = await sweepStaleTemps({ root, quarantineDir, processStartedAt: performance.timeOrigin, now: STARTED });
+  assert.deepEqual(r, { removed: [], quarantined: [] });
+  assert.equal(await readFile(kept, 'utf8'), 'evidence');
+});
