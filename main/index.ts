@@ -291,7 +291,10 @@ async function main(): Promise<void> {
         else renderTray();
       },
       onSecretChanged: (name) => {
-        if (name === 'supabaseKey' && engine?.settings.backup.target === 'supabase') restartEngine(engine.settings);
+        // the saved settings, not the running engine's: during a restart there is no engine, and a
+        // key set then would be missed until the next start
+        const current = settingsStore.get();
+        if (name === 'supabaseKey' && current.backup.target === 'supabase') restartEngine(current);
       },
     }),
     trusted: { webContentsId: () => window?.webContents.id ?? null, origin: APP_ORIGIN },
