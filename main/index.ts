@@ -3,26 +3,32 @@
 //
 // Coming back online: Electron's main process has no 'online' event, so we poll net.isOnline()
 // (online-watcher.ts) and also wake on powerMonitor 'resume' and 'unlock-screen'.
+//
+// Order matters (issue 12): the AUMID and the app scheme before 'ready'; right after it the
+// keyring opt-in (before any secret is read) and the menu (before any window); the tray before
+// the engine starts; a window only once the protocol, IPC handlers and settings exist.
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, net, Notification, powerMonitor, protocol, safeStorage, session, shell } from 'electron';
-import { createKeeper, type Keeper } from './engine/keeper.js';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, Notification, powerMonitor, protocol, safeStorage, session, shell } from 'electron';
+import type { Keeper } from './engine/keeper.js';
 import { systemClock } from './engine/clock.js';
 import { defaultDataDir } from './engine/data-dir.js';
-import { installationKeyPath } from './engine/backup/key-store.js';
-import type { BackupTarget } from './engine/backup/targets.js';
 import type { PhoneStatus } from './engine/types.js';
-import { keeperOptionsFromSettings, needsEngineRestart } from './engine-options.js';
-import { socketOverridesFromEnv } from './engine/env-overrides.js';
+import { needsEngineRestart } from './engine-options.js';
+import { setupEngine, type Engine } from './setup-engine.js';
+import { setupQuit } from './setup-quit.js';
+import { createShowGate } from './show-gate.js';
+import { setDockVisible, setupAppIdentity, setupAppMenu, setupSecretsBackend } from './platform-shell.js';
+import { INVALID_SETTINGS_TITLE, STARTUP_FAILURE_TITLE, invalidSettingsText, loggerUnavailable, settingsUnreadable, startupFailureText } from './startup-failure.js';
 import { registerAppScheme, setupAppProtocol } from './app-protocol.js';
 import { APP_ORIGIN, APP_START_URL, createMainWindow, restrictPermissions } from './window.js';
 import { createFileLogger, writeKeeperEntry, type FileLogger } from './logging.js';
 import { createOnlineWatcher } from './online-watcher.js';
 import { createElectronSettingsStore } from './settings/electron-settings.js';
+import { SETTINGS_FILE_NAME } from './settings/settings-store.js';
 import { SecretStore } from './settings/secret-store.js';
 import { safeStorageEncryptor } from './settings/safe-storage-encryptor.js';
-import { appBackupSecretProvider } from './settings/backup-secret.js';
 import type { SettingsStore } from './settings/settings-store.js';
 import type { AppSettings } from './settings/schema.js';
 import { PUSH, type AppEnvironment } from './ipc/contract.js';
@@ -40,22 +46,27 @@ const appRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const PRELOAD = join(appRoot, 'dist', 'preload', 'index.cjs');
 const RENDERER_DIR = join(appRoot, 'dist', 'renderer');
 
-// Privileged schemes must be registered before 'ready'.
+// Privileged schemes must be registered before 'ready'; so must the Windows toast identity.
 registerAppScheme(protocol);
+setupAppIdentity(app);
 
 let window: BrowserWindow | null = null;
-let quitting = false;
-let stopped = false;
+let quitting = (): boolean => false;
+let logsDir: string | null = null;
+// a second launch or a Dock click waits here until the page has what it needs
+const showGate = createShowGate(() => showWindow());
 
 function setupSingleInstance(): boolean {
   if (!app.requestSingleInstanceLock()) return false;
-  app.on('second-instance', () => showWindow());
+  app.on('second-instance', () => showGate.request());
+  app.on('activate', () => showGate.request());
   return true;
 }
 
 function showWindow(): BrowserWindow {
   window ??= setupWindow();
   if (window.isMinimized()) window.restore();
+  setDockVisible(app, true);
   window.show();
   window.focus();
   return window;
@@ -70,10 +81,13 @@ function setupWindow(): BrowserWindow {
   });
   // closing hides: the app lives in the tray until Quit
   win.on('close', (event) => {
-    if (quitting) return;
+    if (quitting()) return;
     event.preventDefault();
     win.hide();
+    setDockVisible(app, false);
   });
+  // Windows logoff/shutdown emits no before-quit: stop cleanly from here (only while a window exists)
+  win.on('session-end', () => app.quit());
   win.on('closed', () => {
     if (window === win) window = null;
   });
@@ -90,41 +104,6 @@ function pushWhenLoaded(channel: (typeof PUSH)[keyof typeof PUSH], payload: unkn
 }
 
 let log: FileLogger | null = null;
-
-interface Engine {
-  keeper: Keeper;
-  settings: AppSettings;
-}
-
-async function setupEngine(settings: AppSettings, deps: { dataDir: string; secrets: SecretStore; onStatus(s: PhoneStatus): void }): Promise<Engine> {
-  const secret = appBackupSecretProvider({
-    secrets: deps.secrets,
-    encryptionAvailable: safeStorage.isEncryptionAvailable(),
-    keyFile: installationKeyPath(deps.dataDir),
-    onCreated: (where) => log?.logger.info({ where }, 'created the backup installation key; export a recovery key to restore elsewhere'),
-  });
-  let supabaseTarget: BackupTarget | null = null;
-  if (settings.backup.target === 'supabase') {
-    const key = deps.secrets.get('supabaseKey');
-    if (key) {
-      // imported only when used: supabase-js is heavy and warns on load
-      const { SupabaseTarget } = await import('./engine/backup/supabase-target.js');
-      supabaseTarget = new SupabaseTarget({ url: settings.backup.supabase.url, key, bucket: settings.backup.supabase.bucket, prefix: settings.backup.supabase.prefix });
-    } else log?.logger.warn('Supabase backups are selected but no Supabase key is stored: backups are off until one is set');
-  }
-  const socket = socketOverridesFromEnv();
-  const keeper = createKeeper(keeperOptionsFromSettings(settings, { dataDir: deps.dataDir, secret, supabaseTarget, ...(socket ? { socket } : {}) }));
-  keeper.on('status', (s) => {
-    deps.onStatus(s);
-    pushWhenLoaded(PUSH.status, s);
-  });
-  keeper.on('log', (e) => {
-    if (log) writeKeeperEntry(log.logger, e);
-    push(window?.webContents, PUSH.log, e);
-  });
-  await keeper.start();
-  return { keeper, settings };
-}
 
 async function applyStartAtLogin(enabled: boolean): Promise<void> {
   const args = app.isPackaged ? [HIDDEN_FLAG] : [app.getAppPath(), HIDDEN_FLAG];
@@ -148,19 +127,36 @@ async function main(): Promise<void> {
   // the window is hidden, not closed, but keep Electron from quitting when it is destroyed
   app.on('window-all-closed', () => undefined);
   await app.whenReady();
+  setupSecretsBackend(safeStorage);
+  setupAppMenu(Menu);
+  const hidden = launchedHidden(process.argv, app.getLoginItemSettings().wasOpenedAtLogin);
+  if (hidden) setDockVisible(app, false);
 
   const userData = app.getPath('userData');
-  const logsDir = app.getPath('logs');
+  const logs = app.getPath('logs');
   const dataDir = defaultDataDir();
-  log = await createFileLogger(logsDir);
+  // (data-folder lock: taken here, before anything reads or writes dataDir)
+  log = await createFileLogger(logs).catch((err: unknown) => {
+    throw loggerUnavailable(logs, err);
+  });
+  logsDir = logs;
   log.logger.info({ version: app.getVersion() }, 'Session Keeper starting');
 
   restrictPermissions(session.defaultSession);
   setupAppProtocol(protocol, RENDERER_DIR);
 
-  const settingsStore: SettingsStore = createElectronSettingsStore(userData);
+  let settingsStore: SettingsStore;
+  try {
+    settingsStore = createElectronSettingsStore(userData);
+  } catch (err) {
+    throw settingsUnreadable(join(userData, `${SETTINGS_FILE_NAME}.json`), err);
+  }
   const loaded = settingsStore.load();
-  if (!loaded.ok) log.logger.warn({ problems: loaded.problems, file: settingsStore.path }, 'settings file invalid; running on defaults');
+  if (!loaded.ok) {
+    log.logger.warn({ problems: loaded.problems, file: settingsStore.path }, 'settings file invalid; running on defaults');
+    // not awaited: the app runs on defaults while the person reads it
+    void dialog.showMessageBox({ type: 'warning', title: INVALID_SETTINGS_TITLE, message: INVALID_SETTINGS_TITLE, detail: invalidSettingsText(settingsStore.path, loaded.problems), buttons: ['OK'] });
+  }
   const secrets = new SecretStore(userData, safeStorageEncryptor(safeStorage));
 
   // tray + notifications follow every status
@@ -168,14 +164,23 @@ async function main(): Promise<void> {
     electronTrayFactory({ iconDir: trayIconDir({ isPackaged: app.isPackaged, appRoot, resourcesPath: process.resourcesPath }), platform: process.platform, onClick: () => showWindow() }),
     (action) => void onTrayAction(action),
   );
+  let engine: Engine | null = null;
+  const renderTray = () => tray.render(presentTray(engine?.keeper.statuses() ?? [], { now: Date.now(), startAtLogin: settingsStore.get().startAtLogin }));
+  // the icon is there at once, not at the first status (the engine may take a while to start)
+  renderTray();
   const notifications = setupNotifications({
     onClick: (n) => {
       showWindow();
       if (n.focusPhone) pushWhenLoaded(PUSH.focusPhone, n.phoneId);
     },
+    // not shown by the OS (unsigned macOS build…): the window says it instead, and the Dock bounces
+    onFailed: (n, error) => {
+      log?.logger.warn({ title: n.title, error }, 'the notification could not be shown; opening the window instead');
+      showWindow();
+      pushWhenLoaded(PUSH.focusPhone, n.phoneId);
+      if (process.platform === 'darwin') app.dock?.bounce('critical');
+    },
   });
-  let engine: Engine | null = null;
-  const renderTray = () => tray.render(presentTray(engine?.keeper.statuses() ?? [], { now: Date.now(), startAtLogin: settingsStore.get().startAtLogin }));
   const onStatus = (s: PhoneStatus) => {
     notifications.onStatus(s);
     renderTray();
@@ -184,7 +189,19 @@ async function main(): Promise<void> {
   const trayTimer = setInterval(renderTray, 60_000);
 
   const startEngine = async (settings: AppSettings) => {
-    engine = await setupEngine(settings, { dataDir, secrets, onStatus });
+    engine = await setupEngine(settings, {
+      dataDir,
+      secrets,
+      logger: () => log?.logger ?? null,
+      onStatus: (s) => {
+        onStatus(s);
+        pushWhenLoaded(PUSH.status, s);
+      },
+      onLog: (e) => {
+        if (log) writeKeeperEntry(log.logger, e);
+        push(window?.webContents, PUSH.log, e);
+      },
+    });
     renderTray();
   };
   // settings changes that the keeper reads once restart it, one restart at a time
@@ -234,7 +251,7 @@ async function main(): Promise<void> {
           return;
         }
         case 'open-logs':
-          await shell.openPath(logsDir);
+          await shell.openPath(logs);
           return;
         case 'quit':
           app.quit();
@@ -245,7 +262,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const environment = (): AppEnvironment => ({ version: app.getVersion(), platform: process.platform, dataDir, logsDir, secrets: secrets.info() });
+  const environment = (): AppEnvironment => ({ version: app.getVersion(), platform: process.platform, dataDir, logsDir: logs, secrets: secrets.info() });
   const router = createIpcRouter({
     handlers: createHandlers({
       keeper: keeperNow,
@@ -260,6 +277,12 @@ async function main(): Promise<void> {
         const r = window ? await dialog.showSaveDialog(window, { defaultPath }) : await dialog.showSaveDialog({ defaultPath });
         return r.canceled ? null : (r.filePath ?? null);
       },
+      // main's own dialog, parented to the window: the page can ask for it but not answer it
+      confirm: async (message) => {
+        const opts = { type: 'warning' as const, buttons: ['Cancel', 'Continue'], defaultId: 0, cancelId: 0, noLink: true, message };
+        const r = window ? await dialog.showMessageBox(window, opts) : await dialog.showMessageBox(opts);
+        return r.response === 1;
+      },
       onSettingsSaved: (next) => {
         const before = engine?.settings;
         push(window?.webContents, PUSH.settings, next);
@@ -268,7 +291,10 @@ async function main(): Promise<void> {
         else renderTray();
       },
       onSecretChanged: (name) => {
-        if (name === 'supabaseKey' && engine?.settings.backup.target === 'supabase') restartEngine(engine.settings);
+        // the saved settings, not the running engine's: during a restart there is no engine, and a
+        // key set then would be missed until the next start
+        const current = settingsStore.get();
+        if (name === 'supabaseKey' && current.backup.target === 'supabase') restartEngine(current);
       },
     }),
     trusted: { webContentsId: () => window?.webContents.id ?? null, origin: APP_ORIGIN },
@@ -286,36 +312,33 @@ async function main(): Promise<void> {
   powerMonitor.on('unlock-screen', wake);
   const online = createOnlineWatcher({ isOnline: () => net.isOnline(), clock: systemClock, onOnline: wake });
 
-  // Quit: stop every session cleanly (creds flushed) before the process exits
-  app.on('before-quit', (event) => {
-    quitting = true;
-    if (stopped) return;
-    event.preventDefault();
-    online.stop();
-    clearInterval(trayTimer);
-    const done = async () => {
+  quitting = setupQuit(app, powerMonitor, {
+    beforeStop: () => {
+      online.stop();
+      clearInterval(trayTimer);
+    },
+    stop: async () => {
       await restarting;
       await engine?.keeper.stop();
-      log?.logger.info('Session Keeper stopped');
+    },
+    after: async (outcome, err) => {
+      if (outcome === 'stopped') log?.logger.info('Session Keeper stopped');
+      else if (outcome === 'deadline') log?.logger.warn('the sessions did not stop within 10 s; quitting anyway');
+      else log?.logger.warn({ err: String(err) }, 'stopping the sessions failed; quitting anyway');
       await log?.close();
-    };
-    done()
-      .catch(() => undefined)
-      .finally(() => {
-        stopped = true;
-        tray.destroy();
-        app.quit();
-      });
-  });
-  app.on('activate', () => showWindow());
+    },
+    finally: () => tray.destroy(),
+  }).quitting;
 
-  const settings = settingsStore.get();
-  if (!launchedHidden(process.argv, app.getLoginItemSettings().wasOpenedAtLogin)) showWindow();
-  await startEngine(settings).catch((err: unknown) => showError('Could not start the sessions', err));
+  // everything the page needs exists: a second launch may show the window now
+  showGate.open();
+  if (!hidden) showWindow();
+  await startEngine(settingsStore.get()).catch((err: unknown) => showError('Could not start the sessions', err));
 }
 
 main().catch((err: unknown) => {
-  // nothing else can show it: print, then leave
+  // a tray app that exits silently just vanishes: say why in a box, and on stderr
   process.stderr.write(`Session Keeper failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  dialog.showErrorBox(STARTUP_FAILURE_TITLE, startupFailureText(err, logsDir));
   app.exit(1);
 });

@@ -7,6 +7,7 @@ import type { SettingsStore } from '../settings/settings-store.js';
 import type { SecretStore } from '../settings/secret-store.js';
 import type { AppSettings, SecretName } from '../settings/schema.js';
 import { ProblemsError, type IpcHandlers } from './router.js';
+import { KeeperError } from '../engine/errors.js';
 import { RECOVERY_KEY_SAVE_CONFIRM, RECOVERY_KEY_SHOW_CONFIRM, recoveryKeySheet } from '../presenters/recovery-key-sheet.js';
 
 export type KeeperPort = Pick<
@@ -39,20 +40,67 @@ export interface HandlerDeps {
   pickSaveFile(defaultName: string): Promise<string | null>;
   /**
    * A native confirmation shown by main (not by the page): true only when the person agreed.
-   * Without it, actions that need one (exporting the recovery key) are refused.
+   * Without it, actions that need one (confirmationFor, exporting the recovery key) are refused.
    */
   confirm?(message: string): Promise<boolean>;
   onSettingsSaved?(settings: AppSettings): void;
   onSecretChanged?(name: SecretName): void;
 }
 
+/**
+ * What a call would change that code in the page must not change alone (issue 11: a script in
+ * the renderer could set its own passphrase, point backups at its server and upload). Each entry
+ * is the sentence main's native dialog shows; null = no confirmation needed. Pure.
+ */
+export type SensitiveCall =
+  | { call: 'setSecret'; name: SecretName; value: string | null }
+  | { call: 'setSettings'; before: AppSettings; after: AppSettings }
+  | { call: 'logout'; phoneId: string }
+  | { call: 'restore'; phoneId: string; generation?: string };
+
+export function confirmationFor(c: SensitiveCall): string | null {
+  switch (c.call) {
+    case 'setSecret':
+      if (c.name === 'backupPassphrase') return c.value ? 'Change the backup passphrase? New backups will be encrypted with it.' : 'Remove the backup passphrase? New backups will use the installation key.';
+      return c.value ? 'Store a new Supabase key? Backups will be sent with it.' : 'Remove the stored Supabase key? Supabase backups stop until a key is set.';
+    case 'setSettings': {
+      const b = c.before.backup;
+      const a = c.after.backup;
+      const changed: string[] = [];
+      if (a.target !== b.target) changed.push(`the backup target from ${b.target} to ${a.target}`);
+      if (a.supabase.url !== b.supabase.url) changed.push(`the Supabase URL to ${a.supabase.url || '(none)'}`);
+      if (a.supabase.bucket !== b.supabase.bucket) changed.push(`the Supabase bucket to ${a.supabase.bucket || '(none)'}`);
+      return changed.length ? `Change ${changed.join(', ')}? Your session backups will be sent there.` : null;
+    }
+    case 'logout':
+      return `Log out "${c.phoneId}"? WhatsApp removes this linked device; linking again needs the phone.`;
+    case 'restore':
+      return `Restore "${c.phoneId}" from ${c.generation ?? 'the newest backup'}? The current session files are set aside.`;
+  }
+}
+
+/** A Supabase key belongs to the server it was given for: a new URL drops it. Pure. */
+export function supabaseKeyOutlived(before: AppSettings, after: AppSettings): boolean {
+  return before.backup.supabase.url !== after.backup.supabase.url;
+}
+
 export function createHandlers(deps: HandlerDeps): IpcHandlers {
+  /** Main's own dialog, not the page's: refused unless the person agreed. */
+  const confirmed = async (c: SensitiveCall): Promise<void> => {
+    const message = confirmationFor(c);
+    if (message === null) return;
+    if (!deps.confirm) throw new KeeperError('refused-by-gate', 'This change needs a native confirmation, and main has none wired.');
+    if (!(await deps.confirm(message))) throw new KeeperError('refused-by-gate', 'Cancelled: nothing was changed.');
+  };
   return {
     getStatuses: () => deps.keeper().statuses(),
     getLog: (q) => deps.keeper().logTail(q ?? {}),
     reconnect: ({ phoneId }) => deps.keeper().reconnect(phoneId),
     requestQr: ({ phoneId }) => deps.keeper().requestQr(phoneId),
-    logout: ({ phoneId }) => deps.keeper().logout(phoneId),
+    logout: async ({ phoneId }) => {
+      await confirmed({ call: 'logout', phoneId });
+      return deps.keeper().logout(phoneId);
+    },
     backupNow: async ({ phoneId }) => {
       const r = await deps.keeper().backupNow(phoneId, { force: true });
       switch (r.outcome) {
@@ -72,6 +120,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
       return { ok: r.ok, target: r.target, steps: r.steps.map((s) => ({ step: s.step, ok: s.ok, detail: s.detail })), problem: r.problem, summary: r.summary, warning: r.warning };
     },
     restore: async ({ phoneId, generation }) => {
+      await confirmed({ call: 'restore', phoneId, ...(generation !== undefined ? { generation } : {}) });
       const r = await deps.keeper().restore(phoneId, generation !== undefined ? { generation } : {});
       return { generation: r.generation, quarantinedTo: r.quarantinedTo };
     },
@@ -87,13 +136,20 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
       return deps.keeper().importSession(phoneId, from, { replace: replace ?? false });
     },
     getSettings: () => deps.settings.get(),
-    setSettings: (settings) => {
+    setSettings: async (settings) => {
+      const before = deps.settings.get();
+      await confirmed({ call: 'setSettings', before, after: settings });
       const r = deps.settings.set(settings);
       if (!r.ok) throw new ProblemsError(r.problems);
+      if (supabaseKeyOutlived(before, r.settings) && deps.secrets.has('supabaseKey')) {
+        deps.secrets.set('supabaseKey', null);
+        deps.onSecretChanged?.('supabaseKey');
+      }
       deps.onSettingsSaved?.(r.settings);
       return r.settings;
     },
-    setSecret: ({ name, value }) => {
+    setSecret: async ({ name, value }) => {
+      await confirmed({ call: 'setSecret', name, value });
       deps.secrets.set(name, value);
       deps.onSecretChanged?.(name);
       return deps.secrets.info();

@@ -31,8 +31,27 @@ const reconnectSchema = z.object({
     .default(12),
 });
 
+/** Backups and the Supabase key travel to this URL: https only, plain http just to this machine (tests, a local server). */
+export function supabaseUrlProblem(url: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return `Supabase URL must be a URL like https://abcd.supabase.co (got ${JSON.stringify(url)})`;
+  }
+  if (u.protocol === 'https:') return null;
+  if (u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) return null;
+  return `Supabase URL must start with https:// (plain http only for 127.0.0.1 or localhost; got ${JSON.stringify(url)})`;
+}
+
 const supabaseSchema = z.object({
-  url: z.url({ error: (iss) => `Supabase URL must be a URL like https://abcd.supabase.co (got ${JSON.stringify(iss.input)})` }).or(z.literal('')),
+  url: z
+    .string({ error: 'Supabase URL must be text' })
+    .max(2048)
+    .superRefine((url, ctx) => {
+      const problem = url === '' ? null : supabaseUrlProblem(url);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   bucket: z.string().max(100).default(''),
   prefix: z.string().max(200).default('session-keeper'),
 });

@@ -43,8 +43,9 @@ test('a damaged session is restored at start without a QR; after Log out, Restor
     const restored = await statusFromMain(await j.page());
     assert.equal(restored.pairedAt, pairedAt, 'the session age is kept');
 
-    // Log out, confirmed in the window's dialog
+    // Log out, confirmed in the window's dialog and then in main's own (Continue)
     const page = await j.page();
+    standIn.dialogAnswers.message.push(1);
     await card.getByRole('button', { name: 'Log out' }).click();
     await page.locator('#confirm-dialog').getByRole('button', { name: 'Log out' }).click();
     // a new link is offered: the QR itself, or the button that asks for one
@@ -55,6 +56,7 @@ test('a damaged session is restored at start without a QR; after Log out, Restor
     await card.getByRole('button', { name: 'Restore…' }).click();
     const dialog = page.locator('#restore-dialog');
     await dialog.waitFor({ state: 'visible' });
+    standIn.dialogAnswers.message.push(1);
     await dialog.locator('#restore-ok').click();
     await card.getByText(/WhatsApp removed this device when you logged out/).waitFor({ timeout: 10_000 });
     assert.equal(await offered().first().isVisible(), true, 'a new QR is offered');

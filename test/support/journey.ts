@@ -50,14 +50,17 @@ export interface Journey {
 
 let launches = 0;
 
-async function launchMain(): Promise<void> {
+async function launchMain(beforeReady?: () => void): Promise<void> {
+  standIn.timeline.length = 0;
   // each launch is a fresh module instance of index.js, like a new process would load it
   await import(`${MAIN_ENTRY}?launch=${++launches}`);
+  // what the OS may deliver between the script's first turn and 'ready' (a second launch…)
+  beforeReady?.();
   // Electron emits 'ready' once the main script's first turn is over
   standIn.app.becomeReady();
 }
 
-export async function startJourney(opts: { server?: WaServerOptions } = {}): Promise<Journey> {
+export async function startJourney(opts: { server?: WaServerOptions; beforeReady?: () => void } = {}): Promise<Journey> {
   assert.ok(existsSync(new URL(MAIN_ENTRY)), 'dist/main/index.js is missing (run npm run build)');
   installTestRoot();
   const server = await startWaServer(opts.server ?? {});
@@ -93,7 +96,7 @@ export async function startJourney(opts: { server?: WaServerOptions } = {}): Pro
     return p;
   };
 
-  await launchMain();
+  await launchMain(opts.beforeReady);
   await page();
   return {
     server,
@@ -122,6 +125,26 @@ export async function startJourney(opts: { server?: WaServerOptions } = {}): Pro
       await rm(root, { recursive: true, force: true, maxRetries: 5 });
     },
   };
+}
+
+/**
+ * Starts main in a profile that `prepare` has damaged and waits for it to give up: the exit code
+ * and the error boxes it showed. No window is expected.
+ */
+export async function startExpectingFailure(prepare: (profileDir: string) => Promise<void>): Promise<{ code: number; errorBoxes: { title: string; content: string }[] }> {
+  const root = await mkdtemp(join(tmpdir(), 'sk-journey-fail-'));
+  const profileDir = join(root, 'profile');
+  standIn.app.setRoot(profileDir);
+  process.env.SESSION_KEEPER_DATA_DIR = join(root, 'keeper');
+  try {
+    await prepare(profileDir);
+    await launchMain();
+    const code = await Promise.race([standIn.app.exited(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the app did not exit within 20 s')), 20_000).unref())]);
+    return { code, errorBoxes: [...standIn.errorBoxes] };
+  } finally {
+    delete process.env.SESSION_KEEPER_DATA_DIR;
+    await rm(root, { recursive: true, force: true, maxRetries: 5 });
+  }
 }
 
 /** The person's first step: scan the QR on screen with the simulated phone until the card says Connected. */

@@ -114,7 +114,7 @@ test('malformed payloads are refused with the problems and nothing changes', asy
 });
 
 test('a weak backup passphrase is refused with a sentence saying why, and nothing is stored; a strong one or clearing is accepted', async () => {
-  const t = await setup();
+  const t = await setup({ confirm: () => Promise.resolve(true) });
   try {
     for (const weak of ['hunter2', 'aaaaaaaaaaaaaaaa']) {
       const r = await t.router(INVOKE.setSecret.channel, ours, { name: 'backupPassphrase', value: weak });
@@ -128,6 +128,56 @@ test('a weak backup passphrase is refused with a sentence saying why, and nothin
     // other secrets have no such rule, and clearing always works
     assert.equal((await t.router(INVOKE.setSecret.channel, ours, { name: 'supabaseKey', value: 'k' })).ok, true);
     assert.equal((await t.router(INVOKE.setSecret.channel, ours, { name: 'backupPassphrase', value: null })).ok, true);
+    assert.equal(t.secrets.has('backupPassphrase'), false);
+  } finally {
+    await t.close();
+  }
+});
+
+test('passphrase, Supabase key, backup target/URL/bucket, log out and restore wait for main\'s own dialog; Cancel changes nothing', async () => {
+  const asked: string[] = [];
+  let answer = false;
+  const t = await setup({ confirm: (m) => (asked.push(m), Promise.resolve(answer)) });
+  try {
+    const before = t.settings.get();
+    const elsewhere = { ...before, backup: { ...before.backup, target: 'supabase' as const, supabase: { url: 'https://attacker.example', bucket: 'loot', prefix: 'x' } } };
+    const calls: [string, unknown][] = [
+      [INVOKE.setSecret.channel, { name: 'backupPassphrase', value: 'copper lantern orbit' }],
+      [INVOKE.setSecret.channel, { name: 'supabaseKey', value: 'k' }],
+      [INVOKE.setSettings.channel, elsewhere],
+      [INVOKE.logout.channel, { phoneId: 'default' }],
+      [INVOKE.restore.channel, { phoneId: 'default' }],
+    ];
+    for (const [channel, payload] of calls) {
+      const r = await t.router(channel, ours, payload);
+      assert.ok(!r.ok && r.error.code === 'refused-by-gate' && /Cancelled/.test(r.error.message), `${channel}: ${JSON.stringify(r)}`);
+    }
+    assert.equal(asked.length, calls.length, 'each call asked once');
+    assert.match(asked[2] ?? '', /https:\/\/attacker\.example/, 'the dialog names where backups would go');
+    assert.deepEqual(t.settings.get(), before);
+    assert.deepEqual(t.secrets.info().set, { supabaseKey: false, backupPassphrase: false });
+    assert.equal(t.saved.length, 0);
+
+    // a change that moves nothing sensitive is not asked about
+    const calm = await t.router(INVOKE.setSettings.channel, ours, { ...before, startAtLogin: !before.startAtLogin });
+    assert.equal(calm.ok, true);
+    assert.equal(asked.length, calls.length);
+
+    answer = true;
+    assert.equal((await t.router(INVOKE.setSecret.channel, ours, { name: 'supabaseKey', value: 'k' })).ok, true);
+    assert.equal((await t.router(INVOKE.setSettings.channel, ours, elsewhere)).ok, true);
+    assert.equal(t.settings.get().backup.supabase.url, 'https://attacker.example');
+    assert.equal(t.secrets.has('supabaseKey'), false, 'a new Supabase URL drops the key given for the old one');
+  } finally {
+    await t.close();
+  }
+});
+
+test('without a native confirmation wired, sensitive calls are refused and nothing changes', async () => {
+  const t = await setup();
+  try {
+    const r = await t.router(INVOKE.setSecret.channel, ours, { name: 'backupPassphrase', value: 'copper lantern orbit' });
+    assert.ok(!r.ok && r.error.code === 'refused-by-gate' && /native confirmation/.test(r.error.message), JSON.stringify(r));
     assert.equal(t.secrets.has('backupPassphrase'), false);
   } finally {
     await t.close();

@@ -31,6 +31,13 @@ export class StandInEvent {
   }
 }
 
+/**
+ * The order in which main did the things whose order matters (issue 12: the menu before any
+ * window, the AUMID before 'ready', handlers before the window, the keyring opt-in before a
+ * secret is read). Cleared per launch.
+ */
+const timeline: string[] = [];
+
 const PATH_NAMES = ['home', 'appData', 'userData', 'sessionData', 'temp', 'logs', 'desktop', 'documents', 'downloads'] as const;
 
 class StandInApp extends EventEmitter {
@@ -92,6 +99,7 @@ class StandInApp extends EventEmitter {
   becomeReady(): void {
     if (this.ready) return;
     this.ready = true;
+    timeline.push('ready');
     this.emit('ready', new StandInEvent(), {});
     for (const w of this.readyWaiters.splice(0)) w();
   }
@@ -147,12 +155,40 @@ class StandInApp extends EventEmitter {
     return new Promise((resolve) => this.exitWaiters.push(resolve));
   }
 
+  appUserModelId: string | null = null;
+
+  // electron.d.ts: setAppUserModelId(id: string): void (@platform win32)
+  setAppUserModelId(id: string): void {
+    this.appUserModelId = id;
+    timeline.push(`app-user-model-id ${id}`);
+  }
+
+  // electron.d.ts: readonly dock: (Dock) | (undefined) — only macOS has one
+  readonly dock: StandInDock | undefined = process.platform === 'darwin' ? new StandInDock() : undefined;
+
   getLoginItemSettings(): { openAtLogin: boolean; openAsHidden: boolean; wasOpenedAtLogin: boolean; wasOpenedAsHidden: boolean; restoreState: boolean; args: string[] } {
     return { openAtLogin: this.loginItem.openAtLogin, openAsHidden: false, wasOpenedAtLogin: false, wasOpenedAsHidden: false, restoreState: false, args: this.loginItem.args };
   }
 
   setLoginItemSettings(settings: { openAtLogin?: boolean; args?: string[] }): void {
     this.loginItem = { openAtLogin: settings.openAtLogin ?? false, args: settings.args ?? [] };
+  }
+}
+
+class StandInDock {
+  visible = true;
+  readonly bounces: ('critical' | 'informational')[] = [];
+  // electron.d.ts (Dock): hide(): void; show(): Promise<void>; bounce(type?): number
+  hide(): void {
+    this.visible = false;
+  }
+  show(): Promise<void> {
+    this.visible = true;
+    return Promise.resolve();
+  }
+  bounce(type: 'critical' | 'informational' = 'informational'): number {
+    this.bounces.push(type);
+    return this.bounces.length;
   }
 }
 
@@ -170,6 +206,7 @@ class StandInIpcMain extends EventEmitter {
   // electron.d.ts: handle(channel, listener): void — a second handler for a channel throws
   handle(channel: string, listener: InvokeHandler): void {
     if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+    if (this.handlers.size === 0) timeline.push('ipc-handlers');
     this.handlers.set(channel, listener);
   }
 
@@ -282,19 +319,33 @@ function originOf(url: string): string {
 export const session = { defaultSession: new StandInSession() };
 
 // ---------------------------------------------------------------------------------------------
-// safeStorage: reversible, reports encryption available (a keyring is present)
+// safeStorage: reversible. By default a keyring is present; a test can make it Linux without one
+// ('basic_text'), where Electron refuses to encrypt until setUsePlainTextEncryption(true).
 
 const SAFE_PREFIX = Buffer.from('stand-in-safe-storage:');
+type StorageBackend = ReturnType<SafeStorage['getSelectedStorageBackend']>;
+const keyring = { backend: 'gnome_libsecret' as StorageBackend, plainTextOptIn: false, reads: 0 };
 
 export const safeStorage = {
-  isEncryptionAvailable: () => true,
-  encryptString: (plainText: string) => Buffer.concat([SAFE_PREFIX, Buffer.from(plainText, 'utf8').reverse()]),
+  // electron.d.ts: "On Linux, returns true if the app has emitted the ready event and the secret key is available"
+  isEncryptionAvailable: () => app.isReady() && (keyring.backend !== 'basic_text' || keyring.plainTextOptIn),
+  encryptString: (plainText: string) => {
+    if (!safeStorage.isEncryptionAvailable()) throw new Error('Error while encrypting the text provided to safeStorage.encryptString. Encryption is not available.');
+    return Buffer.concat([SAFE_PREFIX, Buffer.from(plainText, 'utf8').reverse()]);
+  },
   decryptString: (encrypted: Buffer) => {
+    keyring.reads++;
+    if (keyring.reads === 1) timeline.push('secret-read');
     if (!encrypted.subarray(0, SAFE_PREFIX.length).equals(SAFE_PREFIX)) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
     return Buffer.from(encrypted.subarray(SAFE_PREFIX.length)).reverse().toString('utf8');
   },
-  getSelectedStorageBackend: () => 'gnome_libsecret' as const,
-  setUsePlainTextEncryption: () => undefined,
+  // electron.d.ts: getSelectedStorageBackend(): 'basic_text' | 'gnome_libsecret' | … | 'unknown' ('unknown' before ready)
+  getSelectedStorageBackend: (): StorageBackend => (app.isReady() ? keyring.backend : 'unknown'),
+  // electron.d.ts: setUsePlainTextEncryption(usePlainText: boolean): void
+  setUsePlainTextEncryption: (usePlainText: boolean) => {
+    keyring.plainTextOptIn = usePlainText;
+    timeline.push(`plain-text-encryption ${String(usePlainText)}`);
+  },
 } satisfies Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString' | 'getSelectedStorageBackend' | 'setUsePlainTextEncryption'>;
 
 // ---------------------------------------------------------------------------------------------
@@ -340,10 +391,11 @@ export const shell = {
 // ---------------------------------------------------------------------------------------------
 // dialog: answers come from a script the test writes; an unscripted dialog is cancelled
 
-export type DialogCall = { kind: 'open' | 'save' | 'message'; options: unknown };
+export type DialogCall = { kind: 'open' | 'save' | 'message'; options: unknown; parent?: unknown };
 const dialogCalls: DialogCall[] = [];
 const dialogAnswers: { open: string[][]; save: string[]; message: number[] } = { open: [], save: [], message: [] };
 
+const errorBoxes: { title: string; content: string }[] = [];
 const lastArg = (args: unknown[]): unknown => args[args.length - 1];
 
 export const dialog = {
@@ -359,8 +411,14 @@ export const dialog = {
     const filePath = dialogAnswers.save.shift();
     return filePath ? { canceled: false, filePath } : { canceled: true, filePath: '' };
   },
+  // electron.d.ts: showErrorBox(title: string, content: string): void — synchronous, usable before ready
+  showErrorBox: (title: string, content: string) => {
+    errorBoxes.push({ title, content });
+  },
+  // electron.d.ts: showMessageBox(window: BaseWindow, options: MessageBoxOptions): Promise<MessageBoxReturnValue>
+  // and showMessageBox(options); response is the index of the button clicked (unscripted: 0)
   showMessageBox: async (...args: unknown[]) => {
-    dialogCalls.push({ kind: 'message', options: lastArg(args) });
+    dialogCalls.push({ kind: 'message', options: lastArg(args), parent: args.length > 1 ? args[0] : null });
     return { response: dialogAnswers.message.shift() ?? 0, checkboxChecked: false };
   },
 } satisfies Partial<Record<keyof Dialog, unknown>>;
@@ -422,7 +480,14 @@ export class Menu {
     return new Menu(template.map((o) => new StandInMenuItem(o)));
   }
 
-  static setApplicationMenu(): void {}
+  /** undefined until main sets one (Electron then builds its default menu); null = none */
+  static applicationMenu: Menu | null | undefined = undefined;
+
+  // electron.d.ts: static setApplicationMenu(menu: (Menu) | (null)): void
+  static setApplicationMenu(menu: Menu | null): void {
+    Menu.applicationMenu = menu;
+    timeline.push(menu ? 'application-menu' : 'application-menu null');
+  }
 
   /** Depth-first search by label (submenus included). */
   find(label: string | RegExp): StandInMenuItem | null {
@@ -480,6 +545,8 @@ export interface ShownNotification {
 }
 
 const notificationsShown: ShownNotification[] = [];
+const notificationsFailed: ShownNotification[] = [];
+let notificationFailure: string | null = null;
 
 export class Notification extends EventEmitter {
   readonly title: string;
@@ -494,6 +561,13 @@ export class Notification extends EventEmitter {
     return true;
   }
   show(): void {
+    // macOS since Electron 42 without a signed app: nothing shows and 'failed' is emitted
+    // (electron.d.ts: on(event: 'failed', listener: (event: Event, error: string) => void), darwin/win32)
+    if (notificationFailure !== null) {
+      notificationsFailed.push({ title: this.title, body: this.body, notification: this });
+      this.emit('failed', new StandInEvent(), notificationFailure);
+      return;
+    }
     notificationsShown.push({ title: this.title, body: this.body, notification: this });
     this.emit('show', new StandInEvent());
   }
@@ -506,7 +580,13 @@ export class Notification extends EventEmitter {
   }
 }
 
-export const BrowserWindow = StandInBrowserWindow;
+/** Electron's BrowserWindow; the stand-in notes in the timeline when each one is made. */
+export class BrowserWindow extends StandInBrowserWindow {
+  constructor(options?: ConstructorParameters<typeof StandInBrowserWindow>[0]) {
+    super(options);
+    timeline.push('window');
+  }
+}
 
 configureWindows({
   invoke: (channel, event, args) => ipcMain.invoke(channel, event as IpcMainInvokeEvent, args),
@@ -526,6 +606,19 @@ export const standIn = {
   protocolHandlers,
   trays,
   notifications: notificationsShown,
+  /** notifications whose show() failed (see failNotifications) */
+  notificationsFailed,
+  /** from now on every Notification.show() fails with this error, as unsigned macOS builds do; null: they show */
+  failNotifications(error: string | null): void {
+    notificationFailure = error;
+  },
+  errorBoxes,
+  timeline,
+  /** the OS secret store Chromium picked (Linux): 'basic_text' = no keyring. Set before a launch. */
+  setStorageBackend(backend: StorageBackend): void {
+    keyring.backend = backend;
+  },
+  applicationMenu: () => Menu.applicationMenu,
   dialogCalls,
   dialogAnswers,
   opened,
@@ -547,6 +640,12 @@ export const standIn = {
     trays.length = 0;
     notificationsShown.length = 0;
     powerMonitor.removeAllListeners();
+    timeline.length = 0;
+    errorBoxes.length = 0;
+    notificationsFailed.length = 0;
+    keyring.plainTextOptIn = false;
+    keyring.reads = 0;
+    Menu.applicationMenu = undefined;
   },
   /** the app's one tray (throws if it made none or several) */
   tray(): Tray {

@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { confirmationFor, supabaseKeyOutlived } from '../../../main/ipc/handlers.js';
+import { defaultAppSettings, type AppSettings } from '../../../main/settings/schema.js';
+
+const base = defaultAppSettings();
+const withBackup = (b: Partial<Omit<AppSettings['backup'], 'supabase'>> & { supabase?: Partial<AppSettings['backup']['supabase']> }): AppSettings => ({
+  ...base,
+  backup: { ...base.backup, ...b, supabase: { ...base.backup.supabase, ...b.supabase } },
+});
+
+test('the confirmation table asks for passphrase, Supabase key, logout and restore, and for where backups go', () => {
+  assert.match(confirmationFor({ call: 'setSecret', name: 'backupPassphrase', value: 'x' }) ?? '', /passphrase/);
+  assert.match(confirmationFor({ call: 'setSecret', name: 'backupPassphrase', value: null }) ?? '', /Remove the backup passphrase/);
+  assert.match(confirmationFor({ call: 'setSecret', name: 'supabaseKey', value: 'k' }) ?? '', /Supabase key/);
+  assert.match(confirmationFor({ call: 'logout', phoneId: 'work' }) ?? '', /Log out "work"/);
+  assert.match(confirmationFor({ call: 'restore', phoneId: 'work', generation: 'g1' }) ?? '', /from g1/);
+  assert.match(confirmationFor({ call: 'setSettings', before: base, after: withBackup({ target: 'none' }) }) ?? '', /backup target from local to none/);
+  assert.match(confirmationFor({ call: 'setSettings', before: base, after: withBackup({ supabase: { url: 'https://x.example' } }) }) ?? '', /Supabase URL to https:\/\/x\.example/);
+  assert.match(confirmationFor({ call: 'setSettings', before: base, after: withBackup({ supabase: { bucket: 'other' } }) }) ?? '', /bucket to other/);
+});
+
+test('settings changes that move no backup anywhere need no confirmation', () => {
+  assert.equal(confirmationFor({ call: 'setSettings', before: base, after: { ...base, startAtLogin: true } }), null);
+  assert.equal(confirmationFor({ call: 'setSettings', before: base, after: withBackup({ keep: 3, supabase: { prefix: 'mine' } }) }), null);
+});
+
+test('only a new Supabase URL drops the stored key', () => {
+  assert.equal(supabaseKeyOutlived(base, withBackup({ supabase: { url: 'https://x.example' } })), true);
+  assert.equal(supabaseKeyOutlived(base, withBackup({ supabase: { bucket: 'b' } })), false);
+});
