@@ -18,6 +18,7 @@ import type { PhoneStatus } from './engine/types.js';
 import { needsEngineRestart } from './engine-options.js';
 import { setupEngine, type Engine } from './setup-engine.js';
 import { setupQuit } from './setup-quit.js';
+import { holdDataFolder } from './engine/data-folder-lock.js';
 import { createShowGate } from './show-gate.js';
 import { setDockVisible, setupAppIdentity, setupAppMenu, setupSecretsBackend } from './platform-shell.js';
 import { INVALID_SETTINGS_TITLE, STARTUP_FAILURE_TITLE, invalidSettingsText, loggerUnavailable, settingsUnreadable, startupFailureText } from './startup-failure.js';
@@ -135,7 +136,14 @@ async function main(): Promise<void> {
   const userData = app.getPath('userData');
   const logs = app.getPath('logs');
   const dataDir = defaultDataDir();
-  // (data-folder lock: taken here, before anything reads or writes dataDir)
+  // one process per data folder: a headless run on the same folder would upload other pre-keys
+  // and overwrite restores. Refused here (the box names the holder) before anything is written.
+  const folderLock = await holdDataFolder(dataDir, 'tray app', {
+    onLost: (err) => {
+      showError('Session Keeper stopped: another process took its data folder', err);
+      app.exit(2);
+    },
+  });
   log = await createFileLogger(logs).catch((err: unknown) => {
     throw loggerUnavailable(logs, err);
   });
@@ -320,6 +328,7 @@ async function main(): Promise<void> {
     stop: async () => {
       await restarting;
       await engine?.keeper.stop();
+      await folderLock.release();
     },
     after: async (outcome, err) => {
       if (outcome === 'stopped') log?.logger.info('Session Keeper stopped');
