@@ -10,6 +10,7 @@ import { systemClock, type Clock } from './clock.js';
 import { KeeperError } from './errors.js';
 import { liftBaileysWarnings } from './baileys-log-bridge.js';
 import { normalizePolicyConfig, type PolicyConfig } from './disconnect-policy.js';
+import type { DeafWatchConfig } from './session/deaf-socket-watch.js';
 import { EventLog, type TailQuery } from './event-log.js';
 import { KeepAliveScheduler, type BackupHook, type ManualPulseResult } from './keepalive-scheduler.js';
 import { assertPhoneId, dataPaths, type DataPaths } from './paths.js';
@@ -43,6 +44,8 @@ export interface KeeperOptions {
   /** passed through to Baileys' makeWASocket (e.g. `waWebSocketUrl` for the test server) */
   socket?: Partial<SocketConfig>;
   policy?: Partial<PolicyConfig>;
+  /** when an open socket that hears nothing counts as deaf and is replaced (DEFAULT_DEAF_WATCH) */
+  deafWatch?: Partial<DeafWatchConfig>;
   clock?: Clock;
   random?: () => number;
   /** Baileys' own chatter; silent unless asked for (it is noisy and not for end users) */
@@ -135,6 +138,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
         random: opts.random ?? Math.random,
         socket: opts.socket ?? {},
         policy,
+        ...(opts.deafWatch ? { deafWatch: opts.deafWatch } : {}),
         baileysLogger: liftBaileysWarnings(baileysLogger, (event, message, data) => this.log(phone.id, 'warn', event, message, data)),
         log: (level, event, message, data) => this.log(phone.id, level, event, message, data),
         onStatus: (status) => this.onStatus(status),

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { BackupPhonePort } from './backup/backup-manager.js';
 import type { Clock } from './clock.js';
 import type { PolicyConfig } from './disconnect-policy.js';
+import type { DeafWatchConfig } from './session/deaf-socket-watch.js';
 import { checkImport, importSession, openAuthStore, type AuthStore } from './auth-store/index.js';
 import { KeeperError } from './errors.js';
 import type { KeepAliveView, PulseResult } from './keepalive-scheduler.js';
@@ -33,6 +34,7 @@ export interface PhoneSessionOptions {
   random: () => number;
   socket: Partial<SocketConfig>;
   policy: PolicyConfig;
+  deafWatch?: Partial<DeafWatchConfig>;
   baileysLogger: ILogger;
   log: (level: LogLevel, event: string, message: string, data?: Record<string, unknown>) => void;
   onStatus: (status: PhoneStatus) => void;
@@ -87,6 +89,7 @@ export class PhoneSession {
       random: opts.random,
       socket: opts.socket,
       policy: opts.policy,
+      ...(opts.deafWatch ? { deafWatch: opts.deafWatch } : {}),
       baileysLogger: opts.baileysLogger,
       ...(opts.gate ? { gate: opts.gate } : {}),
       log: opts.log,

@@ -1,7 +1,7 @@
 // One phone's Baileys socket: opening it, reading its connection updates, and carrying out what
 // the disconnect policy decides (reconnect, pause, stop, a new link). What the decisions mean
 // for the session files and the meta is the host's business (PhoneSession).
-import makeWASocket, { Browsers, makeCacheableSignalKeyStore, type ConnectionState, type SocketConfig, type WASocket } from '@whiskeysockets/baileys';
+import makeWASocket, { Browsers, makeCacheableSignalKeyStore, type BinaryNode, type ConnectionState, type SocketConfig, type WASocket } from '@whiskeysockets/baileys';
 import type { ILogger } from '@whiskeysockets/baileys/lib/Utils/logger.js';
 import type { AntiBanGate } from '../anti-ban.js';
 import type { AuthStore } from '../auth-store/index.js';
@@ -22,6 +22,7 @@ import { stanzaFromOwnPhone } from '../phone-activity.js';
 import { neutraliseCredsPresence } from '../presence-hygiene.js';
 import { sessionDurationLine } from '../session-age.js';
 import type { LogLevel, ReconnectInfo } from '../types.js';
+import { DEFAULT_DEAF_WATCH, DeafSocketWatch, probeNode, type DeafWatchConfig } from './deaf-socket-watch.js';
 import type { StatusModel } from './status-model.js';
 
 /** Baileys shows the first QR for 60 s, each following one for 20 s. */
@@ -83,6 +84,8 @@ export interface ConnectionOptions {
   host: ConnectionHost;
   /** the socket went away: a pulse's hold has nothing left to end */
   onSocketGone: () => void;
+  /** when an open socket that hears nothing counts as deaf (defaults: DEFAULT_DEAF_WATCH) */
+  deafWatch?: Partial<DeafWatchConfig>;
 }
 
 export class ConnectionController {
@@ -96,9 +99,13 @@ export class ConnectionController {
   private currentIntent: SessionIntent = 'not-started';
   /** the session folder is being replaced: nothing may connect until it is back */
   private swapping = false;
+  private readonly deafWatch: DeafSocketWatch;
+  /** sockets recycled because they went deaf, since this process started */
+  private deafRecycles = 0;
 
   constructor(private readonly o: ConnectionOptions) {
     this.retry = new ReconnectTimer(o.clock);
+    this.deafWatch = new DeafSocketWatch(o.clock, { ...DEFAULT_DEAF_WATCH, ...o.deafWatch });
   }
 
   get intent(): SessionIntent {
@@ -196,9 +203,14 @@ export class ConnectionController {
     for (const event of PHONE_SIGNS) {
       sock.ws.on(event, (node: { attrs?: Record<string, string> }) => {
         if (generation !== this.generation) return;
-        if (stanzaFromOwnPhone(node.attrs ?? {}, store.state.creds.me)) this.o.host.phoneSeen(clock.now());
+        if (!stanzaFromOwnPhone(node.attrs ?? {}, store.state.creds.me)) return;
+        this.o.host.phoneSeen(clock.now());
+        this.deafWatch.phoneSeen();
       });
     }
+    sock.ws.on('frame', (node: BinaryNode) => {
+      if (generation === this.generation) this.deafWatch.heard(node);
+    });
     sock.ev.on('connection.update', (update) => {
       if (generation !== this.generation) return;
       this.onUpdate(update).catch((err: unknown) => {
@@ -214,6 +226,7 @@ export class ConnectionController {
     this.generation += 1;
     if (!sock) return;
     this.clearStableTimer();
+    this.deafWatch.stop();
     this.o.onSocketGone();
     const since = this.o.status.field('connectedSince');
     if (since !== null) {
@@ -234,6 +247,7 @@ export class ConnectionController {
   quiet(): void {
     this.retry.cancel();
     this.clearStableTimer();
+    this.deafWatch.stop();
   }
 
   private async onUpdate(update: Partial<ConnectionState>): Promise<void> {
@@ -267,10 +281,34 @@ export class ConnectionController {
     this.o.log('info', 'connection.open', firstOpen ? `Linked as ${me ?? 'unknown'}; session age starts now.` : 'Connected with the saved session.');
     if (firstOpen) this.o.host.paired();
     this.armStableTimer();
+    this.watchForDeafness(generation);
+  }
+
+  /** Probes a socket that has been quiet too long, and replaces it when the probe goes unanswered. */
+  private watchForDeafness(generation: number): void {
+    this.deafWatch.start({
+      probe: () => {
+        const sock = this.sock;
+        if (generation !== this.generation || !sock) return;
+        this.o.log('debug', 'connection.probe', 'Nothing heard from WhatsApp for a while: asking it for an answer.');
+        sock.sendNode(probeNode(sock.generateMessageTag())).catch(() => {});
+      },
+      recycle: (quietForMs) => {
+        if (generation !== this.generation) return;
+        this.deafRecycles += 1;
+        this.o.status.patch({ deafRecycles: this.deafRecycles });
+        const minutes = Math.round(quietForMs / 60_000);
+        const reason = `The connection answered pings but nothing else for ${minutes} min (deaf socket): replacing it.`;
+        this.o.log('warn', 'connection.deaf', reason, { quietForMs, recycles: this.deafRecycles });
+        this.o.status.set('reconnecting', reason);
+        void this.connect('reconnecting');
+      },
+    });
   }
 
   private async onClose(update: Partial<ConnectionState>, now: number): Promise<void> {
     this.clearStableTimer();
+    this.deafWatch.stop();
     this.o.onSocketGone();
     const connectedSince = this.o.status.field('connectedSince');
     if (connectedSince !== null) {

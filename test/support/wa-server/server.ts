@@ -73,6 +73,8 @@ export interface WaConnection {
   readonly closedAt: number | undefined;
   /** True while the server ignores this connection's IQs and pings. */
   readonly silent: boolean;
+  /** True while the server answers this connection's pings and drops everything else (Baileys 7's "deaf" socket). */
+  readonly deaf: boolean;
 }
 
 export interface DeviceRecord {
@@ -122,6 +124,8 @@ export interface WaServer {
   /** Destroys the TCP socket with no closing handshake. */
   destroy(conn: WaConnection): void;
   setSilent(conn: WaConnection, silent?: boolean): void;
+  /** Answers only keep-alive pings (iq xmlns w:p) on this connection from now on; drops every other stanza. */
+  setDeaf(conn: WaConnection, deaf?: boolean): void;
   refuseConnections(mode: RefuseMode): void;
   setQrRefs(count: number): void;
   setPushName(name: string | null): void;
@@ -147,6 +151,7 @@ class Connection implements WaConnection {
   framesOut = 0;
   closedAt: number | undefined;
   silent = false;
+  deaf = false;
   lastFrameAt: number;
   noise: NoiseResponder;
   reader = new FrameReader(NOISE_WA_HEADER);
@@ -456,6 +461,7 @@ class WaTestServer implements WaServer {
   // ---- stanzas -----------------------------------------------------------------------------
 
   private onNode(conn: Connection, node: BinaryNode): void {
+    if (conn.deaf && !(node.tag === 'iq' && node.attrs.xmlns === 'w:p')) return;
     if (node.tag === 'presence') {
       conn.presences.push({ type: node.attrs.type, name: node.attrs.name, at: this.clock.now() });
       return;
@@ -598,6 +604,10 @@ class WaTestServer implements WaServer {
 
   setSilent(conn: WaConnection, silent = true): void {
     this.own(conn).silent = silent;
+  }
+
+  setDeaf(conn: WaConnection, deaf = true): void {
+    this.own(conn).deaf = deaf;
   }
 
   refuseConnections(mode: RefuseMode): void {
