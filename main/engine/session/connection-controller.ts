@@ -1,7 +1,7 @@
 // One phone's Baileys socket: opening it, reading its connection updates, and carrying out what
 // the disconnect policy decides (reconnect, pause, stop, a new link). What the decisions mean
 // for the session files and the meta is the host's business (PhoneSession).
-import makeWASocket, { Browsers, makeCacheableSignalKeyStore, type BinaryNode, type ConnectionState, type SocketConfig, type WASocket } from '@whiskeysockets/baileys';
+import makeWASocket, { Browsers, makeCacheableSignalKeyStore, type BinaryNode, type ConnectionState, type SocketConfig, type WASocket, type WAVersion } from '@whiskeysockets/baileys';
 import type { ILogger } from '@whiskeysockets/baileys/lib/Utils/logger.js';
 import type { AntiBanGate } from '../anti-ban.js';
 import type { AuthStore } from '../auth-store/index.js';
@@ -22,6 +22,7 @@ import { stanzaFromOwnPhone } from '../phone-activity.js';
 import { neutraliseCredsPresence } from '../presence-hygiene.js';
 import { sessionDurationLine } from '../session-age.js';
 import type { LogLevel, ReconnectInfo } from '../types.js';
+import { compareVersions, versionText, type WaVersionSource } from '../wa-version.js';
 import { DEFAULT_DEAF_WATCH, DeafSocketWatch, probeNode, type DeafWatchConfig } from './deaf-socket-watch.js';
 import type { StatusModel } from './status-model.js';
 
@@ -86,6 +87,8 @@ export interface ConnectionOptions {
   onSocketGone: () => void;
   /** when an open socket that hears nothing counts as deaf (defaults: DEFAULT_DEAF_WATCH) */
   deafWatch?: Partial<DeafWatchConfig>;
+  /** the WhatsApp Web version to announce, learned again after a 405; absent = Baileys' own */
+  waVersion?: WaVersionSource;
 }
 
 export class ConnectionController {
@@ -102,6 +105,8 @@ export class ConnectionController {
   private readonly deafWatch: DeafSocketWatch;
   /** sockets recycled because they went deaf, since this process started */
   private deafRecycles = 0;
+  /** the version the current (or last) socket announced, when a source gives one */
+  private announcedVersion: WAVersion | null = null;
 
   constructor(private readonly o: ConnectionOptions) {
     this.retry = new ReconnectTimer(o.clock);
@@ -179,6 +184,8 @@ export class ConnectionController {
     }
     const generation = ++this.generation;
     status.set(state, state === 'connecting' ? 'Connecting to WhatsApp…' : 'Reconnecting to WhatsApp…');
+    const version = this.o.waVersion?.current() ?? null;
+    this.announcedVersion = version;
     const sock = makeWASocket({
       browser: Browsers.ubuntu('Session Keeper'),
       markOnlineOnConnect: false, // a companion that stays online stops the phone's notifications
@@ -186,6 +193,7 @@ export class ConnectionController {
       shouldSyncHistoryMessage: () => false,
       printQRInTerminal: false,
       ...this.o.socket,
+      ...(version ? { version } : {}),
       logger: this.o.baileysLogger,
       auth: { creds: store.state.creds, keys: makeCacheableSignalKeyStore(store.state.keys, this.o.baileysLogger) },
     });
@@ -330,7 +338,10 @@ export class ConnectionController {
 
   private async decideAndApply(input: ReturnType<typeof disconnectInputFromError>, now: number): Promise<void> {
     const sessionValid = this.o.host.store()?.isRegistered() ?? false;
-    const result = decideDisconnect({ ...input, sessionValid }, this.policyState, this.o.policy, now, this.o.random);
+    const newerVersion = await this.newerVersionAfter(input.code);
+    // the user may have stopped it (or a restore begun) while the version was asked for
+    if (this.currentIntent !== 'run' || this.swapping) return;
+    const result = decideDisconnect({ ...input, sessionValid, ...(newerVersion ? { newerVersion } : {}) }, this.policyState, this.o.policy, now, this.o.random);
     this.policyState = result.nextState;
     this.o.log(result.log.level, 'disconnect.decision', result.log.message, {
       code: input.code,
@@ -338,6 +349,15 @@ export class ConnectionController {
       decision: result.decision.kind,
     });
     await this.apply(result.decision);
+  }
+
+  /** After a 405: the current WhatsApp Web version, if it is newer than the one refused. */
+  private async newerVersionAfter(code: number | null): Promise<string | undefined> {
+    const source = this.o.waVersion;
+    const refused = this.announcedVersion;
+    if (code !== 405 || !source || !refused) return undefined;
+    const next = await source.refresh('outdated');
+    return compareVersions(next, refused) > 0 ? versionText(next) : undefined;
   }
 
   private async apply(decision: Decision): Promise<void> {
