@@ -145,6 +145,43 @@ export function maxAheadMs(settings: KeepAliveSettings): number {
 }
 
 // ---------------------------------------------------------------------------------------------
+// A plan made under other settings (a settings restart): kept when it still fits, else recomputed.
+
+/**
+ * The settings a plan depends on, as a stable string persisted with the plan: a start under a
+ * different key checks the plan. Hold time, reduced windows and the reconnect budget move no pulse.
+ */
+export function planSettingsKey(settings: KeepAliveSettings): string {
+  const { intervalHours, jitterPercent, timeZone, sleepWindow, sleepExitSpreadMinutes, staggerMinutes } = settings;
+  return JSON.stringify([intervalHours, jitterPercent, timeZone, sleepWindow.start, sleepWindow.end, sleepExitSpreadMinutes, staggerMinutes]);
+}
+
+export interface RefitInput {
+  state: Pick<PulseState, 'dueAt' | 'lastPulseAt'>;
+  now: number;
+  settings: KeepAliveSettings;
+  random: Random;
+  otherPhonesPulses: readonly number[];
+  granularityMs?: number;
+}
+
+/**
+ * Why a plan made under other settings no longer fits the new ones (its pulse falls in the new
+ * sleep window, or further after the last pulse — or now, before the first — than the new
+ * interval's longest jittered step) with the plan recomputed from the last pulse by the usual
+ * rules; null when it still fits and is kept.
+ */
+export function refitPlan(input: RefitInput): { reason: string; plan: PulsePlan } | null {
+  const { state, now, settings } = input;
+  const lastPulseAt = state.lastPulseAt !== null && state.lastPulseAt <= now ? state.lastPulseAt : null;
+  const inSleep = sleepSpanAt(state.dueAt, settings) !== null;
+  const tooLate = state.dueAt > (lastPulseAt ?? now) + intervalBounds(settings).max;
+  if (!inSleep && !tooLate) return null;
+  const reason = inSleep ? 'its planned pulse fell in the sleep window' : 'its planned pulse lay beyond the new interval';
+  return { reason, plan: planNextPulse({ ...input, lastPulseAt }) };
+}
+
+// ---------------------------------------------------------------------------------------------
 // One check, composed: what the re-check timer does each step for one phone.
 
 /** What is persisted per phone (lastCheckAt stays in memory: null after a restart). */

@@ -9,8 +9,10 @@ import {
   CHECK_GRANULARITY_MS,
   placeDue,
   planNextPulse,
+  planSettingsKey,
   pulseHoldMs,
   pulseTick,
+  refitPlan,
   type OtherPhone,
   type PulseState,
   type Random,
@@ -125,8 +127,9 @@ export class KeepAliveScheduler {
         if (setAside) this.opts.log(run.target.id, 'warn', 'keepalive.damaged', `Keep-alive state file was damaged and set aside (${setAside}); the rhythm is planned afresh.`);
         run.paused = file.paused;
         run.state = file.dueAt === null ? null : { dueAt: file.dueAt, lastPulseAt: file.lastPulseAt, lastCheckAt: null };
+        return { run, plannedWith: file.plannedWith ?? null };
       }),
-    );
+    ).then((loaded) => this.refitToSettings(loaded));
     this.running = true;
     this.lastMode = this.modeNow(this.opts.clock.now()).mode;
     this.arm();
@@ -226,6 +229,27 @@ export class KeepAliveScheduler {
   }
 
   // ---- internals -------------------------------------------------------------------------
+
+  /**
+   * Plans persisted under other settings (a settings restart) are checked one phone after the
+   * other, so each recomputed plan staggers against the ones before it; a plan that still fits
+   * is kept. Every plan is then stamped with the settings in force.
+   */
+  private async refitToSettings(loaded: Array<{ run: Run; plannedWith: string | null }>): Promise<void> {
+    const key = planSettingsKey(this.opts.settings);
+    const now = this.opts.clock.now();
+    for (const { run, plannedWith } of loaded) {
+      if (run.state === null || plannedWith === key) continue;
+      const refit = refitPlan({ ...this.common(run), state: run.state, now });
+      if (refit !== null) {
+        run.state = { dueAt: refit.plan.dueAt, lastPulseAt: run.state.lastPulseAt, lastCheckAt: null };
+        this.opts.log(run.target.id, 'info', 'keepalive.replanned', `Keep-alive settings changed and ${refit.reason}; next pulse planned for ${this.when(refit.plan.dueAt)}.`, {
+          dueAt: refit.plan.dueAt,
+        });
+      }
+      await this.persist(run);
+    }
+  }
 
   private run(phoneId: string): Run {
     const run = this.runs.get(phoneId);
@@ -397,7 +421,13 @@ export class KeepAliveScheduler {
   }
 
   private persist(run: Run): Promise<void> {
-    const file = { version: 1 as const, dueAt: run.state?.dueAt ?? null, lastPulseAt: run.state?.lastPulseAt ?? null, paused: run.paused };
+    const file = {
+      version: 1 as const,
+      dueAt: run.state?.dueAt ?? null,
+      lastPulseAt: run.state?.lastPulseAt ?? null,
+      paused: run.paused,
+      plannedWith: planSettingsKey(this.opts.settings),
+    };
     const dir = this.opts.stateDir(run.target.id);
     run.writing = run.writing
       .then(() => writeKeepAliveFile(dir, file))

@@ -9,6 +9,8 @@ export interface KeepAliveFile {
   lastPulseAt: number | null;
   /** the user paused keep-alive for this phone */
   paused: boolean;
+  /** planSettingsKey of the settings dueAt was planned (or last checked) under; absent in older files */
+  plannedWith?: string | null;
 }
 
 export const EMPTY_KEEPALIVE: KeepAliveFile = Object.freeze({ version: 1, dueAt: null, lastPulseAt: null, paused: false }) as KeepAliveFile;
@@ -18,7 +20,13 @@ export const KEEPALIVE_FILE = 'keepalive.json';
 function isKeepAliveFile(value: unknown): value is KeepAliveFile {
   if (!value || typeof value !== 'object') return false;
   const v = value as Record<string, unknown>;
-  return v.version === 1 && numOrNull(v.dueAt) && numOrNull(v.lastPulseAt) && typeof v.paused === 'boolean';
+  return (
+    v.version === 1 &&
+    numOrNull(v.dueAt) &&
+    numOrNull(v.lastPulseAt) &&
+    typeof v.paused === 'boolean' &&
+    (v.plannedWith === undefined || v.plannedWith === null || typeof v.plannedWith === 'string')
+  );
 }
 
 export async function readKeepAliveFile(dir: string): Promise<{ file: KeepAliveFile; setAside: string | null }> {

@@ -1,25 +1,31 @@
 // (what we last told the user about a phone, its next status) → the notifications to show.
 // One notification per change of state, never one per retry: the memory keeps the problem we
 // already announced until the phone is open again, so reconnect loops and QR refreshes stay
-// quiet, and only a problem we announced earns a "recovered".
+// quiet, and only a problem we announced earns a "recovered". A phone never linked is asked for
+// its first link, not told to scan "again"; one that had a link and lost it keeps the rescan words.
 import type { PhoneStatus } from '../engine/types.js';
 import { needsRescan } from '../presenters/phone-health.js';
 import { presentPhone, type PhonePresentation, type PhoneWarning } from '../presenters/phone-presenter.js';
 
 export type ProblemKind = 'rescan' | 'replaced' | 'banned' | 'temp-banned' | 'outdated';
 
+/** A QR for a phone that never had a link: asked for, not a problem that recurs. */
+export type AnnouncedKind = ProblemKind | 'first-link';
+
 export interface NotifyMemory {
   /** the state problem we announced and that is not over yet */
-  problem: ProblemKind | null;
+  problem: AnnouncedKind | null;
+  /** this phone was seen paired, or needing a new link after one: its next QR is a re-link */
+  hadLink: boolean;
   phoneInactive: boolean;
   backupFailing: boolean;
   /** the refused write we announced ("path|code"), until writing works again */
   storageError: string | null;
 }
 
-export const EMPTY_MEMORY: NotifyMemory = { problem: null, phoneInactive: false, backupFailing: false, storageError: null };
+export const EMPTY_MEMORY: NotifyMemory = { problem: null, hadLink: false, phoneInactive: false, backupFailing: false, storageError: null };
 
-export type NotificationKind = ProblemKind | 'phone-inactive' | 'backup-failing' | 'storage-error' | 'storage-recovered' | 'recovered';
+export type NotificationKind = AnnouncedKind | 'phone-inactive' | 'backup-failing' | 'storage-error' | 'storage-recovered' | 'recovered';
 
 export interface AppNotification {
   kind: NotificationKind;
@@ -43,11 +49,40 @@ export function problemOf(s: Pick<PhoneStatus, 'state'>): ProblemKind | null {
   }
 }
 
-function problemNotification(kind: ProblemKind, s: PhoneStatus, p: PhonePresentation): AppNotification {
-  // a phone that needs a new link says so, and why; one merely waiting for a scan asks for it
-  const title = kind === 'rescan' && p.unlinkReason === null ? `${s.label}: scan the QR code again` : `${s.label}: ${p.title}`;
+/** Seen with a pairing, or logged out of one: a QR cut short before its first scan does not count. */
+function showsLink(s: PhoneStatus): boolean {
+  return s.pairedAt !== null || s.me !== null || (s.state === 'logged-out' && s.unlinked !== null && s.unlinked.cause !== 'pairing-expired');
+}
+
+/** A QR for a phone never linked is a first link, unless it continues a rescan we announced. */
+function announcedKind(memory: NotifyMemory, s: PhoneStatus): AnnouncedKind | null {
+  const kind = problemOf(s);
+  if (kind === 'rescan' && s.state === 'waiting-for-scan' && !memory.hadLink && !showsLink(s) && memory.problem !== 'rescan') return 'first-link';
+  return kind;
+}
+
+function problemNotification(kind: AnnouncedKind, s: PhoneStatus, p: PhonePresentation): AppNotification {
+  // a first link is asked for; a phone that needs a new link says so, and why; one that lost its
+  // link without a stated reason is asked to scan again
+  const title =
+    kind === 'first-link'
+      ? `${s.label}: scan the QR code to link WhatsApp`
+      : kind === 'rescan' && p.unlinkReason === null
+        ? `${s.label}: scan the QR code again`
+        : `${s.label}: ${p.title}`;
   const body = [p.unlinkReason, p.nextStep ?? s.detail].filter((t): t is string => t !== null).join(' ');
   return { kind, phoneId: s.phoneId, title, body, focusPhone: true };
+}
+
+/** Back to open after an announced problem: a link (first or new) starts the session age anew. */
+function recoveredNotification(problem: AnnouncedKind, hadLink: boolean, s: PhoneStatus): AppNotification {
+  const words =
+    problem === 'first-link' || (problem === 'rescan' && !hadLink)
+      ? { title: `${s.label}: linked — session age starts now`, body: 'WhatsApp linked this computer; keep-alives keep the session alive from here.' }
+      : problem === 'rescan'
+        ? { title: `${s.label}: linked again — session age starts now`, body: 'The new link is in place and keep-alives continue.' }
+        : { title: `${s.label}: connected again`, body: 'The session is back and keep-alives continue.' };
+  return { kind: 'recovered', phoneId: s.phoneId, ...words, focusPhone: false };
 }
 
 function warningBody(p: PhonePresentation, kind: PhoneWarning['kind']): string {
@@ -59,12 +94,12 @@ export function presentNotifications(memory: NotifyMemory, next: PhoneStatus, no
   const out: AppNotification[] = [];
   const p = presentPhone(next, now);
   let problem = memory.problem;
-  const kind = problemOf(next);
+  const kind = announcedKind(memory, next);
   if (kind !== null && kind !== problem) {
     out.push(problemNotification(kind, next, p));
     problem = kind;
   } else if (next.state === 'open' && problem !== null) {
-    out.push({ kind: 'recovered', phoneId: next.phoneId, title: `${next.label}: connected again`, body: 'The session is back and keep-alives continue.', focusPhone: false });
+    out.push(recoveredNotification(problem, memory.hadLink, next));
     problem = null;
   }
   if (next.phoneInactive && !memory.phoneInactive) {
@@ -105,7 +140,7 @@ export function presentNotifications(memory: NotifyMemory, next: PhoneStatus, no
     });
   }
   return {
-    memory: { problem, phoneInactive: next.phoneInactive, backupFailing: next.backupFailing, storageError: storageKey },
+    memory: { problem, hadLink: memory.hadLink || showsLink(next), phoneInactive: next.phoneInactive, backupFailing: next.backupFailing, storageError: storageKey },
     notifications: out,
   };
 }

@@ -20,6 +20,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 test('first start: the QR on screen links the phone, the card says Connected, the tray shows the session age and a backup exists', { skip, timeout: 60_000 }, async () => {
+  const shownBefore = standIn.notifications.length;
   const j = await startJourney();
   try {
     // the window main opened is hardened and shows our page through the real app:// handler
@@ -49,6 +50,11 @@ test('first start: the QR on screen links the phone, the card says Connected, th
     assert.equal(await canvas.isVisible(), false, 'the QR is gone once linked');
     const age = (await card.locator('[data-fact="session-age"]').textContent()) ?? '';
     assert.match(age, /^\d+d \d+h$/);
+
+    // a phone never linked is asked for its first link and told it is linked: nothing says "again"
+    const titles = () => standIn.notifications.slice(shownBefore).map((n) => n.title);
+    await eventually(() => titles().some((t) => /linked — session age starts now$/.test(t)), () => `notifications: ${JSON.stringify(titles())}`);
+    assert.deepEqual(titles(), ['WhatsApp: scan the QR code to link WhatsApp', 'WhatsApp: linked — session age starts now']);
 
     // the tray follows: healthy icon, the session age in the tooltip
     await eventually(() => standIn.tray().toolTip.includes(`session ${age}`), () => `tray tooltip: ${standIn.tray().toolTip}`);

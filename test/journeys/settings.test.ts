@@ -1,6 +1,6 @@
 // Journey 6: the person changes the keep-alive interval and the time zone in Settings and saves;
 // main stores them and restarts the sessions with them (the server sees the old socket close and a
-// new login; the new keep-alive plan is read in the new zone). An invalid value is refused with
+// new login; the plan made under the old settings is replanned in the new zone, no pulse needed). An invalid value is refused with
 // the field named — in the form, and by main if the page sends it anyway.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +14,13 @@ const skip = journeySkip('settings');
 interface PageKeeper {
   getLog(q: unknown): Promise<{ event: string; message: string }[]>;
   getSettings(): Promise<Record<string, unknown>>;
+  getStatuses(): Promise<{ phoneId: string; nextKeepAliveAt: number | null }[]>;
   setSettings(s: unknown): Promise<unknown>;
+}
+
+async function nextKeepAliveAt(page: Page): Promise<number | null> {
+  const statuses = await page.evaluate(() => (globalThis as unknown as { keeper: PageKeeper }).keeper.getStatuses());
+  return statuses.find((s) => s.phoneId === 'default')?.nextKeepAliveAt ?? null;
 }
 
 function logOf(page: Page): Promise<{ event: string; message: string }[]> {
@@ -28,6 +34,13 @@ test('saving a new keep-alive interval and time zone restarts the sessions with 
     const page = await j.page();
     const live = j.server.connections.find((c) => c.state === 'logged-in');
     assert.ok(live);
+
+    // the first keep-alive is planned under the old settings (12 h): at least 10.8 h ahead
+    let oldPlan: number | null = null;
+    for (const until = performance.now() + 10_000; oldPlan === null && performance.now() < until; await new Promise((r) => setTimeout(r, 200))) {
+      oldPlan = await nextKeepAliveAt(page);
+    }
+    assert.ok(oldPlan !== null, 'a keep-alive is planned once linked');
 
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
     const interval = page.getByLabel('Keep-alive interval (hours)');
@@ -67,15 +80,18 @@ test('saving a new keep-alive interval and time zone restarts the sessions with 
     await j.server.waitFor(() => live.state === 'closed' || undefined, 15_000, 'the old session closed for the restart');
     await j.server.waitFor(() => j.server.connections.some((c) => c.id > live.id && c.state === 'logged-in') || undefined, 20_000, 'a new login after the restart');
     await eventually(() => standIn.tray().toolTip.includes('all healthy'), () => `tray tooltip: ${standIn.tray().toolTip}`, 15_000);
-    // a keep-alive now (forced: the sleep window may be on wherever the test runs) is planned on in the new zone
+    // the restarted engine replans the old plan (beyond the new 8 h ± 10 %) in the new zone, with no pulse
     await page.getByRole('button', { name: 'Phones', exact: true }).click();
     await (await j.card()).locator('.badge', { hasText: 'Connected' }).waitFor({ timeout: 20_000 });
-    await page.evaluate(() => (globalThis as unknown as { keeper: { keepAliveNow(id: string, o: { force: boolean }): Promise<unknown> } }).keeper.keepAliveNow('default', { force: true }));
-    let planned: string | undefined;
-    for (const until = performance.now() + 10_000; !planned && performance.now() < until; await new Promise((r) => setTimeout(r, 200))) {
-      planned = (await logOf(page)).map((e) => e.message).find((m) => m.includes('(Asia/Jerusalem)'));
+    let replanned: string | undefined;
+    for (const until = performance.now() + 10_000; !replanned && performance.now() < until; await new Promise((r) => setTimeout(r, 200))) {
+      replanned = (await logOf(page)).find((e) => e.event === 'keepalive.replanned' && e.message.includes('(Asia/Jerusalem)'))?.message;
     }
-    assert.ok(planned, 'the restarted engine plans keep-alives in the new time zone');
+    assert.ok(replanned, 'the restarted engine replans keep-alives in the new time zone');
+    assert.match(replanned, /settings changed/);
+    const newPlan = await nextKeepAliveAt(page);
+    assert.ok(newPlan !== null && newPlan !== oldPlan, `a new plan: ${String(oldPlan)} → ${String(newPlan)}`);
+    assert.equal((await logOf(page)).filter((e) => e.event === 'keepalive.sent').length, 0, 'no keep-alive was sent to get there');
     assert.deepEqual(j.pageProblems, []);
   } finally {
     await j.close();

@@ -7,8 +7,10 @@ import {
   checkDue,
   intervalBounds,
   planNextPulse,
+  planSettingsKey,
   pulseHoldMs,
   pulseTick,
+  refitPlan,
   staggerSlot,
   type PulsePlan,
   type PulseState,
@@ -278,4 +280,50 @@ test('5 phones over 10 days, with a wake-up catch-up for all, never pulse within
   }
   for (const p of pulses) assert.notEqual(modeAt(p.at, s).mode, 'sleep');
   for (let k = 0; k < 5; k++) assert.ok(pulses.filter((p) => p.phoneId === `phone-${k}`).length >= 15, `phone-${k} starved`);
+});
+
+// ---- A plan made under other settings ------------------------------------------------------
+
+test('the plan key changes with what moves a pulse (interval, zone, sleep window) and not with the hold or reduced windows', () => {
+  const base = settings({ timeZone: 'UTC' });
+  assert.equal(planSettingsKey(settings({ timeZone: 'UTC', holdSeconds: 60, reducedWindows: [], reconnectBudgetPerHour: 5 })), planSettingsKey(base));
+  for (const changed of [{ intervalHours: 8 }, { timeZone: 'Asia/Tokyo' }, { sleepWindow: { start: '02:00', end: '06:00' } }, { jitterPercent: 0 }, { staggerMinutes: 0 }]) {
+    assert.notEqual(planSettingsKey(settings({ timeZone: 'UTC', ...changed })), planSettingsKey(base), JSON.stringify(changed));
+  }
+});
+
+test('a plan that falls in the new sleep window is recomputed out of it, from the last pulse', () => {
+  const s = settings({ timeZone: 'Asia/Tokyo' }); // sleep 01:00–06:00 Tokyo = 16:00–21:00 UTC
+  const now = Date.UTC(2027, 4, 10, 12, 0);
+  const lastPulseAt = now - 6 * HOUR;
+  const refit = refitPlan({ state: { dueAt: Date.UTC(2027, 4, 10, 18, 0), lastPulseAt }, now, settings: s, random: seededRandom(3), otherPhonesPulses: [] });
+  assert.ok(refit, 'recomputed');
+  assert.match(refit.reason, /sleep window/);
+  assert.equal(sleepSpanAt(refit.plan.dueAt, s), null, 'out of the sleep window');
+  assert.ok(refit.plan.dueAt >= lastPulseAt + intervalBounds(s).min, 'still interval ± jitter after the last pulse (or later, out of sleep)');
+});
+
+test('a plan further ahead than the new interval allows is recomputed within it, staggered from the other phones', () => {
+  const s = settings({ timeZone: 'UTC', intervalHours: 6, jitterPercent: 0 });
+  const now = Date.UTC(2027, 4, 10, 8, 0);
+  const lastPulseAt = now - HOUR;
+  const other = lastPulseAt + 6 * HOUR;
+  const refit = refitPlan({ state: { dueAt: now + 11 * HOUR, lastPulseAt }, now, settings: s, random: seededRandom(3), otherPhonesPulses: [other] });
+  assert.ok(refit, 'recomputed');
+  assert.match(refit.reason, /beyond the new interval/);
+  assert.ok(refit.plan.dueAt >= other + 5 * MINUTE, `staggered away from the other phone: ${new Date(refit.plan.dueAt).toISOString()}`);
+  assert.ok(refit.plan.dueAt <= other + 5 * MINUTE + STEP, 'by no more than the stagger');
+});
+
+test('a phone that never pulsed is measured from now: a first plan within the new interval is kept', () => {
+  const s = settings({ timeZone: 'UTC', intervalHours: 6 });
+  const now = Date.UTC(2027, 4, 10, 8, 0);
+  assert.equal(refitPlan({ state: { dueAt: now + 6 * HOUR, lastPulseAt: null }, now, settings: s, random: seededRandom(3), otherPhonesPulses: [] }), null);
+  assert.ok(refitPlan({ state: { dueAt: now + 7 * HOUR, lastPulseAt: null }, now, settings: s, random: seededRandom(3), otherPhonesPulses: [] }));
+});
+
+test('a plan that fits the new settings is kept as it is', () => {
+  const s = settings({ timeZone: 'UTC', intervalHours: 24 });
+  const now = Date.UTC(2027, 4, 10, 12, 0);
+  assert.equal(refitPlan({ state: { dueAt: now + 10 * HOUR, lastPulseAt: now - 2 * HOUR }, now, settings: s, random: seededRandom(3), otherPhonesPulses: [] }), null);
 });

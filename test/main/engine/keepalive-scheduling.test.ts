@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../../main/engine/clock.js';
 import { createKeeper, InvalidSettingsError } from '../../../main/engine/keeper.js';
+import { sleepSpanAt } from '../../../main/engine/anti-ban.js';
+import { intervalBounds } from '../../../main/engine/keepalive-schedule.js';
 import { KeepAliveRefusedError } from '../../../main/engine/keepalive-scheduler.js';
 import { DAY, driveMinutes, HOUR, MINUTE, pairedKeeper, presencesAtServer, sentCount } from '../../support/keepalive-driver.js';
 
@@ -64,6 +66,79 @@ test('a restart mid-interval keeps the persisted due time and pulses then, once'
     assert.equal(pulses.length, 1);
     const at = pulses[0]?.at ?? 0;
     assert.ok(at >= due && at <= due + MINUTE, 'on time: at most one check step late');
+  } finally {
+    await h.close();
+  }
+});
+
+/** A fixed-offset zone in which `t` reads as 03:00: inside the default 01:00–06:00 sleep window. */
+function zoneWhereItIsThreeAm(t: number): string {
+  const utcHour = new Date(t).getUTCHours() + new Date(t).getUTCMinutes() / 60;
+  let offset = Math.round(3 - utcHour);
+  offset = ((offset % 24) + 24) % 24;
+  if (offset > 12) offset -= 24;
+  // Etc/GMT signs are inverted: Etc/GMT-3 is UTC+3
+  return offset === 0 ? 'Etc/GMT' : offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
+}
+
+test('a restart under a time zone that puts the planned pulse in the sleep window replans it out of sleep, with no pulse sent', async () => {
+  const clock = new ManualClock(NOON);
+  const h = await pairedKeeper(clock, { keeper: { keepAlive: UTC } });
+  try {
+    const due = h.keeper.status('default').nextKeepAliveAt;
+    assert.ok(due !== null);
+    await driveMinutes(h, clock, 60);
+    await h.keeper.stop();
+    const moved = { timeZone: zoneWhereItIsThreeAm(due) };
+    const keeper = await h.restart({ keepAlive: moved });
+    assert.ok(sleepSpanAt(due, keeper.keepAliveSettings), 'the old due time lies in the new sleep window');
+    await h.waitForStatus('default', (s) => s.state === 'open');
+    const next = keeper.status('default').nextKeepAliveAt;
+    assert.ok(next !== null && next !== due, 'a new plan');
+    assert.equal(sleepSpanAt(next, keeper.keepAliveSettings), null, 'out of the sleep window');
+    assert.ok(next > due, 'moved to the end of the sleep window');
+    assert.ok(h.logs.some((e) => e.event === 'keepalive.replanned' && /settings changed/.test(e.message)), 'the replan is logged with its reason');
+    assert.equal(presencesAtServer(h, 'available').length, 0, 'replanned without a pulse');
+  } finally {
+    await h.close();
+  }
+});
+
+test('a restart with a shorter interval replans a plan lying beyond it; a second restart with the same settings keeps the new plan', async () => {
+  const clock = new ManualClock(NOON);
+  const h = await pairedKeeper(clock, { keeper: { keepAlive: UTC } });
+  try {
+    const due = h.keeper.status('default').nextKeepAliveAt;
+    assert.ok(due !== null);
+    await driveMinutes(h, clock, 60);
+    await h.keeper.stop();
+    const shorter = { ...UTC, intervalHours: 6 };
+    const keeper = await h.restart({ keepAlive: shorter });
+    await h.waitForStatus('default', (s) => s.state === 'open');
+    const next = keeper.status('default').nextKeepAliveAt;
+    const { min, max } = intervalBounds(keeper.keepAliveSettings);
+    assert.ok(next !== null && next >= clock.now() + min && next <= clock.now() + max, `within 6 h ± jitter of now, got ${next === null ? null : new Date(next).toISOString()}`);
+    await h.keeper.stop();
+    const again = await h.restart({ keepAlive: shorter });
+    await h.waitForStatus('default', (s) => s.state === 'open');
+    assert.equal(again.status('default').nextKeepAliveAt, next, 'unchanged settings keep the plan');
+    assert.equal(presencesAtServer(h, 'available').length, 0);
+  } finally {
+    await h.close();
+  }
+});
+
+test('a restart with changed settings under which the plan still fits keeps its due time', async () => {
+  const clock = new ManualClock(NOON);
+  const h = await pairedKeeper(clock, { keeper: { keepAlive: UTC } });
+  try {
+    const due = h.keeper.status('default').nextKeepAliveAt;
+    await driveMinutes(h, clock, 60);
+    await h.keeper.stop();
+    const keeper = await h.restart({ keepAlive: { ...UTC, intervalHours: 24 } });
+    await h.waitForStatus('default', (s) => s.state === 'open');
+    assert.equal(keeper.status('default').nextKeepAliveAt, due);
+    assert.equal(h.logs.filter((e) => e.event === 'keepalive.replanned').length, 0);
   } finally {
     await h.close();
   }

@@ -104,3 +104,58 @@ test('a refused write notifies once per new problem, never per retry, and once m
   assert.match(ns[0]?.body ?? '', /Cannot write to \/data\/state\/default\/meta\.json: no space left on device \(ENOSPC\)\. Free some space/);
   assert.equal(ns[0]?.focusPhone, true);
 });
+
+// ---- First link versus a new link: (what the phone had, the state pair) → the words --------
+
+const unlinkedAt = Date.UTC(2026, 10, 30, 12, 0);
+const neverLinked = { pairedAt: null, me: null } as const;
+const titles = (ns: AppNotification[]) => ns.map((n) => `${n.kind}: ${n.title}`);
+
+const LINK_WORDS: Array<{ name: string; steps: Partial<PhoneStatus>[]; expect: string[] }> = [
+  {
+    name: 'a phone never linked is asked for its first link, then told the session age starts now',
+    steps: [{ ...neverLinked, state: 'waiting-for-scan' }, { ...neverLinked, state: 'connecting' }, { ...neverLinked, state: 'waiting-for-scan' }, { state: 'open' }],
+    expect: ['first-link: WhatsApp: scan the QR code to link WhatsApp', 'recovered: WhatsApp: linked — session age starts now'],
+  },
+  {
+    name: 'a linked phone that is shown a QR is asked to scan again, then told the new link starts the age anew',
+    steps: [{ state: 'open' }, { ...neverLinked, state: 'waiting-for-scan' }, { state: 'open' }],
+    expect: ['rescan: WhatsApp: scan the QR code again', 'recovered: WhatsApp: linked again — session age starts now'],
+  },
+  {
+    name: 'a phone logged out before this start needs a new link, with the reason, and its QR stays quiet',
+    steps: [
+      { ...neverLinked, state: 'logged-out', unlinked: { cause: 'server-logout', at: unlinkedAt, device: null } },
+      { ...neverLinked, state: 'waiting-for-scan' },
+      { state: 'open' },
+    ],
+    expect: ['rescan: WhatsApp: Needs a new link', 'recovered: WhatsApp: linked again — session age starts now'],
+  },
+  {
+    name: 'a first QR that expired unscanned needs a new QR, and its scan is still a first link',
+    steps: [
+      { ...neverLinked, state: 'waiting-for-scan' },
+      { ...neverLinked, state: 'logged-out', unlinked: { cause: 'pairing-expired', at: unlinkedAt, device: null } },
+      { ...neverLinked, state: 'waiting-for-scan' },
+      { state: 'open' },
+    ],
+    expect: ['first-link: WhatsApp: scan the QR code to link WhatsApp', 'rescan: WhatsApp: Needs a new link', 'recovered: WhatsApp: linked — session age starts now'],
+  },
+  {
+    name: 'a ban that ends is connected again, not linked',
+    steps: [{ state: 'open' }, { state: 'temp-banned' }, { state: 'open' }],
+    expect: ['temp-banned: WhatsApp: Temporarily banned', 'recovered: WhatsApp: connected again'],
+  },
+];
+
+for (const c of LINK_WORDS) {
+  test(c.name, () => {
+    assert.deepEqual(titles(run(c.steps)), c.expect);
+  });
+}
+
+test('the first-link notification says where on the phone to scan, and a click shows the QR', () => {
+  const [n] = run([{ ...neverLinked, state: 'waiting-for-scan' }]);
+  assert.match(n?.body ?? '', /Linked devices → Link a device/);
+  assert.equal(n?.focusPhone, true);
+});
