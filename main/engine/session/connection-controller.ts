@@ -295,11 +295,19 @@ export class ConnectionController {
   /** Probes a socket that has been quiet too long, and replaces it when the probe goes unanswered. */
   private watchForDeafness(generation: number): void {
     this.deafWatch.start({
-      probe: () => {
+      probe: async (timeoutMs) => {
         const sock = this.sock;
-        if (generation !== this.generation || !sock) return;
+        if (generation !== this.generation || !sock) return 'gone';
         this.o.log('debug', 'connection.probe', 'Nothing heard from WhatsApp for a while: asking it for an answer.');
-        sock.sendNode(probeNode(sock.generateMessageTag())).catch(() => {});
+        try {
+          // Baileys resolves undefined (or rejects 408 "Timed Out") when no answer came in time
+          return (await sock.query(probeNode(), timeoutMs)) ? 'answered' : 'unanswered';
+        } catch (err) {
+          const boom = err as { message?: string; output?: { statusCode?: number } };
+          if (boom.message === 'Timed Out' && boom.output?.statusCode === 408) return 'unanswered';
+          // an error reply is an answer too; a closed socket is handled by its close
+          return generation === this.generation ? 'answered' : 'gone';
+        }
       },
       recycle: (quietForMs) => {
         if (generation !== this.generation) return;

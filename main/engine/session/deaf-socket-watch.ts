@@ -4,6 +4,9 @@
 // alone (a companion of an idle account hears little). So the signal is our own probe: after a
 // quiet spell we send a cheap query that needs a real answer (the block list, which Baileys
 // itself asks for at login) and recycle the socket only if that answer does not come.
+// The quiet spell runs on the injected clock (a schedule); the probe's timeout is a network
+// round-trip and runs on Baileys' own query timer, like every other query it sends — so a clock
+// that jumps (sleep/resume, simulated days) can never time a probe out before its answer could come.
 import { S_WHATSAPP_NET, type BinaryNode } from '@whiskeysockets/baileys';
 import type { Clock, TimerHandle } from '../clock.js';
 
@@ -14,7 +17,7 @@ export interface DeafWatchConfig {
   activeQuietMs: number;
   /** the phone counts as active for this long after its last sign (receipt, message, presence) */
   activeWindowMs: number;
-  /** the probe's answer must arrive within this (Baileys' own queries wait 60 s) */
+  /** the probe's answer must arrive within this (real time; Baileys' own queries wait 60 s) */
   probeTimeoutMs: number;
 }
 
@@ -25,30 +28,29 @@ export const DEFAULT_DEAF_WATCH: Readonly<DeafWatchConfig> = Object.freeze({
   probeTimeoutMs: 60_000,
 });
 
+/** Where the probe is: none out, one awaiting its answer, or one whose timeout passed unanswered. */
+export type ProbeState = 'none' | 'out' | 'unanswered';
+
 export interface DeafWatchInput {
   now: number;
   /** the last stanza heard that was more than a ping reply (or when the socket opened) */
   lastHeardAt: number;
   /** the phone's last sign on this socket; null when none */
   phoneSeenAt: number | null;
-  /** when the unanswered probe went out; null when none is out */
-  probeSentAt: number | null;
+  probe: ProbeState;
 }
 
 export type DeafVerdict =
   | { kind: 'wait'; until: number }
   | { kind: 'probe' }
+  | { kind: 'await-probe' }
   | { kind: 'recycle'; quietForMs: number };
 
 /** What to do about a socket that may have gone deaf. Pure: the timer owner acts on it. */
 export function decideDeaf(input: DeafWatchInput, config: DeafWatchConfig): DeafVerdict {
   const { now, lastHeardAt, phoneSeenAt } = input;
-  // anything heard after the probe went out is its answer (or as good as one)
-  const probeSentAt = input.probeSentAt !== null && lastHeardAt < input.probeSentAt ? input.probeSentAt : null;
-  if (probeSentAt !== null) {
-    const deadline = probeSentAt + config.probeTimeoutMs;
-    return now >= deadline ? { kind: 'recycle', quietForMs: now - lastHeardAt } : { kind: 'wait', until: deadline };
-  }
+  if (input.probe === 'unanswered') return { kind: 'recycle', quietForMs: now - lastHeardAt };
+  if (input.probe === 'out') return { kind: 'await-probe' };
   const phoneActive = phoneSeenAt !== null && now - phoneSeenAt < config.activeWindowMs;
   const due = lastHeardAt + (phoneActive ? config.activeQuietMs : config.quietMs);
   return now >= due ? { kind: 'probe' } : { kind: 'wait', until: due };
@@ -61,12 +63,16 @@ export function isBareResult(node: BinaryNode): boolean {
 }
 
 /** The probe: the block list, a small `get` that the server must answer with content. */
-export function probeNode(id: string): BinaryNode {
-  return { tag: 'iq', attrs: { id, to: S_WHATSAPP_NET, type: 'get', xmlns: 'blocklist' } };
+export function probeNode(): BinaryNode {
+  return { tag: 'iq', attrs: { to: S_WHATSAPP_NET, type: 'get', xmlns: 'blocklist' } };
 }
 
+/** How a probe ended: 'gone' when the socket closed first (its close is handled on its own). */
+export type ProbeOutcome = 'answered' | 'unanswered' | 'gone';
+
 export interface DeafWatchActions {
-  probe(): void;
+  /** sends the probe and settles when it is answered, timed out (probeTimeoutMs) or gone */
+  probe(timeoutMs: number): Promise<ProbeOutcome>;
   recycle(quietForMs: number): void;
 }
 
@@ -75,7 +81,7 @@ export class DeafSocketWatch {
   private timer: TimerHandle | null = null;
   private lastHeardAt = 0;
   private phoneSeenAt: number | null = null;
-  private probeSentAt: number | null = null;
+  private probe: ProbeState = 'none';
   private actions: DeafWatchActions | null = null;
 
   constructor(
@@ -89,7 +95,7 @@ export class DeafSocketWatch {
     this.actions = actions;
     this.lastHeardAt = this.clock.now();
     this.phoneSeenAt = null;
-    this.probeSentAt = null;
+    this.probe = 'none';
     this.check();
   }
 
@@ -117,16 +123,24 @@ export class DeafSocketWatch {
     this.clock.clearTimeout(this.timer);
     this.timer = null;
     const now = this.clock.now();
-    const verdict = decideDeaf({ now, lastHeardAt: this.lastHeardAt, phoneSeenAt: this.phoneSeenAt, probeSentAt: this.probeSentAt }, this.config);
+    const verdict = decideDeaf({ now, lastHeardAt: this.lastHeardAt, phoneSeenAt: this.phoneSeenAt, probe: this.probe }, this.config);
     switch (verdict.kind) {
       case 'wait':
-        if (this.probeSentAt !== null && this.lastHeardAt >= this.probeSentAt) this.probeSentAt = null;
         this.timer = this.clock.setTimeout(() => this.check(), verdict.until - now);
         return;
+      case 'await-probe':
+        return;
       case 'probe':
-        this.probeSentAt = now;
-        actions.probe();
-        this.timer = this.clock.setTimeout(() => this.check(), this.config.probeTimeoutMs);
+        this.probe = 'out';
+        void actions.probe(this.config.probeTimeoutMs).then((outcome) => {
+          // stopped or restarted meanwhile: this probe belonged to another socket
+          if (this.actions !== actions) return;
+          if (outcome === 'gone') return;
+          // an answer is a stanza heard now, whatever the clock did meanwhile
+          if (outcome === 'answered') this.lastHeardAt = Math.max(this.lastHeardAt, this.clock.now());
+          this.probe = outcome === 'answered' ? 'none' : 'unanswered';
+          this.check();
+        });
         return;
       case 'recycle':
         this.stop();
