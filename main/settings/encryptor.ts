@@ -13,13 +13,18 @@ export interface Encryptor {
   backend(): SecretsBackend;
 }
 
+/** Linux password stores that really hold the key (electron.d.ts getSelectedStorageBackend). */
+const LINUX_KEYRINGS: readonly string[] = ['gnome_libsecret', 'kwallet', 'kwallet5', 'kwallet6'];
+
 /**
  * safeStorage's answer mapped to what the window says. On Linux without a keyring Chromium
- * falls back to 'basic_text' (a hard-coded key: obfuscation, not protection).
+ * falls back to 'basic_text': encryptString still works, but with a key hard-coded in Chromium,
+ * so the secrets are obfuscated, not protected. Only a named keyring counts as one; 'unknown'
+ * (asked before ready) or a name this code does not know is reported as basic_text too.
  */
 export function secretsBackend(platform: NodeJS.Platform, available: boolean, linuxBackend: string | null): SecretsBackend {
   if (!available) return 'unavailable';
-  if (platform === 'linux' && (linuxBackend === 'basic_text' || linuxBackend === 'unknown' || linuxBackend === null)) return 'basic_text';
+  if (platform === 'linux' && !LINUX_KEYRINGS.includes(linuxBackend ?? '')) return 'basic_text';
   return 'keychain';
 }
 

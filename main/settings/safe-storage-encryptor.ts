@@ -2,7 +2,10 @@
 import type { SafeStorage } from 'electron';
 import { secretsBackend, type Encryptor } from './encryptor.js';
 
-export function safeStorageEncryptor(safeStorage: SafeStorage, platform: NodeJS.Platform = process.platform): Encryptor {
+/** The part of safeStorage used here (getSelectedStorageBackend exists on Linux only). */
+export type SafeStorageLike = Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString' | 'getSelectedStorageBackend'>;
+
+export function safeStorageEncryptor(safeStorage: SafeStorageLike, platform: NodeJS.Platform = process.platform): Encryptor {
   return {
     isEncryptionAvailable: () => safeStorage.isEncryptionAvailable(),
     encryptString: (plain) => safeStorage.encryptString(plain),

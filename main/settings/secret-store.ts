@@ -1,6 +1,9 @@
 // Secrets (Supabase key, backup passphrase, backup installation key) encrypted with the OS
 // keychain and kept in their own file, so the plain settings file never holds one. The page
 // can set or clear a secret but never read one back (SecretsInfo says only which are set).
+// On Linux without a keyring safeStorage still "encrypts", with a key hard-coded in Chromium:
+// saving keeps working, but info() reports backend 'basic_text', never 'keychain', so the
+// window says the secrets are not protected.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';

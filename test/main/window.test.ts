@@ -30,6 +30,15 @@ test('the window is sandboxed, isolated, without Node, with our preload; devtool
   assert.equal(windowWebPreferences({ preloadPath: 'x', isPackaged: false }).devTools, true);
 });
 
+test('the window never turns on insecure content, experimental features or extra Blink features (Electron checklist 8-10)', () => {
+  const p = windowWebPreferences({ preloadPath: 'x', isPackaged: true });
+  assert.equal(p.allowRunningInsecureContent, false);
+  assert.equal(p.nodeIntegrationInWorker, false);
+  assert.equal(p.nodeIntegrationInSubFrames, false);
+  assert.equal(p.experimentalFeatures, undefined, 'Electron default: off');
+  assert.equal(p.enableBlinkFeatures, undefined, 'Electron default: none');
+});
+
 test('the CSP allows only our own scripts and styles, data: images, and no network', () => {
   const d = new Map(CONTENT_SECURITY_POLICY.split('; ').map((x) => [x.split(' ')[0], x.split(' ').slice(1).join(' ')]));
   assert.equal(d.get('default-src'), "'none'");
