@@ -5,6 +5,7 @@ import type { KeeperOptions } from './engine/keeper.js';
 import type { BackupSecretProvider } from './engine/backup/key-store.js';
 import type { BackupTarget } from './engine/backup/targets.js';
 import type { AppSettings } from './settings/schema.js';
+import { WA_VERSION_URL } from './engine/wa-version.js';
 
 export interface EngineInputs {
   dataDir: string;
@@ -13,9 +14,15 @@ export interface EngineInputs {
   supabaseTarget: BackupTarget | null;
   /** e.g. socketOverridesFromEnv(): another WhatsApp Web endpoint */
   socket?: Partial<SocketConfig>;
+  /**
+   * e.g. waVersionUrlFromEnv(): where to learn the current WhatsApp Web version; null = never ask.
+   * Absent: WhatsApp's own document, unless `socket` names another endpoint (then never ask).
+   */
+  waVersionUrl?: string | null;
 }
 
 export function keeperOptionsFromSettings(s: AppSettings, inputs: EngineInputs): KeeperOptions {
+  const versionUrl = inputs.waVersionUrl !== undefined ? inputs.waVersionUrl : inputs.socket?.waWebSocketUrl ? null : WA_VERSION_URL;
   const target: BackupTarget | null | undefined =
     s.backup.target === 'local' ? undefined : s.backup.target === 'supabase' ? inputs.supabaseTarget : null;
   return {
@@ -25,6 +32,7 @@ export function keeperOptionsFromSettings(s: AppSettings, inputs: EngineInputs):
     policy: { unauthorizedRetries: s.reconnect.unauthorizedRetries, maxConsecutiveFailures: s.reconnect.maxConsecutiveFailures },
     backup: { ...(target !== undefined ? { target } : {}), secret: inputs.secret, keep: s.backup.keep },
     ...(inputs.socket ? { socket: inputs.socket } : {}),
+    ...(versionUrl ? { waVersion: { url: versionUrl } } : {}),
   };
 }
 

@@ -8,7 +8,7 @@ import { createKeeper, type Keeper, type KeeperOptions } from './engine/index.js
 import { dirname } from 'node:path';
 import { keyFileSecretProvider, installationKeyPath } from './engine/backup/key-store.js';
 import type { BackupTarget } from './engine/backup/targets.js';
-import { socketOverridesFromEnv } from './engine/env-overrides.js';
+import { socketOverridesFromEnv, waVersionUrlFromEnv } from './engine/env-overrides.js';
 import { keeperOptionsFromSettings } from './engine-options.js';
 import { loadSettingsFile } from './headless-settings.js';
 import { parseRecoveryKey } from './engine/backup/recovery-key.js';
@@ -160,7 +160,8 @@ async function headlessKeeperOptions(dataDirFlag: string | null, phones: string[
   }
   const effective = supabaseTarget && settings.backup.target !== 'supabase' ? { ...settings, backup: { ...settings.backup, target: 'supabase' as const } } : settings;
   const socket = socketOverridesFromEnv(env);
-  const options = keeperOptionsFromSettings(effective, { dataDir, secret, supabaseTarget, ...(socket ? { socket } : {}) });
+  const waVersionUrl = waVersionUrlFromEnv(env);
+  const options = keeperOptionsFromSettings(effective, { dataDir, secret, supabaseTarget, waVersionUrl, ...(socket ? { socket } : {}) });
   return phones ? { ...options, phones: phones.map((id) => ({ id })) } : options;
 }
 

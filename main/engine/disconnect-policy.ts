@@ -27,6 +27,11 @@ export interface PolicyInput extends DisconnectInput {
   sessionValid: boolean;
   /** set when the close was caused by the user, not by the network or the server */
   initiatedBy?: 'user-logout' | 'user-stop';
+  /**
+   * 405: a WhatsApp Web version newer than the refused one was just learned (e.g. "2.3000.1051").
+   * Absent when none is known: then the refusal stands.
+   */
+  newerVersion?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -331,7 +336,12 @@ export function decideDisconnect(
       return stop('banned', 'this number is banned by WhatsApp; stopped, session kept', 'error');
 
     case 'outdated':
-      return stop('outdated', 'WhatsApp rejected this client: the WhatsApp Web version is outdated; stopped until the app is updated', 'error');
+      if (input.newerVersion !== undefined) {
+        // A strictly newer version each time, so this cannot loop: the next 405 without one stops.
+        const detail = `WhatsApp refused this WhatsApp Web version as outdated; reconnecting at once with the current one, ${input.newerVersion}`;
+        return { ...reconnect(0, detail, closed), log: { level: 'warn', message: `${head}: ${detail}` } };
+      }
+      return stop('outdated', 'WhatsApp rejected this client: the WhatsApp Web version is outdated and no newer one could be learned; stopped until the app is updated', 'error');
 
     case 'logged-out':
       return stop('logged-out', 'logged out by the server; session folder moved aside, scan a new QR to pair again', 'error', { quarantine: true, offerPairing: true }, { ...closed, unauthorizedRetriesUsed: 0 });

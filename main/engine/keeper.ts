@@ -1,6 +1,7 @@
 // The engine's front door: N phones in one process, one status object per phone, one log.
 // Electron-free, so the tray app and the headless runner drive the very same code.
 import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
 import type { SocketConfig } from '@whiskeysockets/baileys';
 import pino from 'pino';
 import type { ILogger } from '@whiskeysockets/baileys/lib/Utils/logger.js';
@@ -10,6 +11,8 @@ import { systemClock, type Clock } from './clock.js';
 import { KeeperError } from './errors.js';
 import { liftBaileysWarnings } from './baileys-log-bridge.js';
 import { normalizePolicyConfig, type PolicyConfig } from './disconnect-policy.js';
+import type { DeafWatchConfig } from './session/deaf-socket-watch.js';
+import { LearnedWaVersion } from './wa-version.js';
 import { EventLog, type TailQuery } from './event-log.js';
 import { KeepAliveScheduler, type BackupHook, type ManualPulseResult } from './keepalive-scheduler.js';
 import { assertPhoneId, dataPaths, type DataPaths } from './paths.js';
@@ -43,6 +46,13 @@ export interface KeeperOptions {
   /** passed through to Baileys' makeWASocket (e.g. `waWebSocketUrl` for the test server) */
   socket?: Partial<SocketConfig>;
   policy?: Partial<PolicyConfig>;
+  /** when an open socket that hears nothing counts as deaf and is replaced (DEFAULT_DEAF_WATCH) */
+  deafWatch?: Partial<DeafWatchConfig>;
+  /**
+   * Learn the current WhatsApp Web version from this document at start (cached a day) and after
+   * a 405, instead of announcing the one bundled with Baileys. Absent = Baileys' own, never asked.
+   */
+  waVersion?: { url: string; timeoutMs?: number };
   clock?: Clock;
   random?: () => number;
   /** Baileys' own chatter; silent unless asked for (it is noisy and not for end users) */
@@ -97,6 +107,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   /** what backups go to; null when turned off or not set up */
   private readonly backupTarget: BackupTarget | null;
   private readonly backupRegistered = new Set<string>();
+  /** the WhatsApp Web version the sessions announce, when asked to learn it */
+  private readonly waVersion: LearnedWaVersion | null;
   private started = false;
 
   constructor(private readonly opts: KeeperOptions) {
@@ -122,6 +134,14 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       },
     });
     const policy = normalizePolicyConfig(opts.policy);
+    this.waVersion = opts.waVersion
+      ? new LearnedWaVersion({
+          ...opts.waVersion,
+          stateDir: join(opts.dataDir, 'state'),
+          clock: this.clock,
+          log: (level, event, message, data) => this.log(null, level, event, message, data),
+        })
+      : null;
     const baileysLogger = opts.baileysLogger ?? (pino({ level: 'silent' }) as unknown as ILogger);
     const backup = opts.backup === false ? null : (opts.backup ?? {});
     this.backupTarget = backup === null ? null : backup.target === undefined ? new LocalFolderTarget(opts.dataDir) : backup.target;
@@ -135,6 +155,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
         random: opts.random ?? Math.random,
         socket: opts.socket ?? {},
         policy,
+        ...(opts.deafWatch ? { deafWatch: opts.deafWatch } : {}),
+        ...(this.waVersion ? { waVersion: this.waVersion } : {}),
         baileysLogger: liftBaileysWarnings(baileysLogger, (event, message, data) => this.log(phone.id, 'warn', event, message, data)),
         log: (level, event, message, data) => this.log(phone.id, level, event, message, data),
         onStatus: (status) => this.onStatus(status),
@@ -223,6 +245,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     // The rhythm is loaded first so every status already shows the next keep-alive.
     await this.scheduler.start();
     await this.registerBackups();
+    // before any phone connects: a retired version would only earn a 405
+    await this.waVersion?.start();
     return Promise.all([...this.sessions.values()].map(async (s) => ({ phoneId: s.id, error: await this.guard(s.id, 'start', () => s.start()) })));
   }
 

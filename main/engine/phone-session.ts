@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import type { BackupPhonePort } from './backup/backup-manager.js';
 import type { Clock } from './clock.js';
 import type { PolicyConfig } from './disconnect-policy.js';
+import type { DeafWatchConfig } from './session/deaf-socket-watch.js';
+import type { WaVersionSource } from './wa-version.js';
 import { checkImport, importSession, openAuthStore, type AuthStore } from './auth-store/index.js';
 import { KeeperError } from './errors.js';
 import type { KeepAliveView, PulseResult } from './keepalive-scheduler.js';
@@ -33,6 +35,8 @@ export interface PhoneSessionOptions {
   random: () => number;
   socket: Partial<SocketConfig>;
   policy: PolicyConfig;
+  deafWatch?: Partial<DeafWatchConfig>;
+  waVersion?: WaVersionSource;
   baileysLogger: ILogger;
   log: (level: LogLevel, event: string, message: string, data?: Record<string, unknown>) => void;
   onStatus: (status: PhoneStatus) => void;
@@ -87,6 +91,8 @@ export class PhoneSession {
       random: opts.random,
       socket: opts.socket,
       policy: opts.policy,
+      ...(opts.deafWatch ? { deafWatch: opts.deafWatch } : {}),
+      ...(opts.waVersion ? { waVersion: opts.waVersion } : {}),
       baileysLogger: opts.baileysLogger,
       ...(opts.gate ? { gate: opts.gate } : {}),
       log: opts.log,

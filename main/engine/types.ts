@@ -97,6 +97,11 @@ export interface PhoneStatus {
    */
   storageError: StorageError | null;
   /**
+   * Sockets replaced because they went deaf (open, answering pings, but no answer to a probe)
+   * since the engine started. A fact to show; each one is logged as `connection.deaf`.
+   */
+  deafRecycles: number;
+  /**
    * The moment this snapshot was built. Derived values (session age, "in 3 h") are computed by the
    * presenters from the absolute times above and their own clock, never carried on the wire.
    */

@@ -19,6 +19,15 @@ test('settings become keeper options: phones, keep-alive, policy and the chosen 
   assert.ok(sb.backup && sb.backup.target === fakeTarget && sb.backup.keep === 14);
 });
 
+test('the WhatsApp Web version is learned from WhatsApp by default, from the address given, and never for another endpoint without one', () => {
+  const s = defaultAppSettings();
+  const base = { dataDir: '/d', secret, supabaseTarget: null };
+  assert.deepEqual(keeperOptionsFromSettings(s, base).waVersion, { url: 'https://web.whatsapp.com/sw.js' });
+  assert.deepEqual(keeperOptionsFromSettings(s, { ...base, waVersionUrl: 'http://127.0.0.1:9/sw.js' }).waVersion, { url: 'http://127.0.0.1:9/sw.js' });
+  assert.equal(keeperOptionsFromSettings(s, { ...base, waVersionUrl: null }).waVersion, undefined);
+  assert.equal(keeperOptionsFromSettings(s, { ...base, socket: { waWebSocketUrl: 'ws://127.0.0.1:9/ws/chat' } }).waVersion, undefined);
+});
+
 test('only engine settings need a restart; start at login does not', () => {
   const a = defaultAppSettings();
   assert.equal(needsEngineRestart(a, { ...a, startAtLogin: true }), false);

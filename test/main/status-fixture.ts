@@ -34,6 +34,7 @@ export function phoneStatus(over: Partial<PhoneStatus> = {}): PhoneStatus {
     backupWarning: null,
     unlinked: null,
     storageError: null,
+    deafRecycles: 0,
     updatedAt: NOW,
     ...over,
   };

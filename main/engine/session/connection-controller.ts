@@ -1,7 +1,7 @@
 // One phone's Baileys socket: opening it, reading its connection updates, and carrying out what
 // the disconnect policy decides (reconnect, pause, stop, a new link). What the decisions mean
 // for the session files and the meta is the host's business (PhoneSession).
-import makeWASocket, { Browsers, makeCacheableSignalKeyStore, type ConnectionState, type SocketConfig, type WASocket } from '@whiskeysockets/baileys';
+import makeWASocket, { Browsers, makeCacheableSignalKeyStore, type BinaryNode, type ConnectionState, type SocketConfig, type WASocket, type WAVersion } from '@whiskeysockets/baileys';
 import type { ILogger } from '@whiskeysockets/baileys/lib/Utils/logger.js';
 import type { AntiBanGate } from '../anti-ban.js';
 import type { AuthStore } from '../auth-store/index.js';
@@ -22,6 +22,8 @@ import { stanzaFromOwnPhone } from '../phone-activity.js';
 import { neutraliseCredsPresence } from '../presence-hygiene.js';
 import { sessionDurationLine } from '../session-age.js';
 import type { LogLevel, ReconnectInfo } from '../types.js';
+import { compareVersions, versionText, type WaVersionSource } from '../wa-version.js';
+import { DEFAULT_DEAF_WATCH, DeafSocketWatch, probeNode, type DeafWatchConfig } from './deaf-socket-watch.js';
 import type { StatusModel } from './status-model.js';
 
 /** Baileys shows the first QR for 60 s, each following one for 20 s. */
@@ -83,6 +85,10 @@ export interface ConnectionOptions {
   host: ConnectionHost;
   /** the socket went away: a pulse's hold has nothing left to end */
   onSocketGone: () => void;
+  /** when an open socket that hears nothing counts as deaf (defaults: DEFAULT_DEAF_WATCH) */
+  deafWatch?: Partial<DeafWatchConfig>;
+  /** the WhatsApp Web version to announce, learned again after a 405; absent = Baileys' own */
+  waVersion?: WaVersionSource;
 }
 
 export class ConnectionController {
@@ -96,9 +102,15 @@ export class ConnectionController {
   private currentIntent: SessionIntent = 'not-started';
   /** the session folder is being replaced: nothing may connect until it is back */
   private swapping = false;
+  private readonly deafWatch: DeafSocketWatch;
+  /** sockets recycled because they went deaf, since this process started */
+  private deafRecycles = 0;
+  /** the version the current (or last) socket announced, when a source gives one */
+  private announcedVersion: WAVersion | null = null;
 
   constructor(private readonly o: ConnectionOptions) {
     this.retry = new ReconnectTimer(o.clock);
+    this.deafWatch = new DeafSocketWatch(o.clock, { ...DEFAULT_DEAF_WATCH, ...o.deafWatch });
   }
 
   get intent(): SessionIntent {
@@ -172,6 +184,8 @@ export class ConnectionController {
     }
     const generation = ++this.generation;
     status.set(state, state === 'connecting' ? 'Connecting to WhatsApp…' : 'Reconnecting to WhatsApp…');
+    const version = this.o.waVersion?.current() ?? null;
+    this.announcedVersion = version;
     const sock = makeWASocket({
       browser: Browsers.ubuntu('Session Keeper'),
       markOnlineOnConnect: false, // a companion that stays online stops the phone's notifications
@@ -179,6 +193,7 @@ export class ConnectionController {
       shouldSyncHistoryMessage: () => false,
       printQRInTerminal: false,
       ...this.o.socket,
+      ...(version ? { version } : {}),
       logger: this.o.baileysLogger,
       auth: { creds: store.state.creds, keys: makeCacheableSignalKeyStore(store.state.keys, this.o.baileysLogger) },
     });
@@ -196,9 +211,14 @@ export class ConnectionController {
     for (const event of PHONE_SIGNS) {
       sock.ws.on(event, (node: { attrs?: Record<string, string> }) => {
         if (generation !== this.generation) return;
-        if (stanzaFromOwnPhone(node.attrs ?? {}, store.state.creds.me)) this.o.host.phoneSeen(clock.now());
+        if (!stanzaFromOwnPhone(node.attrs ?? {}, store.state.creds.me)) return;
+        this.o.host.phoneSeen(clock.now());
+        this.deafWatch.phoneSeen();
       });
     }
+    sock.ws.on('frame', (node: BinaryNode) => {
+      if (generation === this.generation) this.deafWatch.heard(node);
+    });
     sock.ev.on('connection.update', (update) => {
       if (generation !== this.generation) return;
       this.onUpdate(update).catch((err: unknown) => {
@@ -214,6 +234,7 @@ export class ConnectionController {
     this.generation += 1;
     if (!sock) return;
     this.clearStableTimer();
+    this.deafWatch.stop();
     this.o.onSocketGone();
     const since = this.o.status.field('connectedSince');
     if (since !== null) {
@@ -234,6 +255,7 @@ export class ConnectionController {
   quiet(): void {
     this.retry.cancel();
     this.clearStableTimer();
+    this.deafWatch.stop();
   }
 
   private async onUpdate(update: Partial<ConnectionState>): Promise<void> {
@@ -267,10 +289,42 @@ export class ConnectionController {
     this.o.log('info', 'connection.open', firstOpen ? `Linked as ${me ?? 'unknown'}; session age starts now.` : 'Connected with the saved session.');
     if (firstOpen) this.o.host.paired();
     this.armStableTimer();
+    this.watchForDeafness(generation);
+  }
+
+  /** Probes a socket that has been quiet too long, and replaces it when the probe goes unanswered. */
+  private watchForDeafness(generation: number): void {
+    this.deafWatch.start({
+      probe: async (timeoutMs) => {
+        const sock = this.sock;
+        if (generation !== this.generation || !sock) return 'gone';
+        this.o.log('debug', 'connection.probe', 'Nothing heard from WhatsApp for a while: asking it for an answer.');
+        try {
+          // Baileys resolves undefined (or rejects 408 "Timed Out") when no answer came in time
+          return (await sock.query(probeNode(), timeoutMs)) ? 'answered' : 'unanswered';
+        } catch (err) {
+          const boom = err as { message?: string; output?: { statusCode?: number } };
+          if (boom.message === 'Timed Out' && boom.output?.statusCode === 408) return 'unanswered';
+          // an error reply is an answer too; a closed socket is handled by its close
+          return generation === this.generation ? 'answered' : 'gone';
+        }
+      },
+      recycle: (quietForMs) => {
+        if (generation !== this.generation) return;
+        this.deafRecycles += 1;
+        this.o.status.patch({ deafRecycles: this.deafRecycles });
+        const minutes = Math.round(quietForMs / 60_000);
+        const reason = `The connection answered pings but nothing else for ${minutes} min (deaf socket): replacing it.`;
+        this.o.log('warn', 'connection.deaf', reason, { quietForMs, recycles: this.deafRecycles });
+        this.o.status.set('reconnecting', reason);
+        void this.connect('reconnecting');
+      },
+    });
   }
 
   private async onClose(update: Partial<ConnectionState>, now: number): Promise<void> {
     this.clearStableTimer();
+    this.deafWatch.stop();
     this.o.onSocketGone();
     const connectedSince = this.o.status.field('connectedSince');
     if (connectedSince !== null) {
@@ -292,7 +346,10 @@ export class ConnectionController {
 
   private async decideAndApply(input: ReturnType<typeof disconnectInputFromError>, now: number): Promise<void> {
     const sessionValid = this.o.host.store()?.isRegistered() ?? false;
-    const result = decideDisconnect({ ...input, sessionValid }, this.policyState, this.o.policy, now, this.o.random);
+    const newerVersion = await this.newerVersionAfter(input.code);
+    // the user may have stopped it (or a restore begun) while the version was asked for
+    if (this.currentIntent !== 'run' || this.swapping) return;
+    const result = decideDisconnect({ ...input, sessionValid, ...(newerVersion ? { newerVersion } : {}) }, this.policyState, this.o.policy, now, this.o.random);
     this.policyState = result.nextState;
     this.o.log(result.log.level, 'disconnect.decision', result.log.message, {
       code: input.code,
@@ -300,6 +357,15 @@ export class ConnectionController {
       decision: result.decision.kind,
     });
     await this.apply(result.decision);
+  }
+
+  /** After a 405: the current WhatsApp Web version, if it is newer than the one refused. */
+  private async newerVersionAfter(code: number | null): Promise<string | undefined> {
+    const source = this.o.waVersion;
+    const refused = this.announcedVersion;
+    if (code !== 405 || !source || !refused) return undefined;
+    const next = await source.refresh('outdated');
+    return compareVersions(next, refused) > 0 ? versionText(next) : undefined;
   }
 
   private async apply(decision: Decision): Promise<void> {

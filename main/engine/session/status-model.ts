@@ -15,7 +15,7 @@ const NO_KEEPALIVE: KeepAliveView = { nextKeepAliveAt: null, lastKeepAliveAt: nu
 /** What the session itself sets; pairing and "last seen" come from the meta. */
 export type SessionFields = Pick<
   PhoneStatus,
-  'qr' | 'qrExpiresAt' | 'connectedSince' | 'lastDisconnect' | 'detail' | 'quarantinedTo' | 'bannedUntil'
+  'qr' | 'qrExpiresAt' | 'connectedSince' | 'lastDisconnect' | 'detail' | 'quarantinedTo' | 'bannedUntil' | 'deafRecycles'
 >;
 
 export interface StatusSources {
@@ -39,6 +39,7 @@ export class StatusModel {
     detail: 'Not started.',
     quarantinedTo: null,
     bannedUntil: null,
+    deafRecycles: 0,
   };
 
   constructor(

@@ -229,6 +229,15 @@ test('405 stops in outdated and says the WhatsApp Web version is outdated', () =
   assert.match(r.log.message, /WhatsApp Web version is outdated/);
 });
 
+test('405 with a newer WhatsApp Web version just learned reconnects at once with it, as a warning, and counts no failure', () => {
+  const r = decide({ ...input(405, 'Connection Failure'), newerVersion: '2.3000.1099999999' });
+  const d = asKind(r.decision, 'reconnect');
+  assert.equal(d.delayMs, 0);
+  assert.match(d.detail, /outdated; reconnecting at once with the current one, 2\.3000\.1099999999/);
+  assert.equal(r.log.level, 'warn');
+  assert.equal(r.nextState.consecutiveFailures, 0);
+});
+
 test('411 logs out and quarantines the session', () => {
   const d = asKind(decide(input(411, 'Multi-device beta not joined')).decision, 'stop');
   assert.equal(d.state, 'logged-out');

@@ -5,7 +5,7 @@
  *   const server = await startWaServer({ port?: 0, qrRefs?: 6, phoneNumber?: '15550000001',
  *     pushName?: 'Test Phone' | null, certChain?: 'valid' | 'bad-leaf-signature' |
  *     'bad-intermediate-signature' | 'foreign-leaf-key' | 'wrong-leaf-issuer-serial' | 'expired',
- *     preKeysOnServer?: 50, sendOffline?: true, clock?: Clock })
+ *     preKeysOnServer?: 50, sendOffline?: true, clock?: Clock, minVersion?: [2, 3000, n], webRevision?: n | null })
  *   makeWASocket({ auth, waWebSocketUrl: server.url, ... })
  *   server.phone.scan(qr)                  // simulated phone: pair-success, then stream:error 515
  *   server.connections / server.devices    // per-connection state, jid, presences[], bytes/frames in/out
@@ -14,6 +14,9 @@
  *   server.injectFailure(conn | 'next-login', 401 | 402 | 403 | 405 | 406, attrs?)
  *   server.injectStreamError(conn | 'next-login', 'replaced' | 'device_removed' | 500 | 503 | 515)
  *   server.destroy(conn) / setSilent(conn) / refuseConnections('reset' | 'http-503' | 'close-on-open' | 'none')
+ *   server.setDeaf(conn)                   // answer pings only, drop every other stanza (a "deaf" socket)
+ *   server.requireVersion([2, 3000, n])    // refuse older clients with <failure reason=405> at the handshake
+ *   server.serveWebRevision(n) / versionUrl / versionRequests   // GET /sw.js names client_revision n
  *   server.setQrRefs(n) / setPushName(name | null) / setCertChain(mode) / removeDevice(jid) / sendNode(conn, node)
  *   await server.close(); uninstallTestRoot()
  *
@@ -48,4 +51,5 @@ export {
   type WaConnection,
   type WaServer,
   type WaServerOptions,
+  type WaVersion,
 } from './server.js';

@@ -42,7 +42,14 @@ export interface WaServerOptions {
   sendOffline?: boolean;
   /** Timestamps for records (presence times, success t). Default systemClock. */
   clock?: Clock;
+  /** Refuse clients announcing an older WhatsApp Web version with a 405 failure. Default: accept any. */
+  minVersion?: WaVersion;
+  /** The client revision the version document (GET versionUrl) names; null serves 404. Default null. */
+  webRevision?: number | null;
 }
+
+/** A WhatsApp Web version as Baileys announces it: [2, 3000, client revision]. */
+export type WaVersion = [number, number, number];
 
 export type ConnectionState = 'handshake' | 'pairing' | 'logged-in' | 'closed';
 
@@ -71,8 +78,12 @@ export interface WaConnection {
   readonly framesOut: number;
   readonly openedAt: number;
   readonly closedAt: number | undefined;
+  /** The WhatsApp Web version the client announced in its handshake, e.g. '2.3000.1043857760'. */
+  readonly appVersion: string | undefined;
   /** True while the server ignores this connection's IQs and pings. */
   readonly silent: boolean;
+  /** True while the server answers this connection's pings and drops everything else (Baileys 7's "deaf" socket). */
+  readonly deaf: boolean;
 }
 
 export interface DeviceRecord {
@@ -101,6 +112,10 @@ export interface SimulatedPhone {
 
 export interface WaServer {
   readonly url: string;
+  /** http://…/sw.js: the WhatsApp Web version document, like web.whatsapp.com/sw.js */
+  readonly versionUrl: string;
+  /** how often the version document was asked for */
+  readonly versionRequests: number;
   readonly port: number;
   readonly phone: SimulatedPhone;
   readonly connections: readonly WaConnection[];
@@ -122,7 +137,13 @@ export interface WaServer {
   /** Destroys the TCP socket with no closing handshake. */
   destroy(conn: WaConnection): void;
   setSilent(conn: WaConnection, silent?: boolean): void;
+  /** Answers only keep-alive pings (iq xmlns w:p) on this connection from now on; drops every other stanza. */
+  setDeaf(conn: WaConnection, deaf?: boolean): void;
   refuseConnections(mode: RefuseMode): void;
+  /** From the next handshake on, refuse older versions with 405 (null: accept any). */
+  requireVersion(min: WaVersion | null): void;
+  /** The revision the version document names from now on (null: 404). */
+  serveWebRevision(revision: number | null): void;
   setQrRefs(count: number): void;
   setPushName(name: string | null): void;
   /** The chain served from the next handshake on (e.g. a forged one after a valid pairing). */
@@ -133,6 +154,10 @@ export interface WaServer {
 }
 
 const RECEIVED_CAP = 500;
+
+function compareVersion(a: WaVersion, b: WaVersion): number {
+  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+}
 
 class Connection implements WaConnection {
   state: ConnectionState = 'handshake';
@@ -146,7 +171,9 @@ class Connection implements WaConnection {
   framesIn = 0;
   framesOut = 0;
   closedAt: number | undefined;
+  appVersion: string | undefined;
   silent = false;
+  deaf = false;
   lastFrameAt: number;
   noise: NoiseResponder;
   reader = new FrameReader(NOISE_WA_HEADER);
@@ -177,8 +204,10 @@ class WaTestServer implements WaServer {
   readonly devices = new Map<string, DeviceRecord>();
   readonly log: string[] = [];
   rejectedUpgrades = 0;
+  versionRequests = 0;
   readonly phone: SimulatedPhone;
   url = '';
+  versionUrl = '';
   port = 0;
 
   private readonly logins: Connection[] = [];
@@ -193,6 +222,8 @@ class WaTestServer implements WaServer {
   private pushName: string | null;
   private certChain: CertChainMode;
   private refuse: RefuseMode = 'none';
+  private minVersion: WaVersion | null;
+  private webRevision: number | null;
   private nextDevice = 1;
   private nextId = 1;
   private closing = false;
@@ -202,13 +233,27 @@ class WaTestServer implements WaServer {
     this.qrRefs = opts.qrRefs ?? 6;
     this.pushName = opts.pushName === undefined ? 'Test Phone' : opts.pushName;
     this.certChain = opts.certChain ?? 'valid';
+    this.minVersion = opts.minVersion ?? null;
+    this.webRevision = opts.webRevision ?? null;
     const number = opts.phoneNumber ?? '15550000001';
     this.phone = {
       number,
       jid: `${number}${S_WHATSAPP_NET}`,
       scan: qr => this.scan(qr),
     };
-    this.http = createServer((_req, res) => {
+    this.http = createServer((req, res) => {
+      if (req.method === 'GET' && req.url === '/sw.js') {
+        this.versionRequests++;
+        this.changed();
+        if (this.webRevision === null) {
+          res.writeHead(404).end();
+          return;
+        }
+        // the shape of web.whatsapp.com/sw.js: the revision sits in escaped JSON inside the script
+        const body = `self.__swData=JSON.parse(/*BTDS*/"{\\"dynamic_data\\":{\\"SiteData\\":{\\"client_revision\\":${this.webRevision}}}}");`;
+        res.writeHead(200, { 'content-type': 'text/javascript' }).end(body);
+        return;
+      }
       res.writeHead(426).end();
     });
     this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
@@ -221,6 +266,7 @@ class WaTestServer implements WaServer {
     });
     this.port = (this.http.address() as AddressInfo).port;
     this.url = `ws://127.0.0.1:${this.port}/ws/chat`;
+    this.versionUrl = `http://127.0.0.1:${this.port}/sw.js`;
   }
 
   private get nowSeconds(): number {
@@ -320,6 +366,16 @@ class WaTestServer implements WaServer {
     }
     if (!msg.clientFinish) throw new Error('unexpected handshake message');
     const payload = conn.noise.clientFinish(msg.clientFinish);
+    const v = payload.userAgent?.appVersion;
+    const announced: WaVersion = [v?.primary ?? 0, v?.secondary ?? 0, v?.tertiary ?? 0];
+    conn.appVersion = announced.join('.');
+    if (this.minVersion && compareVersion(announced, this.minVersion) < 0) {
+      // as the real server does with a retired version: <failure reason="405"/>, then close
+      this.note(`conn#${conn.id} refused outdated version ${conn.appVersion}`);
+      this.sendAndClose(conn, faultNode({ kind: 'failure', reason: 405 }, this.nowSeconds));
+      this.changed();
+      return;
+    }
     if (payload.devicePairingData) {
       conn.kind = 'registration';
       conn.registration = payload.devicePairingData;
@@ -456,6 +512,7 @@ class WaTestServer implements WaServer {
   // ---- stanzas -----------------------------------------------------------------------------
 
   private onNode(conn: Connection, node: BinaryNode): void {
+    if (conn.deaf && !(node.tag === 'iq' && node.attrs.xmlns === 'w:p')) return;
     if (node.tag === 'presence') {
       conn.presences.push({ type: node.attrs.type, name: node.attrs.name, at: this.clock.now() });
       return;
@@ -600,8 +657,20 @@ class WaTestServer implements WaServer {
     this.own(conn).silent = silent;
   }
 
+  setDeaf(conn: WaConnection, deaf = true): void {
+    this.own(conn).deaf = deaf;
+  }
+
   refuseConnections(mode: RefuseMode): void {
     this.refuse = mode;
+  }
+
+  requireVersion(min: WaVersion | null): void {
+    this.minVersion = min;
+  }
+
+  serveWebRevision(revision: number | null): void {
+    this.webRevision = revision;
   }
 
   setQrRefs(count: number): void {
