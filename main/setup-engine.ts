@@ -6,7 +6,7 @@ import { installationKeyPath } from './engine/backup/key-store.js';
 import type { BackupTarget } from './engine/backup/targets.js';
 import type { LogEntry, PhoneStatus } from './engine/types.js';
 import { keeperOptionsFromSettings } from './engine-options.js';
-import { socketOverridesFromEnv } from './engine/env-overrides.js';
+import { socketOverridesFromEnv, waVersionUrlFromEnv } from './engine/env-overrides.js';
 import { appBackupSecretProvider } from './settings/backup-secret.js';
 import type { SecretStore } from './settings/secret-store.js';
 import type { AppSettings } from './settings/schema.js';
@@ -43,7 +43,8 @@ export async function setupEngine(settings: AppSettings, deps: EngineDeps): Prom
     } else deps.logger()?.warn('Supabase backups are selected but no Supabase key is stored: backups are off until one is set');
   }
   const socket = socketOverridesFromEnv();
-  const keeper = createKeeper(keeperOptionsFromSettings(settings, { dataDir: deps.dataDir, secret, supabaseTarget, ...(socket ? { socket } : {}) }));
+  // the same environment as headless: SESSION_KEEPER_WA_VERSION_URL, or none beside a WA_URL override
+  const keeper = createKeeper(keeperOptionsFromSettings(settings, { dataDir: deps.dataDir, secret, supabaseTarget, waVersionUrl: waVersionUrlFromEnv(), ...(socket ? { socket } : {}) }));
   keeper.on('status', deps.onStatus);
   keeper.on('log', deps.onLog);
   await keeper.start();
