@@ -150,7 +150,8 @@ test('a WhatsApp host name that does not resolve keeps the session and retries, 
       assert.equal(s.qr, null);
       clock.advance((s.reconnect.nextAt ?? clock.now()) - clock.now());
     }
-    await h.waitForStatus('default', (x) => x.state === 'reconnecting' && x.reconnect.attempt === 4, 15_000);
+    const failing = await h.waitForStatus('default', (x) => x.state === 'reconnecting' && x.reconnect.attempt === 4, 15_000);
+    assert.match(failing.lastDisconnect?.reason ?? '', /ENOTFOUND|EAI_AGAIN/, 'a name-resolution failure, retried like any dropped connection');
     const kept = await readFile(join(h.keeper.paths.session('default'), 'creds.json'), 'utf8');
     assert.equal(JSON.parse(kept).me?.id, JSON.parse(creds).me?.id, 'the session is kept while the name does not resolve');
     await h.keeper.stop();
