@@ -92,6 +92,26 @@ test('wall-clock jumps of −2 h, +2 h and +3 days while open keep the phone ope
   }
 });
 
+test('a clock jump of 3 days that lands at 03:00 holds the catch-up pulse until the sleep window ends', async () => {
+  const clock = new ManualClock(NOON);
+  const h = await pairedKeeper(clock, { keeper: { keepAlive: UTC } });
+  try {
+    const paired = h.statuses.length;
+    clock.jump(3 * DAY + 15 * HOUR); // 03:00 UTC, three days on
+    await driveMinutes(h, clock, 2 * 60);
+    assert.equal(presencesAtServer(h, 'available').length, 0, 'nothing at 03:00–05:00');
+    const planned = h.keeper.status('default').nextKeepAliveAt ?? 0;
+    assert.equal(inSleepWindow(planned), false, `the catch-up is planned out of the sleep window, got ${new Date(planned).toISOString()}`);
+    await driveMinutes(h, clock, 3 * 60);
+    assert.equal(presencesAtServer(h, 'available').length, 1, 'one catch-up after 06:00');
+    assertNoPulseInSleep(h);
+    assert.equal(h.keeper.status('default').state, 'open');
+    assertNoQrSincePairing(h, paired);
+  } finally {
+    await h.close();
+  }
+});
+
 test('a network down for 6 hours backs off, pauses after the failure limit, stays within the reconnect budget and opens again by itself with no QR', async () => {
   const clock = new ManualClock(NOON);
   const h = await pairedKeeper(clock, { keeper: { keepAlive: UTC, random: () => 0.5 } });
