@@ -56,15 +56,22 @@ function since(at: number | null, now: number): Pick<CardFact, 'value' | 'title'
   return { value: relativeText(at, now), title: at === null ? null : isoText(at) };
 }
 
+/** "2 h ago", plus how often a deaf connection (pings answered, nothing else) was replaced since start. */
+function connectedFact(s: PhoneStatus, now: number): CardFact {
+  const open = s.state === 'open';
+  const base = open && s.connectedSince !== null ? since(s.connectedSince, now) : { value: 'not connected', title: null };
+  const deaf = s.deafRecycles > 0 ? ` · ${s.deafRecycles} deaf connection${s.deafRecycles === 1 ? '' : 's'} replaced` : '';
+  return { key: 'connected-since', label: 'Connected since', ...base, value: `${base.value}${deaf}`, tone: open ? 'ok' : 'muted' };
+}
+
 export function phoneCardModel(s: PhoneStatus, now: number): PhoneCardModel {
   // the session age is derived on this clock from pairedAt, so the card ticks between events and never ages a snapshot twice
   const p = presentPhone(s, now);
-  const open = s.state === 'open';
   const warnings = p.warnings.map((w) => w.text);
 
   const facts: CardFact[] = [
     { key: 'session-age', label: 'Session age', value: p.sessionAge, tone: p.sessionAgeMs === null ? 'muted' : 'ok', title: p.sessionAgeMs === null || s.pairedAt === null ? null : `Linked ${isoText(s.pairedAt)}` },
-    { key: 'connected-since', label: 'Connected since', ...(open && s.connectedSince !== null ? since(s.connectedSince, now) : { value: 'not connected', title: null }), tone: open ? 'ok' : 'muted' },
+    connectedFact(s, now),
     {
       key: 'next-keep-alive',
       label: 'Next keep-alive',

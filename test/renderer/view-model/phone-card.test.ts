@@ -83,3 +83,8 @@ test('reduced mode and a paused keep-alive are spelled out', () => {
   assert.equal(fact(phoneCardModel(status({ mode: 'reduced' }), NOW).facts, 'next-keep-alive').value, 'in 4 h · mode reduced (quiet hours)');
   assert.equal(fact(phoneCardModel(status({ keepAlivePaused: true, mode: 'sleep' }), NOW).facts, 'next-keep-alive').value, 'paused · mode sleep (no pulses)');
 });
+
+test('a card says how many deaf connections were replaced since start, and nothing while there were none', () => {
+  assert.doesNotMatch(fact(phoneCardModel(status(), NOW).facts, 'connected-since').value, /deaf/);
+  assert.equal(fact(phoneCardModel(status({ deafRecycles: 2 }), NOW).facts, 'connected-since').value, '2 h ago · 2 deaf connections replaced');
+});
