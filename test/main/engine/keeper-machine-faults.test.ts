@@ -2,7 +2,8 @@
 // the WA test server on an injected clock: sleep/resume, wall-clock jumps, a 6-hour network
 // outage and a WhatsApp host name that does not resolve. Each ends `open` again with the saved
 // session (no QR) and no keep-alive pulse inside the sleep window (01:00–06:00 UTC here).
-import { test } from 'node:test';
+import { after, test } from 'node:test';
+import dns from 'node:dns';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -154,6 +155,24 @@ test('a network down for 6 hours backs off, pauses after the failure limit, stay
   }
 });
 
+/** dns.lookup (what net.connect asks) answers ENOTFOUND for `.invalid` names; other names as before. */
+function refuseInvalidNames(): { refused(): number; restore(): void } {
+  const original = dns.lookup;
+  let refused = 0;
+  const patched = (host: string, ...rest: unknown[]): void => {
+    const callback = rest[rest.length - 1] as (err: NodeJS.ErrnoException | null) => void;
+    if (!host.endsWith('.invalid')) {
+      (original as (...a: unknown[]) => void).call(dns, host, ...rest);
+      return;
+    }
+    refused += 1;
+    const err: NodeJS.ErrnoException = Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND', syscall: 'getaddrinfo', hostname: host });
+    process.nextTick(() => callback(err));
+  };
+  (dns as { lookup: unknown }).lookup = patched;
+  return { refused: () => refused, restore: () => void ((dns as { lookup: unknown }).lookup = original) };
+}
+
 test('a WhatsApp host name that does not resolve keeps the session and retries, and the right address opens it again with no QR', async () => {
   const clock = new ManualClock(NOON);
   const h = await pairedKeeper(clock, { keeper: { keepAlive: UTC, random: () => 0.5 } });
@@ -162,8 +181,12 @@ test('a WhatsApp host name that does not resolve keeps the session and retries, 
     const me = h.keeper.status('default').me;
     const creds = await readFile(join(h.keeper.paths.session('default'), 'creds.json'), 'utf8');
     await h.keeper.stop();
-    // RFC 2606: `.invalid` never resolves, so no traffic leaves the machine.
+    // RFC 2606: `.invalid` never resolves. The system resolver would still be asked (a query to
+    // the machine's name server), so the lookup answers ENOTFOUND here, as getaddrinfo would:
+    // no packet leaves the machine.
     const badUrl = 'wss://web.whatsapp.invalid/ws/chat';
+    const lookups = refuseInvalidNames();
+    after(() => lookups.restore());
     await h.restart({ socket: { waWebSocketUrl: badUrl } });
     for (let i = 1; i <= 3; i++) {
       const s = await h.waitForStatus('default', (x) => x.state === 'reconnecting' && x.reconnect.attempt === i && x.reconnect.nextAt !== null, 15_000);
@@ -172,6 +195,7 @@ test('a WhatsApp host name that does not resolve keeps the session and retries, 
     }
     const failing = await h.waitForStatus('default', (x) => x.state === 'reconnecting' && x.reconnect.attempt === 4, 15_000);
     assert.match(failing.lastDisconnect?.reason ?? '', /ENOTFOUND|EAI_AGAIN/, 'a name-resolution failure, retried like any dropped connection');
+    assert.ok(lookups.refused() >= 4, `every attempt asked for the name (${lookups.refused()})`);
     const kept = await readFile(join(h.keeper.paths.session('default'), 'creds.json'), 'utf8');
     assert.equal(JSON.parse(kept).me?.id, JSON.parse(creds).me?.id, 'the session is kept while the name does not resolve');
     await h.keeper.stop();
