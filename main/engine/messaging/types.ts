@@ -53,3 +53,41 @@ export interface MessagingPort {
   off(event: 'message', listener: (m: IncomingMessage) => void): unknown;
   off(event: 'message-status', listener: (u: MessageStatusUpdate) => void): unknown;
 }
+
+/** A send asked of the outbound gate (by the local API or an embedder). */
+export interface SendRequest {
+  phoneId: string;
+  /** E.164 digits (with or without '+') or a JID. */
+  to: string;
+  text: string;
+  /** Same key on the same phone → the same record back, never a second send. */
+  idempotencyKey?: string;
+}
+
+/** One outbound message as the gate and the API know it. Survives restarts. */
+export interface MessageRecord {
+  /** Our id (not WhatsApp's). */
+  id: string;
+  phoneId: string;
+  to: string;
+  jid: string | null;
+  waId: string | null;
+  state: MessageState;
+  /** Why it is held (`queued`) or refused (`failed`), in words; null otherwise. */
+  reason: string | null;
+  /** When each state was reached (ms since epoch). */
+  times: Partial<Record<MessageState, number>>;
+  createdAt: number;
+}
+
+/**
+ * The outbound gate as its users see it. `submit` throws KeeperError `'unknown-phone'` and
+ * `'not-on-whatsapp'` (the API answers 404 and 422); every other outcome is a record whose state
+ * and reason say what happened.
+ */
+export interface OutboundService {
+  submit(req: SendRequest): Promise<MessageRecord>;
+  get(phoneId: string, id: string): MessageRecord | null;
+  on(event: 'record', listener: (r: MessageRecord) => void): unknown;
+  off(event: 'record', listener: (r: MessageRecord) => void): unknown;
+}
