@@ -174,6 +174,7 @@ export class WebhookDispatcher {
     const work = this.deliverHead(hook).finally(() => {
       hook.busy = false;
       this.inFlight.delete(work);
+      this.kick(hook); // the next event, unless a retry timer waits
     });
     this.inFlight.add(work);
   }
@@ -191,7 +192,6 @@ export class WebhookDispatcher {
       hook.queue.shift();
       this.write({ op: 'done', webhookId: hook.config.id, eventId: head.event.id });
       if (hook.queue.length === 0) this.compactIfIdle();
-      queueMicrotask(() => this.kick(hook));
       return;
     }
     head.failures += 1;
@@ -201,7 +201,6 @@ export class WebhookDispatcher {
       this.write({ op: 'dead', webhookId: hook.config.id, eventId: head.event.id });
       hook.dead += 1;
       this.opts.log?.('warn', 'webhook.dead-letter', `Gave up delivering event ${head.event.id} to ${hook.config.url} after ${head.failures} attempts (${result.error ?? 'failed'}); it is in the dead-letter list.`);
-      queueMicrotask(() => this.kick(hook));
       return;
     }
     this.write({ op: 'fail', webhookId: hook.config.id, eventId: head.event.id });
