@@ -109,3 +109,60 @@ export async function readSse(res: Response, count: number, timeoutMs = 5000): P
   }
   return out;
 }
+
+export interface SseCollector {
+  events: { id: string; type: string; phoneId: string; data: Record<string, unknown> }[];
+  waitFor(pred: (e: SseCollector['events'][number]) => boolean, timeoutMs?: number): Promise<SseCollector['events'][number]>;
+  close(): Promise<void>;
+}
+
+/** Keeps reading an SSE response in the background; `waitFor` finds (or awaits) a matching event. */
+export function collectSse(res: Response): SseCollector {
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const events: SseCollector['events'] = [];
+  const waiters = new Set<() => void>();
+  let buf = '';
+  const pump = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buf += value;
+      let end: number;
+      while ((end = buf.indexOf('\n\n')) >= 0) {
+        const data = buf
+          .slice(0, end)
+          .split('\n')
+          .filter((l) => l.startsWith('data:'))
+          .map((l) => l.slice(5).trimStart())
+          .join('');
+        buf = buf.slice(end + 2);
+        if (data) events.push(JSON.parse(data) as SseCollector['events'][number]);
+      }
+      for (const w of [...waiters]) w();
+    }
+  })().catch(() => undefined);
+  return {
+    events,
+    waitFor(pred, timeoutMs = 15_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = events.find(pred);
+          if (!found) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(found);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no matching event within ${timeoutMs} ms; got ${JSON.stringify(events.map((e) => e.type))}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    async close() {
+      await reader.cancel().catch(() => undefined);
+      await pump;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+// The phone routes against a real keeper (real Baileys and the WA test server).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import jsQRModule from 'jsqr';
+import { startLocalApi } from '../../../main/api/local-api.js';
+import { startHarness } from '../../support/keeper-harness.js';
+import { decodePng } from '../../support/png.js';
+import { collectSse, TEST_TOKEN } from '../../support/api-under-test.js';
+
+// jsqr is CommonJS built from ES modules: under NodeNext its default export is the namespace.
+const jsQR = (jsQRModule as unknown as { default: (d: Uint8ClampedArray, w: number, h: number) => { data: string } | null }).default;
+
+test('a headless machine links over the API: the QR as PNG and text, phone.status, keep-alive, backup and reconnect with their events', async () => {
+  const h = await startHarness({ keeper: { keepAlive: { holdSeconds: 0, timeZone: 'UTC' } } });
+  const dir = await mkdtemp(join(tmpdir(), 'keeper-api-real-'));
+  const api = await startLocalApi({ port: 0, token: () => TEST_TOKEN, dir, keeper: h.keeper, messaging: null, outbound: null });
+  const call = (path: string, method = 'GET') => fetch(`${api.url}${path}`, { method, headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+  const sse = collectSse(await call('/v1/events'));
+  try {
+    await h.keeper.start();
+    const waiting = await h.waitForStatus('default', (s) => s.state === 'waiting-for-scan' && s.qr !== null);
+    const raw = await call('/v1/phones/default/qr?format=raw');
+    assert.equal(raw.status, 200);
+    assert.match(raw.headers.get('content-type') ?? '', /^text\/plain/);
+    const qrText = await raw.text();
+    assert.equal(qrText, (await (await call('/v1/phones/default')).json() as { qr: string }).qr);
+    const png = await call('/v1/phones/default/qr');
+    assert.equal(png.headers.get('content-type'), 'image/png');
+    const image = decodePng(Buffer.from(await png.arrayBuffer()));
+    const decoded = jsQR(new Uint8ClampedArray(image.rgba), image.width, image.height);
+    assert.equal(decoded?.data, qrText, 'the PNG holds the very QR string');
+    assert.ok(waiting.qr);
+
+    await h.server.phone.scan(qrText);
+    await sse.waitFor((e) => e.type === 'phone.status' && e.data.state === 'open');
+    assert.equal((await call('/v1/phones/default/qr')).status, 409, 'no QR once linked');
+
+    const pulse = await call('/v1/phones/default/keepalive?force=true', 'POST');
+    assert.equal(pulse.status, 200);
+    const sent = (await pulse.json()) as { sentAt: number };
+    assert.ok(sent.sentAt > 0);
+    const kaEvent = await sse.waitFor((e) => e.type === 'keepalive.sent');
+    assert.equal(kaEvent.phoneId, 'default');
+    assert.equal(kaEvent.data.trigger, 'manual');
+
+    const backup = await call('/v1/phones/default/backup?force=true', 'POST');
+    assert.equal(backup.status, 200);
+    const b = (await backup.json()) as { outcome: string; generation: string | null };
+    assert.equal(b.outcome, 'uploaded');
+    await sse.waitFor((e) => e.type === 'backup.done' && e.data.generation === b.generation && e.data.outcome === 'uploaded');
+
+    const before = h.server.connections.length;
+    const rc = await call('/v1/phones/default/reconnect', 'POST');
+    assert.equal(rc.status, 202);
+    await h.waitForStatus('default', (s) => s.state === 'open');
+    assert.ok(h.server.connections.length > before, 'a new connection was made');
+    assert.equal((await call('/v1/phones/ghost/keepalive', 'POST')).status, 404);
+    // no messaging in this process: sending says so instead of pretending
+    const send = await fetch(`${api.url}/v1/phones/default/messages`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ to: '15551230001', text: 'hi' }) });
+    assert.equal(send.status, 503);
+  } finally {
+    await sse.close();
+    await api.close();
+    await h.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
