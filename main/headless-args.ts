@@ -24,6 +24,12 @@ Options:
   --force            with backup: store a new generation even when nothing changed
   --recovery-key <k> with restore: open the backups with this recovery key (e.g. on a new machine);
                      a computer with no key of its own keeps it for its next backups
+  --api <host:port>  serve the local API (send and receive from a bot) on this loopback address,
+                     e.g. 127.0.0.1:8787 (port 0 picks a free one); the bearer token is
+                     $SESSION_KEEPER_API_TOKEN, else one generated once and stored (0600) beside
+                     the settings file as api-token
+  --webhook <url>    with --api: POST every event to this URL, signed with a per-webhook secret
+                     (printed once, stored beside the settings file); repeat for several
   --verbose          also print debug log lines
   -h, --help         show this help
 
@@ -44,7 +50,7 @@ phone could start.`;
 export type HeadlessCommand =
   | { kind: 'help' }
   /** phones: from --phone, or null to run the phones in the settings file */
-  | { kind: 'run'; dataDir: string | null; phones: string[] | null; verbose: boolean }
+  | { kind: 'run'; dataDir: string | null; phones: string[] | null; verbose: boolean; api: ApiAddress | null; webhooks: string[] }
   | { kind: 'import'; dataDir: string | null; phone: string; from: string; replace: boolean }
   | { kind: 'backup'; dataDir: string | null; phone: string; force: boolean }
   | { kind: 'backups'; dataDir: string | null; phone: string }
@@ -52,6 +58,36 @@ export type HeadlessCommand =
   /** phones whose backups decide which key opens the newest one: --phone, or null for the settings file's */
   | { kind: 'recovery-key'; dataDir: string | null; phones: string[] | null }
   | { kind: 'backup-check'; dataDir: string | null };
+
+/** Where the local API listens: loopback only. */
+export interface ApiAddress {
+  host: string;
+  port: number;
+}
+
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
+
+/** `127.0.0.1:8787`, `localhost:8787` or `[::1]:8787`; anything that reaches other machines is refused. */
+export function parseApiAddress(text: string): ApiAddress {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text.trim());
+  const host = m?.[1] ?? m?.[2];
+  const port = Number(m?.[3]);
+  if (!m || host === undefined || port > 65535) throw new UsageError(`--api needs a loopback address and port, e.g. 127.0.0.1:8787 (got ${JSON.stringify(text)}).`);
+  if (!LOOPBACK_HOSTS.includes(host)) throw new UsageError(`--api listens only on this machine (127.0.0.1, localhost or [::1]), not ${host}: the API can send messages as you.`);
+  return { host, port };
+}
+
+/** A webhook URL: http(s) with a host. */
+export function parseWebhookUrl(text: string): string {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    throw new UsageError(`--webhook needs a URL like https://bot.example/hook (got ${JSON.stringify(text)}).`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`--webhook must be an http or https URL (got ${JSON.stringify(text)}).`);
+  return u.href;
+}
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -74,6 +110,8 @@ export function parseHeadlessArgs(argv: string[]): HeadlessCommand {
         force: { type: 'boolean', default: false },
         'recovery-key': { type: 'string' },
         verbose: { type: 'boolean', default: false },
+        api: { type: 'string' },
+        webhook: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -90,6 +128,8 @@ export function parseHeadlessArgs(argv: string[]): HeadlessCommand {
   }
   if (new Set(phones).size !== phones.length) throw new UsageError('The same --phone is given twice.');
   const [command, ...rest] = positionals;
+  const webhooks = (values.webhook ?? []).map(parseWebhookUrl);
+  if ((values.api !== undefined || webhooks.length > 0) && command !== undefined) throw new UsageError('--api and --webhook only go with a run (no command).');
   if (values.force && command !== 'backup') throw new UsageError('--force only goes with backup.');
   const recoveryKey = values['recovery-key'] ?? null;
   if (recoveryKey !== null && command !== 'restore') throw new UsageError('--recovery-key only goes with restore.');
@@ -117,7 +157,10 @@ export function parseHeadlessArgs(argv: string[]): HeadlessCommand {
   }
   if (command === undefined) {
     if (values.replace) throw new UsageError('--replace only goes with import.');
-    return { kind: 'run', dataDir, phones: values.phone ?? null, verbose: values.verbose };
+    if (webhooks.length > 0 && values.api === undefined) throw new UsageError('--webhook needs --api (the webhooks carry the API\'s events).');
+    if (new Set(webhooks).size !== webhooks.length) throw new UsageError('The same --webhook is given twice.');
+    const api = values.api !== undefined ? parseApiAddress(values.api) : null;
+    return { kind: 'run', dataDir, phones: values.phone ?? null, verbose: values.verbose, api, webhooks };
   }
   if (command === 'import') {
     if (rest.length !== 1 || !rest[0]) throw new UsageError('import takes exactly one folder: import <folder>');
