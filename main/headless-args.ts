@@ -1,6 +1,7 @@
 // Command line of the headless runner, parsed into plain data (tested without starting anything).
 import { parseArgs } from 'node:util';
 import { isPhoneId, phoneIdProblem } from './engine/phone-id.js';
+import { webhookUrlProblem } from './settings/schema.js';
 
 export const USAGE = `Session Keeper (headless) — keeps WhatsApp Web linked-device sessions alive.
 
@@ -28,8 +29,9 @@ Options:
                      e.g. 127.0.0.1:8787 (port 0 picks a free one); the bearer token is
                      $SESSION_KEEPER_API_TOKEN, else one generated once and stored (0600) beside
                      the settings file as api-token
-  --webhook <url>    with --api: POST every event to this URL, signed with a per-webhook secret
-                     (printed once, stored beside the settings file); repeat for several
+  --webhook <url>    with --api: POST every event to this URL (https, or http to this machine),
+                     signed with a per-webhook secret (printed once, stored beside the settings
+                     file); repeat for several
   --verbose          also print debug log lines
   -h, --help         show this help
 
@@ -77,16 +79,11 @@ export function parseApiAddress(text: string): ApiAddress {
   return { host, port };
 }
 
-/** A webhook URL: http(s) with a host. */
+/** A webhook URL by the settings' rule: https, or plain http to this machine. */
 export function parseWebhookUrl(text: string): string {
-  let u: URL;
-  try {
-    u = new URL(text);
-  } catch {
-    throw new UsageError(`--webhook needs a URL like https://bot.example/hook (got ${JSON.stringify(text)}).`);
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`--webhook must be an http or https URL (got ${JSON.stringify(text)}).`);
-  return u.href;
+  const problem = webhookUrlProblem(text);
+  if (problem) throw new UsageError(`--webhook: ${problem}.`);
+  return new URL(text).href;
 }
 
 export class UsageError extends Error {

@@ -18,6 +18,7 @@ import type { PhoneStatus } from './engine/types.js';
 import { needsEngineRestart } from './engine-options.js';
 import { setupEngine, type Engine } from './setup-engine.js';
 import { setupQuit } from './setup-quit.js';
+import { setupLocalApi, type LocalApiBackend } from './setup-local-api.js';
 import { holdDataFolder } from './engine/data-folder-lock.js';
 import { createShowGate } from './show-gate.js';
 import { setDockVisible, setupAppIdentity, setupAppMenu, setupSecretsBackend } from './platform-shell.js';
@@ -166,6 +167,9 @@ async function main(): Promise<void> {
     void dialog.showMessageBox({ type: 'warning', title: INVALID_SETTINGS_TITLE, message: INVALID_SETTINGS_TITLE, detail: invalidSettingsText(settingsStore.path, loaded.problems), buttons: ['OK'] });
   }
   const secrets = new SecretStore(userData, safeStorageEncryptor(safeStorage));
+  const localApi = setupLocalApi({ dataDir, secrets, log: (level, message) => log?.logger[level](message) });
+  /** what the local API serves: one per running engine, so a settings save alone does not restart it */
+  let apiBackend: LocalApiBackend | null = null;
 
   // tray + notifications follow every status
   const tray = new TrayService(
@@ -210,6 +214,8 @@ async function main(): Promise<void> {
         push(window?.webContents, PUSH.log, e);
       },
     });
+    apiBackend = { keeper: engine.keeper, messaging: null, outbound: null };
+    await localApi.apply(settings.api, apiBackend);
     renderTray();
   };
   // settings changes that the keeper reads once restart it, one restart at a time
@@ -218,6 +224,7 @@ async function main(): Promise<void> {
     restarting = restarting.then(async () => {
       const old = engine;
       engine = null;
+      await localApi.stop();
       await old?.keeper.stop();
       await startEngine(settings);
     }).catch((err: unknown) => showError('Could not restart the sessions', err));
@@ -277,6 +284,7 @@ async function main(): Promise<void> {
       settings: settingsStore,
       secrets,
       environment,
+      localApi,
       pickFolder: async (title) => {
         const r = window ? await dialog.showOpenDialog(window, { title, properties: ['openDirectory'] }) : await dialog.showOpenDialog({ title, properties: ['openDirectory'] });
         return r.canceled ? null : (r.filePaths[0] ?? null);
@@ -296,7 +304,10 @@ async function main(): Promise<void> {
         push(window?.webContents, PUSH.settings, next);
         void applyStartAtLogin(next.startAtLogin).catch((err: unknown) => showError('Could not change start at login', err));
         if (!before || needsEngineRestart(before, next)) restartEngine(next);
-        else renderTray();
+        else {
+          void localApi.apply(next.api, apiBackend);
+          renderTray();
+        }
       },
       onSecretChanged: (name) => {
         // the saved settings, not the running engine's: during a restart there is no engine, and a
@@ -327,6 +338,7 @@ async function main(): Promise<void> {
     },
     stop: async () => {
       await restarting;
+      await localApi.stop();
       await engine?.keeper.stop();
       await folderLock.release();
     },

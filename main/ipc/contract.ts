@@ -63,6 +63,16 @@ export const INVOKE = {
    * a printable text file
    */
   exportRecoveryKey: { channel: 'keeper:export-recovery-key', payload: z.object({ toFile: z.boolean() }).strict() },
+  /** the local API: whether it runs, where, and each webhook's last delivery (never a secret) */
+  getApiState: { channel: 'api:get-state', payload: z.undefined() },
+  /**
+   * main asks a native confirmation, then makes a new API token (the old one stops working) or a
+   * new webhook signing secret, and answers it: the only time the page sees it
+   */
+  newApiSecret: {
+    channel: 'api:new-secret',
+    payload: z.union([z.object({ kind: z.literal('token') }).strict(), z.object({ kind: z.literal('webhook'), webhookId: z.string().regex(/^[a-z0-9-]{1,40}$/) }).strict()]),
+  },
   /** main shows a save dialog and writes the log as JSON lines */
   exportLog: { channel: 'keeper:export-log', payload: z.object({ phoneId: phoneIdSchema.nullable().optional() }).strict().optional() },
 } as const;
@@ -140,6 +150,26 @@ export interface RecoveryKeyExport {
   savedTo: string | null;
 }
 
+/** The local API as the window shows it (Settings → Local API). */
+export interface LocalApiState {
+  enabled: boolean;
+  /** listening now (e.g. http://127.0.0.1:8787); null when off or failed */
+  url: string | null;
+  /** why it is not listening although enabled (port taken, secrets unavailable…) */
+  error: string | null;
+  tokenSet: boolean;
+  webhooks: {
+    id: string;
+    url: string;
+    secretSet: boolean;
+    pending: number;
+    deadLetters: number;
+    lastDelivery: { at: number; eventId: string; ok: boolean; status: number | null; error: string | null; attempt: number } | null;
+  }[];
+}
+
+export type ApiSecretTarget = { kind: 'token' } | { kind: 'webhook'; webhookId: string };
+
 export interface AppEnvironment {
   version: string;
   platform: string;
@@ -171,6 +201,9 @@ export interface KeeperApi {
   setSecret(name: SecretName, value: string | null): Promise<SecretsInfo>;
   getEnvironment(): Promise<AppEnvironment>;
   exportLog(phoneId?: string | null): Promise<string | null>;
+  getApiState(): Promise<LocalApiState>;
+  /** the new token or webhook secret, shown once; rejects (refused-by-gate) when the person declines */
+  newApiSecret(target: ApiSecretTarget): Promise<string>;
   /** null when the person declined the confirmation or cancelled the save dialog */
   exportRecoveryKey(options: { toFile: boolean }): Promise<RecoveryKeyExport | null>;
   onFocusPhone(listener: (phoneId: string) => void): () => void;

@@ -81,6 +81,7 @@ test('--api takes a loopback address and --webhook repeats; a public address or 
   assert.throws(() => parseHeadlessArgs(['--api', '0.0.0.0:8787']), (e: unknown) => e instanceof UsageError && /only on this machine/.test(e.message));
   assert.throws(() => parseHeadlessArgs(['--api', '8787']), (e: unknown) => e instanceof UsageError && /127\.0\.0\.1:8787/.test(e.message));
   assert.throws(() => parseHeadlessArgs(['--webhook', 'http://127.0.0.1:9000/hook']), (e: unknown) => e instanceof UsageError && /needs --api/.test(e.message));
-  assert.throws(() => parseHeadlessArgs(['--api', '127.0.0.1:1', '--webhook', 'ftp://x']), (e: unknown) => e instanceof UsageError && /http or https/.test(e.message));
+  assert.throws(() => parseHeadlessArgs(['--api', '127.0.0.1:1', '--webhook', 'ftp://x']), (e: unknown) => e instanceof UsageError && /must start with https/.test(e.message));
+  assert.throws(() => parseHeadlessArgs(['--api', '127.0.0.1:1', '--webhook', 'http://bot.example/hook']), (e: unknown) => e instanceof UsageError && /plain http only for 127\.0\.0\.1/.test(e.message));
   assert.throws(() => parseHeadlessArgs(['backup', '--api', '127.0.0.1:1']), (e: unknown) => e instanceof UsageError && /only go with a run/.test(e.message));
 });
