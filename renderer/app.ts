@@ -8,6 +8,7 @@ import { errorText } from './view-model/error-text.js';
 import { LogView } from './log-view.js';
 import { PhoneCards } from './phone-cards.js';
 import { SettingsView } from './settings-view.js';
+import { LocalApiView } from './local-api-view.js';
 
 // zod would probe `new Function` for speed; the CSP forbids eval, so skip the probe and its violation report.
 config({ jitless: true });
@@ -38,6 +39,7 @@ async function start(keeper: KeeperApi): Promise<void> {
   const cards = new PhoneCards(keeper, byId('cards'), announce);
   const log = new LogView(keeper);
   const settings = new SettingsView(keeper, byId('settings-root'));
+  const localApi = new LocalApiView(keeper, byId('settings-root'));
 
   for (const b of document.querySelectorAll<HTMLButtonElement>('.nav-button')) {
     b.addEventListener('click', () => showView(b.dataset.view as View, false));
@@ -54,7 +56,10 @@ async function start(keeper: KeeperApi): Promise<void> {
     summary();
   });
   keeper.onLog((e) => log.add([e]));
-  keeper.onSettings((s) => settings.load(s));
+  keeper.onSettings((s) => {
+    settings.load(s);
+    localApi.load(s);
+  });
   keeper.onFocusPhone((id) => {
     showView('phones', false);
     cards.focus(id);
@@ -66,6 +71,7 @@ async function start(keeper: KeeperApi): Promise<void> {
     log.setPhones(statuses.map((s) => s.phoneId));
     log.add(entries);
     settings.load(appSettings, true);
+    localApi.load(appSettings, true);
     settings.showSecrets(env);
     summary();
   } catch (err) {
