@@ -1,0 +1,77 @@
+// The keeper's raw messaging (Keeper.messaging) held to the MessagingPort contract with real
+// Baileys against the WA test server's simulated contact (real Signal sessions both ways), plus
+// what only the real engine can show: other kinds of message, and a log without content.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { KeeperError } from '../../../../main/engine/errors.js';
+import type { IncomingMessage } from '../../../../main/engine/messaging/types.js';
+import { startHarness, type Harness } from '../../../support/keeper-harness.js';
+import type { SimulatedContact } from '../../../support/wa-server/index.js';
+import { messagingPortContract, type MessagingPortSubject } from './messaging-port-contract.js';
+
+const CONTACT = '15550000002';
+
+async function linkedKeeper(): Promise<{ h: Harness; contact: SimulatedContact }> {
+  const h = await startHarness();
+  const contact = h.server.addContact({ number: CONTACT, pushName: 'Alice' });
+  try {
+    await h.keeper.start();
+    await h.pair();
+  } catch (err) {
+    await h.close();
+    throw err;
+  }
+  return { h, contact };
+}
+
+messagingPortContract('the real keeper (Baileys + WA test server contact)', async (): Promise<MessagingPortSubject> => {
+  const { h, contact } = await linkedKeeper();
+  return {
+    port: h.keeper.messaging,
+    phoneId: 'default',
+    unknownPhoneId: 'no-such-phone',
+    knownNumber: CONTACT,
+    unknownNumber: '15559999999',
+    contactWrites: (text) => contact.send(text),
+    contactReads: async () => contact.inbox.map((m) => m.text ?? ''),
+    closePhone: () => h.keeper.stop(),
+    dispose: () => h.close(),
+  };
+});
+
+test('a message that is not text arrives as kind other, and the log names ids and lengths but never content', async () => {
+  const { h, contact } = await linkedKeeper();
+  try {
+    const got: IncomingMessage[] = [];
+    h.keeper.messaging.on('message', (m) => got.push(m));
+    const waId = await contact.sendMessage({ locationMessage: { degreesLatitude: 52.5, degreesLongitude: 13.4 } });
+    const m = await h.server.waitFor(() => got.find((x) => x.waId === waId));
+    assert.equal(m.kind, 'other');
+    assert.equal(m.text, null);
+    assert.equal(m.pushName, 'Alice');
+
+    const sent = await h.keeper.messaging.sendText('default', CONTACT, 'secret words in a message');
+    const textId = await contact.send('another private reply');
+    await h.server.waitFor(() => got.find((x) => x.waId === textId));
+    await contact.waitForInbound(1);
+    const lines = JSON.stringify(h.logs);
+    assert.ok(lines.includes(sent.waId), 'the sent message id is logged');
+    assert.ok(lines.includes(textId), 'the received message id is logged');
+    for (const secret of ['secret words', 'private reply', CONTACT]) {
+      assert.equal(lines.includes(secret), false, `the log does not contain ${secret}`);
+    }
+  } finally {
+    await h.close();
+  }
+});
+
+test('a recipient that is neither a number nor a WhatsApp JID is refused as invalid input', async () => {
+  const { h } = await linkedKeeper();
+  try {
+    for (const bad of ['hello', '+12', 'someone@example.com']) {
+      await assert.rejects(h.keeper.messaging.sendText('default', bad, 'x'), (err: unknown) => err instanceof KeeperError && err.code === 'invalid-input');
+    }
+  } finally {
+    await h.close();
+  }
+});
