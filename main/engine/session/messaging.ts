@@ -2,7 +2,7 @@
 // message and receipt events into the messaging contract's events. RAW: no anti-ban gate here —
 // the outbound gate (OutboundService) is the one that decides whether and when to call sendText.
 // The log gets message ids and lengths, never content or numbers.
-import type { BinaryNode, WASocket } from '@whiskeysockets/baileys';
+import { generateMessageIDV2, type BinaryNode, type WASocket } from '@whiskeysockets/baileys';
 import type { Clock } from '../clock.js';
 import { KeeperError } from '../errors.js';
 import type { IncomingMessage, MessageStatusUpdate, SentMessage } from '../messaging/types.js';
@@ -26,14 +26,34 @@ function userOf(jid: string | null | undefined): string | null {
   return jid ? (jid.split('@')[0]?.split(':')[0] ?? null) : null;
 }
 
+/** How many of our recent message ids are remembered (see `sent`). */
+const SENT_IDS_KEPT = 1000;
+
 export class PhoneMessaging {
+  /**
+   * Ids of messages sent here, newest last. While Baileys buffers events, a status for a message
+   * it still holds as an upsert is folded into that upsert instead of a messages.update (an
+   * error ack right after a receipt does this), so our own upserts are read for status too.
+   */
+  private readonly sent = new Set<string>();
+  /**
+   * Statuses of messages whose sendText has not returned yet (the server's ack can beat it):
+   * held, and emitted just after the caller has the id, so no listener sees a status for an id
+   * it cannot know yet.
+   */
+  private readonly held = new Map<string, MessageStatusUpdate[]>();
+
   constructor(private readonly o: PhoneMessagingOptions) {}
 
   /** Subscribes to a new socket's events; `current` turns false once it is replaced. */
   attach(sock: WASocket, current: () => boolean): void {
     const { phoneId, clock } = this.o;
     sock.ev.on('messages.upsert', ({ messages, type }) => {
-      if (!current() || type !== 'notify') return;
+      if (!current()) return;
+      for (const msg of messages) {
+        if (msg.key.fromMe && msg.key.id && this.sent.has(msg.key.id)) this.status(statusFromUpdate(phoneId, msg.key, msg.status, clock.now()));
+      }
+      if (type !== 'notify') return;
       for (const msg of messages) {
         const m = incomingFromUpsert(phoneId, msg, clock.now());
         if (!m) continue;
@@ -63,6 +83,11 @@ export class PhoneMessaging {
 
   private status(u: MessageStatusUpdate | null): void {
     if (!u) return;
+    const held = this.held.get(u.waId);
+    if (held) {
+      held.push(u);
+      return;
+    }
     if (u.state === 'failed') this.o.log('warn', 'message.failed', `WhatsApp refused message ${u.waId}.`, { waId: u.waId });
     this.o.onStatus(u);
   }
@@ -91,9 +116,18 @@ export class PhoneMessaging {
     const jid = await this.lookup(to);
     if (jid === null) throw new KeeperError('not-on-whatsapp', 'That number has no WhatsApp account.');
     const sock = this.openSocket();
-    const sent = await sock.sendMessage(jid, { text });
-    const waId = sent?.key.id;
-    if (!waId) throw new KeeperError('internal', 'WhatsApp gave the sent message no id.');
+    const waId = generateMessageIDV2(sock.user?.id);
+    this.sent.add(waId);
+    if (this.sent.size > SENT_IDS_KEPT) this.sent.delete(this.sent.values().next().value as string);
+    const held: MessageStatusUpdate[] = [];
+    this.held.set(waId, held);
+    try {
+      await sock.sendMessage(jid, { text }, { messageId: waId });
+    } finally {
+      this.held.delete(waId);
+      // after the caller's own continuation (which learns the id) has run
+      if (held.length) setImmediate(() => held.forEach((u) => this.status(u)));
+    }
     const at = this.o.clock.now();
     this.o.log('info', 'message.sent', `Message ${waId} sent (${text.length} chars).`, { waId, length: text.length });
     return { phoneId: this.o.phoneId, waId, jid, at };

@@ -132,7 +132,13 @@ export class ContactHub<C extends HubConnection> {
         .flatMap(to => children(to, 'enc')),
     ];
     // The server acknowledges at once; the contact's phone answers once it has decrypted.
-    this.host.send(conn, { tag: 'ack', attrs: { class: 'message', id, from: node.attrs.to ?? contact.jid, t: String(nowSeconds) } });
+    const ack: BinaryNode = { tag: 'ack', attrs: { class: 'message', id, from: node.attrs.to ?? contact.jid, t: String(nowSeconds) } };
+    if (contact.refuseWith !== null) {
+      ack.attrs.error = contact.refuseWith;
+      this.host.send(conn, ack);
+      return true;
+    }
+    this.host.send(conn, ack);
     this.queue = this.queue.then(async () => {
       let decrypted = false;
       for (const enc of encs) {

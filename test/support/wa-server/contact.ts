@@ -220,6 +220,11 @@ export interface SimulatedContact {
   pushName: string;
   /** Receipts sent back for each message the client sends. Default 'read' (delivered, then read). */
   receiptMode: ReceiptMode;
+  /**
+   * While set, the server refuses the client's messages to this contact with this error code in
+   * its <ack> (e.g. '463' restricted account, '479' invalid stanza) and delivers nothing. Default null.
+   */
+  refuseWith: string | null;
   /** What the client sent, decrypted, oldest first. */
   readonly inbox: readonly ContactInbound[];
   /** Receipts the client sent for the contact's messages. */
@@ -252,6 +257,7 @@ export class Contact implements SimulatedContact {
   readonly jid: string;
   readonly lid: string;
   receiptMode: ReceiptMode = 'read';
+  refuseWith: string | null = null;
   readonly inbox: ContactInbound[] = [];
   readonly receipts: ClientReceipt[] = [];
   readonly failures: string[] = [];

@@ -11,6 +11,17 @@ import { messagingPortContract, type MessagingPortSubject } from './messaging-po
 
 const CONTACT = '15550000002';
 
+/** Polls: keeper events need not coincide with a server event (server.waitFor's trigger). */
+async function until<T>(check: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 async function linkedKeeper(): Promise<{ h: Harness; contact: SimulatedContact }> {
   const h = await startHarness();
   const contact = h.server.addContact({ number: CONTACT, pushName: 'Alice' });
@@ -45,14 +56,14 @@ test('a message that is not text arrives as kind other, and the log names ids an
     const got: IncomingMessage[] = [];
     h.keeper.messaging.on('message', (m) => got.push(m));
     const waId = await contact.sendMessage({ locationMessage: { degreesLatitude: 52.5, degreesLongitude: 13.4 } });
-    const m = await h.server.waitFor(() => got.find((x) => x.waId === waId));
+    const m = await until(() => got.find((x) => x.waId === waId), 'the location message');
     assert.equal(m.kind, 'other');
     assert.equal(m.text, null);
     assert.equal(m.pushName, 'Alice');
 
     const sent = await h.keeper.messaging.sendText('default', CONTACT, 'secret words in a message');
     const textId = await contact.send('another private reply');
-    await h.server.waitFor(() => got.find((x) => x.waId === textId));
+    await until(() => got.find((x) => x.waId === textId), 'the reply');
     await contact.waitForInbound(1);
     const lines = JSON.stringify(h.logs);
     assert.ok(lines.includes(sent.waId), 'the sent message id is logged');
@@ -71,6 +82,29 @@ test('a recipient that is neither a number nor a WhatsApp JID is refused as inva
     for (const bad of ['hello', '+12', 'someone@example.com']) {
       await assert.rejects(h.keeper.messaging.sendText('default', bad, 'x'), (err: unknown) => err instanceof KeeperError && err.code === 'invalid-input');
     }
+  } finally {
+    await h.close();
+  }
+});
+
+test('a sent message is server-acked, then delivered; a message the server refuses is reported failed, only after sendText returned its id', async () => {
+  const { h, contact } = await linkedKeeper();
+  try {
+    const states: string[] = [];
+    h.keeper.messaging.on('message-status', (u) => states.push(`${u.waId}:${u.state}`));
+    contact.receiptMode = 'delivered';
+    const ok = await h.keeper.messaging.sendText('default', CONTACT, 'one');
+    await until(() => states.includes(`${ok.waId}:delivered`), 'delivered');
+    assert.deepEqual(states.filter((s) => s.startsWith(ok.waId)), [`${ok.waId}:server-ack`, `${ok.waId}:delivered`]);
+
+    contact.refuseWith = '479';
+    const refused = await h.keeper.messaging.sendText('default', CONTACT, 'two');
+    states.push(`${refused.waId}:returned`);
+    await until(() => states.includes(`${refused.waId}:failed`), `failed (states: ${states.join(', ')}; refused ${refused.waId})`);
+    // the error ack beats sendText's return; its status is held until the caller knows the id
+    assert.deepEqual(states.filter((s) => s.startsWith(refused.waId)), [`${refused.waId}:returned`, `${refused.waId}:failed`]);
+    assert.equal(contact.inbox.length, 1, 'the refused message reached no one');
+    assert.ok(h.logs.some((e) => e.event === 'message.failed' && e.data?.waId === refused.waId));
   } finally {
     await h.close();
   }
