@@ -225,6 +225,11 @@ export interface SimulatedContact {
    * its <ack> (e.g. '463' restricted account, '479' invalid stanza) and delivers nothing. Default null.
    */
   refuseWith: string | null;
+  /**
+   * How the contact's messages name their sender: 'pn' (from=<number>@s.whatsapp.net, default)
+   * or 'lid' (from=<lid>@lid with sender_pn, as WhatsApp addresses most chats now).
+   */
+  addressing: 'pn' | 'lid';
   /** What the client sent, decrypted, oldest first. */
   readonly inbox: readonly ContactInbound[];
   /** Receipts the client sent for the contact's messages. */
@@ -258,6 +263,7 @@ export class Contact implements SimulatedContact {
   readonly lid: string;
   receiptMode: ReceiptMode = 'read';
   refuseWith: string | null = null;
+  addressing: 'pn' | 'lid' = 'pn';
   readonly inbox: ContactInbound[] = [];
   readonly receipts: ClientReceipt[] = [];
   readonly failures: string[] = [];
@@ -286,9 +292,10 @@ export class Contact implements SimulatedContact {
       const [user = '', device = '0'] = userDevice.split(':');
       const { encType, body } = await this.signal.encrypt(user, Number(device), this.host.bundleFor(deviceJid), message);
       this.outbox.push({ id, to: deviceJid, encType, at: this.host.now() });
+      const from: Record<string, string> = this.addressing === 'lid' ? { from: this.lid, sender_pn: this.jid, addressing_mode: 'lid' } : { from: this.jid };
       return {
         tag: 'message',
-        attrs: { from: this.jid, id, type: kind, t: String(Math.floor(this.host.now() / 1000)), notify: this.pushName },
+        attrs: { ...from, id, type: kind, t: String(Math.floor(this.host.now() / 1000)), notify: this.pushName },
         content: [{ tag: 'enc', attrs: { v: '2', type: encType }, content: body }],
       };
     });

@@ -22,6 +22,8 @@
  *   contact.inbox / waitForInbound(n)      // what the client sent, decrypted with the contact's own Signal session
  *   contact.send(text) / receipts / waitForReceipt(id, 'delivered' | 'read')   // and back, with the client's receipts
  *   contact.receiptMode = 'read' | 'delivered' | 'none'   // what the contact answers after the server's <ack>
+ *   contact.refuseWith = '463' | '479' | null   // the server refuses the client's messages (ack error), delivers nothing
+ *   contact.addressing = 'pn' | 'lid'       // how the contact's messages name their sender
  *   await server.close(); uninstallTestRoot()
  *
  * Protocol notes (mirrors Baileys 7.0.0-rc14):

@@ -109,3 +109,20 @@ test('a sent message is server-acked, then delivered; a message the server refus
     await h.close();
   }
 });
+
+test('a message WhatsApp addresses by LID is reported with the chat and sender as phone-number JIDs', async () => {
+  const { h, contact } = await linkedKeeper();
+  try {
+    const got: IncomingMessage[] = [];
+    h.keeper.messaging.on('message', (m) => got.push(m));
+    contact.addressing = 'lid';
+    const waId = await contact.send('by lid');
+    const m = await until(() => got.find((x) => x.waId === waId), 'the LID-addressed message');
+    assert.equal(m.text, 'by lid');
+    assert.equal(m.chatJid, contact.jid);
+    assert.equal(m.senderJid, contact.jid);
+    await contact.waitForReceipt(waId, 'delivered');
+  } finally {
+    await h.close();
+  }
+});
