@@ -193,7 +193,7 @@ export class ContactSignal {
     if (!this.sessions.get(addr.toString())?.haveOpenSession()) {
       if (!bundle) throw new Error(`no Signal bundle known for ${user}:${device} (pair it with this server first)`);
       const oneTime = bundle.preKeys.entries().next();
-      const device_: PreKeyBundle = {
+      const theirs: PreKeyBundle = {
         identityKey: withPrefix(bundle.identityKey),
         registrationId: bundle.registrationId,
         signedPreKey: { ...bundle.signedPreKey, publicKey: withPrefix(bundle.signedPreKey.publicKey) },
@@ -201,9 +201,9 @@ export class ContactSignal {
       if (!oneTime.done) {
         const [keyId, publicKey] = oneTime.value;
         bundle.preKeys.delete(keyId);
-        device_.preKey = { keyId, publicKey: withPrefix(publicKey) };
+        theirs.preKey = { keyId, publicKey: withPrefix(publicKey) };
       }
-      await new libsignal.SessionBuilder(this.storage, addr).initOutgoing(device_);
+      await new libsignal.SessionBuilder(this.storage, addr).initOutgoing(theirs);
     }
     const { type, body } = await new libsignal.SessionCipher(this.storage, addr).encrypt(encodeWAMessage(message));
     return { encType: type === 3 ? 'pkmsg' : 'msg', body: Buffer.from(body) };
@@ -253,7 +253,7 @@ export interface ContactHost {
   now(): number;
   waitFor<T>(check: () => T | undefined | false, timeoutMs?: number, what?: string): Promise<T>;
   changed(): void;
-  /** Delivers a stanza to the account's newest logged-in device; returns that device's JID and bundle. */
+  /** Builds a stanza for the account's newest logged-in device (given its JID) and delivers it there. */
   deliver(build: (deviceJid: string) => Promise<BinaryNode>): Promise<void>;
   bundleFor(deviceJid: string): ClientBundle | undefined;
 }
