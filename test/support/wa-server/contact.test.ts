@@ -81,6 +81,7 @@ describe('a simulated contact with its own Signal identity, against the real Bai
     const id = await bob.send('Bob here');
     const msg = await server.waitFor(() => upserts.find(m => m.key.id === id));
     assert.equal(bob.outbox[0]?.encType, 'pkmsg');
+    assert.equal(bob.outbox[0]?.preKeyId, null, 'no upload happened: the signed pre-key from pairing alone');
     assert.equal(msg.message?.conversation, 'Bob here');
     await bob.waitForReceipt(id, 'delivered');
     // Baileys' first device lookup for Bob force-fetches his bundle and starts a fresh session
@@ -94,4 +95,30 @@ describe('a simulated contact with its own Signal identity, against the real Bai
   test('every query the client sent on the way was one the server understood', () => {
     assert.deepEqual(server.log.filter(l => l.includes('unknown iq') || l.includes('decrypt')), []);
   });
+});
+
+test('after the client uploads its pre-keys, a contact writing first uses one of them and the client decrypts it', async () => {
+  installTestRoot();
+  // a server that reports no pre-keys makes Baileys upload its initial batch at login
+  const server = await startWaServer({ preKeysOnServer: 0 });
+  const dir = await mkdtemp(join(tmpdir(), 'wa-contact-upload-'));
+  try {
+    const contact = server.addContact({ number: '15550000004', pushName: 'Carol' });
+    const { jid } = await pairDevice(server, dir);
+    const client = await connectClient(server.url, dir);
+    const upserts: WAMessage[] = [];
+    client.sock.ev.on('messages.upsert', ({ messages }) => upserts.push(...messages));
+    await client.opened;
+    await server.waitFor(() => (server.devices.get(jid)?.preKeysUploaded ?? 0) > 0 || undefined, 10_000, 'the pre-key upload');
+    const id = await contact.send('with a one-time pre-key');
+    const msg = await server.waitFor(() => upserts.find(m => m.key.id === id));
+    assert.equal(contact.outbox[0]?.encType, 'pkmsg');
+    assert.equal(typeof contact.outbox[0]?.preKeyId, 'number', 'the session used an uploaded one-time pre-key');
+    assert.equal(msg.message?.conversation, 'with a one-time pre-key');
+    await client.end();
+  } finally {
+    await server.close();
+    uninstallTestRoot();
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -40,6 +40,8 @@ export interface ContactOutbound {
   id: string;
   to: string;
   encType: 'pkmsg' | 'msg';
+  /** The client's one-time pre-key this message's new session used (from its upload), if any. */
+  preKeyId: number | null;
   at: number;
 }
 
@@ -188,8 +190,9 @@ export class ContactSignal {
   }
 
   /** Encrypts for a client device, starting a session from its bundle when there is none. */
-  async encrypt(user: string, device: number, bundle: ClientBundle | undefined, message: proto.IMessage): Promise<{ encType: 'pkmsg' | 'msg'; body: Buffer }> {
+  async encrypt(user: string, device: number, bundle: ClientBundle | undefined, message: proto.IMessage): Promise<{ encType: 'pkmsg' | 'msg'; body: Buffer; preKeyId: number | null }> {
     const addr = new libsignal.ProtocolAddress(user, device);
+    let preKeyId: number | null = null;
     if (!this.sessions.get(addr.toString())?.haveOpenSession()) {
       if (!bundle) throw new Error(`no Signal bundle known for ${user}:${device} (pair it with this server first)`);
       const oneTime = bundle.preKeys.entries().next();
@@ -201,12 +204,13 @@ export class ContactSignal {
       if (!oneTime.done) {
         const [keyId, publicKey] = oneTime.value;
         bundle.preKeys.delete(keyId);
+        preKeyId = keyId;
         theirs.preKey = { keyId, publicKey: withPrefix(publicKey) };
       }
       await new libsignal.SessionBuilder(this.storage, addr).initOutgoing(theirs);
     }
     const { type, body } = await new libsignal.SessionCipher(this.storage, addr).encrypt(encodeWAMessage(message));
-    return { encType: type === 3 ? 'pkmsg' : 'msg', body: Buffer.from(body) };
+    return { encType: type === 3 ? 'pkmsg' : 'msg', body: Buffer.from(body), preKeyId };
   }
 }
 
@@ -290,8 +294,8 @@ export class Contact implements SimulatedContact {
     await this.host.deliver(async deviceJid => {
       const [userDevice = ''] = deviceJid.split('@');
       const [user = '', device = '0'] = userDevice.split(':');
-      const { encType, body } = await this.signal.encrypt(user, Number(device), this.host.bundleFor(deviceJid), message);
-      this.outbox.push({ id, to: deviceJid, encType, at: this.host.now() });
+      const { encType, body, preKeyId } = await this.signal.encrypt(user, Number(device), this.host.bundleFor(deviceJid), message);
+      this.outbox.push({ id, to: deviceJid, encType, preKeyId, at: this.host.now() });
       const from: Record<string, string> = this.addressing === 'lid' ? { from: this.lid, sender_pn: this.jid, addressing_mode: 'lid' } : { from: this.jid };
       return {
         tag: 'message',
