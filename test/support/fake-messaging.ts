@@ -34,6 +34,8 @@ export interface FakeMessagingOptions {
   phones: string[];
   /** digits of the numbers that have WhatsApp */
   onWhatsApp: string[];
+  /** the contacts answer every message with server-ack, delivered and read (as real ones do) */
+  autoReceipts?: boolean;
   now?: () => number;
 }
 
@@ -54,12 +56,13 @@ export class FakeMessagingPort extends EventEmitter<PortEvents> implements Messa
     if (!this.opts.phones.includes(phoneId)) throw new KeeperError('unknown-phone', `No phone with id ${JSON.stringify(phoneId)} is configured.`);
   }
 
-  lookup(phoneId: string, to: string): Promise<string | null> {
+  /** Async like the real port: an unknown phone is a rejection, never a synchronous throw. */
+  async lookup(phoneId: string, to: string): Promise<string | null> {
     this.phone(phoneId);
     const jid = normaliseTo(to);
-    if (jid === null) return Promise.resolve(null);
-    if (jid.endsWith('@g.us')) return Promise.resolve(jid);
-    return Promise.resolve(this.opts.onWhatsApp.includes(jid.split('@')[0] ?? '') ? jid : null);
+    if (jid === null) return null;
+    if (jid.endsWith('@g.us')) return jid;
+    return this.opts.onWhatsApp.includes(jid.split('@')[0] ?? '') ? jid : null;
   }
 
   async sendText(phoneId: string, to: string, text: string): Promise<SentMessage> {
@@ -70,6 +73,12 @@ export class FakeMessagingPort extends EventEmitter<PortEvents> implements Messa
     this.seq += 1;
     const sent = { phoneId, waId: `FAKE${String(this.seq).padStart(8, '0')}`, jid, at: this.now(), text };
     this.sent.push(sent);
+    if (this.opts.autoReceipts) {
+      // after the caller has the id, as the real port holds statuses that beat sendText's return
+      setImmediate(() => {
+        for (const state of ['server-ack', 'delivered', 'read'] as const) this.receipt({ phoneId, waId: sent.waId, jid, state, at: this.now() });
+      });
+    }
     return { phoneId: sent.phoneId, waId: sent.waId, jid: sent.jid, at: sent.at };
   }
 
