@@ -13,6 +13,7 @@ import type { OutboundService } from '../engine/messaging/types.js';
 import type { ApiEvents, KeeperPort } from './api-events.js';
 import { bearerMatches, isLoopbackHost } from './request-guards.js';
 import {
+  ApiEventSchema,
   BackupResultSchema,
   ErrorSchema,
   ForceQuery,
@@ -267,6 +268,8 @@ export function createApiApp(deps: ApiAppDeps): OpenAPIHono {
   app.openapi(routes.webhooks, (c) => c.json({ webhooks: deps.events.webhooks.views() }, 200));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
+  // no route returns it as JSON, but SSE data and webhook bodies are this shape
+  app.openAPIRegistry.register('Event', ApiEventSchema);
   app.doc31(OPENAPI_PATH, {
     openapi: '3.1.0',
     info: { title: 'Session Keeper local API', version: API_VERSION, description: 'Send and receive through the kept WhatsApp session. Loopback only; every request needs the bearer token.' },
