@@ -76,7 +76,8 @@ async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<numb
         dataDir,
         settingsDir: settingsDirFor(cmd.dataDir),
         keeper,
-        messaging: null,
+        // incoming messages only: sends must go through the outbound gate, never the raw port
+        messaging: keeper.messaging,
         outbound: null,
         print: (line) => process.stdout.write(`${line}\n`),
       });

@@ -214,7 +214,8 @@ async function main(): Promise<void> {
         push(window?.webContents, PUSH.log, e);
       },
     });
-    apiBackend = { keeper: engine.keeper, messaging: null, outbound: null };
+    // incoming messages only: sends must go through the outbound gate, never the raw port
+    apiBackend = { keeper: engine.keeper, messaging: engine.keeper.messaging, outbound: null };
     await localApi.apply(settings.api, apiBackend);
     renderTray();
   };

@@ -17,7 +17,9 @@ export interface LocalApiOptions {
   /** the API's folder: events, inbox and webhook outbox (e.g. <data-dir>/api) */
   dir: string;
   keeper: KeeperPort;
+  /** where incoming messages come from (only its 'message' events are used: sends go through `outbound`) */
   messaging: MessagingPort | null;
+  /** the anti-ban gate every send goes through; null: sending answers 503 */
   outbound: OutboundService | null;
   webhooks?: WebhookConfig[];
   webhookOptions?: Omit<WebhookOptions, 'dir' | 'webhooks'>;

@@ -1,6 +1,9 @@
 // The phone routes against a real keeper (real Baileys and the WA test server).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +68,51 @@ test('a headless machine links over the API: the QR as PNG and text, phone.statu
     await sse.close();
     await api.close();
     await h.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a contact writes (real Signal session): the SSE stream, the inbox and a signed webhook all carry it, with one event id', async () => {
+  const h = await startHarness();
+  const contact = h.server.addContact({ number: '15550000002', pushName: 'Alice' });
+  const dir = await mkdtemp(join(tmpdir(), 'keeper-api-contact-'));
+  const got: { sig: string; body: string }[] = [];
+  const hook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      got.push({ sig: String(req.headers['x-session-keeper-signature']), body });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+  const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/in`;
+  const api = await startLocalApi({ port: 0, token: () => TEST_TOKEN, dir, keeper: h.keeper, messaging: h.keeper.messaging, outbound: null, webhooks: [{ id: 'bot', url: hookUrl, secret: 'hook-secret' }] });
+  const call = (path: string) => fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+  const sse = collectSse(await call('/v1/events'));
+  try {
+    await h.keeper.start();
+    await h.pair();
+    const waId = await contact.send('hello from Alice');
+    const event = await sse.waitFor((e) => e.type === 'message.received');
+    const message = event.data.message as { waId: string; text: string; chatJid: string; pushName: string };
+    assert.deepEqual([message.waId, message.text, message.chatJid, message.pushName], [waId, 'hello from Alice', contact.jid, 'Alice']);
+
+    const inbox = (await (await call('/v1/phones/default/inbox')).json()) as { messages: { eventId: string; message: { text: string } }[] };
+    assert.deepEqual(inbox.messages.map((m) => [m.eventId, m.message.text]), [[event.id, 'hello from Alice']]);
+
+    const deadline = Date.now() + 10_000;
+    let delivered: { sig: string; body: string } | undefined;
+    while (!(delivered = got.find((d) => (JSON.parse(d.body) as { type: string }).type === 'message.received')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(delivered, 'the webhook got the message');
+    assert.equal(delivered.sig, `sha256=${createHmac('sha256', 'hook-secret').update(delivered.body).digest('hex')}`);
+    assert.equal((JSON.parse(delivered.body) as { id: string }).id, event.id, 'the same event id on every channel');
+  } finally {
+    await sse.close();
+    await api.close();
+    await h.close();
+    hook.closeAllConnections();
+    await new Promise<void>((r) => hook.close(() => r()));
     await rm(dir, { recursive: true, force: true });
   }
 });
