@@ -81,6 +81,7 @@ export async function startHeadlessApi(o: HeadlessApiOptions): Promise<LocalApi>
     outbound: o.outbound,
     webhooks,
     webhookOptions: { log: (_level, _event, message) => o.print(`[api] ${message}`) },
+    onError: (err) => o.print(`[api] error: ${(err as Error).message}`),
   });
   o.print(`Local API on ${api.url} (Authorization: Bearer <token>; OpenAPI at ${api.url}/v1/openapi.json)`);
   if (created) o.print(`API token (shown once, stored in ${path ?? ''}): ${token}`);

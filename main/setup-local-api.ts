@@ -46,6 +46,8 @@ export function setupLocalApi(deps: LocalApiDeps): LocalApiService {
   let chain: Promise<void> = Promise.resolve();
   /** read on every request: a new token takes effect without a restart */
   let token: string | null = null;
+  /** webhooks that have a signing secret, known without decrypting (the window asks every few seconds) */
+  const withSecret = new Set<string>();
 
   const webhookSecrets = (): Record<string, string> => JSON.parse(deps.secrets.get('apiWebhookSecrets') ?? '{}') as Record<string, string>;
 
@@ -74,6 +76,7 @@ export function setupLocalApi(deps: LocalApiDeps): LocalApiService {
       const missing = settings.webhooks.filter((w) => !secrets[w.id]);
       for (const w of missing) secrets[w.id] = newSecret();
       if (missing.length > 0) deps.secrets.set('apiWebhookSecrets', JSON.stringify(secrets));
+      for (const id of Object.keys(secrets)) withSecret.add(id);
       api = await startLocalApi({
         host: deps.host ?? '127.0.0.1',
         port: settings.port,
@@ -84,6 +87,7 @@ export function setupLocalApi(deps: LocalApiDeps): LocalApiService {
         outbound: backend.outbound,
         webhooks: settings.webhooks.map((w) => ({ id: w.id, url: w.url, secret: secrets[w.id] ?? '' })),
         webhookOptions: { log: (level, _event, message) => deps.log(level, message) },
+        onError: (err) => deps.log('warn', `Local API error: ${(err as Error).message}`),
       });
       deps.log('info', `Local API listening on ${api.url}`);
     } catch (err) {
@@ -104,13 +108,11 @@ export function setupLocalApi(deps: LocalApiDeps): LocalApiService {
     },
     state() {
       const views = new Map((api?.events.webhooks.views() ?? []).map((v) => [v.id, v]));
-      let secrets: Record<string, string> = {};
       let tokenSet = false;
       try {
-        secrets = webhookSecrets();
         tokenSet = deps.secrets.has('apiToken');
       } catch {
-        // no keychain: nothing is set, and `error` says why the API does not run
+        // an unreadable secrets file: `error` says why the API does not run
       }
       return {
         enabled: settings?.enabled ?? false,
@@ -119,7 +121,7 @@ export function setupLocalApi(deps: LocalApiDeps): LocalApiService {
         tokenSet,
         webhooks: (settings?.webhooks ?? []).map((w) => {
           const v = views.get(w.id);
-          return { id: w.id, url: w.url, secretSet: Boolean(secrets[w.id]), pending: v?.pending ?? 0, deadLetters: v?.deadLetters ?? 0, lastDelivery: v?.lastDelivery ?? null };
+          return { id: w.id, url: w.url, secretSet: withSecret.has(w.id), pending: v?.pending ?? 0, deadLetters: v?.deadLetters ?? 0, lastDelivery: v?.lastDelivery ?? null };
         }),
       };
     },
@@ -135,6 +137,7 @@ export function setupLocalApi(deps: LocalApiDeps): LocalApiService {
       const secrets = webhookSecrets();
       secrets[target.webhookId] = secret;
       deps.secrets.set('apiWebhookSecrets', JSON.stringify(secrets));
+      withSecret.add(target.webhookId);
       deps.log('info', `A new signing secret was made for webhook ${target.webhookId}.`);
       // the dispatcher signs with the secret it started with: start it again with the new one
       await serialised(startServer);

@@ -22,6 +22,8 @@ export interface ApiEventsOptions {
   webhooks: WebhookConfig[];
   webhookOptions?: Omit<WebhookOptions, 'dir' | 'webhooks'>;
   now?: () => number;
+  /** an event that could not be recorded (e.g. the disk refused the write) */
+  onError?: (err: unknown) => void;
 }
 
 export class ApiEvents {
@@ -41,30 +43,44 @@ export class ApiEvents {
     this.journal.on('event', (e) => this.webhooks.enqueue(e));
   }
 
-  private readonly onStatus = (s: PhoneStatus): void => {
+  /**
+   * These run inside the keeper's own emit: a failure to record (a full disk) must never reach
+   * back into the engine, so it is reported and the engine goes on.
+   */
+  private guarded<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
+    return (...args) => {
+      try {
+        fn(...args);
+      } catch (err) {
+        this.opts.onError?.(err);
+      }
+    };
+  }
+
+  private readonly onStatus = this.guarded((s: PhoneStatus) => {
     const key = statusKey(s);
     if (this.lastStatus.get(s.phoneId) === key) return;
     this.lastStatus.set(s.phoneId, key);
     this.journal.append('phone.status', s.phoneId, s);
-  };
+  });
 
-  private readonly onLog = (e: LogEntry): void => {
+  private readonly onLog = this.guarded((e: LogEntry) => {
     const ev = apiEventFromLog(e);
     if (ev) this.journal.append(ev.type, ev.phoneId, ev.data);
-  };
+  });
 
-  private readonly onMessage = (m: IncomingMessage): void => {
+  private readonly onMessage = this.guarded((m: IncomingMessage) => {
     const cursor = this.inbox.nextCursor(m.phoneId);
     const receivedAt = this.now();
     // the inbox line carries the event id it will be announced with, so both tell one story
     const eventId = String(Number(this.journal.lastId()) + 1);
     this.inbox.append({ cursor, eventId, receivedAt, message: m });
     this.journal.append('message.received', m.phoneId, { cursor, receivedAt, message: m });
-  };
+  });
 
-  private readonly onRecord = (r: MessageRecord): void => {
+  private readonly onRecord = this.guarded((r: MessageRecord) => {
     this.journal.append('message.status', r.phoneId, r);
-  };
+  });
 
   /** Starts listening and delivering what an earlier run left undelivered. */
   start(): void {

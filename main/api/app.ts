@@ -45,6 +45,8 @@ export interface ApiAppDeps {
   outbound: OutboundService | null;
   events: ApiEvents;
   heartbeatMs?: number;
+  /** a request that failed unexpectedly: the answer says only "internal", this gets the error */
+  onError?: (err: unknown) => void;
 }
 
 /** HTTP status for each deliberate refusal; anything else is a 500 with no internals. */
@@ -198,6 +200,7 @@ export function createApiApp(deps: ApiAppDeps): OpenAPIHono {
   app.onError((err, c) => {
     if (err instanceof KeeperError || err instanceof ApiRefusal) return c.json(apiError(err.code, err.message), STATUS_FOR_CODE[err.code] ?? 500);
     if (err instanceof HTTPException) return c.json(apiError(err.status === 400 ? 'invalid-request' : 'http-error', err.message), err.status);
+    deps.onError?.(err);
     return c.json(apiError('internal', 'The request failed inside Session Keeper; the log has the details.'), 500);
   });
 

@@ -24,6 +24,8 @@ export interface LocalApiOptions {
   webhooks?: WebhookConfig[];
   webhookOptions?: Omit<WebhookOptions, 'dir' | 'webhooks'>;
   heartbeatMs?: number;
+  /** a request that failed unexpectedly (answered 500) or an event that could not be recorded */
+  onError?: (err: unknown) => void;
 }
 
 export interface LocalApi {
@@ -44,8 +46,16 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<LocalApi> {
     outbound: opts.outbound,
     webhooks: opts.webhooks ?? [],
     ...(opts.webhookOptions ? { webhookOptions: opts.webhookOptions } : {}),
+    ...(opts.onError ? { onError: opts.onError } : {}),
   });
-  const app = createApiApp({ token: opts.token, keeper: opts.keeper, outbound: opts.outbound, events, ...(opts.heartbeatMs ? { heartbeatMs: opts.heartbeatMs } : {}) });
+  const app = createApiApp({
+    token: opts.token,
+    keeper: opts.keeper,
+    outbound: opts.outbound,
+    events,
+    ...(opts.heartbeatMs ? { heartbeatMs: opts.heartbeatMs } : {}),
+    ...(opts.onError ? { onError: opts.onError } : {}),
+  });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: host, port: opts.port }, () => resolve(s));
     s.once('error', reject);
