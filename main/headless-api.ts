@@ -2,7 +2,7 @@
 // the settings (made once, 0600, printed once), a secret per --webhook kept the same way, and the
 // server itself over the keeper.
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLocalApi, type LocalApi } from './api/local-api.js';
 import type { WebhookConfig } from './api/webhooks.js';
@@ -35,7 +35,8 @@ export function headlessApiToken(env: NodeJS.ProcessEnv, settingsDir: string): {
   const stored = readIfExists(path)?.trim();
   if (stored) return { token: stored, created: false, path };
   const token = newSecret();
-  writeFileSync(path, `${token}\n`, { mode: 0o600, flag: 'wx' });
+  writeFileSync(path, `${token}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600); // an empty file left by someone else keeps its mode otherwise
   return { token, created: true, path };
 }
 

@@ -37,6 +37,8 @@ export const API_VERSION = '1.0.0';
 export const MAX_BODY_BYTES = 64 * 1024;
 /** An SSE comment this often keeps proxies and idle timers from closing a quiet stream. */
 export const SSE_HEARTBEAT_MS = 15_000;
+/** A client this far behind is cut off (it resumes with Last-Event-ID) instead of growing memory. */
+export const SSE_MAX_BACKLOG = 10_000;
 
 export interface ApiAppDeps {
   /** the current token (read on every request, so a rotation takes effect at once) */
@@ -304,8 +306,13 @@ function eventStream(c: Context, deps: ApiAppDeps): Response {
   let wake: (() => void) | null = null;
   const onEvent = (e: (typeof queue)[number]) => {
     queue.push(e);
+    if (queue.length > SSE_MAX_BACKLOG) {
+      queue.length = 0;
+      overflowed = true;
+    }
     wake?.();
   };
+  let overflowed = false;
   journal.on('event', onEvent);
   return streamSSE(c, async (stream) => {
     let open = true;
@@ -319,7 +326,7 @@ function eventStream(c: Context, deps: ApiAppDeps): Response {
     try {
       await stream.write('retry: 2000\n\n');
       if (!backlog.complete) await stream.write(': some events since Last-Event-ID are no longer kept; the inbox has every incoming message\n\n');
-      while (open) {
+      while (open && !overflowed) {
         const next = queue.shift();
         if (next) {
           await stream.writeSSE({ id: next.id, event: next.type, data: JSON.stringify(next) });

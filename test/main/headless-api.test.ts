@@ -23,8 +23,9 @@ test('--api serves the phones on loopback with a token printed once and stored 0
   let run = runHeadless(args, env);
   try {
     const url = (await run.waitForOutput(/Local API on http:\/\/127\.0\.0\.1:\d+/)).replace('Local API on ', '');
-    const token = (await run.waitForOutput(/API token \(shown once[^)]*\): \S+/)).split(': ').pop()!;
-    assert.match(run.out(), /Webhook http:\/\/127\.0\.0\.1:9\/hook: signing secret \(shown once\): \S{20,}/);
+    // up to the newline: a chunk may end mid-token
+    const token = (await run.waitForOutput(/API token \(shown once[^)]*\): \S+\n/)).split(': ').pop()!.trim();
+    await run.waitForOutput(/Webhook http:\/\/127\.0\.0\.1:9\/hook: signing secret \(shown once\): \S{20,}/);
     const file = join(dataDir, API_TOKEN_FILE);
     assert.equal((await readFile(file, 'utf8')).trim(), token);
     assert.equal((await stat(file)).mode & 0o777, 0o600);
@@ -36,6 +37,7 @@ test('--api serves the phones on loopback with a token printed once and stored 0
 
     run = runHeadless(args, env);
     const again = (await run.waitForOutput(/Local API on http:\/\/127\.0\.0\.1:\d+/)).replace('Local API on ', '');
+    await run.waitForOutput(/POST …\/messages answers 503/); // the last line the API prints
     assert.equal((await fetch(`${again}/v1/phones`, { headers: { authorization: `Bearer ${token}` } })).status, 200);
     assert.doesNotMatch(run.out(), /shown once/, 'neither the token nor the webhook secret is printed twice');
     await stopped(run);
