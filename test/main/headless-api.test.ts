@@ -22,7 +22,7 @@ test('--api serves the phones on loopback with a token printed once and stored 0
   const args = ['--data-dir', dataDir, '--api', '127.0.0.1:0', '--webhook', 'http://127.0.0.1:9/hook'];
   let run = runHeadless(args, env);
   try {
-    const url = (await run.waitForOutput(/Local API on http:\/\/127\.0\.0\.1:\d+/)).replace('Local API on ', '');
+    const url = (await run.waitForOutput(/Local API on http:\/\/127\.0\.0\.1:\d+ /)).replace('Local API on ', '').trim();
     // up to the newline: a chunk may end mid-token
     const token = (await run.waitForOutput(/API token \(shown once[^)]*\): \S+\n/)).split(': ').pop()!.trim();
     await run.waitForOutput(/Webhook http:\/\/127\.0\.0\.1:9\/hook: signing secret \(shown once\): \S{20,}/);
@@ -36,14 +36,14 @@ test('--api serves the phones on loopback with a token printed once and stored 0
     await stopped(run);
 
     run = runHeadless(args, env);
-    const again = (await run.waitForOutput(/Local API on http:\/\/127\.0\.0\.1:\d+/)).replace('Local API on ', '');
+    const again = (await run.waitForOutput(/Local API on http:\/\/127\.0\.0\.1:\d+ /)).replace('Local API on ', '').trim();
     await run.waitForOutput(/POST …\/messages answers 503/); // the last line the API prints
     assert.equal((await fetch(`${again}/v1/phones`, { headers: { authorization: `Bearer ${token}` } })).status, 200);
     assert.doesNotMatch(run.out(), /shown once/, 'neither the token nor the webhook secret is printed twice');
     await stopped(run);
 
     run = runHeadless(args, { ...env, SESSION_KEEPER_API_TOKEN: 'from-the-environment-123' });
-    const third = (await run.waitForOutput(/Local API on http:\/\/127\.0\.0\.1:\d+/)).replace('Local API on ', '');
+    const third = (await run.waitForOutput(/Local API on http:\/\/127\.0\.0\.1:\d+ /)).replace('Local API on ', '').trim();
     assert.equal((await fetch(`${third}/v1/phones`, { headers: { authorization: 'Bearer from-the-environment-123' } })).status, 200);
     assert.equal((await fetch(`${third}/v1/phones`, { headers: { authorization: `Bearer ${token}` } })).status, 401, 'the environment wins over the file');
     await stopped(run);
