@@ -53,6 +53,11 @@ export const PhoneStatusSchema = z
       .nullable(),
     storageError: z.object({ path: z.string(), reason: z.string(), code: z.string().nullable(), since: ms('first failure') }).nullable(),
     deafRecycles: z.number().int(),
+    outboundStop: z
+      .object({ at: ms('when sending stopped'), reason: z.string() })
+      .nullable()
+      .optional()
+      .openapi({ description: 'sending is stopped on this phone (WhatsApp refused messages or signalled a restriction) until a person resumes it' }),
     updatedAt: ms('when this snapshot was built'),
   })
   .openapi('PhoneStatus');

@@ -56,9 +56,10 @@ export class FakeMessagingPort extends EventEmitter<PortEvents> implements Messa
     if (!this.opts.phones.includes(phoneId)) throw new KeeperError('unknown-phone', `No phone with id ${JSON.stringify(phoneId)} is configured.`);
   }
 
-  /** Async like the real port: an unknown phone is a rejection, never a synchronous throw. */
+  /** Async like the real port: an unknown or closed phone is a rejection; null only means "not on WhatsApp". */
   async lookup(phoneId: string, to: string): Promise<string | null> {
     this.phone(phoneId);
+    if (this.closed.has(phoneId)) throw new KeeperError('not-open', `Phone ${phoneId} has no open connection.`);
     const jid = normaliseTo(to);
     if (jid === null) return null;
     if (jid.endsWith('@g.us')) return jid;
