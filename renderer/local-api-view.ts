@@ -20,6 +20,7 @@ export class LocalApiView {
   private readonly tokenState = el('span', { class: 'secret-state', attrs: { id: 'api-token-state' } });
   private readonly tokenText = el('code', { class: 'recovery-key', attrs: { id: 'api-token', tabindex: '0' } });
   private readonly tokenBox = el('div', { class: 'recovery-key-box', attrs: { hidden: true, role: 'group', 'aria-label': 'New API token' } });
+  private readonly newToken = el('button', { text: 'New token…', attrs: { type: 'button', id: 'api-new-token' } });
   private readonly tokenNote = el('p', { class: 'muted', attrs: { id: 'api-token-note', role: 'status', 'aria-live': 'polite' } });
   private readonly hookList = el('ul', { class: 'webhook-list', attrs: { id: 'api-webhooks' } });
   private readonly problems = el('ul', { class: 'form-errors', attrs: { id: 'api-problems', 'aria-live': 'polite' } });
@@ -27,8 +28,7 @@ export class LocalApiView {
   private readonly saveStatus = el('p', { class: 'muted', attrs: { role: 'status', 'aria-live': 'polite' } });
 
   constructor(private readonly keeper: KeeperApi, root: HTMLElement) {
-    const newToken = el('button', { text: 'New token…', attrs: { type: 'button', id: 'api-new-token' } });
-    newToken.addEventListener('click', () => void this.showSecret({ kind: 'token' }, 'Token'));
+    this.newToken.addEventListener('click', () => void this.showSecret({ kind: 'token' }, 'Token'));
     const copy = el('button', { text: 'Copy', attrs: { type: 'button' } });
     copy.addEventListener('click', () => {
       navigator.clipboard.writeText(this.tokenText.textContent ?? '').then(
@@ -56,7 +56,7 @@ export class LocalApiView {
         el('div', { class: 'check' }, this.enabled, el('label', { text: 'Turn on the local API', attrs: { for: 'api-enabled' } })),
         el('div', { class: 'field' }, el('label', { text: 'Port', attrs: { for: 'api-port' } }), this.port, el('p', { class: 'hint', text: '1024 to 65535', attrs: { id: 'api-port-hint' } })),
         this.status,
-        el('div', { class: 'secret-row' }, el('span', { text: 'Token' }), this.tokenState, newToken),
+        el('div', { class: 'secret-row' }, el('span', { text: 'Token' }), this.tokenState, this.newToken),
         this.tokenBox, this.tokenNote,
         el('h3', { text: 'Webhooks' }),
         el('p', { class: 'hint', text: 'Each event is POSTed to these URLs (https, or http to this computer), signed with X-Session-Keeper-Signature.' }),
@@ -102,6 +102,7 @@ export class LocalApiView {
     }
     setText(this.status, apiStatusText(this.state));
     setText(this.tokenState, this.state.tokenSet ? 'Set (never shown again)' : 'Not made yet');
+    setText(this.newToken, this.state.tokenSet ? 'Rotate token…' : 'New token…');
     for (const w of this.state.webhooks) {
       const node = this.hookList.querySelector(`[data-webhook="${w.id}"] .webhook-delivery`);
       if (node) setText(node, deliveryText(w, Date.now()));

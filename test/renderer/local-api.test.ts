@@ -63,7 +63,8 @@ test('the window turns the API on, shows a new token once that then works, and s
     await status.filter({ hasText: `Listening on http://127.0.0.1:${port} (this computer only).` }).waitFor();
     assert.deepEqual(server.state.saved.at(-1)?.api?.webhooks.map((w) => w.url), [`http://127.0.0.1:${(hook.address() as AddressInfo).port}/in`]);
 
-    await page.getByRole('button', { name: 'New token…' }).click();
+    // turning it on made a token nobody has seen: the button offers to rotate it
+    await page.getByRole('button', { name: 'Rotate token…' }).click();
     const token = page.locator('#api-token');
     await token.filter({ hasText: /\S{20,}/ }).waitFor();
     const shown = (await token.textContent()) ?? '';
