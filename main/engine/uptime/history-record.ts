@@ -25,8 +25,10 @@ export type HistoryRecord =
 export const HISTORY_HEARTBEAT_MS = 15 * 60_000;
 /** Longer than this without a record, the keeper was not running (crash, sleep, clock jump). */
 export const HISTORY_STALE_MS = 2 * HISTORY_HEARTBEAT_MS;
+/** The most days an uptime report covers: what compaction keeps (a longer window would show forgotten days as no data). */
+export const UPTIME_MAX_DAYS = 35;
 /** What compaction keeps: a little more than the 30 days shown, so the oldest day is whole. */
-export const HISTORY_KEEP_MS = 35 * 24 * 3_600_000;
+export const HISTORY_KEEP_MS = UPTIME_MAX_DAYS * 24 * 3_600_000;
 
 const STATES: ReadonlySet<string> = new Set(PHONE_STATES);
 

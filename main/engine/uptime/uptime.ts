@@ -4,7 +4,7 @@
 // records, `now` and the time zone in, a plain serialisable report out.
 import { DateTime } from 'luxon';
 import type { PhoneState } from '../types.js';
-import { HISTORY_STALE_MS, type HistoryRecord } from './history-record.js';
+import { HISTORY_STALE_MS, UPTIME_MAX_DAYS, type HistoryRecord } from './history-record.js';
 
 export type UptimeCondition = 'open' | 'reconnecting' | 'down' | 'not-linked';
 /** Why a phone was down; 'not-running' is a gap in the record (app closed, crashed, machine asleep, clock jumped). */
@@ -75,8 +75,7 @@ export interface UptimeOptions {
   timeZone: string;
 }
 
-/** The history keeps 35 days; a longer window would show days it has forgotten as "no data". */
-export const UPTIME_MAX_DAYS = 35;
+export { UPTIME_MAX_DAYS };
 export const UPTIME_DEFAULT_DAYS = 30;
 
 const HOUR = 3_600_000;
