@@ -91,17 +91,20 @@ test('the card shows 30 days with the 6 h outage and the two 401 retries named o
     assert.equal(await detail.textContent(), retryLabel, 'focus on the 401 day names it');
 
     // colour is not the only cue: an outage is cross-hatched, a clean day solid, in both themes
-    const fills = () => page.evaluate(() => {
-      const fill = (sel: string) => getComputedStyle(document.querySelector(sel) as Element).fill;
-      return { ok: fill('rect.uptime-cell[data-tone="ok"]'), outage: fill('rect.uptime-cell[data-tone="outage"]') };
-    });
+    // the test build has no DOM types: the page computes the fills from source text
+    const fills = (): Promise<{ ok: string; outage: string }> =>
+      page.evaluate(`(() => {
+        const fill = (sel) => getComputedStyle(document.querySelector(sel)).fill;
+        return { ok: fill('rect.uptime-cell[data-tone="ok"]'), outage: fill('rect.uptime-cell[data-tone="outage"]') };
+      })()`);
     const light = await fills();
     assert.match(light.outage, /url\(.*#uptime-pattern-outage/);
-    if (SHOTS) await card.screenshot({ path: join(SHOTS, 'uptime.png') });
+    // the README's pictures (scripts/uptime-screenshots.mjs): the strip with the 401 day in focus
+    if (SHOTS) await card.locator('section.uptime').screenshot({ path: join(SHOTS, 'uptime.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
     const dark = await fills();
     assert.notEqual(dark.ok, light.ok, 'the dark theme has its own colours');
-    if (SHOTS) await card.screenshot({ path: join(SHOTS, 'uptime-dark.png') });
+    if (SHOTS) await card.locator('section.uptime').screenshot({ path: join(SHOTS, 'uptime-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
 
     // Enter on the focused day (or a click) shows the log of that phone and day only
