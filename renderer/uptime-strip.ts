@@ -1,6 +1,7 @@
 // A phone's 30-day uptime strip: one SVG cell per day, coloured AND patterned by tone (solid,
-// stripes, cross-hatch, dots, dashed outline) so it reads without colour; each cell is a button
-// named by its day's sentence, shown on hover or focus, and a click opens that day's log. The
+// stripes, cross-hatch, dots, dashed outline) so it reads without colour; each cell is a link to
+// that day's log, named by the day's sentence, which hover or focus also shows. (A link, not a
+// button: it goes somewhere, and "reconnected twice" must not answer to the Reconnect button.) The
 // sentences and tones come from main's uptime presenter: the page only draws them.
 import type { UptimeDayView, UptimeTone, UptimeView } from '../main/presenters/uptime-presenter.js';
 import { TONE_WORDS } from '../main/presenters/uptime-presenter.js';
@@ -111,7 +112,7 @@ export class UptimeStrip {
     const n = view.days.length;
     this.strip.setAttribute('viewBox', `0 0 ${n * (CELL + GAP) - GAP} ${HEIGHT + 8}`);
     this.cells = view.days.map((d, i) => {
-      const r = svg('rect', { x: i * (CELL + GAP), y: 0, width: CELL, height: HEIGHT, rx: 2, role: 'button', 'aria-label': d.label, 'data-date': d.date, 'data-tone': d.tone });
+      const r = svg('rect', { x: i * (CELL + GAP), y: 0, width: CELL, height: HEIGHT, rx: 2, role: 'link', 'aria-label': d.label, 'data-date': d.date, 'data-tone': d.tone });
       r.classList.add('uptime-cell', `tone-${d.tone}`);
       const tip = svg('title');
       tip.textContent = d.label;

@@ -61,11 +61,11 @@ test('the card shows 30 days with the 6 h outage and the two 401 retries named o
     assert.equal(await card.locator('[data-uptime="d7"]').textContent(), '99.9 %');
     assert.equal(await card.locator('[data-uptime="d30"]').textContent(), '99.1 %');
 
-    // each cell is a button named by its day
-    const outage = card.getByRole('button', { name: /: open 18 h, reconnecting 6 h, reconnected once \(408\)/ });
+    // each cell is a link to its day's log, named by the day
+    const outage = card.getByRole('link', { name: /: open 18 h, reconnecting 6 h, reconnected once \(408\)/ });
     assert.equal(await outage.getAttribute('data-date'), m.outageDate);
     assert.equal(await outage.getAttribute('data-tone'), 'outage');
-    const retry = card.getByRole('button', { name: /: open 23 h 58 min, reconnecting 2 min, reconnected twice \(401\)/ });
+    const retry = card.getByRole('link', { name: /: open 23 h 58 min, reconnecting 2 min, reconnected twice \(401\)/ });
     assert.equal(await retry.getAttribute('data-date'), m.retryDate);
     assert.equal(await card.locator('rect.uptime-cell[data-tone="ok"]').count(), 29, 'every other day open all day');
     // a mark under each day with a reconnect, and under today: this keeper has no session and asks for a link
