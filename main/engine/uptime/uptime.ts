@@ -106,7 +106,9 @@ type Marker = { t: number; kind: 'drop'; code: number | null } | { t: number; ki
  * `now`, so no hour is counted twice. A stretch between two records is "not running" when the
  * keeper stopped or restarted in between, or when it is longer than HISTORY_STALE_MS (a running
  * keeper writes at least every HISTORY_HEARTBEAT_MS): the history cannot tell a crash from a
- * machine asleep or a clock set forward, and none of them kept the session.
+ * machine asleep or a clock set forward, and none of them kept the session. Nothing before the
+ * phone's first `open` in the history counts either (no data): until a first link there was no
+ * session to keep, so pairing a new phone does not start it at 0 %.
  */
 export function historyTimeline(records: readonly HistoryRecord[], now: number): { intervals: UptimeInterval[]; markers: Marker[] } {
   const intervals: UptimeInterval[] = [];
@@ -119,11 +121,12 @@ export function historyTimeline(records: readonly HistoryRecord[], now: number):
   };
   let current: Condition | null = null;
   let state: PhoneState | null = null;
+  let linked = false;
   let prevT: number | null = null;
   let prevKind: HistoryRecord['k'] | null = null;
   for (const r of records) {
     const t = Math.min(now, prevT === null ? r.t : Math.max(prevT, r.t));
-    if (prevT !== null && current !== null) {
+    if (prevT !== null && current !== null && linked) {
       const gap = prevKind === 'stop' || r.k === 'start' || t - prevT > HISTORY_STALE_MS;
       push(prevT, t, gap ? NOT_RUNNING : current);
     }
@@ -137,6 +140,7 @@ export function historyTimeline(records: readonly HistoryRecord[], now: number):
         if (r.s === 'waiting-for-scan' && state !== 'waiting-for-scan') markers.push({ t, kind: 'rescan' });
         current = CONDITION_OF[r.s];
         state = r.s;
+        if (r.s === 'open') linked = true;
         break;
       case 'drop':
         markers.push({ t, kind: 'drop', code: r.c });
@@ -154,7 +158,7 @@ export function historyTimeline(records: readonly HistoryRecord[], now: number):
     prevT = t;
     prevKind = r.k;
   }
-  if (prevT !== null && current !== null) {
+  if (prevT !== null && current !== null && linked) {
     const gap = prevKind === 'stop' || now - prevT > HISTORY_STALE_MS;
     push(prevT, now, gap ? NOT_RUNNING : current);
   }

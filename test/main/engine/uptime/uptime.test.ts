@@ -165,3 +165,15 @@ test('the timeline runs up to now while the last heartbeat is fresh, and says no
   const stale = historyTimeline(w.records, t0 + HISTORY_STALE_MS + 1);
   assert.deepEqual(stale.intervals.map((i) => i.reason), ['not-running']);
 });
+
+test('the time before a phone\'s first link is no data: a new phone starts at 100 %, not 0 %; a lost link later counts as not linked', () => {
+  const t0 = Date.UTC(2026, 10, 1);
+  const w = new HistoryWriter(t0).start().state('connecting').state('waiting-for-scan').after(3 * HOUR).stop().after(HOUR).start().state('waiting-for-scan').after(HOUR).state('open').after(2 * HOUR);
+  const r = computeUptime('p', w.records, { now: w.now, timeZone: 'UTC', days: 1 });
+  assert.equal(r.percent.h24, 1);
+  assert.equal(cellOn(r, '2026-11-01').rescans, 2, 'the QRs asked for are still marked');
+  w.state('logged-out').after(HOUR).state('waiting-for-scan').after(HOUR);
+  const later = computeUptime('p', w.records, { now: w.now, timeZone: 'UTC', days: 1 });
+  assert.equal(cellOn(later, '2026-11-01').notLinked, 2 * HOUR);
+  assert.equal(later.percent.h24, 0.5);
+});
