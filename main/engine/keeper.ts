@@ -17,6 +17,8 @@ import { EventLog, type TailQuery } from './event-log.js';
 import { KeepAliveScheduler, type BackupHook, type ManualPulseResult } from './keepalive-scheduler.js';
 import { assertPhoneId, dataPaths, type DataPaths } from './paths.js';
 import { PhoneSession } from './phone-session.js';
+import { KeeperMessaging } from './messaging/keeper-messaging.js';
+import type { MessagingPort } from './messaging/types.js';
 import { sweepStaleTemps } from './temp-sweep.js';
 import { parseKeepAliveSettings, type KeepAliveSettings, type KeepAliveSettingsInput, type SettingsProblem } from './settings-schema.js';
 import type { LogEntry, LogLevel, PhoneConfig, PhoneStatus } from './types.js';
@@ -115,9 +117,11 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   private readonly history: UptimeHistory;
   private lastHistoryError: string | null = null;
   private started = false;
+  private readonly rawMessaging: KeeperMessaging;
 
   constructor(private readonly opts: KeeperOptions) {
     super();
+    this.rawMessaging = new KeeperMessaging((id) => this.session(id).messaging);
     const ids = new Set<string>();
     for (const phone of opts.phones) {
       assertPhoneId(phone.id);
@@ -171,6 +175,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
         baileysLogger: liftBaileysWarnings(baileysLogger, (event, message, data) => this.log(phone.id, 'warn', event, message, data)),
         log: (level, event, message, data) => this.log(phone.id, level, event, message, data),
         onStatus: (status) => this.onStatus(status),
+        onMessage: (m) => this.rawMessaging.emitMessage(m),
+        onMessageStatus: (u) => this.rawMessaging.emitStatus(u),
         gate: this.gate,
         keepAliveView: (id) => this.scheduler.view(id),
         ...(backups
@@ -271,6 +277,14 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.log(null, 'info', 'keeper.stop', 'Session Keeper stopped.');
     this.started = false;
     await this.eventLog.close();
+  }
+
+  /**
+   * Raw WhatsApp messaging (MessagingPort): sends go out at once, WITHOUT the outbound anti-ban
+   * gate — for the gate itself and tests. Bots and the API send through the gated path.
+   */
+  get messaging(): MessagingPort {
+    return this.rawMessaging;
   }
 
   phoneIds(): string[] {
