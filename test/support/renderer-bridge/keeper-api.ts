@@ -13,6 +13,7 @@ import { KeeperError } from '../../../main/engine/errors.js';
 import { SecretStore } from '../../../main/settings/secret-store.js';
 import { AesGcmEncryptor } from '../../../main/settings/encryptor.js';
 import { setupLocalApi, type LocalApiService } from '../../../main/setup-local-api.js';
+import { presentUptime } from '../../../main/presenters/uptime-presenter.js';
 
 export interface BridgeOptions {
   /** extra entries served by getLog before the keeper's own (the 10,000-entry log tests) */
@@ -112,6 +113,10 @@ export function keeperHandlers(h: Harness, opts: BridgeOptions, onSettings: (s: 
       state.calls.push('confirm:api-secret');
       if (state.declineConfirm) throw new KeeperError('refused-by-gate', 'Cancelled: nothing was changed.');
       return localApi.newSecret(target as Parameters<LocalApiService['newSecret']>[0]);
+    },
+    getUptime: async (id, o) => {
+      const days = (o as { days?: unknown } | undefined)?.days;
+      return presentUptime(await h.keeper.uptime(str(id), typeof days === 'number' ? { days } : {}));
     },
     exportLog: async (phoneId) => {
       const path = join(h.dataDir, `exported-log-${++exports}.jsonl`);
