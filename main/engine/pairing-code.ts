@@ -38,11 +38,6 @@ export function parsePairingNumber(input: string): string {
   return digits;
 }
 
-/** The code as WhatsApp shows it: two groups of four, e.g. `ABCD-EFGH`. */
-export function groupedCode(code: string): string {
-  return code.length === 8 ? `${code.slice(0, 4)}-${code.slice(4)}` : code;
-}
-
 /** The last digits only: enough to recognise the number in a log, not enough to spread it. */
 export function maskedNumber(digits: string): string {
   return `…${digits.slice(-4)}`;

@@ -34,7 +34,7 @@ test('a code asked for a number shows in the status until the phone types it, th
     const shown = h.keeper.status('default');
     assert.equal(shown.state, 'waiting-for-scan');
     assert.deepEqual(shown.pairingCode, pairing);
-    assert.match(shown.detail, /Link with phone number/);
+    assert.match(shown.detail, /pairing code is waiting/);
     assert.equal(await helloArrived(h), '15550000001@s.whatsapp.net', 'the number reached WhatsApp');
     assert.ok(!h.logs.some((e) => JSON.stringify(e).includes(pairing.code)), 'the code is not written to the log');
 

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KeeperError } from '../../../main/engine/errors.js';
-import { dropUnfinishedCodeLink, groupedCode, parsePairingNumber } from '../../../main/engine/pairing-code.js';
+import { dropUnfinishedCodeLink, parsePairingNumber } from '../../../main/engine/pairing-code.js';
+import { groupedCode } from '../../../main/presenters/pairing-code-text.js';
 import { pairedId } from '../../../main/engine/auth-store/creds-check.js';
 
 test('a number written the way people write it becomes the digits Baileys wants, country code first', () => {
