@@ -33,7 +33,7 @@ const FIRST_QR_MS = 60_000;
 const NEXT_QR_MS = 20_000;
 
 const SCAN_DETAIL = 'Scan the QR code with WhatsApp on your phone: Settings → Linked devices → Link a device.';
-const CODE_DETAIL = 'A pairing code is waiting to be typed on the phone (or scan the QR code).';
+const CODE_DETAIL = 'A pairing code is waiting to be typed on the phone.';
 
 /** Stanzas that can come from our own phone: its receipts, messages and presence. */
 const PHONE_SIGNS = ['CB:receipt', 'CB:message', 'CB:presence'] as const;
