@@ -103,3 +103,21 @@ test('asking for a code is refused for a bad number and while a phone is linked'
     await h.close();
   }
 });
+
+test('a keeper stopped while a code was on screen starts again as a new link, not as a login with the bare number', async () => {
+  const h = await waitingHarness();
+  try {
+    await h.keeper.requestPairingCode('default', NUMBER);
+    await helloArrived(h);
+    await h.keeper.stop();
+    const connections = h.server.connections.length;
+    await h.restart({ socket: { waWebSocketUrl: h.server.url } });
+    const waiting = await h.waitForStatus('default', (s) => s.state === 'waiting-for-scan' && s.qr !== null);
+    assert.equal(waiting.pairingCode, null, 'the old code died with its socket');
+    assert.equal(waiting.unlinked, null);
+    assert.deepEqual(h.server.connections.slice(connections).map((c) => c.kind), ['registration']);
+    await h.pair();
+  } finally {
+    await h.close();
+  }
+});
