@@ -24,6 +24,11 @@ export const PhoneStatusSchema = z
     state: z.enum(PHONE_STATES),
     qr: z.string().nullable().openapi({ description: 'the pairing QR string while waiting-for-scan' }),
     qrExpiresAt: msOrNull('when the QR expires'),
+    pairingCode: z
+      .object({ code: z.string(), expiresAt: ms('when the code stops working') })
+      .nullable()
+      .optional()
+      .openapi({ description: 'the code to type on the phone (Link with phone number) while one was asked for' }),
     me: z.string().nullable().openapi({ description: 'WhatsApp id of the linked device once paired' }),
     pairedAt: msOrNull('first open after a scan'),
     connectedSince: msOrNull('start of the current connection'),
