@@ -19,6 +19,12 @@ test('changing the Supabase URL drops the stored key, and the settings view show
     const save = page.getByRole('button', { name: 'Save settings' });
     const status = page.locator('#settings-status');
     const keyState = page.locator('#secret-supabaseKey-state');
+    const setKey = async (value: string) => {
+      standIn.dialogAnswers.message.push(1);
+      await page.getByLabel('Supabase key (anon or user, never service-role)').fill(value);
+      await page.locator('.secret-row', { has: page.locator('#secret-supabaseKey') }).getByRole('button', { name: 'Set' }).click();
+      await keyState.filter({ hasText: /^Set$/ }).waitFor();
+    };
 
     // backups to one Supabase project (never contacted here: no phone is linked), then its key;
     // main asks before each (the stand-in's answer 1 is Continue)
@@ -28,10 +34,7 @@ test('changing the Supabase URL drops the stored key, and the settings view show
     standIn.dialogAnswers.message.push(1);
     await save.click();
     await status.filter({ hasText: /^Saved\.$/ }).waitFor();
-    standIn.dialogAnswers.message.push(1);
-    await page.getByLabel('Supabase key (anon or user, never service-role)').fill('anon-key-for-the-first-project');
-    await page.locator('.secret-row', { has: page.locator('#secret-supabaseKey') }).getByRole('button', { name: 'Set' }).click();
-    await keyState.filter({ hasText: /^Set$/ }).waitFor();
+    await setKey('anon-key-for-the-first-project');
 
     // another project: main drops the key, and the view follows without a restart
     await page.getByLabel('Supabase project URL').fill('http://127.0.0.1:9/second');
@@ -43,10 +46,7 @@ test('changing the Supabase URL drops the stored key, and the settings view show
     assert.equal(env.secrets.set.supabaseKey, false, 'main holds no key either');
 
     // saving again with the same URL keeps a key set since: only a new URL drops it
-    standIn.dialogAnswers.message.push(1);
-    await page.getByLabel('Supabase key (anon or user, never service-role)').fill('anon-key-for-the-second-project');
-    await page.locator('.secret-row', { has: page.locator('#secret-supabaseKey') }).getByRole('button', { name: 'Set' }).click();
-    await keyState.filter({ hasText: /^Set$/ }).waitFor();
+    await setKey('anon-key-for-the-second-project');
     await page.getByLabel('Bucket').fill('sessions-2');
     standIn.dialogAnswers.message.push(1);
     await save.click();
