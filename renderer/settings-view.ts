@@ -189,6 +189,8 @@ export class SettingsView {
   private async submit(): Promise<void> {
     if (!this.valid || this.save.disabled) return;
     this.save.disabled = true;
+    // read before saving: a push from main may redraw the secrets while the save is in flight
+    const hadKey = this.shownSecrets?.set.supabaseKey === true;
     try {
       const saved = await this.keeper.setSettings(this.valid);
       this.valid = null;
@@ -199,12 +201,11 @@ export class SettingsView {
       this.validate();
       return;
     }
-    await this.rereadSecrets();
+    await this.rereadSecrets(hadKey);
   }
 
   /** Main drops the Supabase key when the URL changes (it belongs to the old server): show what is stored now. */
-  private async rereadSecrets(): Promise<void> {
-    const hadKey = this.shownSecrets?.set.supabaseKey === true;
+  private async rereadSecrets(hadKey: boolean): Promise<void> {
     try {
       this.secrets((await this.keeper.getEnvironment()).secrets);
     } catch {
