@@ -52,6 +52,12 @@ export interface MessagingPort {
   on(event: 'message-status', listener: (u: MessageStatusUpdate) => void): unknown;
   off(event: 'message', listener: (m: IncomingMessage) => void): unknown;
   off(event: 'message-status', listener: (u: MessageStatusUpdate) => void): unknown;
+  /**
+   * Optional: shows "typing…" ('composing') in a chat, or stops showing it ('paused'). The
+   * outbound gate uses it before a send when present; a port without it sends without.
+   * Throws like `sendText` (`'not-open'`, `'unknown-phone'`).
+   */
+  sendPresence?(phoneId: string, jid: string, presence: 'composing' | 'paused'): Promise<void>;
 }
 
 /** A send asked of the outbound gate (by the local API or an embedder). */
