@@ -27,6 +27,8 @@ export interface FakeMessagingPortOptions {
   onSend?: (s: FakeSend) => void;
 }
 
+type Listener = ((m: IncomingMessage) => void) | ((u: MessageStatusUpdate) => void);
+
 const USER_JID = /^(\d+)(?::\d+)?@s\.whatsapp\.net$/;
 
 export class FakeMessagingPort implements MessagingPort {
@@ -78,15 +80,15 @@ export class FakeMessagingPort implements MessagingPort {
 
   on(event: 'message', listener: (m: IncomingMessage) => void): this;
   on(event: 'message-status', listener: (u: MessageStatusUpdate) => void): this;
-  on(event: 'message' | 'message-status', listener: (x: never) => void): this {
-    this.events.on(event, listener);
+  on(event: 'message' | 'message-status', listener: Listener): this {
+    this.events.on(event, listener as (...args: unknown[]) => void);
     return this;
   }
 
   off(event: 'message', listener: (m: IncomingMessage) => void): this;
   off(event: 'message-status', listener: (u: MessageStatusUpdate) => void): this;
-  off(event: 'message' | 'message-status', listener: (x: never) => void): this {
-    this.events.off(event, listener);
+  off(event: 'message' | 'message-status', listener: Listener): this {
+    this.events.off(event, listener as (...args: unknown[]) => void);
     return this;
   }
 
