@@ -92,6 +92,8 @@ interface Book {
   timer: TimerHandle | null;
   pumping: Promise<void> | null;
   again: boolean;
+  /** receipts and incoming messages being journaled */
+  side: Set<Promise<void>>;
   linesSinceCompact: number;
 }
 
@@ -125,6 +127,7 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
         timer: null,
         pumping: null,
         again: false,
+        side: new Set(),
         linesSinceCompact: 0,
       });
     }
@@ -159,7 +162,7 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
   /** Resolves once no phone is deciding or sending (tests, shutdown). */
   async settled(): Promise<void> {
     for (;;) {
-      const busy = [...this.books.values()].map((b) => b.pumping).filter((p): p is Promise<void> => p !== null);
+      const busy = [...this.books.values()].flatMap((b) => [...b.side, ...(b.pumping ? [b.pumping] : [])]);
       if (busy.length === 0) return;
       await Promise.all(busy);
     }
@@ -451,7 +454,7 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
   private readonly onIncoming = (m: IncomingMessage): void => {
     const book = this.books.get(m.phoneId);
     if (!book || this.closed) return;
-    this.learnChat(book, m.chatJid).catch((err: unknown) => this.journalFailed(book, err));
+    this.sideWork(book, () => this.learnChat(book, m.chatJid));
   };
 
   private readonly onStatusUpdate = (u: MessageStatusUpdate): void => {
@@ -468,7 +471,7 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
       }
       return;
     }
-    this.applyStatus(book, u).catch((err: unknown) => this.journalFailed(book, err));
+    this.sideWork(book, () => this.applyStatus(book, u));
   };
 
   private async applyStatus(book: Book, u: MessageStatusUpdate): Promise<void> {
@@ -493,8 +496,14 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
     await this.write(book, { t: 'known', jid });
   }
 
-  private journalFailed(book: Book, err: unknown): void {
-    this.opts.log(book.phoneId, 'error', 'outbound.journal-failed', `The outbound journal could not be written: ${(err as Error).message}`);
+  /** Work the port's events start: tracked so `settled()` (and shutdown) wait for it. */
+  private sideWork(book: Book, fn: () => Promise<void>): void {
+    const p = fn()
+      .catch((err: unknown) => {
+        this.opts.log(book.phoneId, 'error', 'outbound.journal-failed', `The outbound journal could not be written: ${(err as Error).message}`);
+      })
+      .finally(() => book.side.delete(p));
+    book.side.add(p);
   }
 
   // ---------------------------------------------------------------------------------------------
