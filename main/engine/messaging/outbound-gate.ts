@@ -3,17 +3,14 @@
 // what it is told. The sleep window is the keep-alive one (anti-ban.ts), read the same way.
 import { formatLocal, modeAt, nextSleepEnd } from '../anti-ban.js';
 import type { KeepAliveSettings, OutboundSettings } from '../settings-schema.js';
+import type { OutboundStop } from '../types.js';
+
+export type { OutboundStop } from '../types.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 export const DAY = 24 * 60 * MINUTE;
 
-/** Sending stopped on this phone until a person resumes it. */
-export interface OutboundStop {
-  at: number;
-  /** why, in words (the server's refusals, a restriction) */
-  reason: string;
-}
 
 /** What the gate needs to know about the phone and the chat a message goes to. */
 export interface SendFacts {

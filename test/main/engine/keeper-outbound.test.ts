@@ -1,0 +1,51 @@
+// The keeper's own send path for embedders: keeper.sendText goes through the outbound gate, with
+// the real phone's link time driving the warm-up and a stop showing in the phone's status.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { errorCode } from '../../../main/engine/errors.js';
+import type { MessageRecord } from '../../../main/engine/messaging/types.js';
+import { startHarness } from '../../support/keeper-harness.js';
+import { FakeMessagingPort } from '../../support/fake-messaging-port.js';
+
+const hhmm = (t: number) => new Date(t).toISOString().slice(11, 16);
+const NUMBERS = ['491555000200', '491555000201', '491555000202', '491555000203'];
+
+test('keeper.sendText passes the gate: a freshly linked phone is capped by its warm-up, and a restriction stops it until resumed', async () => {
+  const port = new FakeMessagingPort({ phoneIds: ['default'], onWhatsApp: NUMBERS });
+  const now = Date.now();
+  const h = await startHarness({
+    keeper: {
+      messaging: port,
+      // a sleep window far from now, so the test runs at any hour
+      keepAlive: { timeZone: 'UTC', sleepWindow: { start: hhmm(now + 6 * 3_600_000), end: hhmm(now + 7 * 3_600_000) }, reducedWindows: [] },
+      outbound: { intervalSeconds: 1, composing: false, warmUpDays: 3, warmUpFirstDay: 2 },
+    },
+  });
+  try {
+    await h.keeper.start();
+    const open = await h.pair();
+    assert.ok(open.pairedAt !== null);
+    assert.equal(open.outboundStop, null);
+    const records: MessageRecord[] = [];
+    for (const to of NUMBERS.slice(0, 3)) records.push(await h.keeper.sendText('default', to, 'hello'));
+    await assert.rejects(h.keeper.sendText('default', '+100000000', 'x'), (e: unknown) => errorCode(e) === 'not-on-whatsapp');
+    await h.waitForLog((e) => e.event === 'outbound.refused');
+    await h.waitForLog((e) => e.event === 'outbound.sent' && e.data?.id === records[1]?.id);
+    assert.deepEqual(records.map((r) => h.keeper.outbound.get('default', r.id)?.state), ['sent', 'sent', 'failed']);
+    assert.match(h.keeper.outbound.get('default', records[2]?.id ?? '')?.reason ?? '', /Warm-up: this number was linked 0 day/);
+
+    // a restriction: the warm-up is spent for today, so a keeper without one shows the stop
+    await h.keeper.stop();
+    await h.restart({ messaging: port, outbound: { intervalSeconds: 1, composing: false, warmUpDays: 0 } });
+    port.failNextSend(new Error('account restricted (463)'));
+    const stopped = h.waitForStatus('default', (s) => s.outboundStop !== null && s.outboundStop !== undefined);
+    await h.keeper.sendText('default', NUMBERS[3] ?? '', 'reply');
+    const s = await stopped;
+    assert.match(s.outboundStop?.reason ?? '', /restriction/);
+    assert.ok(h.statuses.some((x) => x.outboundStop !== null && x.outboundStop !== undefined), 'a status event carried the stop');
+    await h.keeper.resumeOutbound('default');
+    assert.equal(h.keeper.status('default').outboundStop, null);
+  } finally {
+    await h.close();
+  }
+});
