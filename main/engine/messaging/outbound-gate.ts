@@ -1,8 +1,8 @@
 // The outbound anti-ban gate's decision: one pure function of the clock, the settings and what
 // this phone already sent, so every rule is tested in isolation and the queue only carries out
 // what it is told. The sleep window is the keep-alive one (anti-ban.ts), read the same way.
-import { formatLocal, modeAt, nextSleepEnd } from '../anti-ban.js';
-import type { KeepAliveSettings, OutboundSettings } from '../settings-schema.js';
+import { formatLocal, modeAt } from '../anti-ban.js';
+import { label, type KeepAliveSettings, type OutboundSettings } from '../settings-schema.js';
 import type { OutboundStop } from '../types.js';
 
 export type { OutboundStop } from '../types.js';
@@ -83,10 +83,11 @@ export function decideSend({ now, outbound: o, keepAlive, facts: f }: DecideInpu
       };
     }
   }
-  const mode = modeAt(now, keepAlive);
-  if (mode.mode === 'sleep') {
-    const end = mode.endsAt ?? nextSleepEnd(now, keepAlive);
-    const where = `the sleep window ${mode.window?.label ?? ''} (${keepAlive.timeZone})`;
+  // only the sleep window matters to messages (reduced windows are about keep-alive pulses)
+  const sleep = sleepAt(now, keepAlive);
+  if (sleep) {
+    const end = sleep.end;
+    const where = `the sleep window ${label(keepAlive.sleepWindow)} (${keepAlive.timeZone})`;
     if (o.inSleepWindow === 'refuse') return { kind: 'refuse', code: 'sleep', reason: `No messages inside ${where}` };
     return { kind: 'hold', until: end, code: 'sleep', reason: `Held: no messages inside ${where}; goes out after ${formatLocal(end, keepAlive.timeZone)}` };
   }
@@ -102,6 +103,24 @@ export function decideSend({ now, outbound: o, keepAlive, facts: f }: DecideInpu
   const latest = holds.reduce<(typeof holds)[number] | null>((a, h) => (a === null || h.until > a.until ? h : a), null);
   if (latest) return { kind: 'hold', ...latest };
   return { kind: 'send', newChat, composingMs: composingMs(f.textLength, o) };
+}
+
+/** A stretch of time known to be all sleep (`sleep` set) or free of it, per settings object. */
+const sleepMemo = new WeakMap<KeepAliveSettings, { from: number; until: number; sleep: { start: number; end: number } | null }>();
+
+/**
+ * The sleep span containing `now`, or null. Time-zone arithmetic costs far more than the rest of
+ * a decision, and a phone asks many times between two window edges: the answer is remembered
+ * for as long as it holds (the anti-ban modes, read once per edge).
+ */
+function sleepAt(now: number, keepAlive: KeepAliveSettings): { start: number; end: number } | null {
+  const known = sleepMemo.get(keepAlive);
+  if (known && known.from <= now && now < known.until) return known.sleep;
+  const m = modeAt(now, keepAlive);
+  const until = m.endsAt ?? now + 1;
+  const sleep = m.mode === 'sleep' && m.startedAt !== undefined ? { start: m.startedAt, end: until } : null;
+  sleepMemo.set(keepAlive, { from: sleep ? sleep.start : now, until, sleep });
+  return sleep;
 }
 
 /** The warm-up day (0 = the day of linking) and its cap; null once warmed up or unknown. */

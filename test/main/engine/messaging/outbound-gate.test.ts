@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bucketReadyAt, decideSend, looksLikeRestriction, refusalsStop, windowReadyAt, type SendFacts } from '../../../../main/engine/messaging/outbound-gate.js';
+import { sleepSpanAt } from '../../../../main/engine/anti-ban.js';
 import { parseKeepAliveSettings, parseOutboundSettings, type OutboundSettings } from '../../../../main/engine/settings-schema.js';
 
 const SECOND = 1000;
@@ -138,4 +139,18 @@ test('restriction errors are told apart from ordinary failures, and refusals sto
   assert.equal(refusalsStop([noon], noon, o), false);
   assert.equal(refusalsStop([noon - 2 * DAY, noon], noon, o), false, 'a refusal days ago does not count');
   assert.equal(refusalsStop([noon - HOUR, noon], noon, o), true);
+});
+
+test('the sleep answer stays right minute by minute across the window edges, forwards and with the clock going back', () => {
+  const berlin = parseKeepAliveSettings({ timeZone: 'Europe/Berlin', sleepWindow: { start: '22:30', end: '05:15' } });
+  assert.ok(berlin.ok);
+  const o = outbound();
+  const from = Date.UTC(2027, 2, 27, 18); // includes the spring-forward night
+  const minutes = Array.from({ length: 16 * 60 }, (_, i) => from + i * 60_000);
+  for (const t of [...minutes, ...[...minutes].reverse()]) {
+    const d = decideSend({ now: t, outbound: o, keepAlive: berlin.settings, facts: facts() });
+    const span = sleepSpanAt(t, berlin.settings);
+    assert.equal(d.kind === 'hold' && d.code === 'sleep', span !== null, new Date(t).toISOString());
+    if (d.kind === 'hold') assert.equal(d.until, span?.end);
+  }
 });
