@@ -142,7 +142,11 @@ test('restriction errors are told apart from ordinary failures, and refusals sto
 });
 
 test('the sleep answer stays right minute by minute across the window edges, forwards and with the clock going back', () => {
-  const berlin = parseKeepAliveSettings({ timeZone: 'Europe/Berlin', sleepWindow: { start: '22:30', end: '05:15' } });
+  const berlin = parseKeepAliveSettings({
+    timeZone: 'Europe/Berlin',
+    sleepWindow: { start: '22:30', end: '05:15' },
+    reducedWindows: [{ start: '21:00', end: '22:30' }, { start: '05:15', end: '06:00' }],
+  });
   assert.ok(berlin.ok);
   const o = outbound();
   const from = Date.UTC(2027, 2, 27, 18); // includes the spring-forward night
