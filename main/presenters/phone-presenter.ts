@@ -36,7 +36,7 @@ export interface ActionState {
 export type PhoneActions = Record<PhoneAction, ActionState>;
 
 export interface PhoneWarning {
-  kind: 'phone-inactive' | 'backup-failing' | 'backup-warning' | 'storage-error';
+  kind: 'phone-inactive' | 'backup-failing' | 'backup-warning' | 'storage-error' | 'outbound-stopped';
   /** a few words for a tray line: "phone unused 12+ days" */
   short: string;
   /** the full sentence for a card or a notification */
@@ -199,9 +199,15 @@ function storageWarning(s: PhoneStatus): PhoneWarning[] {
   return [{ kind: 'storage-error', short: 'cannot write to disk', text: `${t.sentence} ${t.nextStep}` }];
 }
 
+function outboundWarning(s: PhoneStatus): PhoneWarning[] {
+  if (!s.outboundStop) return [];
+  return [{ kind: 'outbound-stopped', short: 'sending stopped', text: `Sending stopped on ${dateText(s.outboundStop.at)}: ${s.outboundStop.reason}. No message goes out until you resume sending.` }];
+}
+
 function warnings(s: PhoneStatus, now: number): PhoneWarning[] {
   const stored = s.backupWarning ?? null;
   return [
+    ...outboundWarning(s),
     ...storageWarning(s),
     ...(s.phoneInactive ? [inactivityWarning(s.phoneLastSeenAt, now)] : []),
     ...(s.backupFailing ? [backupWarning(s.lastBackupError)] : []),
