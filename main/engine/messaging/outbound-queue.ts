@@ -135,6 +135,11 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
 
   /** Loads every phone's journal (compacting it), listens to the port and sends what waits. */
   start(): Promise<void> {
+    if (this.closed) {
+      // started again after a stop (a keeper restarted in place): read the journals anew
+      this.closed = false;
+      this.ready = null;
+    }
     this.ready ??= (async () => {
       for (const book of this.books.values()) await this.load(book);
       this.opts.port.on('message', this.onIncoming);
@@ -146,7 +151,8 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
 
   /** Stops timers and waits for a send under way; what is queued stays queued on disk. */
   async stop(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.ready === null) return;
+    await this.ready.catch(() => {});
     this.closed = true;
     this.opts.port.off('message', this.onIncoming);
     this.opts.port.off('message-status', this.onStatusUpdate);
@@ -157,6 +163,12 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
     }
     await this.settled();
     for (const book of this.books.values()) await book.journal.close();
+  }
+
+  /** Before the first start, starts; after a stop, refuses (nothing would send it). */
+  private started(): Promise<void> {
+    if (this.closed) return Promise.reject(new KeeperError('not-open', 'The outbound queue is stopped.'));
+    return this.start();
   }
 
   /** Resolves once no phone is deciding or sending (tests, shutdown). */
@@ -172,7 +184,7 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
     const book = this.book(req.phoneId);
     if (typeof req.text !== 'string' || req.text.length === 0) throw new KeeperError('invalid-input', 'The message text is empty.');
     if (typeof req.to !== 'string' || req.to.trim() === '') throw new KeeperError('invalid-input', 'The recipient is empty.');
-    await this.start();
+    await this.started();
     const key = req.idempotencyKey;
     if (key === undefined) return this.enqueue(book, req);
     const existing = book.byKey.get(key);
@@ -198,7 +210,7 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
   /** A person lifts a stop: sending resumes and earlier refusals no longer count. */
   async resume(phoneId: string): Promise<void> {
     const book = this.book(phoneId);
-    await this.start();
+    await this.started();
     if (!book.stop) return;
     book.stop = null;
     book.refusals = [];
@@ -525,6 +537,12 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
   }
 
   private async load(book: Book): Promise<void> {
+    for (const m of [book.records, book.byKey, book.byWaId, book.lastToChat, book.early]) m.clear();
+    book.known.clear();
+    book.stop = null;
+    book.refusals = [];
+    book.sends = [];
+    book.newChatSends = [];
     const { entries, unreadable } = await book.journal.read();
     if (unreadable > 0) this.opts.log(book.phoneId, 'warn', 'outbound.journal-damaged', `${unreadable} unreadable line(s) in the outbound journal were skipped (a crash mid-write).`);
     for (const e of entries) {

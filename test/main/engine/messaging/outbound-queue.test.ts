@@ -403,3 +403,19 @@ test('"typing…" is shown before a message for a time that grows with its text'
     await r.close();
   }
 });
+
+test('a stopped queue refuses new messages, and started again in place it reads its journal anew without sending twice', async () => {
+  const r = await rig();
+  try {
+    const records = await submitMany(r, 3);
+    await r.run(SECOND);
+    await r.queue.stop();
+    await assert.rejects(r.queue.submit({ phoneId: 'p1', to: NUMBERS[5] ?? '', text: 'late' }), (e: unknown) => errorCode(e) === 'not-open');
+    await r.queue.start();
+    await r.run(20 * SECOND);
+    assert.deepEqual(r.port.sends.map((s) => s.text), ['message 0', 'message 1', 'message 2']);
+    assert.deepEqual(records.map((x) => r.queue.get('p1', x.id)?.state), ['sent', 'sent', 'sent']);
+  } finally {
+    await r.close();
+  }
+});
