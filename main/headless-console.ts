@@ -5,12 +5,14 @@ export const CONSOLE_HINT = 'Type r and Enter for a new QR code (qr <phone> for 
 export const CONSOLE_HELP = `Commands:
   r, qr          a new QR code for every phone that is not connected
   qr <phone>     a new QR code for that phone
+  resume <phone> send again after WhatsApp refused messages (sending stopped)
   h, help        this list`;
 
 export type ConsoleCommand =
   | { kind: 'none' }
   | { kind: 'help' }
   | { kind: 'qr'; phones: string[] }
+  | { kind: 'resume-sending'; phone: string }
   | { kind: 'refused'; message: string };
 
 /** A typed line, given each running phone's state (phone id → PhoneStatus.state). */
@@ -19,6 +21,13 @@ export function parseConsoleLine(line: string, states: ReadonlyMap<string, strin
   if (word === undefined) return { kind: 'none' };
   const cmd = word.toLowerCase();
   if (cmd === 'h' || cmd === 'help' || cmd === '?') return { kind: 'help' };
+  if (cmd === 'resume') {
+    // lifting a stop is a person's deliberate choice about one phone: never all at once
+    const [phone, ...rest] = args;
+    if (phone === undefined || rest.length > 0) return { kind: 'refused', message: 'resume takes exactly one phone: resume <phone>.' };
+    if (!states.has(phone)) return { kind: 'refused', message: `No phone "${phone}" is running here (${[...states.keys()].join(', ')}).` };
+    return { kind: 'resume-sending', phone };
+  }
   if (cmd !== 'r' && cmd !== 'qr') return { kind: 'refused', message: `Unknown command "${word}". ${CONSOLE_HINT}` };
   if (args.length > 1) return { kind: 'refused', message: 'qr takes at most one phone.' };
   const [phone] = args;
