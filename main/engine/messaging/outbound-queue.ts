@@ -30,6 +30,7 @@ import {
 export const NOT_OPEN_RETRY_MS = 30_000;
 /** Receipts that arrive before the send itself returned, kept per phone until it does. */
 const EARLY_RECEIPTS_KEPT = 1000;
+const INTERRUPTED = 'The send of this message was interrupted (the app stopped, or its outcome could not be saved): it may or may not have gone out, and it is not sent again so it cannot arrive twice';
 /** Journal lines appended before the journal is compacted (and old records pruned). */
 const COMPACT_AFTER_LINES = 5000;
 
@@ -261,7 +262,11 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
       newChat: false,
       code: null,
     };
-    await this.save(book, r);
+    try {
+      await this.save(book, r);
+    } catch (err) {
+      throw new KeeperError('storage-error', `The message could not be queued: ${(err as Error).message}`, { cause: err });
+    }
     this.opts.log(book.phoneId, 'info', 'outbound.queued', `Message ${r.id} queued.`, { id: r.id, ...(r.idempotencyKey !== null ? { idempotencyKey: r.idempotencyKey } : {}) });
     this.pump(book);
     return toPublic(r);
@@ -302,6 +307,11 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
       let wake = Infinity;
       for (const r of book.records.values()) {
         if (r.state !== 'queued') continue;
+        if (r.sending) {
+          // a send whose outcome could not be recorded (the disk refused): never sent again
+          await this.fail(book, r, INTERRUPTED, 'interrupted', 'outbound.interrupted');
+          continue;
+        }
         if (r.jid === null) {
           const looked = await this.lookUp(book, r);
           if (looked === 'wait') wake = Math.min(wake, this.opts.clock.now() + NOT_OPEN_RETRY_MS);
@@ -339,7 +349,9 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
           continue;
         }
         this.opts.log(book.phoneId, 'info', 'outbound.send', `Message ${r.id} goes out${d.composingMs > 0 ? ` after ${d.composingMs} ms of "typing…"` : ''}${d.newChat ? ' (a new chat)' : ''}.`, { id: r.id, composingMs: d.composingMs, newChat: d.newChat });
-        await this.sendOne(book, r, jid, d.composingMs, d.newChat);
+        const outcome = await this.sendOne(book, r, jid, d.composingMs, d.newChat);
+        // no connection: nothing else can go either; the retry timer (or the phone opening) wakes us
+        if (outcome === 'not-open') return;
         continue scan;
       }
       if (wake !== Infinity) this.wakeAt(book, wake);
@@ -375,7 +387,7 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
     return 'ok';
   }
 
-  private async sendOne(book: Book, queued: StoredRecord, jid: string, composing: number, newChat: boolean): Promise<void> {
+  private async sendOne(book: Book, queued: StoredRecord, jid: string, composing: number, newChat: boolean): Promise<'done' | 'not-open'> {
     const port = this.opts.port;
     const text = queued.text ?? '';
     if (composing > 0 && port.sendPresence) {
@@ -386,7 +398,7 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
         this.opts.log(book.phoneId, 'debug', 'outbound.composing-failed', `"Typing…" could not be shown: ${(err as Error).message}`, { id: queued.id });
       }
       // stopping while "typing…": nothing was sent, the record stays queued for the next start
-      if (this.closed) return;
+      if (this.closed) return 'done';
     }
     // The durable mark that makes a crash from here on fail this record rather than send it twice.
     const r: StoredRecord = { ...queued, jid, sending: true, reason: null, code: null };
@@ -395,9 +407,8 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
     try {
       sent = await port.sendText(book.phoneId, jid, text);
     } catch (err) {
-      await this.sendFailed(book, r, err);
       if (composing > 0 && port.sendPresence) await port.sendPresence(book.phoneId, jid, 'paused').catch(() => {});
-      return;
+      return this.sendFailed(book, r, err);
     }
     const at = this.opts.clock.now();
     book.sends.push(at);
@@ -412,9 +423,10 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
     const early = book.early.get(sent.waId);
     book.early.delete(sent.waId);
     for (const u of early ?? []) await this.applyStatus(book, u);
+    return 'done';
   }
 
-  private async sendFailed(book: Book, r: StoredRecord, err: unknown): Promise<void> {
+  private async sendFailed(book: Book, r: StoredRecord, err: unknown): Promise<'done' | 'not-open'> {
     const code = errorCode(err);
     const message = (err as Error).message;
     if (code === 'not-open') {
@@ -422,15 +434,16 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
       await this.save(book, { ...r, sending: false, reason: `Waiting for the phone's connection (${message})`, code: 'not-open' });
       this.opts.log(book.phoneId, 'info', 'outbound.held', `Message ${r.id} waits for the phone's connection.`, { id: r.id, code: 'not-open' });
       this.wakeAt(book, this.opts.clock.now() + NOT_OPEN_RETRY_MS);
-      return;
+      return 'not-open';
     }
     if (looksLikeRestriction(err)) {
       await this.fail(book, r, `WhatsApp refused the message and signals a restriction: ${message}`, 'restricted', 'outbound.send-failed');
       await this.stopPhone(book, `WhatsApp signalled a restriction (${message})`);
-      return;
+      return 'done';
     }
     const reason = code === 'not-on-whatsapp' ? `${r.to} is not on WhatsApp` : `The send failed and was not retried, so it cannot arrive twice: ${message}`;
     await this.fail(book, r, reason, code, 'outbound.send-failed');
+    return 'done';
   }
 
   private async fail(book: Book, r: StoredRecord, reason: string, code: string, event: string): Promise<void> {
@@ -525,9 +538,22 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
   // Memory first, so a read-modify-write that started meanwhile builds on this version; the
   // caller still waits for the disk before acting on it (e.g. before sending).
   private async save(book: Book, r: StoredRecord): Promise<void> {
+    const before = book.records.get(r.id);
     book.records.set(r.id, r);
     if (r.idempotencyKey !== null) book.byKey.set(r.idempotencyKey, r.id);
-    await this.write(book, { t: 'rec', r });
+    try {
+      await this.write(book, { t: 'rec', r });
+    } catch (err) {
+      // not on disk, so not true: a record that was never stored must not be sent either
+      if (book.records.get(r.id) === r) {
+        if (before) book.records.set(r.id, before);
+        else {
+          book.records.delete(r.id);
+          if (r.idempotencyKey !== null) book.byKey.delete(r.idempotencyKey);
+        }
+      }
+      throw err;
+    }
     this.emit('record', toPublic(r));
   }
 
@@ -571,7 +597,7 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
     await this.compact(book);
     for (const r of [...book.records.values()]) {
       if (r.state === 'queued' && r.sending) {
-        await this.fail(book, r, 'The app stopped while this message was being sent: it may or may not have gone out, and it is not sent again so it cannot arrive twice', 'interrupted', 'outbound.interrupted');
+        await this.fail(book, r, INTERRUPTED, 'interrupted', 'outbound.interrupted');
       }
     }
     pruneDay(book, now);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../../../main/engine/clock.js';
@@ -415,6 +415,47 @@ test('a stopped queue refuses new messages, and started again in place it reads 
     await r.run(20 * SECOND);
     assert.deepEqual(r.port.sends.map((s) => s.text), ['message 0', 'message 1', 'message 2']);
     assert.deepEqual(records.map((x) => r.queue.get('p1', x.id)?.state), ['sent', 'sent', 'sent']);
+  } finally {
+    await r.close();
+  }
+});
+
+test('a connection that drops between look-up and send: the message waits without spinning and goes once when the phone is back', async () => {
+  const r = await rig();
+  try {
+    const [a, b] = await submitMany(r, 2);
+    await r.run(SECOND);
+    r.port.setOpen('p1', false);
+    const before = r.logs.length;
+    await r.run(2 * MINUTE, SECOND);
+    assert.equal(r.queue.get('p1', b?.id ?? '')?.state, 'queued');
+    assert.match(r.queue.get('p1', b?.id ?? '')?.reason ?? '', /connection/);
+    const tries = r.logs.slice(before).filter((l) => l.event === 'outbound.send').length;
+    assert.ok(tries >= 1 && tries <= 6, `${tries} send attempts in 2 minutes (retry every 30 s)`);
+    r.port.setOpen('p1', true);
+    r.queue.kick('p1');
+    await r.run(SECOND);
+    assert.deepEqual([a, b].map((x) => r.queue.get('p1', x?.id ?? '')?.state), ['sent', 'sent']);
+    assert.equal(r.port.sends.length, 2);
+  } finally {
+    await r.close();
+  }
+});
+
+test('a message whose record cannot be written is refused with storage-error and never sent', async () => {
+  const r = await rig();
+  try {
+    const stateDir = join(r.dir, 'state', 'p1');
+    await rm(stateDir, { recursive: true, force: true });
+    await writeFile(stateDir, 'not a folder');
+    await assert.rejects(r.queue.submit({ phoneId: 'p1', to: NUMBERS[0] ?? '', text: 'x', idempotencyKey: 'k' }), (e: unknown) => errorCode(e) === 'storage-error');
+    await r.run(10 * SECOND);
+    assert.equal(r.port.sends.length, 0);
+    await rm(stateDir, { force: true });
+    const again = await r.queue.submit({ phoneId: 'p1', to: NUMBERS[0] ?? '', text: 'x', idempotencyKey: 'k' });
+    assert.equal(again.state, 'queued', 'the key was not taken by the record that never existed');
+    await r.run(SECOND);
+    assert.equal(r.port.sends.length, 1);
   } finally {
     await r.close();
   }
