@@ -26,7 +26,7 @@ interface CardParts {
   newQr: HTMLButtonElement;
   importSession: HTMLButtonElement;
   facts: Map<string, { value: HTMLElement }>;
-  buttons: Record<'reconnect' | 'backupNow' | 'keepAliveNow' | 'restore' | 'logout', HTMLButtonElement>;
+  buttons: Record<'resumeSending' | 'reconnect' | 'backupNow' | 'keepAliveNow' | 'restore' | 'logout', HTMLButtonElement>;
   result: HTMLElement;
   drawnQr: string | null;
   busy: boolean;
@@ -119,6 +119,10 @@ export class PhoneCards {
           r.outcome === 'failed',
         );
       }),
+      resumeSending: button('Resume sending', async () => {
+        await this.keeper.resumeSending(id);
+        this.result(id, 'Sending resumed.');
+      }),
       keepAliveNow: button('Keep-alive now', async () => {
         const r = await this.keeper.keepAliveNow(id);
         this.result(id, `Keep-alive sent. Next one ${untilText(r.nextKeepAliveAt, Date.now())}.`);
@@ -196,7 +200,7 @@ export class PhoneCards {
       warnings,
       pairing,
       dl,
-      el('div', { class: 'actions' }, buttons.reconnect, buttons.backupNow, buttons.keepAliveNow, buttons.restore, buttons.logout),
+      el('div', { class: 'actions' }, buttons.resumeSending, buttons.reconnect, buttons.backupNow, buttons.keepAliveNow, buttons.restore, buttons.logout),
       result,
     );
     const parts: CardParts = { root, badge, reason, nextStep, nextStepText, warnings, pairing, canvas, qrFrame, countdown, expired, newQr, importSession: importBtn, facts, buttons, result, drawnQr: null, busy: false, outcome: false };
@@ -252,6 +256,8 @@ export class PhoneCards {
     };
     for (const [name, b] of Object.entries(p.buttons) as Array<[keyof CardParts['buttons'], HTMLButtonElement]>) offer(b, m.actions[name]);
     offer(p.importSession, m.actions.importSession);
+    // only a stopped phone shows it: a disabled "Resume sending" on every card would only puzzle
+    p.buttons.resumeSending.hidden = !m.actions.resumeSending.enabled;
     // busy is shown, not enforced by disabling: a disabled button would drop the keyboard focus
     p.root.setAttribute('aria-busy', String(p.busy));
   }

@@ -24,6 +24,7 @@ export const PHONE_ACTIONS = [
   'pauseKeepAlive',
   'resumeKeepAlive',
   'restore',
+  'resumeSending',
 ] as const;
 export type PhoneAction = (typeof PHONE_ACTIONS)[number];
 
@@ -95,7 +96,7 @@ export function unlinkReason(u: UnlinkInfo): string {
 // ---- Which actions each state offers --------------------------------------------------------
 
 /** Conditions a cell can require beyond the state; each has the words for when it fails. */
-type Condition = 'linked' | 'unlinked' | 'qr-gone' | 'keep-alive-running' | 'keep-alive-paused';
+type Condition = 'linked' | 'unlinked' | 'qr-gone' | 'keep-alive-running' | 'keep-alive-paused' | 'sending-stopped';
 /** true: offered · a condition: offered when it holds · { no }: refused in this state, with why */
 type Cell = true | Condition | { no: string };
 
@@ -105,6 +106,7 @@ const CONDITION_FAILS: Record<Condition, string> = {
   'qr-gone': 'The QR code on screen is still valid: scan it.',
   'keep-alive-running': 'Keep-alive is already paused.',
   'keep-alive-paused': 'Keep-alive is not paused.',
+  'sending-stopped': 'Sending is not stopped.',
 };
 
 const NOT_CONNECTED = { no: 'Only a connected phone can send a keep-alive.' };
@@ -121,6 +123,8 @@ const ANY_STATE = {
   pauseKeepAlive: 'keep-alive-running',
   resumeKeepAlive: 'keep-alive-paused',
   restore: true,
+  // lifting a stop is the person's call in any state: WhatsApp's refusals are about the account
+  resumeSending: 'sending-stopped',
 } as const satisfies Partial<Record<PhoneAction, Cell>>;
 
 type StateCells = Omit<Record<PhoneAction, Cell>, keyof typeof ANY_STATE>;
@@ -158,6 +162,7 @@ export function phoneActions(s: PhoneStatus, now: number): PhoneActions {
     'qr-gone': qrGone(s, now),
     'keep-alive-running': !s.keepAlivePaused,
     'keep-alive-paused': s.keepAlivePaused,
+    'sending-stopped': (s.outboundStop ?? null) !== null,
   };
   const row: Record<PhoneAction, Cell> = { ...ANY_STATE, ...ACTION_TABLE[s.state] };
   const out = {} as PhoneActions;
