@@ -273,7 +273,10 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     await this.sweepTemps();
     // The rhythm is loaded first so every status already shows the next keep-alive.
     await this.scheduler.start();
-    await this.outbound.start();
+    // an unreadable outbox must not keep the sessions from being kept alive: sends then fail with its error
+    await this.outbound.start().catch((err: unknown) => {
+      this.log(null, 'error', 'outbound.start-failed', `Outgoing messages are unavailable: the outbound journal could not be read (${(err as Error).message}).`);
+    });
     await this.registerBackups();
     // before any phone connects: a retired version would only earn a 405
     await this.waVersion?.start();

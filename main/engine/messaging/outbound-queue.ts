@@ -594,7 +594,12 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
     }
     book.sends.sort((a, b) => a - b);
     book.newChatSends.sort((a, b) => a - b);
-    await this.compact(book);
+    try {
+      await this.compact(book);
+    } catch (err) {
+      // e.g. a full disk: keep appending to the journal as it is; compaction is only tidiness
+      this.opts.log(book.phoneId, 'warn', 'outbound.compact-failed', `The outbound journal could not be compacted: ${(err as Error).message}`);
+    }
     for (const r of [...book.records.values()]) {
       if (r.state === 'queued' && r.sending) {
         await this.fail(book, r, INTERRUPTED, 'interrupted', 'outbound.interrupted');

@@ -2,6 +2,8 @@
 // the real phone's link time driving the warm-up and a stop showing in the phone's status.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { errorCode } from '../../../main/engine/errors.js';
 import type { MessageRecord } from '../../../main/engine/messaging/types.js';
 import { startHarness } from '../../support/keeper-harness.js';
@@ -45,6 +47,23 @@ test('keeper.sendText passes the gate: a freshly linked phone is capped by its w
     assert.ok(h.statuses.some((x) => x.outboundStop !== null && x.outboundStop !== undefined), 'a status event carried the stop');
     await h.keeper.resumeOutbound('default');
     assert.equal(h.keeper.status('default').outboundStop, null);
+  } finally {
+    await h.close();
+  }
+});
+
+test('an outbound journal that cannot be read leaves the phones running and says so; sends are refused with the cause', async () => {
+  const port = new FakeMessagingPort({ phoneIds: ['default'], onWhatsApp: NUMBERS });
+  const h = await startHarness({ keeper: { messaging: port } });
+  try {
+    // a folder where the journal file should be: reading it fails with EISDIR
+    await mkdir(join(h.dataDir, 'state', 'default', 'outbound.jsonl'), { recursive: true });
+    const started = await h.keeper.start();
+    assert.deepEqual(started, [{ phoneId: 'default', error: null }]);
+    const entry = await h.waitForLog((e) => e.event === 'outbound.start-failed');
+    assert.equal(entry.level, 'error');
+    await assert.rejects(h.keeper.sendText('default', NUMBERS[0] ?? '', 'x'), /EISDIR/);
+    await h.waitForStatus('default', (s) => s.state === 'waiting-for-scan');
   } finally {
     await h.close();
   }
