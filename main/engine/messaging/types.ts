@@ -46,7 +46,10 @@ export interface MessageStatusUpdate {
  */
 export interface MessagingPort {
   sendText(phoneId: string, to: string, text: string): Promise<SentMessage>;
-  /** The normalised JID for a number or JID if it is on WhatsApp, else null. */
+  /**
+   * The normalised JID for a number or JID if it is on WhatsApp, else null. Throws like
+   * `sendText` (`'not-open'`, `'unknown-phone'`) when it cannot ask: null means "not on WhatsApp".
+   */
   lookup(phoneId: string, to: string): Promise<string | null>;
   on(event: 'message', listener: (m: IncomingMessage) => void): unknown;
   on(event: 'message-status', listener: (u: MessageStatusUpdate) => void): unknown;
