@@ -17,10 +17,10 @@ import { EventLog, type TailQuery } from './event-log.js';
 import { KeepAliveScheduler, type BackupHook, type ManualPulseResult } from './keepalive-scheduler.js';
 import { assertPhoneId, dataPaths, type DataPaths } from './paths.js';
 import { PhoneSession } from './phone-session.js';
+import { KeeperMessaging } from './messaging/keeper-messaging.js';
 import { sweepStaleTemps } from './temp-sweep.js';
 import { parseKeepAliveSettings, parseOutboundSettings, type KeepAliveSettings, type KeepAliveSettingsInput, type OutboundSettings, type OutboundSettingsInput, type SettingsProblem } from './settings-schema.js';
 import { OutboundQueue } from './messaging/outbound-queue.js';
-import { unavailableMessagingPort } from './messaging/unavailable-port.js';
 import type { MessageRecord, MessagingPort } from './messaging/types.js';
 import type { LogEntry, LogLevel, PhoneConfig, PhoneStatus } from './types.js';
 import { appVersion } from './app-version.js';
@@ -71,8 +71,8 @@ export interface KeeperOptions {
   backup?: false | KeeperBackupOptions;
   /** the outbound anti-ban gate's limits (defaults when absent) */
   outbound?: OutboundSettingsInput;
-  /** what sends and receives WhatsApp messages; until given, sends wait queued as "not connected" */
-  messaging?: MessagingPort;
+  /** the port the outbound gate sends through: this keeper's own messaging unless given (tests, embedders with their own) */
+  outboundPort?: MessagingPort;
 }
 
 /** createKeeper was given keep-alive settings the schema rejects; `problems` lists each one. */
@@ -117,11 +117,13 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   /** the WhatsApp Web version the sessions announce, when asked to learn it */
   private readonly waVersion: LearnedWaVersion | null;
   private started = false;
+  private readonly rawMessaging: KeeperMessaging;
   /** Every message sent through this keeper passes this queue and its anti-ban gate. */
   readonly outbound: OutboundQueue;
 
   constructor(private readonly opts: KeeperOptions) {
     super();
+    this.rawMessaging = new KeeperMessaging((id) => this.session(id).messaging);
     const ids = new Set<string>();
     for (const phone of opts.phones) {
       assertPhoneId(phone.id);
@@ -172,6 +174,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
         baileysLogger: liftBaileysWarnings(baileysLogger, (event, message, data) => this.log(phone.id, 'warn', event, message, data)),
         log: (level, event, message, data) => this.log(phone.id, level, event, message, data),
         onStatus: (status) => this.onStatus(status),
+        onMessage: (m) => this.rawMessaging.emitMessage(m),
+        onMessageStatus: (u) => this.rawMessaging.emitStatus(u),
         gate: this.gate,
         keepAliveView: (id) => this.scheduler.view(id),
         ...(backups
@@ -220,7 +224,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     const queue = new OutboundQueue({
       stateDir: (id) => this.paths.meta(id),
       phoneIds: [...this.sessions.keys()],
-      port: this.opts.messaging ?? unavailableMessagingPort,
+      port: this.opts.outboundPort ?? this.rawMessaging,
       outbound: settings,
       keepAlive: this.keepAliveSettings,
       clock: this.clock,
@@ -292,6 +296,14 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.log(null, 'info', 'keeper.stop', 'Session Keeper stopped.');
     this.started = false;
     await this.eventLog.close();
+  }
+
+  /**
+   * Raw WhatsApp messaging (MessagingPort): sends go out at once, WITHOUT the outbound anti-ban
+   * gate — for the gate itself and tests. Bots and the API send through the gated path.
+   */
+  get messaging(): MessagingPort {
+    return this.rawMessaging;
   }
 
   phoneIds(): string[] {

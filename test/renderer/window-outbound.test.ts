@@ -33,7 +33,7 @@ test('a restriction shows on the card with its reason, and Resume sending lifts 
   const hh = (n: number) => `${String(n % 24).padStart(2, '0')}:00`;
   const h = await startHarness({
     keeper: {
-      messaging: port,
+      outboundPort: port,
       keepAlive: { timeZone: 'UTC', sleepWindow: { start: hh(hour + 6), end: hh(hour + 7) }, reducedWindows: [] },
       outbound: { composing: false, warmUpDays: 0 },
     },

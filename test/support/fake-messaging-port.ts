@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { KeeperError } from '../../main/engine/errors.js';
 import type { IncomingMessage, MessageStatusUpdate, MessagingPort, SentMessage } from '../../main/engine/messaging/types.js';
+import { parseRecipient, personJid } from '../../main/engine/messaging/wa-mapping.js';
 
 export interface FakeSend {
   phoneId: string;
@@ -23,13 +24,13 @@ export interface FakeMessagingPortOptions {
   now?: () => number;
   /** answer every send with a server ack right after it returns (default false) */
   autoAck?: boolean;
+  /** the recipient reads every message: server ack, delivered and read follow each send (default false) */
+  contactReceipts?: boolean;
   /** called for every send as it happens (e.g. to write it to a file a parent process reads) */
   onSend?: (s: FakeSend) => void;
 }
 
 type Listener = ((m: IncomingMessage) => void) | ((u: MessageStatusUpdate) => void);
-
-const USER_JID = /^(\d+)(?::\d+)?@s\.whatsapp\.net$/;
 
 export class FakeMessagingPort implements MessagingPort {
   readonly sends: FakeSend[] = [];
@@ -62,7 +63,13 @@ export class FakeMessagingPort implements MessagingPort {
     const send = { phoneId, jid, text, waId, at };
     this.sends.push(send);
     this.opts.onSend?.(send);
-    if (this.opts.autoAck) queueMicrotask(() => this.receipt(phoneId, waId, 'server-ack'));
+    if (this.opts.autoAck || this.opts.contactReceipts) queueMicrotask(() => this.receipt(phoneId, waId, 'server-ack'));
+    if (this.opts.contactReceipts) {
+      setImmediate(() => {
+        this.receipt(phoneId, waId, 'delivered');
+        this.receipt(phoneId, waId, 'read');
+      });
+    }
     return { phoneId, waId, jid, at };
   }
 
@@ -130,19 +137,17 @@ export class FakeMessagingPort implements MessagingPort {
     if (!this.openPhones.has(phoneId)) throw new KeeperError('not-open', `Phone ${phoneId} has no open connection.`);
   }
 
-  /** `<digits>@s.whatsapp.net` when the number is on WhatsApp, else null. */
+  /**
+   * As the engine's port: the same recipient parser ('invalid-input' for what is neither a
+   * number nor a JID), a group or LID JID as given, a number as `<digits>@s.whatsapp.net` when
+   * it is on WhatsApp, else null.
+   */
   private resolve(phoneId: string, to: string): string | null {
+    if (!this.phones.has(phoneId)) throw new KeeperError('unknown-phone', `No phone with id ${JSON.stringify(phoneId)} is configured.`);
+    const recipient = parseRecipient(to);
+    if (!recipient) throw new KeeperError('invalid-input', 'Not a phone number (E.164 digits) or a WhatsApp JID.');
     this.assertOpen(phoneId);
-    const digits = normaliseDigits(to);
-    return digits !== null && this.registered.has(digits) ? `${digits}@s.whatsapp.net` : null;
+    if (recipient.kind === 'jid') return recipient.jid;
+    return this.registered.has(recipient.digits) ? personJid(recipient.digits) : null;
   }
-}
-
-/** E.164 digits with or without '+', or a person's JID (a device suffix dropped) → digits; else null. */
-export function normaliseDigits(to: string): string | null {
-  const t = to.trim();
-  const jid = USER_JID.exec(t);
-  if (jid) return jid[1] ?? null;
-  const m = /^\+?(\d{6,15})$/.exec(t);
-  return m ? (m[1] ?? null) : null;
 }

@@ -240,7 +240,7 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
       if (jid === null) throw new KeeperError('not-on-whatsapp', `${req.to} is not on WhatsApp.`);
     } catch (err) {
       const code = errorCode(err);
-      if (code === 'unknown-phone' || code === 'not-on-whatsapp') throw err;
+      if (code === 'unknown-phone' || code === 'not-on-whatsapp' || code === 'invalid-input') throw err;
       // Not connected (or a lookup that failed on the way): queue it, look it up before sending.
       jid = null;
       this.opts.log(book.phoneId, 'info', 'outbound.lookup-deferred', `The number could not be looked up now (${(err as Error).message}); it is looked up before sending.`);
@@ -374,6 +374,10 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
     try {
       jid = await this.opts.port.lookup(book.phoneId, r.to);
     } catch (err) {
+      if (errorCode(err) === 'invalid-input') {
+        await this.fail(book, r, (err as Error).message, 'invalid-input', 'outbound.refused');
+        return 'failed';
+      }
       if (r.code !== 'not-open') {
         await this.save(book, { ...r, reason: `Waiting for the phone's connection to look the number up (${(err as Error).message})`, code: 'not-open' });
       }

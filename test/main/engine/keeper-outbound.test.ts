@@ -17,7 +17,7 @@ test('keeper.sendText passes the gate: a freshly linked phone is capped by its w
   const now = Date.now();
   const h = await startHarness({
     keeper: {
-      messaging: port,
+      outboundPort: port,
       // a sleep window far from now, so the test runs at any hour
       keepAlive: { timeZone: 'UTC', sleepWindow: { start: hhmm(now + 6 * 3_600_000), end: hhmm(now + 7 * 3_600_000) }, reducedWindows: [] },
       outbound: { intervalSeconds: 1, composing: false, warmUpDays: 3, warmUpFirstDay: 2 },
@@ -38,7 +38,7 @@ test('keeper.sendText passes the gate: a freshly linked phone is capped by its w
 
     // a restriction: the warm-up is spent for today, so a keeper without one shows the stop
     await h.keeper.stop();
-    await h.restart({ messaging: port, outbound: { intervalSeconds: 1, composing: false, warmUpDays: 0 } });
+    await h.restart({ outboundPort: port, outbound: { intervalSeconds: 1, composing: false, warmUpDays: 0 } });
     port.failNextSend(new Error('account restricted (463)'));
     const stopped = h.waitForStatus('default', (s) => s.outboundStop !== null && s.outboundStop !== undefined);
     await h.keeper.sendText('default', NUMBERS[3] ?? '', 'reply');
@@ -54,7 +54,7 @@ test('keeper.sendText passes the gate: a freshly linked phone is capped by its w
 
 test('an outbound journal that cannot be read leaves the phones running and says so; sends are refused with the cause', async () => {
   const port = new FakeMessagingPort({ phoneIds: ['default'], onWhatsApp: NUMBERS });
-  const h = await startHarness({ keeper: { messaging: port } });
+  const h = await startHarness({ keeper: { outboundPort: port } });
   try {
     // a folder where the journal file should be: reading it fails with EISDIR
     await mkdir(join(h.dataDir, 'state', 'default', 'outbound.jsonl'), { recursive: true });
@@ -64,6 +64,42 @@ test('an outbound journal that cannot be read leaves the phones running and says
     assert.equal(entry.level, 'error');
     await assert.rejects(h.keeper.sendText('default', NUMBERS[0] ?? '', 'x'), /EISDIR/);
     await h.waitForStatus('default', (s) => s.state === 'waiting-for-scan');
+  } finally {
+    await h.close();
+  }
+});
+
+test('real Baileys: gated sends reach the contact in order, spaced by the rate, read receipts advance the records, and refusals (463) stop the phone', async () => {
+  const now = Date.now();
+  const h = await startHarness({
+    keeper: {
+      keepAlive: { timeZone: 'UTC', sleepWindow: { start: hhmm(now + 6 * 3_600_000), end: hhmm(now + 7 * 3_600_000) }, reducedWindows: [] },
+      outbound: { intervalSeconds: 1, chatGapSeconds: 2, composing: false, warmUpDays: 0, failuresBeforeStop: 1 },
+    },
+  });
+  const contact = h.server.addContact({ number: '15550000031', pushName: 'Bob' });
+  try {
+    await h.keeper.start();
+    await h.pair();
+    const records: MessageRecord[] = [];
+    for (const text of ['one', 'two', 'three']) records.push(await h.keeper.sendText('default', `+${contact.number}`, text));
+    await contact.waitForInbound(3, 15_000);
+    assert.deepEqual(contact.inbox.map((m) => m.text), ['one', 'two', 'three']);
+    const at = contact.inbox.map((m) => m.at);
+    // one chat: its own gap (2 s) is the longest rule here
+    for (let i = 1; i < at.length; i++) assert.ok((at[i] ?? 0) - (at[i - 1] ?? 0) >= 1900, `gap ${(at[i] ?? 0) - (at[i - 1] ?? 0)} ms`);
+    await h.waitForLog((e) => e.event === 'outbound.status' && e.data?.id === records[2]?.id && e.data?.state === 'read');
+    for (const r of records) assert.equal(h.keeper.outbound.get('default', r.id)?.state, 'read');
+
+    contact.refuseWith = '463';
+    const refused = await h.keeper.sendText('default', contact.number, 'four');
+    const stopped = await h.waitForStatus('default', (s) => (s.outboundStop ?? null) !== null, 15_000);
+    assert.match(stopped.outboundStop?.reason ?? '', /refused 1 message/);
+    assert.equal(h.keeper.outbound.get('default', refused.id)?.state, 'failed');
+    contact.refuseWith = null;
+    const held = await h.keeper.sendText('default', contact.number, 'five');
+    await h.waitForLog((e) => e.event === 'outbound.refused' && e.data?.id === held.id);
+    assert.equal(contact.inbox.length, 3, 'nothing went out while stopped');
   } finally {
     await h.close();
   }

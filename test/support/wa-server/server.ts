@@ -17,6 +17,8 @@ import {
 } from '@whiskeysockets/baileys';
 import { systemClock, type Clock } from '../../../main/engine/clock.js';
 import { buildCertChain, type CertChainMode } from './certs.js';
+import type { SimulatedContact } from './contact.js';
+import { ContactHub, type ContactOptions } from './contact-hub.js';
 import { faultNode, type FailureReason, type Fault, type StreamFault } from './faults.js';
 import { answerIq } from './iq-replies.js';
 import { encodeFrame, FrameReader, NoiseResponder } from './noise.js';
@@ -150,6 +152,9 @@ export interface WaServer {
   setCertChain(mode: CertChainMode): void;
   removeDevice(jid: string): boolean;
   sendNode(conn: WaConnection, node: BinaryNode): void;
+  /** A simulated contact with its own Signal identity (see contact.ts); other numbers are not on WhatsApp. */
+  addContact(opts: ContactOptions): SimulatedContact;
+  readonly contacts: ReadonlyMap<string, SimulatedContact>;
   close(): Promise<void>;
 }
 
@@ -227,6 +232,7 @@ class WaTestServer implements WaServer {
   private nextDevice = 1;
   private nextId = 1;
   private closing = false;
+  private readonly hub: ContactHub<Connection>;
 
   constructor(private readonly opts: WaServerOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -241,6 +247,15 @@ class WaTestServer implements WaServer {
       jid: `${number}${S_WHATSAPP_NET}`,
       scan: qr => this.scan(qr),
     };
+    this.hub = new ContactHub<Connection>({
+      now: () => this.clock.now(),
+      waitFor: (check, timeoutMs, what) => this.waitFor(check, timeoutMs, what),
+      changed: () => this.changed(),
+      note: line => this.note(line),
+      send: (conn, node) => this.send(conn, node),
+      connections: () => this.connections,
+      accountNumber: number,
+    });
     this.http = createServer((req, res) => {
       if (req.method === 'GET' && req.url === '/sw.js') {
         this.versionRequests++;
@@ -450,6 +465,7 @@ class WaTestServer implements WaServer {
       pairedAt: this.clock.now(),
       preKeysUploaded: 0,
     });
+    this.hub.paired(jid, conn.registration);
     conn.jid = jid;
     // As the real server: the companion must reconnect and log in with its new identity.
     this.sendAndClose(conn, faultNode({ kind: 'stream-error', fault: 515 }, this.nowSeconds));
@@ -517,6 +533,7 @@ class WaTestServer implements WaServer {
       conn.presences.push({ type: node.attrs.type, name: node.attrs.name, at: this.clock.now() });
       return;
     }
+    if ((node.tag === 'message' || node.tag === 'receipt') && this.hub.onStanza(conn, node, this.nowSeconds)) return;
     if (node.tag !== 'iq') return;
     const id = node.attrs.id ?? '';
     const type = node.attrs.type;
@@ -527,6 +544,11 @@ class WaTestServer implements WaServer {
       return;
     }
     if (conn.silent) return;
+    const contactReply = this.hub.answerIq(conn, node, this.nowSeconds);
+    if (contactReply) {
+      this.send(conn, contactReply);
+      return;
+    }
     const { reply, effect } = answerIq(node, { preKeysOnServer: this.preKeysFor(conn) });
     this.send(conn, reply);
     switch (effect.kind) {
@@ -687,6 +709,14 @@ class WaTestServer implements WaServer {
 
   removeDevice(jid: string): boolean {
     return this.devices.delete(jid);
+  }
+
+  get contacts(): ReadonlyMap<string, SimulatedContact> {
+    return this.hub.contacts;
+  }
+
+  addContact(opts: ContactOptions): SimulatedContact {
+    return this.hub.add(opts);
   }
 
   sendNode(conn: WaConnection, node: BinaryNode): void {

@@ -8,13 +8,14 @@ import { FakeMessagingPort } from '../../../support/fake-messaging-port.js';
 
 const port = () => new FakeMessagingPort({ phoneIds: ['p1'], onWhatsApp: ['15551234567'], now: () => 1000 });
 
-test('lookup normalises E.164 digits (with or without +) and person JIDs to <digits>@s.whatsapp.net, and answers null off WhatsApp', async () => {
+test('lookup normalises E.164 digits (with or without +) and person JIDs to <digits>@s.whatsapp.net, answers null off WhatsApp and refuses what is no recipient', async () => {
   const p = port();
   for (const to of ['15551234567', '+15551234567', '15551234567@s.whatsapp.net', '15551234567:7@s.whatsapp.net']) {
     assert.equal(await p.lookup('p1', to), '15551234567@s.whatsapp.net', to);
   }
   assert.equal(await p.lookup('p1', '+15550000000'), null);
-  assert.equal(await p.lookup('p1', 'not a number'), null);
+  assert.equal(await p.lookup('p1', '120363000000000001@g.us'), '120363000000000001@g.us', 'a group JID as given, like the engine');
+  await assert.rejects(p.lookup('p1', 'not a number'), (e: unknown) => errorCode(e) === 'invalid-input');
 });
 
 test('sendText answers the normalised JID and a WhatsApp id, and throws the documented codes', async () => {

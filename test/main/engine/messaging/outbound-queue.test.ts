@@ -460,3 +460,16 @@ test('a message whose record cannot be written is refused with storage-error and
     await r.close();
   }
 });
+
+test('a recipient that is neither a number nor a JID is refused at submit with invalid-input', async () => {
+  const r = await rig();
+  try {
+    await assert.rejects(r.queue.submit({ phoneId: 'p1', to: 'call me maybe', text: 'x' }), (e: unknown) => errorCode(e) === 'invalid-input');
+    r.port.setOpen('p1', false);
+    await assert.rejects(r.queue.submit({ phoneId: 'p1', to: 'call me maybe', text: 'x' }), (e: unknown) => errorCode(e) === 'invalid-input', 'offline too: nothing queued that could never go');
+    await r.run(MINUTE, SECOND);
+    assert.equal(r.port.sends.length, 0);
+  } finally {
+    await r.close();
+  }
+});
