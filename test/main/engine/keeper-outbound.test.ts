@@ -104,3 +104,30 @@ test('real Baileys: gated sends reach the contact in order, spaced by the rate, 
     await h.close();
   }
 });
+
+test('real Baileys: with composing on, the contact\'s chat gets "typing…" first and the text after the composing time', async () => {
+  const now = Date.now();
+  const h = await startHarness({
+    keeper: {
+      keepAlive: { timeZone: 'UTC', sleepWindow: { start: hhmm(now + 6 * 3_600_000), end: hhmm(now + 7 * 3_600_000) }, reducedWindows: [] },
+      outbound: { composing: true, composingMsPerChar: 100, composingMaxSeconds: 5, warmUpDays: 0 },
+    },
+  });
+  const contact = h.server.addContact({ number: '15550000032', pushName: 'Carol' });
+  try {
+    await h.keeper.start();
+    await h.pair();
+    const text = 'twenty characters!!!';
+    const rec = await h.keeper.sendText('default', contact.number, text);
+    const inbound = await contact.waitForInbound(1, 15_000);
+    assert.equal(inbound.text, text);
+    const decided = h.logs.find((e) => e.event === 'outbound.send' && e.data?.id === rec.id);
+    assert.equal(decided?.data?.composingMs, 2000);
+    assert.ok(inbound.at - (decided?.at ?? 0) >= 2000, `typing for ${inbound.at - (decided?.at ?? 0)} ms before the text`);
+    const conn = h.server.connections.find((c) => c.state === 'logged-in' && c.closedAt === undefined);
+    const states = (conn?.received ?? []).filter((n) => n.tag === 'chatstate' && n.attrs.to === contact.jid);
+    assert.ok(states.some((n) => Array.isArray(n.content) && n.content.some((c) => c.tag === 'composing')), 'a composing chatstate went to the contact');
+  } finally {
+    await h.close();
+  }
+});
