@@ -61,6 +61,11 @@ interface StoredRecord extends MessageRecord {
   idempotencyKey: string | null;
   /** durably set right before port.sendText; cleared by the outcome */
   sending: boolean;
+  /**
+   * When the last send of it began (null: none, or one refused before reaching WhatsApp). A send
+   * that failed or was cut off may still have gone out, so it counts against the limits.
+   */
+  attemptAt?: number | null;
   /** this message started a chat the account had never talked to */
   newChat: boolean;
   /** the gate's code for the current hold or refusal, so an unchanged hold is not logged again */
@@ -405,7 +410,7 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
       if (this.closed) return 'done';
     }
     // The durable mark that makes a crash from here on fail this record rather than send it twice.
-    const r: StoredRecord = { ...queued, jid, sending: true, reason: null, code: null };
+    const r: StoredRecord = { ...queued, jid, sending: true, attemptAt: this.opts.clock.now(), reason: null, code: null };
     await this.save(book, r);
     let sent;
     try {
@@ -415,9 +420,7 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
       return this.sendFailed(book, r, err);
     }
     const at = this.opts.clock.now();
-    book.sends.push(at);
-    if (newChat) book.newChatSends.push(at);
-    book.lastToChat.set(sent.jid, at);
+    countSend(book, sent.jid, at, newChat);
     book.lastToChat.set(jid, at);
     await this.learnChat(book, sent.jid);
     const done: StoredRecord = { ...r, jid: sent.jid, waId: sent.waId, state: 'sent', times: { ...r.times, sent: at }, text: null, sending: false, newChat };
@@ -435,7 +438,7 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
     const message = (err as Error).message;
     if (code === 'not-open') {
       // refused before anything reached WhatsApp: safe to try again
-      await this.save(book, { ...r, sending: false, reason: `Waiting for the phone's connection (${message})`, code: 'not-open' });
+      await this.save(book, { ...r, sending: false, attemptAt: null, reason: `Waiting for the phone's connection (${message})`, code: 'not-open' });
       this.opts.log(book.phoneId, 'info', 'outbound.held', `Message ${r.id} waits for the phone's connection.`, { id: r.id, code: 'not-open' });
       this.wakeAt(book, this.opts.clock.now() + NOT_OPEN_RETRY_MS);
       return 'not-open';
@@ -452,6 +455,7 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
 
   private async fail(book: Book, r: StoredRecord, reason: string, code: string, event: string): Promise<void> {
     const at = this.opts.clock.now();
+    if (r.sending && r.jid !== null && typeof r.attemptAt === 'number') countSend(book, r.jid, r.attemptAt);
     await this.save(book, { ...r, state: 'failed', reason, code, sending: false, text: null, times: { ...r.times, failed: at } });
     this.opts.log(book.phoneId, 'warn', event, `Message ${r.id} failed: ${reason}`, { id: r.id, code });
   }
@@ -589,15 +593,10 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
     for (const r of book.records.values()) {
       if (r.idempotencyKey !== null) book.byKey.set(r.idempotencyKey, r.id);
       if (r.waId !== null) book.byWaId.set(r.waId, r.id);
-      const sentAt = r.times.sent;
-      if (sentAt !== undefined && r.jid !== null) {
-        book.sends.push(sentAt);
-        if (r.newChat) book.newChatSends.push(sentAt);
-        book.lastToChat.set(r.jid, Math.max(sentAt, book.lastToChat.get(r.jid) ?? -Infinity));
-      }
+      // sent, or failed after a send began (it may have gone out); queued ones marked sending are counted as they fail below
+      const sentAt = r.times.sent ?? (r.state === 'failed' ? (r.attemptAt ?? undefined) : undefined);
+      if (sentAt !== undefined && r.jid !== null) countSend(book, r.jid, sentAt, r.newChat && r.times.sent !== undefined);
     }
-    book.sends.sort((a, b) => a - b);
-    book.newChatSends.sort((a, b) => a - b);
     try {
       await this.compact(book);
     } catch (err) {
@@ -631,6 +630,19 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
     await book.journal.rewrite(entries);
     book.linesSinceCompact = entries.length;
   }
+}
+
+/** A send (or an attempt that may have gone out) counts against the rate, the caps and the chat gap. */
+function countSend(book: Book, jid: string, at: number, newChat = false): void {
+  insertSorted(book.sends, at);
+  if (newChat) insertSorted(book.newChatSends, at);
+  book.lastToChat.set(jid, Math.max(at, book.lastToChat.get(jid) ?? -Infinity));
+}
+
+function insertSorted(list: number[], t: number): void {
+  let i = list.length;
+  while (i > 0 && (list[i - 1] ?? 0) > t) i--;
+  list.splice(i, 0, t);
 }
 
 /** Forgets send times older than a day: no rule looks further back. */

@@ -473,3 +473,19 @@ test('a recipient that is neither a number nor a JID is refused at submit with i
     await r.close();
   }
 });
+
+test('a send that failed on the way (it may have gone out) still counts against the rate; one refused for no connection does not', async () => {
+  const r = await rig();
+  try {
+    r.port.failNextSend(new Error('timed out'));
+    const [a, b] = await submitMany(r, 2);
+    await r.run(SECOND);
+    assert.equal(r.queue.get('p1', a?.id ?? '')?.state, 'failed');
+    assert.match(r.queue.get('p1', a?.id ?? '')?.reason ?? '', /not retried, so it cannot arrive twice/);
+    assert.equal(r.queue.get('p1', b?.id ?? '')?.state, 'queued', 'held by the rate the failed attempt used');
+    await r.run(4 * SECOND);
+    assert.equal(r.port.sends[0]?.at, NOON + 4 * SECOND);
+  } finally {
+    await r.close();
+  }
+});
