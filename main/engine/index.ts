@@ -12,3 +12,4 @@ export { OutboundQueue, type OutboundQueueOptions, type OutboundQueueEvents } fr
 export type { MessageRecord, MessageState, MessagingPort, OutboundService, SendRequest } from './messaging/types.js';
 export { parseOutboundSettings, type OutboundSettings, type OutboundSettingsInput } from './settings-schema.js';
 export type { OutboundStop } from './types.js';
+export { computeUptime, UPTIME_DEFAULT_DAYS, UPTIME_MAX_DAYS, type UptimeReport, type UptimeCell, type UptimeInterval, type UptimeCondition, type DownReason } from './uptime/uptime.js';

@@ -33,6 +33,8 @@ import type { BackupSecret } from './backup/envelope.js';
 import { LocalFolderTarget } from './backup/local-folder-target.js';
 import type { BackupEntry, BackupTarget } from './backup/targets.js';
 import { checkTarget, type TargetCheck } from './backup/target-check.js';
+import { HISTORY_WRITE_FAILED, UptimeHistory } from './uptime/history-store.js';
+import { computeUptime, type UptimeReport } from './uptime/uptime.js';
 
 export interface KeeperBackupOptions {
   /** where generations go; default: an encrypted local folder under dataDir/backups; null: none set up */
@@ -116,6 +118,9 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   private readonly backupRegistered = new Set<string>();
   /** the WhatsApp Web version the sessions announce, when asked to learn it */
   private readonly waVersion: LearnedWaVersion | null;
+  /** each phone's uptime history, outside the log's rotation */
+  private readonly history: UptimeHistory;
+  private lastHistoryError: string | null = null;
   private started = false;
   private readonly rawMessaging: KeeperMessaging;
   /** Every message sent through this keeper passes this queue and its anti-ban gate. */
@@ -146,6 +151,12 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       onWrite: (phoneId, path, err) => {
         for (const s of this.sessions.values()) if (phoneId === null || s.id === phoneId) s.logWritten(path, err);
       },
+    });
+    this.history = new UptimeHistory({
+      logsDir: this.paths.logs,
+      phoneIds: [...ids],
+      clock: this.clock,
+      onError: (phoneId, err) => this.historyFailed(phoneId, err),
     });
     const policy = normalizePolicyConfig(opts.policy);
     this.waVersion = opts.waVersion
@@ -275,6 +286,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     await ensureDir(this.paths.root);
     this.log(null, 'info', 'keeper.start', `Session Keeper starting with ${this.sessions.size} phone(s).`);
     await this.sweepTemps();
+    await this.history.start();
     // The rhythm is loaded first so every status already shows the next keep-alive.
     await this.scheduler.start();
     // an unreadable outbox must not keep the sessions from being kept alive: sends then fail with its error
@@ -293,6 +305,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     await this.scheduler.stop();
     await this.backups?.stop();
     await Promise.all([...this.sessions.values()].map((s) => this.guard(s.id, 'stop', () => s.stop())));
+    await this.history.stop();
     this.log(null, 'info', 'keeper.stop', 'Session Keeper stopped.');
     this.started = false;
     await this.eventLog.close();
@@ -472,7 +485,31 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     return this.eventLog.tail(filter);
   }
 
+  /**
+   * The phone's uptime over the last `days` local days (keep-alive time zone): intervals, the
+   * share of time open over 24 h / 7 d / 30 d, and day and hour cells. Plain data, for the
+   * window's presenter, the tray, the headless `uptime` command and the local API. Works on a
+   * keeper that was never started too (reads the history file).
+   */
+  async uptime(phoneId: string, opts: { days?: number; now?: number } = {}): Promise<UptimeReport> {
+    this.session(phoneId);
+    return computeUptime(phoneId, await this.history.history(phoneId), {
+      now: opts.now ?? this.clock.now(),
+      timeZone: this.keepAliveSettings.timeZone,
+      ...(opts.days !== undefined ? { days: opts.days } : {}),
+    });
+  }
+
+  /** A history write failed: said once per distinct error, never recorded in the history itself. */
+  private historyFailed(phoneId: string, err: unknown): void {
+    const message = (err as Error).message;
+    if (message === this.lastHistoryError) return;
+    this.lastHistoryError = message;
+    this.log(phoneId, 'warn', HISTORY_WRITE_FAILED, `The uptime history could not be written: ${message}`);
+  }
+
   private onStatus(status: PhoneStatus): void {
+    this.history.onStatus(status);
     const before = this.lastState.get(status.phoneId);
     this.lastState.set(status.phoneId, status.state);
     this.emit('status', this.withOutbound(status));
@@ -524,6 +561,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   private log(phoneId: string | null, level: LogLevel, event: string, message: string, data?: Record<string, unknown>): void {
     const entry: LogEntry = { at: this.clock.now(), phoneId, level, event, message, ...(data ? { data } : {}) };
     const written = this.eventLog.append(entry);
+    this.history.onLog(written);
     this.emit('log', written);
   }
 }
