@@ -370,6 +370,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   /** The OS resumed from sleep or came back online: reconnect what waits, and catch up a missed pulse now. */
   async wake(): Promise<void> {
     this.scheduler.check();
+    for (const id of this.sessions.keys()) this.outbound.kick(id);
     await Promise.all([...this.sessions.values()].map((s) => s.wake()));
   }
 

@@ -28,6 +28,11 @@ import {
 
 /** How soon a message waiting for the phone's connection is tried again (a reconnect kicks it sooner). */
 export const NOT_OPEN_RETRY_MS = 30_000;
+/**
+ * Longest single timer: a held message is looked at again at least this often, so a timer that
+ * ran slow across the computer's sleep or a wall-clock jump is late by at most this much.
+ */
+const MAX_TIMER_MS = 60_000;
 /** Receipts that arrive before the send itself returned, kept per phone until it does. */
 const EARLY_RECEIPTS_KEPT = 1000;
 const INTERRUPTED = 'The send of this message was interrupted (the app stopped, or its outcome could not be saved): it may or may not have gone out, and it is not sent again so it cannot arrive twice';
@@ -370,7 +375,7 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
     book.timer = this.opts.clock.setTimeout(() => {
       book.timer = null;
       this.pump(book);
-    }, Math.max(1, at - this.opts.clock.now()));
+    }, Math.min(MAX_TIMER_MS, Math.max(1, at - this.opts.clock.now())));
   }
 
   /** A record queued while the number could not be looked up: 'ok' (jid set), 'failed' or 'wait'. */
