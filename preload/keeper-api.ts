@@ -33,6 +33,7 @@ export function createKeeperApi(ipc: IpcRendererLike): KeeperApi {
     onLog: (l) => subscribe(PUSH.log, l),
     reconnect: (phoneId) => call('reconnect', { phoneId }),
     requestQr: (phoneId) => call('requestQr', { phoneId }),
+    requestPairingCode: (phoneId, phoneNumber) => call('requestPairingCode', { phoneId, phoneNumber }),
     logout: (phoneId) => call('logout', { phoneId }),
     backupNow: (phoneId) => call('backupNow', { phoneId }),
     listBackups: (phoneId) => call('listBackups', { phoneId }),

@@ -22,7 +22,7 @@ import { sweepStaleTemps } from './temp-sweep.js';
 import { parseKeepAliveSettings, parseOutboundSettings, type KeepAliveSettings, type KeepAliveSettingsInput, type OutboundSettings, type OutboundSettingsInput, type SettingsProblem } from './settings-schema.js';
 import { OutboundQueue } from './messaging/outbound-queue.js';
 import type { MessageRecord, MessagingPort } from './messaging/types.js';
-import type { LogEntry, LogLevel, PhoneConfig, PhoneStatus } from './types.js';
+import type { LogEntry, LogLevel, PairingCode, PhoneConfig, PhoneStatus } from './types.js';
 import { appVersion } from './app-version.js';
 import { ensureDir } from './auth-store/atomic-fs.js';
 import { BackupManager, type BackupResult } from './backup/backup-manager.js';
@@ -356,6 +356,15 @@ export class Keeper extends EventEmitter<KeeperEvents> {
 
   requestQr(phoneId: string): Promise<void> {
     return this.session(phoneId).requestQr();
+  }
+
+  /**
+   * Links by phone number: the 8-character code to type on that phone (Linked devices → Link
+   * with phone number) and when it expires. `e164` is the number with its country code
+   * (`+44 7700 900123`); anything else is refused with an 'invalid-input' KeeperError.
+   */
+  requestPairingCode(phoneId: string, e164: string): Promise<PairingCode> {
+    return this.session(phoneId).requestPairingCode(e164);
   }
 
   logout(phoneId: string): Promise<void> {

@@ -2,7 +2,7 @@
 // `window.keeper`. Imported by main (validation), preload (forwarding) and renderer (types).
 // Runtime-neutral on purpose: no electron, no node built-ins.
 import { z } from 'zod';
-import type { LogEntry, LogLevel, PhoneStatus } from '../engine/types.js';
+import type { LogEntry, LogLevel, PairingCode, PhoneStatus } from '../engine/types.js';
 import { appSettingsSchema, SECRET_NAMES, type AppSettings, type SecretName } from '../settings/schema.js';
 import type { SettingsProblem } from '../engine/settings-schema.js';
 import type { KeeperErrorCode } from '../engine/errors.js';
@@ -30,6 +30,16 @@ export const INVOKE = {
   },
   reconnect: { channel: 'keeper:reconnect', payload: phoneOnly },
   requestQr: { channel: 'keeper:request-qr', payload: phoneOnly },
+  /** link by phone number: the engine checks the number itself (country code, length) and says what is wrong */
+  requestPairingCode: {
+    channel: 'keeper:request-pairing-code',
+    payload: z
+      .object({
+        phoneId: phoneIdSchema,
+        phoneNumber: z.string().min(1).max(40).regex(/^[+\d\s\-.()]+$/, { error: 'A phone number has digits, spaces, +, -, dots and brackets only' }),
+      })
+      .strict(),
+  },
   logout: { channel: 'keeper:logout', payload: phoneOnly },
   backupNow: { channel: 'keeper:backup-now', payload: phoneOnly },
   listBackups: { channel: 'keeper:list-backups', payload: phoneOnly },
@@ -165,6 +175,8 @@ export interface KeeperApi {
   onLog(listener: (entry: LogEntry) => void): () => void;
   reconnect(phoneId: string): Promise<void>;
   requestQr(phoneId: string): Promise<void>;
+  /** asks WhatsApp for the code to type on that phone; it also shows in the phone's status */
+  requestPairingCode(phoneId: string, phoneNumber: string): Promise<PairingCode>;
   logout(phoneId: string): Promise<void>;
   backupNow(phoneId: string): Promise<BackupNowResult>;
   listBackups(phoneId: string): Promise<BackupListItem[]>;

@@ -17,6 +17,7 @@ export type KeeperPort = Pick<
   | 'logTail'
   | 'reconnect'
   | 'requestQr'
+  | 'requestPairingCode'
   | 'logout'
   | 'backupNow'
   | 'listBackups'
@@ -100,6 +101,10 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     getLog: (q) => deps.keeper().logTail(q ?? {}),
     reconnect: ({ phoneId }) => deps.keeper().reconnect(phoneId),
     requestQr: ({ phoneId }) => deps.keeper().requestQr(phoneId),
+    requestPairingCode: async ({ phoneId, phoneNumber }) => {
+      const { code, expiresAt } = await deps.keeper().requestPairingCode(phoneId, phoneNumber);
+      return { code, expiresAt };
+    },
     logout: async ({ phoneId }) => {
       await confirmed({ call: 'logout', phoneId });
       return deps.keeper().logout(phoneId);
