@@ -53,6 +53,11 @@ export interface PhoneStatus {
   me: string | null;
   /** first `open` after a scan (persisted); null before pairing */
   pairedAt: number | null;
+  /**
+   * This phone has had a link on this machine (persisted, survives a logout that resets
+   * `pairedAt`): a QR for it is a re-link; false means its QR is a first link.
+   */
+  everLinked: boolean;
   /** start of the current connection; null when not open */
   connectedSince: number | null;
   lastDisconnect: LastDisconnect | null;

@@ -151,7 +151,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
       const r = deps.settings.set(settings);
       if (!r.ok) throw new ProblemsError(r.problems);
       if (supabaseKeyOutlived(before, r.settings) && deps.secrets.has('supabaseKey')) {
-        deps.secrets.set('supabaseKey', null);
+        await deps.secrets.set('supabaseKey', null);
         deps.onSecretChanged?.('supabaseKey');
       }
       deps.onSettingsSaved?.(r.settings);
@@ -159,7 +159,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     },
     setSecret: async ({ name, value }) => {
       await confirmed({ call: 'setSecret', name, value });
-      deps.secrets.set(name, value);
+      await deps.secrets.set(name, value);
       deps.onSecretChanged?.(name);
       return deps.secrets.info();
     },

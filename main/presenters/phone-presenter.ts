@@ -231,7 +231,7 @@ function warnings(s: PhoneStatus, now: number): PhoneWarning[] {
 
 export function presentPhone(s: PhoneStatus, now: number): PhonePresentation {
   const health = phoneHealth(s);
-  const text = stateText(s.state);
+  const text = stateText(s);
   // `unlinked` belongs to the needs-a-new-link state only; elsewhere it is stale by definition
   const unlinked = s.state === 'logged-out' ? s.unlinked : null;
   const why = unlinked === null ? null : unlinkReason(unlinked);
