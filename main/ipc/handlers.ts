@@ -26,6 +26,7 @@ export type KeeperPort = Pick<
   | 'keepAliveNow'
   | 'pauseKeepAlive'
   | 'resumeKeepAlive'
+  | 'resumeOutbound'
   | 'importSession'
   | 'recoveryKey'
   | 'uptime'
@@ -137,6 +138,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     },
     pauseKeepAlive: ({ phoneId }) => deps.keeper().pauseKeepAlive(phoneId),
     resumeKeepAlive: ({ phoneId }) => deps.keeper().resumeKeepAlive(phoneId),
+    resumeSending: ({ phoneId }) => deps.keeper().resumeOutbound(phoneId),
     importSession: async ({ phoneId, replace }) => {
       const from = await deps.pickFolder('Choose a Baileys session folder (with creds.json)');
       if (from === null) return null;
