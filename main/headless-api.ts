@@ -87,6 +87,5 @@ export async function startHeadlessApi(o: HeadlessApiOptions): Promise<LocalApi>
   o.print(`Local API on ${api.url} (Authorization: Bearer <token>; OpenAPI at ${api.url}/v1/openapi.json)`);
   if (created) o.print(`API token (shown once, stored in ${path ?? ''}): ${token}`);
   for (const h of newHooks) o.print(`Webhook ${h.url}: signing secret (shown once): ${h.secret}`);
-  if (!o.outbound) o.print('[api] sending is not available in this build: POST …/messages answers 503.');
   return api;
 }

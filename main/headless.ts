@@ -88,9 +88,9 @@ async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<numb
         dataDir,
         settingsDir: settingsDirFor(cmd.dataDir),
         keeper,
-        // incoming messages only: sends must go through the outbound gate, never the raw port
+        // incoming messages from the raw port; every send through the outbound anti-ban gate
         messaging: keeper.messaging,
-        outbound: null,
+        outbound: keeper.outbound,
         print: (line) => process.stdout.write(`${line}\n`),
       });
     } catch (err) {
@@ -137,7 +137,13 @@ function listenForCommands(keeper: Keeper, states: ReadonlyMap<string, string>, 
     if (cmd.kind === 'code') codes?.request();
     if (cmd.kind === 'help') process.stdout.write(`${CONSOLE_HELP}\n`);
     else if (cmd.kind === 'refused') process.stdout.write(`${cmd.message}\n`);
-    else if (cmd.kind === 'qr') {
+    else if (cmd.kind === 'resume-sending') {
+      const id = cmd.phone;
+      keeper.resumeOutbound(id).then(
+        () => process.stdout.write(`[${id}] sending resumed.\n`),
+        (err: unknown) => process.stderr.write(`[${id}] could not resume sending: ${(err as Error).message}\n`),
+      );
+    } else if (cmd.kind === 'qr') {
       for (const id of cmd.phones) {
         process.stdout.write(`[${id}] asking for a new QR code…\n`);
         keeper.requestQr(id).catch((err: unknown) => process.stderr.write(`[${id}] no new QR code: ${(err as Error).message}\n`));

@@ -219,8 +219,8 @@ async function main(): Promise<void> {
         push(window?.webContents, PUSH.log, e);
       },
     });
-    // incoming messages only: sends must go through the outbound gate, never the raw port
-    apiBackend = { keeper: engine.keeper, messaging: engine.keeper.messaging, outbound: null };
+    // incoming messages from the raw port; every send through the outbound anti-ban gate
+    apiBackend = { keeper: engine.keeper, messaging: engine.keeper.messaging, outbound: engine.keeper.outbound };
     await localApi.apply(settings.api, apiBackend);
     renderTray();
   };

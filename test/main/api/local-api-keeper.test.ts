@@ -116,3 +116,49 @@ test('a contact writes (real Signal session): the SSE stream, the inbox and a si
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a bot sends over HTTP through the real gate: the contact reads the plaintext, and the record reaches read', async () => {
+  // composing off, and a time zone where it is about noon now: no "typing…" pause, no sleep-window hold
+  const h = await startHarness({ keeper: { keepAlive: { timeZone: zoneWhereItIsNoon() }, outbound: { composing: false } } });
+  const contact = h.server.addContact({ number: '15550000002', pushName: 'Alice' });
+  const dir = await mkdtemp(join(tmpdir(), 'keeper-api-send-'));
+  const api = await startLocalApi({ port: 0, token: () => TEST_TOKEN, dir, keeper: h.keeper, messaging: h.keeper.messaging, outbound: h.keeper.outbound });
+  const auth = { authorization: `Bearer ${TEST_TOKEN}` };
+  try {
+    await h.keeper.start();
+    await h.pair();
+    const res = await fetch(`${api.url}/v1/phones/default/messages`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ to: '+15550000002', text: 'hello Alice, from a bot' }) });
+    assert.equal(res.status, 202);
+    const { id, state } = (await res.json()) as { id: string; state: string };
+    assert.ok(['queued', 'sent'].includes(state), state);
+    await contact.waitForInbound(1);
+    assert.deepEqual(contact.inbox.map((m) => m.text), ['hello Alice, from a bot']);
+    const deadline = Date.now() + 10_000;
+    type Record_ = { state: string; times: Record<string, number>; jid: string };
+    let record: Record_ | null = null;
+    while (Date.now() < deadline) {
+      record = (await (await fetch(`${api.url}/v1/phones/default/messages/${id}`, { headers: auth })).json()) as Record_;
+      if (record?.state === 'read') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(record?.state, 'read');
+    assert.equal(record?.jid, contact.jid);
+    assert.ok(record?.times.sent, 'the time it went out is kept');
+
+    const refused = await fetch(`${api.url}/v1/phones/default/messages`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ to: '15559999999', text: 'nobody' }) });
+    assert.equal(refused.status, 422, 'a number with no WhatsApp is refused by the real gate too');
+  } finally {
+    await api.close();
+    await h.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+/** An Etc/GMT zone whose local time is now between 11:00 and 13:00 (far from the default sleep window). */
+function zoneWhereItIsNoon(): string {
+  let offset = 12 - new Date().getUTCHours();
+  if (offset > 14) offset -= 24;
+  if (offset < -12) offset += 24;
+  // Etc/GMT signs are inverted: Etc/GMT-3 is UTC+3
+  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+}
