@@ -70,12 +70,12 @@ export function setupLocalApi(deps: LocalApiDeps): LocalApiService {
       token = deps.secrets.get('apiToken');
       if (!token) {
         token = newSecret();
-        deps.secrets.set('apiToken', token);
+        await deps.secrets.set('apiToken', token);
       }
       const secrets = webhookSecrets();
       const missing = settings.webhooks.filter((w) => !secrets[w.id]);
       for (const w of missing) secrets[w.id] = newSecret();
-      if (missing.length > 0) deps.secrets.set('apiWebhookSecrets', JSON.stringify(secrets));
+      if (missing.length > 0) await deps.secrets.set('apiWebhookSecrets', JSON.stringify(secrets));
       for (const id of Object.keys(secrets)) withSecret.add(id);
       api = await startLocalApi({
         host: deps.host ?? '127.0.0.1',
@@ -128,7 +128,7 @@ export function setupLocalApi(deps: LocalApiDeps): LocalApiService {
     async newSecret(target) {
       const secret = newSecret();
       if (target.kind === 'token') {
-        deps.secrets.set('apiToken', secret);
+        await deps.secrets.set('apiToken', secret);
         token = secret;
         deps.log('info', 'A new local API token was made; the old one no longer works.');
         return secret;
@@ -136,7 +136,7 @@ export function setupLocalApi(deps: LocalApiDeps): LocalApiService {
       if (!settings?.webhooks.some((w) => w.id === target.webhookId)) throw new KeeperError('invalid-input', `No saved webhook ${JSON.stringify(target.webhookId)}: save the webhook first.`);
       const secrets = webhookSecrets();
       secrets[target.webhookId] = secret;
-      deps.secrets.set('apiWebhookSecrets', JSON.stringify(secrets));
+      await deps.secrets.set('apiWebhookSecrets', JSON.stringify(secrets));
       withSecret.add(target.webhookId);
       deps.log('info', `A new signing secret was made for webhook ${target.webhookId}.`);
       // the dispatcher signs with the secret it started with: start it again with the new one
