@@ -123,7 +123,7 @@ test('a script in the page that turns the local API on with its own webhook and 
         }
         return out;
       }, { port, hookUrl });
-    const apiState = () => page.evaluate(() => (globalThis as unknown as { keeper: { getApiState(): Promise<{ url: string | null; tokenSet: boolean }> } }).keeper.getApiState());
+    const apiState = () => page.evaluate(() => (globalThis as unknown as { keeper: { getApiState(): Promise<{ url: string | null; tokenSet: boolean; error: string | null }> } }).keeper.getApiState());
 
     const asked = standIn.dialogCalls.length;
     const cancelled = await attempt();
@@ -141,8 +141,10 @@ test('a script in the page that turns the local API on with its own webhook and 
     const continued = await attempt();
     assert.equal(continued.settings, null);
     assert.ok(continued.token && continued.token.length >= 20);
-    const on = await apiState();
-    assert.equal(on.url, `http://127.0.0.1:${port}`);
+    // main applies a saved api section after answering the save: wait for it to listen
+    let on = await apiState();
+    for (const until = Date.now() + 10_000; on.url === null && Date.now() < until; on = await apiState()) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(on.url, `http://127.0.0.1:${port}`, JSON.stringify(on));
     assert.equal(on.tokenSet, true);
     const res = await fetch(`${on.url}/v1/phones`, { headers: { authorization: `Bearer ${continued.token}` } });
     assert.equal(res.status, 200, 'the token the person agreed to works');
