@@ -25,7 +25,7 @@ export async function startPlainBaileys(dataDir: string, url: string, phoneIds: 
     const { state, saveCreds } = await useMultiFileAuthState(join(dataDir, phoneId));
     const sock = makeWASocket({ auth: state, waWebSocketUrl: url, logger, markOnlineOnConnect: false });
     sockets.set(phoneId, sock);
-    sock.ev.on('creds.update', saveCreds);
+    sock.ev.on('creds.update', () => void saveCreds());
     sock.ev.on('connection.update', (update) => {
       const { connection, lastDisconnect, qr } = update;
       if (qr) events.onQr(phoneId, qr);
@@ -43,7 +43,7 @@ export async function startPlainBaileys(dataDir: string, url: string, phoneIds: 
   return {
     async stop() {
       stopping = true;
-      for (const sock of sockets.values()) sock.end(undefined);
+      for (const sock of sockets.values()) void sock.end(undefined);
       // let the last saveCreds land before the folder is read again
       await new Promise((r) => setTimeout(r, 200));
     },
