@@ -258,9 +258,10 @@ export async function listFiles(dir: string): Promise<string[]> {
 export async function tightenModes(dir: string): Promise<void> {
   if (isWindows) return;
   await chmod(dir, DIR_MODE);
-  for (const name of await listFiles(dir)) {
+  // checked side by side: every start runs this over every key file of every phone
+  await inPool(await listFiles(dir), WRITE_PARALLELISM, async (name) => {
     const path = join(dir, name);
     const st = await stat(path);
     if ((st.mode & 0o777) !== FILE_MODE) await chmod(path, FILE_MODE);
-  }
+  });
 }
