@@ -35,6 +35,7 @@ export function createKeeperApi(ipc: IpcRendererLike): KeeperApi {
     onLog: (l) => subscribe(PUSH.log, l),
     reconnect: (phoneId) => call('reconnect', { phoneId }),
     requestQr: (phoneId) => call('requestQr', { phoneId }),
+    requestPairingCode: (phoneId, phoneNumber) => call('requestPairingCode', { phoneId, phoneNumber }),
     logout: (phoneId) => call('logout', { phoneId }),
     backupNow: (phoneId) => call('backupNow', { phoneId }),
     listBackups: (phoneId) => call('listBackups', { phoneId }),
@@ -50,6 +51,7 @@ export function createKeeperApi(ipc: IpcRendererLike): KeeperApi {
     setSecret: (name, value) => call('setSecret', { name, value }),
     getEnvironment: () => call('getEnvironment'),
     exportLog: (phoneId) => call('exportLog', phoneId === undefined ? undefined : { phoneId }),
+    getUptime: (phoneId, options) => call('getUptime', defined({ phoneId, days: options?.days })),
     exportRecoveryKey: (options) => call('exportRecoveryKey', { toFile: options.toFile }),
     onFocusPhone: (l) => subscribe(PUSH.focusPhone, l),
   };

@@ -7,6 +7,7 @@ export const INVOKE_CHANNEL = {
   getLog: 'keeper:get-log',
   reconnect: 'keeper:reconnect',
   requestQr: 'keeper:request-qr',
+  requestPairingCode: 'keeper:request-pairing-code',
   logout: 'keeper:logout',
   backupNow: 'keeper:backup-now',
   listBackups: 'keeper:list-backups',
@@ -21,6 +22,7 @@ export const INVOKE_CHANNEL = {
   setSecret: 'secrets:set',
   getEnvironment: 'app:get-environment',
   exportRecoveryKey: 'keeper:export-recovery-key',
+  getUptime: 'keeper:get-uptime',
   exportLog: 'keeper:export-log',
 } as const;
 

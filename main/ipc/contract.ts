@@ -2,13 +2,15 @@
 // `window.keeper`. Imported by main (validation), preload (forwarding) and renderer (types).
 // Runtime-neutral on purpose: no electron, no node built-ins.
 import { z } from 'zod';
-import type { LogEntry, LogLevel, PhoneStatus } from '../engine/types.js';
+import type { LogEntry, LogLevel, PairingCode, PhoneStatus } from '../engine/types.js';
 import { appSettingsSchema, SECRET_NAMES, type AppSettings, type SecretName } from '../settings/schema.js';
 import type { SettingsProblem } from '../engine/settings-schema.js';
 import type { KeeperErrorCode } from '../engine/errors.js';
 import { PHONE_ID_PATTERN } from '../engine/phone-id.js';
 import { passphraseProblem } from '../engine/backup/passphrase-policy.js';
 import { INVOKE_CHANNEL, PUSH, type InvokeName } from './channels.js';
+import { UPTIME_MAX_DAYS } from '../engine/uptime/history-record.js';
+import type { UptimeView } from '../presenters/uptime-presenter.js';
 
 export const phoneIdSchema = z.string().regex(PHONE_ID_PATTERN, { error: 'Unknown or malformed phone id' });
 const phoneOnly = z.object({ phoneId: phoneIdSchema }).strict();
@@ -29,6 +31,16 @@ export const INVOKE = {
   },
   reconnect: { channel: INVOKE_CHANNEL.reconnect, payload: phoneOnly },
   requestQr: { channel: INVOKE_CHANNEL.requestQr, payload: phoneOnly },
+  /** link by phone number: the engine checks the number itself (country code, length) and says what is wrong */
+  requestPairingCode: {
+    channel: INVOKE_CHANNEL.requestPairingCode,
+    payload: z
+      .object({
+        phoneId: phoneIdSchema,
+        phoneNumber: z.string().min(1).max(40).regex(/^[+\d\s\-.()]+$/, { error: 'A phone number has digits, spaces, +, -, dots and brackets only' }),
+      })
+      .strict(),
+  },
   logout: { channel: INVOKE_CHANNEL.logout, payload: phoneOnly },
   backupNow: { channel: INVOKE_CHANNEL.backupNow, payload: phoneOnly },
   listBackups: { channel: INVOKE_CHANNEL.listBackups, payload: phoneOnly },
@@ -64,6 +76,11 @@ export const INVOKE = {
    * a printable text file
    */
   exportRecoveryKey: { channel: INVOKE_CHANNEL.exportRecoveryKey, payload: z.object({ toFile: z.boolean() }).strict() },
+  /** the phone's uptime over the last `days` local days, as the uptime presenter words it */
+  getUptime: {
+    channel: INVOKE_CHANNEL.getUptime,
+    payload: z.object({ phoneId: phoneIdSchema, days: z.number().int().min(1).max(UPTIME_MAX_DAYS).optional() }).strict(),
+  },
   /** main shows a save dialog and writes the log as JSON lines */
   exportLog: { channel: INVOKE_CHANNEL.exportLog, payload: z.object({ phoneId: phoneIdSchema.nullable().optional() }).strict().optional() },
 } as const satisfies Record<InvokeName, { channel: string; payload: unknown }>;
@@ -148,6 +165,8 @@ export interface KeeperApi {
   onLog(listener: (entry: LogEntry) => void): () => void;
   reconnect(phoneId: string): Promise<void>;
   requestQr(phoneId: string): Promise<void>;
+  /** asks WhatsApp for the code to type on that phone; it also shows in the phone's status */
+  requestPairingCode(phoneId: string, phoneNumber: string): Promise<PairingCode>;
   logout(phoneId: string): Promise<void>;
   backupNow(phoneId: string): Promise<BackupNowResult>;
   listBackups(phoneId: string): Promise<BackupListItem[]>;
@@ -163,6 +182,8 @@ export interface KeeperApi {
   setSecret(name: SecretName, value: string | null): Promise<SecretsInfo>;
   getEnvironment(): Promise<AppEnvironment>;
   exportLog(phoneId?: string | null): Promise<string | null>;
+  /** the 30-day strip and the percentages, computed in main by the uptime presenter */
+  getUptime(phoneId: string, options?: { days?: number }): Promise<UptimeView>;
   /** null when the person declined the confirmation or cancelled the save dialog */
   exportRecoveryKey(options: { toFile: boolean }): Promise<RecoveryKeyExport | null>;
   onFocusPhone(listener: (phoneId: string) => void): () => void;

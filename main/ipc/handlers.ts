@@ -8,6 +8,7 @@ import type { SecretStore } from '../settings/secret-store.js';
 import type { AppSettings, SecretName } from '../settings/schema.js';
 import { ProblemsError, type IpcHandlers } from './router.js';
 import { KeeperError } from '../engine/errors.js';
+import { presentUptime } from '../presenters/uptime-presenter.js';
 import { RECOVERY_KEY_SAVE_CONFIRM, RECOVERY_KEY_SHOW_CONFIRM, recoveryKeySheet } from '../presenters/recovery-key-sheet.js';
 
 export type KeeperPort = Pick<
@@ -16,6 +17,7 @@ export type KeeperPort = Pick<
   | 'logTail'
   | 'reconnect'
   | 'requestQr'
+  | 'requestPairingCode'
   | 'logout'
   | 'backupNow'
   | 'listBackups'
@@ -26,6 +28,7 @@ export type KeeperPort = Pick<
   | 'resumeKeepAlive'
   | 'importSession'
   | 'recoveryKey'
+  | 'uptime'
 >;
 
 export interface HandlerDeps {
@@ -97,6 +100,10 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     getLog: (q) => deps.keeper().logTail(q ?? {}),
     reconnect: ({ phoneId }) => deps.keeper().reconnect(phoneId),
     requestQr: ({ phoneId }) => deps.keeper().requestQr(phoneId),
+    requestPairingCode: async ({ phoneId, phoneNumber }) => {
+      const { code, expiresAt } = await deps.keeper().requestPairingCode(phoneId, phoneNumber);
+      return { code, expiresAt };
+    },
     logout: async ({ phoneId }) => {
       await confirmed({ call: 'logout', phoneId });
       return deps.keeper().logout(phoneId);
@@ -142,7 +149,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
       const r = deps.settings.set(settings);
       if (!r.ok) throw new ProblemsError(r.problems);
       if (supabaseKeyOutlived(before, r.settings) && deps.secrets.has('supabaseKey')) {
-        deps.secrets.set('supabaseKey', null);
+        await deps.secrets.set('supabaseKey', null);
         deps.onSecretChanged?.('supabaseKey');
       }
       deps.onSettingsSaved?.(r.settings);
@@ -150,11 +157,12 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     },
     setSecret: async ({ name, value }) => {
       await confirmed({ call: 'setSecret', name, value });
-      deps.secrets.set(name, value);
+      await deps.secrets.set(name, value);
       deps.onSecretChanged?.(name);
       return deps.secrets.info();
     },
     getEnvironment: () => deps.environment(),
+    getUptime: async ({ phoneId, days }) => presentUptime(await deps.keeper().uptime(phoneId, days !== undefined ? { days } : {})),
     exportRecoveryKey: async ({ toFile }) => {
       // the key first: "your backups use your passphrase" needs no confirmation to be said
       const key = await deps.keeper().recoveryKey();
