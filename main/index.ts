@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, Notification, powerMonitor, protocol, safeStorage, session, shell } from 'electron';
+import electronUpdater from 'electron-updater';
 import type { Keeper } from './engine/keeper.js';
 import { systemClock } from './engine/clock.js';
 import { defaultDataDir } from './engine/data-dir.js';
@@ -41,6 +42,8 @@ import { TrayService } from './tray/tray-service.js';
 import { electronTrayFactory } from './tray/setup-tray.js';
 import { trayIconDir } from './tray/tray-icons.js';
 import { setupNotifications } from './notifications/setup-notifications.js';
+import { setupUpdates } from './updates/setup-updates.js';
+import { updateLine } from './updates/update-policy.js';
 import { autostartDesktopEntry, autostartDir, autostartExecutable, HIDDEN_FLAG, launchedHidden, writeAutostartEntry } from './start-at-login.js';
 
 const appRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -173,9 +176,22 @@ async function main(): Promise<void> {
     (action) => void onTrayAction(action),
   );
   let engine: Engine | null = null;
-  const renderTray = () => tray.render(presentTray(engine?.keeper.statuses() ?? [], { now: Date.now(), startAtLogin: settingsStore.get().startAtLogin }));
+  // electron-updater's autoUpdater is made only once updates are on (it reads the install's kind)
+  const updates = setupUpdates({
+    updater: () => electronUpdater.autoUpdater,
+    isPackaged: app.isPackaged,
+    currentVersion: app.getVersion(),
+    clock: systemClock,
+    log: { info: (m) => log?.logger.info(m), warn: (m) => log?.logger.warn(m) },
+    onChange: (state) => {
+      renderTray();
+      pushWhenLoaded(PUSH.update, updateLine(state));
+    },
+  });
+  const renderTray = () => tray.render(presentTray(engine?.keeper.statuses() ?? [], { now: Date.now(), startAtLogin: settingsStore.get().startAtLogin, update: updateLine(updates.state()) }));
   // the icon is there at once, not at the first status (the engine may take a while to start)
   renderTray();
+  updates.configure(settingsStore.get().updateUrl);
   const notifications = setupNotifications({
     onClick: (n) => {
       showWindow();
@@ -270,7 +286,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const environment = (): AppEnvironment => ({ version: app.getVersion(), platform: process.platform, dataDir, logsDir: logs, secrets: secrets.info() });
+  const environment = (): AppEnvironment => ({ version: app.getVersion(), platform: process.platform, dataDir, logsDir: logs, secrets: secrets.info(), update: updateLine(updates.state()) });
   const router = createIpcRouter({
     handlers: createHandlers({
       keeper: keeperNow,
@@ -295,6 +311,7 @@ async function main(): Promise<void> {
         const before = engine?.settings;
         push(window?.webContents, PUSH.settings, next);
         void applyStartAtLogin(next.startAtLogin).catch((err: unknown) => showError('Could not change start at login', err));
+        updates.configure(next.updateUrl);
         if (!before || needsEngineRestart(before, next)) restartEngine(next);
         else renderTray();
       },
@@ -322,6 +339,8 @@ async function main(): Promise<void> {
 
   quitting = setupQuit(app, powerMonitor, {
     beforeStop: () => {
+      // no new check; a downloaded update installs on the 'quit' that follows (electron-updater)
+      updates.stop();
       online.stop();
       clearInterval(trayTimer);
     },

@@ -50,6 +50,7 @@ export function createKeeperApi(ipc: IpcRendererLike): KeeperApi {
     exportLog: (phoneId) => call('exportLog', phoneId === undefined ? undefined : { phoneId }),
     exportRecoveryKey: (options) => call('exportRecoveryKey', { toFile: options.toFile }),
     onFocusPhone: (l) => subscribe(PUSH.focusPhone, l),
+    onUpdate: (l) => subscribe(PUSH.update, l),
   };
   // frozen: the page cannot swap a method for one that sends elsewhere
   return Object.freeze(api);

@@ -74,6 +74,8 @@ export const PUSH = {
   settings: 'settings:changed',
   /** e.g. a notification click: show this phone's QR */
   focusPhone: 'app:focus-phone',
+  /** the update line (UpdateLine | null) whenever it changes */
+  update: 'app:update',
 } as const;
 
 export type InvokeName = keyof typeof INVOKE;
@@ -140,12 +142,20 @@ export interface RecoveryKeyExport {
   savedTo: string | null;
 }
 
+/** One line about updates for the tray and the window (main/updates/update-policy.ts decides it). */
+export interface UpdateLine {
+  text: string;
+  tone: 'info' | 'ready' | 'problem';
+}
+
 export interface AppEnvironment {
   version: string;
   platform: string;
   dataDir: string;
   logsDir: string;
   secrets: SecretsInfo;
+  /** what the window says about updates (main/updates/update-policy.ts updateLine); null = nothing */
+  update?: UpdateLine | null;
 }
 
 /** The object the preload exposes as `window.keeper`. Every invoke rejects with an IpcFailure. */
@@ -174,6 +184,8 @@ export interface KeeperApi {
   /** null when the person declined the confirmation or cancelled the save dialog */
   exportRecoveryKey(options: { toFile: boolean }): Promise<RecoveryKeyExport | null>;
   onFocusPhone(listener: (phoneId: string) => void): () => void;
+  /** the update line as it changes (optional: test bridges may leave it out) */
+  onUpdate?(listener: (line: UpdateLine | null) => void): () => void;
 }
 
 declare global {

@@ -2,6 +2,7 @@
 // the person. electron-updater does the transfer, the sha512 check and the install on quit; the
 // decisions around it live here, pure: whether updates run at all, when to check, which offered
 // version to take, what an updater event means for the state, and what the tray and window say.
+import type { UpdateLine } from '../ipc/contract.js';
 
 /** The first check waits a little: the sessions reconnect first, then the update server is asked. */
 export const FIRST_CHECK_DELAY_MS = 30_000;
@@ -137,11 +138,6 @@ export function nextUpdateState(state: UpdateState, event: UpdaterEvent): Update
 export function nextCheckInMs(state: UpdateState): number | null {
   if (state.kind === 'off') return null;
   return state.kind === 'error' ? RETRY_AFTER_ERROR_MS : CHECK_INTERVAL_MS;
-}
-
-export interface UpdateLine {
-  text: string;
-  tone: 'info' | 'ready' | 'problem';
 }
 
 const PROBLEM_TEXT: Record<UpdateProblem, string> = {

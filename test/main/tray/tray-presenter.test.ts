@@ -125,3 +125,11 @@ test('a long list of troubled phones is cut to the Windows tooltip limit', () =>
   assert.ok(m.tooltip.length <= TOOLTIP_MAX);
   assert.equal(presentTray([phoneStatus({ lastBackupAt: NOW - 30 * HOUR })], ctx).menu.some((i) => i.type === 'label' && i.label.includes('last backup 1 d 6 h ago')), true);
 });
+
+test('a ready update is said under the summary, inert; no line while there is nothing to say about updates', () => {
+  const update = { text: 'Update ready — installs when you quit (version 0.2.0)', tone: 'ready' } as const;
+  const m = presentTray([phoneStatus()], { ...ctx, update });
+  assert.deepEqual(m.menu[1], { type: 'label', label: update.text, enabled: false });
+  assert.equal(m.menu[2]?.type, 'separator');
+  assert.ok(!labels(presentTray([phoneStatus()], { ...ctx, update: null }).menu).some((l) => /Update/.test(l)));
+});
