@@ -90,8 +90,6 @@ function setupWindow(): BrowserWindow {
     win.hide();
     setDockVisible(app, false);
   });
-  // Windows logoff/shutdown emits no before-quit: stop cleanly from here (only while a window exists)
-  win.on('session-end', () => app.quit());
   win.on('closed', () => {
     if (window === win) window = null;
   });
@@ -356,7 +354,8 @@ async function main(): Promise<void> {
       await log?.close();
     },
     finally: () => tray.destroy(),
-  }).quitting;
+    // logoff/shutdown: Windows tells a window (a hidden one is kept for it), Linux/macOS powerMonitor
+  }, { BrowserWindow }).quitting;
 
   // everything the page needs exists: a second launch may show the window now
   showGate.open();
