@@ -6,56 +6,19 @@
 import '../../support/electron-stand-in/register.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import electronUpdater from 'electron-updater';
 import { standIn } from '../../support/electron-stand-in/electron.js';
+import { fakeRelease, sha512, updateServer, type Release } from '../../support/update-server.js';
 import { ManualClock } from '../../../main/engine/clock.js';
 import { setupUpdates, type Updates } from '../../../main/updates/setup-updates.js';
 import { CHECK_INTERVAL_MS, FIRST_CHECK_DELAY_MS, updateLine, type UpdateState } from '../../../main/updates/update-policy.js';
 
 const skip = process.platform === 'linux' ? false : 'electron-updater updates an AppImage on Linux; Windows (NSIS) and macOS (Squirrel) are checked on those machines (docs/platforms.md)';
 const CURRENT = standIn.app.getVersion();
-
-interface Release {
-  version: string;
-  bytes: Buffer;
-  /** what latest-linux.yml claims; the release's own sha512 unless a test lies */
-  sha512?: string;
-}
-
-const sha512 = (b: Buffer) => createHash('sha512').update(b).digest('base64');
-const fakeRelease = (version: string, marker: string) => Buffer.from(`#!/bin/sh\necho "installed ${version} silent=$APPIMAGE_SILENT_INSTALL" > '${marker}'\n`);
-
-/** A generic update server: latest*.yml describes `release`; the release file is served as published. */
-async function updateServer(release: () => Release): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
-  const requests: string[] = [];
-  const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    requests.push(path);
-    const r = release();
-    const file = `Session-Keeper-${r.version}.AppImage`;
-    if (/^\/updates\/latest[\w-]*\.yml$/.test(path)) {
-      const sum = r.sha512 ?? sha512(r.bytes);
-      res.setHeader('content-type', 'text/yaml');
-      res.end(`version: ${r.version}\nfiles:\n  - url: ${file}\n    sha512: ${sum}\n    size: ${r.bytes.length}\npath: ${file}\nsha512: ${sum}\nreleaseDate: '2026-12-01T00:00:00.000Z'\n`);
-    } else if (path === `/updates/${file}`) {
-      res.setHeader('content-length', String(r.bytes.length));
-      res.end(r.bytes);
-    } else {
-      res.statusCode = 404;
-      res.end('not found');
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/updates`, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
 
 interface Installed {
   root: string;
