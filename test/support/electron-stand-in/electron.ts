@@ -535,6 +535,7 @@ export class Tray extends EventEmitter {
     this.image = image;
     this.imageHistory.push(image.path);
     trays.push(this);
+    timeline.push('tray');
   }
   setImage(image: StandInImage): void {
     this.image = image;
