@@ -49,9 +49,15 @@ export function supabaseUrlProblem(url: string): string | null {
   return secureUrlProblem('Supabase URL', 'https://abcd.supabase.co', url);
 }
 
-/** The app installs what this URL serves: the same rule as the Supabase URL. */
+/**
+ * The app installs what this URL serves: the same rule as the Supabase URL. No user:password in
+ * it either: electron-updater logs the addresses it fetches.
+ */
 export function updateUrlProblem(url: string): string | null {
-  return secureUrlProblem('Update URL', 'https://example.com/session-keeper/updates', url);
+  const problem = secureUrlProblem('Update URL', 'https://example.com/session-keeper/updates', url);
+  if (problem) return problem;
+  const u = new URL(url);
+  return u.username || u.password ? 'Update URL must not contain a user name or password (they would be written to the log)' : null;
 }
 
 const supabaseSchema = z.object({

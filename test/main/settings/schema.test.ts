@@ -21,6 +21,7 @@ test('the update URL follows the Supabase URL\'s rule: https, plain http only to
   assert.equal(base.updateUrl, '');
   for (const ok of ['https://updates.example/sk', 'http://127.0.0.1:8080/updates', 'http://localhost:9000']) assert.equal(updateUrlProblem(ok), null, ok);
   for (const bad of ['http://updates.example', 'http://localhost.attacker.example', 'file:///tmp/latest.yml', 'not a url']) assert.match(updateUrlProblem(bad) ?? '', /Update URL must/, bad);
+  assert.match(updateUrlProblem('https://me:secret@updates.example/sk') ?? '', /must not contain a user name or password/);
   const r = parseAppSettings({ ...base, updateUrl: 'http://updates.example/sk' });
   assert.ok(!r.ok && r.problems.some((p) => p.path === 'updateUrl' && /https:\/\//.test(p.message)), JSON.stringify(r));
   assert.equal(parseAppSettings({ ...base, updateUrl: 'https://updates.example/sk' }).ok, true);
