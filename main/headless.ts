@@ -15,8 +15,10 @@ import { parseRecoveryKey } from './engine/backup/recovery-key.js';
 import { BackupError } from './engine/backup/errors.js';
 import { passphraseProblem } from './engine/backup/passphrase-policy.js';
 import { formatStatusLine, formatLogLine } from './headless-format.js';
+import { presentUptime, uptimeReportText } from './presenters/uptime-presenter.js';
 import { parseHeadlessArgs, USAGE, UsageError, type HeadlessCommand } from './headless-args.js';
-import { CONSOLE_HELP, CONSOLE_HINT, parseConsoleLine } from './headless-console.js';
+import { CODE_HINT, CONSOLE_HELP, CONSOLE_HINT, parseConsoleLine } from './headless-console.js';
+import { pairCodeTarget, PairCodePrinter } from './headless-pair-code.js';
 import { ensureDir } from './engine/auth-store/atomic-fs.js';
 import { DataFolderLockedError, DataFolderUnwritableError, holdDataFolder, type DataFolderLock } from './engine/data-folder-lock.js';
 
@@ -31,12 +33,22 @@ async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<numb
     throw err;
   }
   setStopper(() => stopAndRelease(keeper, lock));
+  let codeTarget: string | null;
+  try {
+    codeTarget = cmd.pairCode ? pairCodeTarget(cmd.pairCode, keeper.phoneIds()) : null;
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+  const codes = codeTarget !== null && cmd.pairCode ? new PairCodePrinter(keeper, codeTarget, cmd.pairCode.number, (text) => process.stdout.write(`${text}\n`)) : null;
   const lastQr = new Map<string, string>();
   const states = new Map(keeper.phoneIds().map((id) => [id, 'stopped']));
   keeper.on('status', (s) => {
     states.set(s.phoneId, s.state);
     process.stdout.write(`${formatStatusLine(s, Date.now())}\n`);
-    if (s.qr && lastQr.get(s.phoneId) !== s.qr) {
+    codes?.onStatus(s);
+    // a phone linking by number gets its code printed instead of the QR
+    if (s.qr && s.phoneId !== codeTarget && lastQr.get(s.phoneId) !== s.qr) {
       lastQr.set(s.phoneId, s.qr);
       QRCode.toString(s.qr, { type: 'terminal', small: true, errorCorrectionLevel: 'L' })
         .then((art) => process.stdout.write(`${art}\nScan with WhatsApp → Linked devices → Link a device (${s.phoneId})\n`))
@@ -62,7 +74,8 @@ async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<numb
     await stopAndRelease(keeper, lock).catch(() => undefined);
     return 1;
   }
-  listenForCommands(keeper, states);
+  codes?.request();
+  listenForCommands(keeper, states, codes);
   return -1; // keeps running until a signal
 }
 
@@ -91,12 +104,13 @@ async function withDataFolder<T>(dataDir: string | null, command: string, fn: ()
   }
 }
 
-/** Lines typed on stdin (a terminal, or a pipe): `r` asks for new QR codes. Ctrl-C stays a signal. */
-function listenForCommands(keeper: Keeper, states: ReadonlyMap<string, string>): void {
-  if (process.stdin.isTTY) process.stdout.write(`${CONSOLE_HINT}\n`);
+/** Lines typed on stdin (a terminal, or a pipe): `r` asks for new QR codes, `c` for a new pairing code. Ctrl-C stays a signal. */
+function listenForCommands(keeper: Keeper, states: ReadonlyMap<string, string>, codes: PairCodePrinter | null): void {
+  if (process.stdin.isTTY) process.stdout.write(`${codes ? CODE_HINT : CONSOLE_HINT}\n`);
   const lines = createInterface({ input: process.stdin, terminal: false });
   lines.on('line', (line) => {
-    const cmd = parseConsoleLine(line, states);
+    const cmd = parseConsoleLine(line, states, codes?.phoneId ?? null);
+    if (cmd.kind === 'code') codes?.request();
     if (cmd.kind === 'help') process.stdout.write(`${CONSOLE_HELP}\n`);
     else if (cmd.kind === 'refused') process.stdout.write(`${cmd.message}\n`);
     else if (cmd.kind === 'qr') {
@@ -228,6 +242,19 @@ async function backupCheck(cmd: Extract<HeadlessCommand, { kind: 'backup-check' 
   }
 }
 
+/**
+ * Prints each phone's uptime strip from its history file. Only reads: it runs beside the tray
+ * app or a headless run, and a keeper that is never started connects and writes nothing.
+ */
+async function uptimeCommand(cmd: Extract<HeadlessCommand, { kind: 'uptime' }>): Promise<number> {
+  const options = await headlessKeeperOptions(cmd.dataDir, cmd.phones);
+  const keeper = createKeeper(options);
+  const texts: string[] = [];
+  for (const phone of options.phones) texts.push(uptimeReportText(presentUptime(await keeper.uptime(phone.id)), phone.label ?? phone.id));
+  process.stdout.write(`${texts.join('\n\n')}\n`);
+  return 0;
+}
+
 async function main(): Promise<number> {
   let cmd: HeadlessCommand;
   try {
@@ -242,7 +269,7 @@ async function main(): Promise<number> {
   try {
     return await dispatch(cmd);
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof DataFolderLockedError || err instanceof DataFolderUnwritableError) {
+    if (err instanceof ConfigError || err instanceof UsageError || err instanceof DataFolderLockedError || err instanceof DataFolderUnwritableError) {
       process.stderr.write(`error: ${err.message}\n`);
       return 2;
     }
@@ -268,6 +295,8 @@ async function dispatch(cmd: HeadlessCommand): Promise<number> {
       return 0;
     case 'backup-check':
       return backupCheck(cmd);
+    case 'uptime':
+      return uptimeCommand(cmd);
     case 'recovery-key': {
       // the same settings, target and passphrase as `run`: the key printed must open those backups
       const keeper = createKeeper(await headlessKeeperOptions(cmd.dataDir, cmd.phones));

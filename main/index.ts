@@ -39,6 +39,7 @@ import { createHandlers } from './ipc/handlers.js';
 import { push, setupIpc } from './ipc/setup-ipc.js';
 import { presentTray, type TrayAction } from './tray/tray-presenter.js';
 import { TrayService } from './tray/tray-service.js';
+import { TrayUptime } from './tray/tray-uptime.js';
 import { electronTrayFactory } from './tray/setup-tray.js';
 import { trayIconDir } from './tray/tray-icons.js';
 import { setupNotifications } from './notifications/setup-notifications.js';
@@ -174,6 +175,7 @@ async function main(): Promise<void> {
     (action) => void onTrayAction(action),
   );
   let engine: Engine | null = null;
+  const trayUptime = new TrayUptime(() => renderTray());
   // electron-updater's autoUpdater is made only once updates are on (it reads the install's kind)
   const updates = setupUpdates({
     updater: () => electronUpdater.autoUpdater,
@@ -186,7 +188,10 @@ async function main(): Promise<void> {
       pushWhenLoaded(PUSH.update, updateLine(state));
     },
   });
-  const renderTray = () => tray.render(presentTray(engine?.keeper.statuses() ?? [], { now: Date.now(), startAtLogin: settingsStore.get().startAtLogin, update: updateLine(updates.state()) }));
+  const renderTray = () => {
+    trayUptime.refresh(engine?.keeper ?? null, Date.now());
+    tray.render(presentTray(engine?.keeper.statuses() ?? [], { now: Date.now(), startAtLogin: settingsStore.get().startAtLogin, uptime30: trayUptime.figures, update: updateLine(updates.state()) }));
+  };
   // the icon is there at once, not at the first status (the engine may take a while to start)
   renderTray();
   updates.configure(settingsStore.get().updateUrl);

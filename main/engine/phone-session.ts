@@ -18,12 +18,15 @@ import type { KeepAliveView, PulseResult } from './keepalive-scheduler.js';
 import type { DataPaths } from './paths.js';
 import { EMPTY_META, removedDevice, withRemovedDevice } from './phone-meta.js';
 import { ConnectionController, resumesAfterSwap } from './session/connection-controller.js';
+import type { IncomingMessage, MessageStatusUpdate } from './messaging/types.js';
+import { PhoneMessaging } from './session/messaging.js';
 import { PhoneActivityTracker } from './session/phone-activity-tracker.js';
 import { PhoneMetaStore } from './session/phone-meta-store.js';
 import { PresencePulser } from './session/presence-pulser.js';
 import { StorageFaults } from './session/storage-faults.js';
 import { StatusModel, type BackupView } from './session/status-model.js';
-import type { LogLevel, PhoneConfig, PhoneStatus, RemovedDevice, UnlinkCause } from './types.js';
+import { parsePairingNumber } from './pairing-code.js';
+import type { LogLevel, PairingCode, PhoneConfig, PhoneStatus, RemovedDevice, UnlinkCause } from './types.js';
 
 export { resumesAfterSwap, type SessionIntent } from './session/connection-controller.js';
 export type { BackupView } from './session/status-model.js';
@@ -48,6 +51,9 @@ export interface PhoneSessionOptions {
   backupView?: (phoneId: string) => BackupView | undefined;
   /** lifecycle events the backup manager acts on */
   backupHooks?: SessionBackupHooks;
+  /** messages someone wrote to this phone, and receipts for the ones it sent */
+  onMessage?: (m: IncomingMessage) => void;
+  onMessageStatus?: (u: MessageStatusUpdate) => void;
 }
 
 export interface SessionBackupHooks {
@@ -66,6 +72,8 @@ export class PhoneSession {
   private readonly conn: ConnectionController;
   private readonly pulser: PresencePulser;
   private readonly activity: PhoneActivityTracker;
+  /** raw sends and message events (no anti-ban gate: see session/messaging.ts) */
+  readonly messaging: PhoneMessaging;
 
   constructor(private readonly opts: PhoneSessionOptions) {
     const id = opts.phone.id;
@@ -106,10 +114,21 @@ export class PhoneSession {
         credsSaved: () => opts.backupHooks?.onCredsChanged(id),
         paired: () => opts.backupHooks?.onPaired(id),
         serverLoggedOut: (quarantine, detail) => this.onServerLogout(quarantine, detail),
-        pairingExpired: () => this.onPairingExpired(),
+        pairingExpired: (byCode) => this.onPairingExpired(byCode),
         quarantine: (reason) => this.quarantineSession(reason),
         offerPairing: () => this.requestQr(),
+        socketCreated: (sock, current) => this.messaging.attach(sock, current),
       },
+    });
+    this.messaging = new PhoneMessaging({
+      phoneId: id,
+      clock: opts.clock,
+      socket: () => this.conn.socket,
+      isOpen: () => this.conn.isOpen(),
+      state: () => this.model.state,
+      log: opts.log,
+      onMessage: (m) => opts.onMessage?.(m),
+      onStatus: (u) => opts.onMessageStatus?.(u),
     });
   }
 
@@ -159,7 +178,7 @@ export class PhoneSession {
     await this.store?.close();
     this.store = null;
     await this.meta.flush();
-    this.model.patch({ qr: null, qrExpiresAt: null });
+    this.model.patch({ qr: null, qrExpiresAt: null, pairingCode: null });
     this.model.set('stopped', 'Stopped.');
   }
 
@@ -190,6 +209,27 @@ export class PhoneSession {
     if (!this.store && !(await this.openStore())) return;
     this.conn.resetQr();
     await this.conn.connect('connecting');
+  }
+
+  /**
+   * Links by phone number instead of a QR: a fresh registration socket (so the code gets its whole
+   * window), then WhatsApp's code for `number`, to be typed on that phone. Refused for a number
+   * that is not one, and while a linked session exists (log out first).
+   */
+  async requestPairingCode(number: string): Promise<PairingCode> {
+    const digits = parsePairingNumber(number);
+    if (this.store?.isRegistered()) {
+      throw new KeeperError('already-linked', `Phone ${this.id} is already linked; log out first to link another phone.`);
+    }
+    this.conn.intent = 'run';
+    this.conn.cancelRetry();
+    await this.conn.retire();
+    if (!this.store && !(await this.openStore())) {
+      throw new KeeperError('storage-error', `The session folder of ${this.id} cannot be opened: ${this.model.field('detail')}`);
+    }
+    this.conn.resetQr();
+    await this.conn.connect('connecting');
+    return this.conn.requestPairingCode(digits);
   }
 
   /** Unlinks this device at WhatsApp (when connected) and sets the session files aside. */
@@ -444,10 +484,11 @@ export class PhoneSession {
    * Every QR ran out with no valid session: the phone needs a new link. A server logout that
    * led here stays the reason (its quarantine already forgot the pairing).
    */
-  private async onPairingExpired(): Promise<void> {
+  private async onPairingExpired(byCode: boolean): Promise<void> {
     const prior = this.meta.value.unlinked;
     const cause = prior?.cause ?? 'pairing-expired';
-    await this.enterUnlinked(cause, prior?.device ?? null, unlinkedDetail(cause), { keepSince: prior !== null });
+    const detail = byCode && cause === 'pairing-expired' ? CODE_EXPIRED_DETAIL : unlinkedDetail(cause);
+    await this.enterUnlinked(cause, prior?.device ?? null, detail, { keepSince: prior !== null });
   }
 
   private async quarantineSession(reason: string): Promise<void> {
@@ -492,7 +533,7 @@ export class PhoneSession {
       this.meta.set(withRemovedDevice(this.meta.value, { device, at: now, cause }));
     }
     await this.meta.save();
-    this.model.patch({ qr: null, qrExpiresAt: null });
+    this.model.patch({ qr: null, qrExpiresAt: null, pairingCode: null });
     this.model.set('logged-out', detail);
   }
 
@@ -500,6 +541,8 @@ export class PhoneSession {
     await this.meta.update({ pairedAt: null, me: null, phoneLastSeenAt: null });
   }
 }
+
+const CODE_EXPIRED_DETAIL = 'The pairing code expired before it was typed on the phone. Ask for a new code (or a QR code) to link this phone.';
 
 /** What a phone that comes up still needing a new link says, by cause. */
 function unlinkedDetail(cause: UnlinkCause): string {

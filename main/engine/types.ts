@@ -44,6 +44,11 @@ export interface PhoneStatus {
   qr: string | null;
   /** ms since epoch when the current QR expires */
   qrExpiresAt: number | null;
+  /**
+   * The code to type on the phone (Linked devices → Link with phone number) while one was asked
+   * for and its registration socket lives; null otherwise. Optional for older snapshots.
+   */
+  pairingCode?: PairingCode | null;
   /** WhatsApp id of the linked device once paired, e.g. `15551234567:3@s.whatsapp.net` */
   me: string | null;
   /** first `open` after a scan (persisted); null before pairing */
@@ -106,6 +111,14 @@ export interface PhoneStatus {
    * presenters from the absolute times above and their own clock, never carried on the wire.
    */
   updatedAt: number;
+}
+
+/** A pairing code on screen: 8 characters the person types on the phone, and when it stops working. */
+export interface PairingCode {
+  /** e.g. `ABCD1234`; shown grouped as `ABCD-1234` */
+  code: string;
+  /** ms since epoch */
+  expiresAt: number;
 }
 
 /** A write that the disk refused (full, read-only, no permission…). */

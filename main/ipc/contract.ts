@@ -2,12 +2,14 @@
 // `window.keeper`. Imported by main (validation), preload (forwarding) and renderer (types).
 // Runtime-neutral on purpose: no electron, no node built-ins.
 import { z } from 'zod';
-import type { LogEntry, LogLevel, PhoneStatus } from '../engine/types.js';
+import type { LogEntry, LogLevel, PairingCode, PhoneStatus } from '../engine/types.js';
 import { appSettingsSchema, SECRET_NAMES, type AppSettings, type SecretName } from '../settings/schema.js';
 import type { SettingsProblem } from '../engine/settings-schema.js';
 import type { KeeperErrorCode } from '../engine/errors.js';
 import { PHONE_ID_PATTERN } from '../engine/phone-id.js';
 import { passphraseProblem } from '../engine/backup/passphrase-policy.js';
+import { UPTIME_MAX_DAYS } from '../engine/uptime/history-record.js';
+import type { UptimeView } from '../presenters/uptime-presenter.js';
 
 export const phoneIdSchema = z.string().regex(PHONE_ID_PATTERN, { error: 'Unknown or malformed phone id' });
 const phoneOnly = z.object({ phoneId: phoneIdSchema }).strict();
@@ -28,6 +30,16 @@ export const INVOKE = {
   },
   reconnect: { channel: 'keeper:reconnect', payload: phoneOnly },
   requestQr: { channel: 'keeper:request-qr', payload: phoneOnly },
+  /** link by phone number: the engine checks the number itself (country code, length) and says what is wrong */
+  requestPairingCode: {
+    channel: 'keeper:request-pairing-code',
+    payload: z
+      .object({
+        phoneId: phoneIdSchema,
+        phoneNumber: z.string().min(1).max(40).regex(/^[+\d\s\-.()]+$/, { error: 'A phone number has digits, spaces, +, -, dots and brackets only' }),
+      })
+      .strict(),
+  },
   logout: { channel: 'keeper:logout', payload: phoneOnly },
   backupNow: { channel: 'keeper:backup-now', payload: phoneOnly },
   listBackups: { channel: 'keeper:list-backups', payload: phoneOnly },
@@ -63,6 +75,11 @@ export const INVOKE = {
    * a printable text file
    */
   exportRecoveryKey: { channel: 'keeper:export-recovery-key', payload: z.object({ toFile: z.boolean() }).strict() },
+  /** the phone's uptime over the last `days` local days, as the uptime presenter words it */
+  getUptime: {
+    channel: 'keeper:get-uptime',
+    payload: z.object({ phoneId: phoneIdSchema, days: z.number().int().min(1).max(UPTIME_MAX_DAYS).optional() }).strict(),
+  },
   /** main shows a save dialog and writes the log as JSON lines */
   exportLog: { channel: 'keeper:export-log', payload: z.object({ phoneId: phoneIdSchema.nullable().optional() }).strict().optional() },
 } as const;
@@ -166,6 +183,8 @@ export interface KeeperApi {
   onLog(listener: (entry: LogEntry) => void): () => void;
   reconnect(phoneId: string): Promise<void>;
   requestQr(phoneId: string): Promise<void>;
+  /** asks WhatsApp for the code to type on that phone; it also shows in the phone's status */
+  requestPairingCode(phoneId: string, phoneNumber: string): Promise<PairingCode>;
   logout(phoneId: string): Promise<void>;
   backupNow(phoneId: string): Promise<BackupNowResult>;
   listBackups(phoneId: string): Promise<BackupListItem[]>;
@@ -181,6 +200,8 @@ export interface KeeperApi {
   setSecret(name: SecretName, value: string | null): Promise<SecretsInfo>;
   getEnvironment(): Promise<AppEnvironment>;
   exportLog(phoneId?: string | null): Promise<string | null>;
+  /** the 30-day strip and the percentages, computed in main by the uptime presenter */
+  getUptime(phoneId: string, options?: { days?: number }): Promise<UptimeView>;
   /** null when the person declined the confirmation or cancelled the save dialog */
   exportRecoveryKey(options: { toFile: boolean }): Promise<RecoveryKeyExport | null>;
   onFocusPhone(listener: (phoneId: string) => void): () => void;

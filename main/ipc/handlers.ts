@@ -8,6 +8,7 @@ import type { SecretStore } from '../settings/secret-store.js';
 import type { AppSettings, SecretName } from '../settings/schema.js';
 import { ProblemsError, type IpcHandlers } from './router.js';
 import { KeeperError } from '../engine/errors.js';
+import { presentUptime } from '../presenters/uptime-presenter.js';
 import { RECOVERY_KEY_SAVE_CONFIRM, RECOVERY_KEY_SHOW_CONFIRM, recoveryKeySheet } from '../presenters/recovery-key-sheet.js';
 
 export type KeeperPort = Pick<
@@ -16,6 +17,7 @@ export type KeeperPort = Pick<
   | 'logTail'
   | 'reconnect'
   | 'requestQr'
+  | 'requestPairingCode'
   | 'logout'
   | 'backupNow'
   | 'listBackups'
@@ -26,6 +28,7 @@ export type KeeperPort = Pick<
   | 'resumeKeepAlive'
   | 'importSession'
   | 'recoveryKey'
+  | 'uptime'
 >;
 
 export interface HandlerDeps {
@@ -103,6 +106,10 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     getLog: (q) => deps.keeper().logTail(q ?? {}),
     reconnect: ({ phoneId }) => deps.keeper().reconnect(phoneId),
     requestQr: ({ phoneId }) => deps.keeper().requestQr(phoneId),
+    requestPairingCode: async ({ phoneId, phoneNumber }) => {
+      const { code, expiresAt } = await deps.keeper().requestPairingCode(phoneId, phoneNumber);
+      return { code, expiresAt };
+    },
     logout: async ({ phoneId }) => {
       await confirmed({ call: 'logout', phoneId });
       return deps.keeper().logout(phoneId);
@@ -161,6 +168,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
       return deps.secrets.info();
     },
     getEnvironment: () => deps.environment(),
+    getUptime: async ({ phoneId, days }) => presentUptime(await deps.keeper().uptime(phoneId, days !== undefined ? { days } : {})),
     exportRecoveryKey: async ({ toFile }) => {
       // the key first: "your backups use your passphrase" needs no confirmation to be said
       const key = await deps.keeper().recoveryKey();

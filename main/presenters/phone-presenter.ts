@@ -68,6 +68,13 @@ export interface PhonePresentation {
 
 // ---- Why a phone needs a new link -----------------------------------------------------------
 
+const CODE_NEXT_STEP = 'On the phone: WhatsApp → Settings → Linked devices → Link a device → Link with phone number instead, then type the code.';
+
+/** A pairing code asked for and still live: typing it is the step, not scanning. */
+function codeShown(s: Pick<PhoneStatus, 'state' | 'pairingCode'>, now: number): boolean {
+  return s.state === 'waiting-for-scan' && s.pairingCode != null && s.pairingCode.expiresAt > now;
+}
+
 const UNLINK_WORDS: Record<UnlinkCause, { reason: (u: UnlinkInfo) => string; nextStep: string }> = {
   'user-logout': {
     reason: (u) => `You logged out on ${dateText(u.at)}; WhatsApp removed this device.`,
@@ -228,7 +235,7 @@ export function presentPhone(s: PhoneStatus, now: number): PhonePresentation {
     name: s.label || s.phoneId,
     health,
     title: text.title,
-    nextStep: storage?.nextStep ?? (unlinked === null ? text.nextStep : UNLINK_WORDS[unlinked.cause].nextStep),
+    nextStep: storage?.nextStep ?? (unlinked === null ? (codeShown(s, now) ? CODE_NEXT_STEP : text.nextStep) : UNLINK_WORDS[unlinked.cause].nextStep),
     detail: storage ? [storage.sentence, stateDetail].filter((t) => t !== null).join(' ') : stateDetail,
     unlinkReason: why,
     sessionAgeMs: sessionAgeMs(s, now),

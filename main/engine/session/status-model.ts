@@ -15,7 +15,7 @@ const NO_KEEPALIVE: KeepAliveView = { nextKeepAliveAt: null, lastKeepAliveAt: nu
 /** What the session itself sets; pairing and "last seen" come from the meta. */
 export type SessionFields = Pick<
   PhoneStatus,
-  'qr' | 'qrExpiresAt' | 'connectedSince' | 'lastDisconnect' | 'detail' | 'quarantinedTo' | 'bannedUntil' | 'deafRecycles'
+  'qr' | 'qrExpiresAt' | 'pairingCode' | 'connectedSince' | 'lastDisconnect' | 'detail' | 'quarantinedTo' | 'bannedUntil' | 'deafRecycles'
 >;
 
 export interface StatusSources {
@@ -34,6 +34,7 @@ export class StatusModel {
   private readonly fields: SessionFields = {
     qr: null,
     qrExpiresAt: null,
+    pairingCode: null,
     connectedSince: null,
     lastDisconnect: null,
     detail: 'Not started.',

@@ -112,6 +112,13 @@ test('a new QR is offered while waiting only once the one on screen expired', ()
   assert.equal(presentPhone({ ...waiting, qr: null, qrExpiresAt: null }, NOW).actions.requestQr.enabled, true);
 });
 
+test('while a pairing code is live the next step is typing it on the phone; once it ran out, scanning again', () => {
+  const waiting = phoneStatus({ state: 'waiting-for-scan', pairedAt: null, me: null, qr: '2@abc', qrExpiresAt: NOW + 60_000, pairingCode: { code: 'ABCD1234', expiresAt: NOW + 150_000 } });
+  assert.match(presentPhone(waiting, NOW).nextStep ?? '', /Link with phone number instead, then type the code/);
+  assert.match(presentPhone(waiting, NOW + 150_000).nextStep ?? '', /scan the QR code/);
+  assert.match(presentPhone({ ...waiting, pairingCode: null }, NOW).nextStep ?? '', /scan the QR code/);
+});
+
 test('pause and resume are each offered in the one direction that changes something', () => {
   const running = presentPhone(phoneStatus(), NOW).actions;
   assert.deepEqual([running.pauseKeepAlive.enabled, running.resumeKeepAlive.enabled], [true, false]);

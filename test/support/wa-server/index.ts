@@ -8,6 +8,7 @@
  *     preKeysOnServer?: 50, sendOffline?: true, clock?: Clock, minVersion?: [2, 3000, n], webRevision?: n | null })
  *   makeWASocket({ auth, waWebSocketUrl: server.url, ... })
  *   server.phone.scan(qr)                  // simulated phone: pair-success, then stream:error 515
+ *   server.phone.enterCode('ABCD-EFGH')     // the same, by the code a companion's requestPairingCode shows (pairing-code.ts)
  *   server.connections / server.devices    // per-connection state, jid, presences[], bytes/frames in/out
  *   server.waitFor(check) / nextConnection() / nextLogin() / waitForPresence(conn, type)
  *   server.waitForClose(conn) / waitForQuiet(conn)   // quiet = every client query was answered
@@ -18,6 +19,12 @@
  *   server.requireVersion([2, 3000, n])    // refuse older clients with <failure reason=405> at the handshake
  *   server.serveWebRevision(n) / versionUrl / versionRequests   // GET /sw.js names client_revision n
  *   server.setQrRefs(n) / setPushName(name | null) / setCertChain(mode) / removeDevice(jid) / sendNode(conn, node)
+ *   const contact = server.addContact({ number: '15550000002', lidUser?, pushName? })   // see contact.ts
+ *   contact.inbox / waitForInbound(n)      // what the client sent, decrypted with the contact's own Signal session
+ *   contact.send(text) / receipts / waitForReceipt(id, 'delivered' | 'read')   // and back, with the client's receipts
+ *   contact.receiptMode = 'read' | 'delivered' | 'none'   // what the contact answers after the server's <ack>
+ *   contact.refuseWith = '463' | '479' | null   // the server refuses the client's messages (ack error), delivers nothing
+ *   contact.addressing = 'pn' | 'lid'       // how the contact's messages name their sender
  *   await server.close(); uninstallTestRoot()
  *
  * Protocol notes (mirrors Baileys 7.0.0-rc14):
@@ -29,6 +36,9 @@
  * - Unpatched, Baileys sends a bare <presence name=…/> (read as available) on every creds.update
  *   whose `me.name` differs; our patch makes it type="unavailable" and presence-hygiene.ts stops
  *   the partial updates, so a type-less presence record is a regression.
+ * - Contacts: usync answers devices [0] and a LID for a contact, `contact type=out` for any other
+ *   number; the pre-key fetch hands out the contact's bundle with a fresh one-time pre-key. The
+ *   contact writes with the bundle the companion registered at pairing (plus uploaded pre-keys).
  * - `encrypt/count` reports 50 by default: a pre-key upload arms a 30 s Baileys timer that is
  *   never cleared and would keep the test process alive.
  */
@@ -41,6 +51,8 @@ export {
   type CertChainMode,
 } from './certs.js';
 export { type FailureReason, type StreamFault } from './faults.js';
+export { type ClientReceipt, type ContactInbound, type ContactOutbound, type ReceiptMode, type SimulatedContact } from './contact.js';
+export { type ContactOptions } from './contact-hub.js';
 export {
   startWaServer,
   type ConnectionState,

@@ -17,10 +17,13 @@ import {
 } from '@whiskeysockets/baileys';
 import { systemClock, type Clock } from '../../../main/engine/clock.js';
 import { buildCertChain, type CertChainMode } from './certs.js';
+import type { SimulatedContact } from './contact.js';
+import { ContactHub, type ContactOptions } from './contact-hub.js';
 import { faultNode, type FailureReason, type Fault, type StreamFault } from './faults.js';
 import { answerIq } from './iq-replies.js';
 import { encodeFrame, FrameReader, NoiseResponder } from './noise.js';
 import { buildPairSuccess, parsePairingQr, verifyPairDeviceSign, type ScannedQr } from './pairing.js';
+import { finishResult, helloResult, isWellFormedCode, linkCodeError, linkCodeStage, normalizeTypedCode, openKeyBundle, parseCompanionHello, primaryHello, type CompanionHello, type LinkCodeStage } from './pairing-code.js';
 import { WebSocketServer, WS_OPEN, type WsSocket } from './ws-module.js';
 
 export interface WaServerOptions {
@@ -84,6 +87,8 @@ export interface WaConnection {
   readonly silent: boolean;
   /** True while the server answers this connection's pings and drops everything else (Baileys 7's "deaf" socket). */
   readonly deaf: boolean;
+  /** The account a companion_hello asked to link to by code (pairing-code.ts), else undefined. */
+  readonly linkCodeFor: string | undefined;
 }
 
 export interface DeviceRecord {
@@ -108,6 +113,12 @@ export interface SimulatedPhone {
   readonly jid: string;
   /** Scans a QR from Baileys' connection.update; resolves once the companion signed and got 515. */
   scan(qr: string): Promise<{ jid: string; lid: string; connection: WaConnection }>;
+  /**
+   * Types a pairing code under Linked devices → Link with phone number. Resolves once the
+   * companion is linked (pair-success signed, 515 sent); rejects for a wrong code (the key bundle
+   * does not open) or when no companion of this number waits any more (its socket closed).
+   */
+  enterCode(code: string): Promise<{ jid: string; lid: string; connection: WaConnection }>;
 }
 
 export interface WaServer {
@@ -150,6 +161,9 @@ export interface WaServer {
   setCertChain(mode: CertChainMode): void;
   removeDevice(jid: string): boolean;
   sendNode(conn: WaConnection, node: BinaryNode): void;
+  /** A simulated contact with its own Signal identity (see contact.ts); other numbers are not on WhatsApp. */
+  addContact(opts: ContactOptions): SimulatedContact;
+  readonly contacts: ReadonlyMap<string, SimulatedContact>;
   close(): Promise<void>;
 }
 
@@ -187,6 +201,14 @@ class Connection implements WaConnection {
   registration: proto.ClientPayload.IDevicePairingRegistrationData | undefined;
   /** Present once the phone scanned this connection's QR. */
   scanned: ScannedQr | undefined;
+  /** The companion's hello when it asked to link by code. */
+  linkCode: CompanionHello | undefined;
+  /** The phone's wait for the companion_finish that answers its notification. */
+  linkCodeFinish: ((iq: BinaryNode) => void) | undefined;
+
+  get linkCodeFor(): string | undefined {
+    return this.linkCode?.jid;
+  }
 
   constructor(
     readonly id: number,
@@ -227,6 +249,7 @@ class WaTestServer implements WaServer {
   private nextDevice = 1;
   private nextId = 1;
   private closing = false;
+  private readonly hub: ContactHub<Connection>;
 
   constructor(private readonly opts: WaServerOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -240,7 +263,17 @@ class WaTestServer implements WaServer {
       number,
       jid: `${number}${S_WHATSAPP_NET}`,
       scan: qr => this.scan(qr),
+      enterCode: code => this.enterCode(code),
     };
+    this.hub = new ContactHub<Connection>({
+      now: () => this.clock.now(),
+      waitFor: (check, timeoutMs, what) => this.waitFor(check, timeoutMs, what),
+      changed: () => this.changed(),
+      note: line => this.note(line),
+      send: (conn, node) => this.send(conn, node),
+      connections: () => this.connections,
+      accountNumber: number,
+    });
     this.http = createServer((req, res) => {
       if (req.method === 'GET' && req.url === '/sw.js') {
         this.versionRequests++;
@@ -418,6 +451,11 @@ class WaTestServer implements WaServer {
     if (!conn.noise.clientStatic?.equals(scanned.noiseKey)) {
       throw new Error('QR noise key does not match the connection');
     }
+    return this.completePairing(conn, scanned);
+  }
+
+  /** The phone's pair-success, the companion's signature, then 515: the end of every pairing. */
+  private async completePairing(conn: Connection, scanned: ScannedQr): Promise<{ jid: string; lid: string; connection: WaConnection }> {
     conn.scanned = scanned;
     const device = this.nextDevice++;
     const number = this.phone.number;
@@ -450,11 +488,81 @@ class WaTestServer implements WaServer {
       pairedAt: this.clock.now(),
       preKeysUploaded: 0,
     });
+    this.hub.paired(jid, conn.registration);
     conn.jid = jid;
     // As the real server: the companion must reconnect and log in with its new identity.
     this.sendAndClose(conn, faultNode({ kind: 'stream-error', fault: 515 }, this.nowSeconds));
     this.changed();
     return { jid, lid, connection: conn };
+  }
+
+  // ---- pairing by code (pairing-code.ts) ---------------------------------------------------
+
+  private onLinkCode(conn: Connection, iq: BinaryNode, stage: LinkCodeStage): void {
+    if (stage === 'companion_finish') {
+      const waiting = conn.linkCodeFinish;
+      conn.linkCodeFinish = undefined;
+      if (waiting) {
+        waiting(iq);
+      } else {
+        this.note(`conn#${conn.id} companion_finish with no code typed on the phone`);
+        this.send(conn, linkCodeError(iq, 400, 'bad-request'));
+      }
+      return;
+    }
+    let hello: CompanionHello;
+    try {
+      if (conn.state !== 'pairing') throw new Error('companion_hello outside pairing');
+      hello = parseCompanionHello(iq, `2@${randomBytes(24).toString('base64')}`);
+      if (!conn.noise.clientStatic?.equals(hello.noiseKey)) throw new Error('companion_hello noise key does not match the connection');
+    } catch (err) {
+      this.note(`conn#${conn.id} ${err instanceof Error ? err.message : String(err)}`);
+      this.send(conn, linkCodeError(iq, 400, 'bad-request'));
+      return;
+    }
+    conn.linkCode = hello;
+    this.send(conn, helloResult(iq, hello.ref));
+  }
+
+  private async enterCode(typed: string): Promise<{ jid: string; lid: string; connection: WaConnection }> {
+    const code = normalizeTypedCode(typed);
+    if (!isWellFormedCode(code)) throw new Error(`"${typed}" is not an 8-character pairing code`);
+    // the newest companion still pairing that asked for this account
+    const conn = [...this.connections].reverse().find(c => c.state === 'pairing' && c.linkCode?.jid === this.phone.jid);
+    const hello = conn?.linkCode;
+    if (!conn || !hello) throw new Error('no companion waits for a code for this number (expired or never asked)');
+    const { notification, attempt } = await primaryHello({
+      hello,
+      code,
+      phoneIdentity: this.phoneIdentity,
+      notificationId: this.newId(),
+      nowSeconds: this.nowSeconds,
+    });
+    const finish = new Promise<BinaryNode>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        conn.linkCodeFinish = undefined;
+        reject(new Error('the companion did not answer the code notification'));
+      }, 10_000);
+      conn.linkCodeFinish = iq => {
+        clearTimeout(timer);
+        resolve(iq);
+      };
+    });
+    this.send(conn, notification);
+    const finishIq = await finish;
+    const verdict = openKeyBundle(finishIq, hello, attempt, this.phoneIdentity);
+    if (!verdict.ok) {
+      this.send(conn, linkCodeError(finishIq, 401, 'not-authorized'));
+      throw new Error(`wrong code: ${verdict.reason}`);
+    }
+    this.send(conn, finishResult(finishIq));
+    return this.completePairing(conn, {
+      ref: hello.ref,
+      noiseKey: hello.noiseKey,
+      identityKey: verdict.identityKey,
+      advSecret: verdict.advSecret,
+      platformId: hello.platformId,
+    });
   }
 
   private awaitReply(conn: Connection, id: string, timeoutMs = 5000): Promise<BinaryNode> {
@@ -517,6 +625,7 @@ class WaTestServer implements WaServer {
       conn.presences.push({ type: node.attrs.type, name: node.attrs.name, at: this.clock.now() });
       return;
     }
+    if ((node.tag === 'message' || node.tag === 'receipt') && this.hub.onStanza(conn, node, this.nowSeconds)) return;
     if (node.tag !== 'iq') return;
     const id = node.attrs.id ?? '';
     const type = node.attrs.type;
@@ -527,6 +636,16 @@ class WaTestServer implements WaServer {
       return;
     }
     if (conn.silent) return;
+    const linkStage = linkCodeStage(node);
+    if (linkStage) {
+      this.onLinkCode(conn, node, linkStage);
+      return;
+    }
+    const contactReply = this.hub.answerIq(conn, node, this.nowSeconds);
+    if (contactReply) {
+      this.send(conn, contactReply);
+      return;
+    }
     const { reply, effect } = answerIq(node, { preKeysOnServer: this.preKeysFor(conn) });
     this.send(conn, reply);
     switch (effect.kind) {
@@ -687,6 +806,14 @@ class WaTestServer implements WaServer {
 
   removeDevice(jid: string): boolean {
     return this.devices.delete(jid);
+  }
+
+  get contacts(): ReadonlyMap<string, SimulatedContact> {
+    return this.hub.contacts;
+  }
+
+  addContact(opts: ContactOptions): SimulatedContact {
+    return this.hub.add(opts);
   }
 
   sendNode(conn: WaConnection, node: BinaryNode): void {
