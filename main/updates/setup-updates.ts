@@ -22,7 +22,7 @@ export interface UpdatesDeps {
 }
 
 export interface Updates {
-  /** (re)reads the update URL setting: off when empty, otherwise a check soon */
+  /** (re)reads the update URL setting: off when empty (nothing installs on quit), otherwise a check soon */
   configure(updateUrl: string): void;
   /** one check (and the download it may start), settled when both are over */
   checkNow(): Promise<void>;
@@ -55,7 +55,6 @@ export function setupUpdates(deps: UpdatesDeps): Updates {
     const u = deps.updater();
     u.logger = { info: (m: unknown) => deps.log.info(String(m)), warn: (m: unknown) => deps.log.warn(String(m)), error: (m: unknown) => deps.log.warn(String(m)) };
     u.autoDownload = true;
-    u.autoInstallOnAppQuit = true;
     // our gate in front of electron-updater's own (minimum OS version, staged rollout)
     const osCheck = u.isUpdateSupported;
     u.isUpdateSupported = async (info: UpdateInfo) => takesOffer(deps.currentVersion, info.version) && (await osCheck(info));
@@ -89,8 +88,9 @@ export function setupUpdates(deps: UpdatesDeps): Updates {
       if (!plan.enabled) {
         feedUrl = null;
         schedule(null);
-        // a downloaded update still installs on quit; say so rather than "off"
-        if (state.kind !== 'ready' && !(state.kind === 'off' && state.reason === plan.reason)) {
+        // turned off: an update already downloaded is not installed on quit either
+        if (updater) updater.autoInstallOnAppQuit = false;
+        if (!(state.kind === 'off' && state.reason === plan.reason)) {
           state = { kind: 'off', reason: plan.reason };
           deps.onChange(state);
         }
@@ -98,12 +98,12 @@ export function setupUpdates(deps: UpdatesDeps): Updates {
       }
       if (plan.feedUrl === feedUrl) return;
       feedUrl = plan.feedUrl;
-      connect().setFeedURL({ provider: 'generic', url: plan.feedUrl });
+      const u = connect();
+      u.autoInstallOnAppQuit = true;
+      u.setFeedURL({ provider: 'generic', url: plan.feedUrl });
       deps.log.info(`updates from ${plan.feedUrl}`);
-      if (state.kind !== 'ready') {
-        state = { kind: 'idle' };
-        deps.onChange(state);
-      }
+      state = { kind: 'idle' };
+      deps.onChange(state);
       schedule(FIRST_CHECK_DELAY_MS);
     },
     checkNow,

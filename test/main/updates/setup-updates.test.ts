@@ -161,3 +161,22 @@ test('a newer release with the right sha512 downloads in the background, is show
     await server.close();
   }
 });
+
+test('turning updates off after a release was downloaded: nothing is installed on quit', { skip, timeout: 30_000 }, async () => {
+  const i = await installedBuild();
+  const server = await updateServer(() => ({ version: '96.0.0', bytes: fakeRelease('96.0.0', i.marker) }));
+  try {
+    i.updates.configure(server.url);
+    await i.updates.checkNow();
+    assert.equal(i.updates.state().kind, 'ready', JSON.stringify(i.states));
+    i.updates.configure('');
+    assert.deepEqual(i.updates.state(), { kind: 'off', reason: 'no-url' });
+    assert.equal(i.clock.pending(), 0, 'no check planned');
+    standIn.app.quit();
+    assert.equal(await readFile(i.appImage, 'utf8'), 'the installed version');
+    assert.equal(existsSync(i.marker), false);
+  } finally {
+    await teardown(i);
+    await server.close();
+  }
+});
