@@ -113,7 +113,13 @@ function listenForCommands(keeper: Keeper, states: ReadonlyMap<string, string>, 
     if (cmd.kind === 'code') codes?.request();
     if (cmd.kind === 'help') process.stdout.write(`${CONSOLE_HELP}\n`);
     else if (cmd.kind === 'refused') process.stdout.write(`${cmd.message}\n`);
-    else if (cmd.kind === 'qr') {
+    else if (cmd.kind === 'resume-sending') {
+      const id = cmd.phone;
+      keeper.resumeOutbound(id).then(
+        () => process.stdout.write(`[${id}] sending resumed.\n`),
+        (err: unknown) => process.stderr.write(`[${id}] could not resume sending: ${(err as Error).message}\n`),
+      );
+    } else if (cmd.kind === 'qr') {
       for (const id of cmd.phones) {
         process.stdout.write(`[${id}] asking for a new QR code…\n`);
         keeper.requestQr(id).catch((err: unknown) => process.stderr.write(`[${id}] no new QR code: ${(err as Error).message}\n`));

@@ -42,6 +42,7 @@ export function createKeeperApi(ipc: IpcRendererLike): KeeperApi {
     keepAliveNow: (phoneId, options) => call('keepAliveNow', defined({ phoneId, force: options?.force })),
     pauseKeepAlive: (phoneId) => call('pauseKeepAlive', { phoneId }),
     resumeKeepAlive: (phoneId) => call('resumeKeepAlive', { phoneId }),
+    resumeSending: (phoneId) => call('resumeSending', { phoneId }),
     importSession: (phoneId, options) => call('importSession', defined({ phoneId, replace: options?.replace })),
     getSettings: () => call('getSettings'),
     setSettings: (settings) => call('setSettings', settings),

@@ -52,6 +52,8 @@ export const INVOKE = {
   keepAliveNow: { channel: 'keeper:keep-alive-now', payload: z.object({ phoneId: phoneIdSchema, force: z.boolean().optional() }).strict() },
   pauseKeepAlive: { channel: 'keeper:pause-keep-alive', payload: phoneOnly },
   resumeKeepAlive: { channel: 'keeper:resume-keep-alive', payload: phoneOnly },
+  /** lifts a stop of outgoing messages (WhatsApp refused them): the person's decision */
+  resumeSending: { channel: 'keeper:resume-sending', payload: phoneOnly },
   /** main shows a folder picker, then imports that Baileys session folder */
   importSession: { channel: 'keeper:import-session', payload: z.object({ phoneId: phoneIdSchema, replace: z.boolean().optional() }).strict() },
   getSettings: { channel: 'settings:get', payload: z.undefined() },
@@ -193,6 +195,7 @@ export interface KeeperApi {
   keepAliveNow(phoneId: string, options?: { force?: boolean }): Promise<{ sentAt: number; nextKeepAliveAt: number | null }>;
   pauseKeepAlive(phoneId: string): Promise<void>;
   resumeKeepAlive(phoneId: string): Promise<void>;
+  resumeSending(phoneId: string): Promise<void>;
   importSession(phoneId: string, options?: { replace?: boolean }): Promise<{ me: string; quarantinedTo: string | null } | null>;
   getSettings(): Promise<AppSettings>;
   setSettings(settings: AppSettings): Promise<AppSettings>;

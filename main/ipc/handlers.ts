@@ -26,6 +26,7 @@ export type KeeperPort = Pick<
   | 'keepAliveNow'
   | 'pauseKeepAlive'
   | 'resumeKeepAlive'
+  | 'resumeOutbound'
   | 'importSession'
   | 'recoveryKey'
   | 'uptime'
@@ -143,6 +144,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     },
     pauseKeepAlive: ({ phoneId }) => deps.keeper().pauseKeepAlive(phoneId),
     resumeKeepAlive: ({ phoneId }) => deps.keeper().resumeKeepAlive(phoneId),
+    resumeSending: ({ phoneId }) => deps.keeper().resumeOutbound(phoneId),
     importSession: async ({ phoneId, replace }) => {
       const from = await deps.pickFolder('Choose a Baileys session folder (with creds.json)');
       if (from === null) return null;
@@ -155,7 +157,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
       const r = deps.settings.set(settings);
       if (!r.ok) throw new ProblemsError(r.problems);
       if (supabaseKeyOutlived(before, r.settings) && deps.secrets.has('supabaseKey')) {
-        deps.secrets.set('supabaseKey', null);
+        await deps.secrets.set('supabaseKey', null);
         deps.onSecretChanged?.('supabaseKey');
       }
       deps.onSettingsSaved?.(r.settings);
@@ -163,7 +165,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     },
     setSecret: async ({ name, value }) => {
       await confirmed({ call: 'setSecret', name, value });
-      deps.secrets.set(name, value);
+      await deps.secrets.set(name, value);
       deps.onSecretChanged?.(name);
       return deps.secrets.info();
     },

@@ -26,3 +26,13 @@ test('the update URL follows the Supabase URL\'s rule: https, plain http only to
   assert.ok(!r.ok && r.problems.some((p) => p.path === 'updateUrl' && /https:\/\//.test(p.message)), JSON.stringify(r));
   assert.equal(parseAppSettings({ ...base, updateUrl: 'https://updates.example/sk' }).ok, true);
 });
+
+test('a settings file written before the outbound gate stays valid and gets its defaults; a bad outbound value is named by path', () => {
+  const { outbound: _o, ...before } = defaultAppSettings();
+  const r = parseAppSettings(before);
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.equal(r.settings.outbound.intervalSeconds, 4);
+  assert.equal(r.settings.outbound.perMinute, 20);
+  const bad = parseAppSettings({ ...before, outbound: { inSleepWindow: 'sometimes' } });
+  assert.ok(!bad.ok && bad.problems.some((p) => p.path === 'outbound.inSleepWindow'), JSON.stringify(bad));
+});
