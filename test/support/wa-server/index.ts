@@ -18,6 +18,8 @@
  *   server.requireVersion([2, 3000, n])    // refuse older clients with <failure reason=405> at the handshake
  *   server.serveWebRevision(n) / versionUrl / versionRequests   // GET /sw.js names client_revision n
  *   server.setQrRefs(n) / setPushName(name | null) / setCertChain(mode) / removeDevice(jid) / sendNode(conn, node)
+ *   startWaServer({ clock, linkedDeviceClocks: { companionInactiveDays?: 30, primaryOfflineDays?: 14 } })
+ *   server.phoneOnline() / deviceClocks.removals   // WhatsApp's two clocks (linked-device-clocks.ts)
  *   await server.close(); uninstallTestRoot()
  *
  * Protocol notes (mirrors Baileys 7.0.0-rc14):
@@ -41,6 +43,7 @@ export {
   type CertChainMode,
 } from './certs.js';
 export { type FailureReason, type StreamFault } from './faults.js';
+export { type DeviceRemoval, type LinkedDeviceClockOptions, type RemovalCause } from './linked-device-clocks.js';
 export {
   startWaServer,
   type ConnectionState,

@@ -19,6 +19,7 @@ import { systemClock, type Clock } from '../../../main/engine/clock.js';
 import { buildCertChain, type CertChainMode } from './certs.js';
 import { faultNode, type FailureReason, type Fault, type StreamFault } from './faults.js';
 import { answerIq } from './iq-replies.js';
+import { LinkedDeviceClocks, type LinkedDeviceClockOptions } from './linked-device-clocks.js';
 import { encodeFrame, FrameReader, NoiseResponder } from './noise.js';
 import { buildPairSuccess, parsePairingQr, verifyPairDeviceSign, type ScannedQr } from './pairing.js';
 import { WebSocketServer, WS_OPEN, type WsSocket } from './ws-module.js';
@@ -46,6 +47,8 @@ export interface WaServerOptions {
   minVersion?: WaVersion;
   /** The client revision the version document (GET versionUrl) names; null serves 404. Default null. */
   webRevision?: number | null;
+  /** WhatsApp's two linked-device clocks (linked-device-clocks.ts) on `clock`. Default: off. */
+  linkedDeviceClocks?: LinkedDeviceClockOptions;
 }
 
 /** A WhatsApp Web version as Baileys announces it: [2, 3000, client revision]. */
@@ -149,6 +152,10 @@ export interface WaServer {
   /** The chain served from the next handshake on (e.g. a forged one after a valid pairing). */
   setCertChain(mode: CertChainMode): void;
   removeDevice(jid: string): boolean;
+  /** The two linked-device clocks, when turned on (their removals say who went and why). */
+  readonly deviceClocks: LinkedDeviceClocks | null;
+  /** The phone is used: its 14-day clock starts over, and every logged-in companion gets a receipt from it. */
+  phoneOnline(): void;
   sendNode(conn: WaConnection, node: BinaryNode): void;
   close(): Promise<void>;
 }
@@ -227,6 +234,7 @@ class WaTestServer implements WaServer {
   private nextDevice = 1;
   private nextId = 1;
   private closing = false;
+  readonly deviceClocks: LinkedDeviceClocks | null;
 
   constructor(private readonly opts: WaServerOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -241,6 +249,12 @@ class WaTestServer implements WaServer {
       jid: `${number}${S_WHATSAPP_NET}`,
       scan: qr => this.scan(qr),
     };
+    this.deviceClocks = opts.linkedDeviceClocks
+      ? new LinkedDeviceClocks(this.clock, {
+          deviceJids: () => [...this.devices.keys()],
+          removeCompanion: jid => this.removeCompanion(jid),
+        }, opts.linkedDeviceClocks)
+      : null;
     this.http = createServer((req, res) => {
       if (req.method === 'GET' && req.url === '/sw.js') {
         this.versionRequests++;
@@ -451,6 +465,8 @@ class WaTestServer implements WaServer {
       preKeysUploaded: 0,
     });
     conn.jid = jid;
+    this.deviceClocks?.primaryOnline(); // the phone scanned: it is in use
+    this.deviceClocks?.companionActive(jid);
     // As the real server: the companion must reconnect and log in with its new identity.
     this.sendAndClose(conn, faultNode({ kind: 'stream-error', fault: 515 }, this.nowSeconds));
     this.changed();
@@ -488,6 +504,7 @@ class WaTestServer implements WaServer {
       this.sendAndClose(conn, faultNode(fault, this.nowSeconds));
       return;
     }
+    if (this.devices.has(jid) && this.deviceClocks?.refuseLogin(jid)) this.note(`conn#${conn.id} companion idle too long: logged out`);
     const record = this.devices.get(jid);
     if (!record || !conn.noise.clientStatic?.equals(record.noiseKey)) {
       this.note(`conn#${conn.id} login for unknown device`);
@@ -495,6 +512,7 @@ class WaTestServer implements WaServer {
       return;
     }
     conn.state = 'logged-in';
+    this.deviceClocks?.companionActive(jid);
     this.logins.push(conn);
     this.send(conn, {
       tag: 'success',
@@ -515,6 +533,7 @@ class WaTestServer implements WaServer {
     if (conn.deaf && !(node.tag === 'iq' && node.attrs.xmlns === 'w:p')) return;
     if (node.tag === 'presence') {
       conn.presences.push({ type: node.attrs.type, name: node.attrs.name, at: this.clock.now() });
+      if (node.attrs.type === 'available' && conn.jid && conn.state === 'logged-in') this.deviceClocks?.companionActive(conn.jid);
       return;
     }
     if (node.tag !== 'iq') return;
@@ -689,6 +708,24 @@ class WaTestServer implements WaServer {
     return this.devices.delete(jid);
   }
 
+  /** WhatsApp removed this companion: forget it and end its live connections as the real server does. */
+  private removeCompanion(jid: string): void {
+    this.devices.delete(jid);
+    for (const c of this.connections) {
+      if (c.jid === jid && c.state === 'logged-in') this.sendAndClose(c, faultNode({ kind: 'stream-error', fault: 'device_removed' }, this.nowSeconds));
+    }
+    this.changed();
+  }
+
+  phoneOnline(): void {
+    this.deviceClocks?.primaryOnline();
+    for (const c of this.connections) {
+      if (c.state !== 'logged-in' || c.ws.readyState !== WS_OPEN) continue;
+      this.send(c, { tag: 'receipt', attrs: { from: this.phone.jid, id: this.newId(), t: String(this.nowSeconds) } });
+    }
+    this.changed();
+  }
+
   sendNode(conn: WaConnection, node: BinaryNode): void {
     const c = this.own(conn);
     if (!c.noise.ready) throw new Error('cannot send a stanza before the handshake finished');
@@ -698,6 +735,7 @@ class WaTestServer implements WaServer {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    this.deviceClocks?.stop();
     this.changed();
     for (const c of this.connections) {
       c.failWaiters('wa-server closed');
