@@ -369,6 +369,8 @@ export class PhoneSession {
       removedDevice: (me) => this.removedDevice(me),
       log: (level, event, message, data) => this.opts.log(level, event, message, data),
       changed: () => this.model.notify(),
+      // the backup manager retries on its own plan, so no retry here
+      storageWrite: (fault) => (fault === null ? this.faults.succeeded('backup') : this.faults.failed('backup', fault.path, fault.err, null)),
     };
   }
 

@@ -5,7 +5,7 @@ import type { Clock, TimerHandle } from '../clock.js';
 import { sameStorageError, storageErrorOf, storageRetryDelayMs } from '../storage-error.js';
 import type { LogLevel, StorageError } from '../types.js';
 
-export type StorageWrite = 'meta' | 'creds' | 'keys' | 'log';
+export type StorageWrite = 'meta' | 'creds' | 'keys' | 'log' | 'backup';
 
 interface Fault {
   error: StorageError;
