@@ -11,7 +11,7 @@ interface Fault {
   error: StorageError;
   attempt: number;
   timer: TimerHandle | null;
-  /** writes again; absent for writes that retry on their own (the log's next line) */
+  /** writes again; absent for writes that retry on their own plan (backups) */
   retry: (() => Promise<void>) | null;
 }
 
