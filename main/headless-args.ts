@@ -14,6 +14,8 @@ Usage:
                                                 test file, and say what is missing (bucket, policy, key)
   npm run headless -- recovery-key              print the recovery key that opens the newest backup
                                                 (refuses when the backups use your passphrase)
+  npm run headless -- uptime [--phone <id>]     each phone's last 30 days: one character per day,
+                                                the 24 h / 7 d / 30 d uptime and the days to look at
 
 Options:
   --data-dir <dir>   where sessions, state and logs live
@@ -51,7 +53,9 @@ export type HeadlessCommand =
   | { kind: 'restore'; dataDir: string | null; phone: string; generation: string | null; recoveryKey: string | null }
   /** phones whose backups decide which key opens the newest one: --phone, or null for the settings file's */
   | { kind: 'recovery-key'; dataDir: string | null; phones: string[] | null }
-  | { kind: 'backup-check'; dataDir: string | null };
+  | { kind: 'backup-check'; dataDir: string | null }
+  /** phones: --phone, or null for the settings file's */
+  | { kind: 'uptime'; dataDir: string | null; phones: string[] | null };
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -115,6 +119,10 @@ export function parseHeadlessArgs(argv: string[]): HeadlessCommand {
     if (rest.length > 0) throw new UsageError('recovery-key takes no arguments.');
     return { kind: 'recovery-key', dataDir, phones: values.phone ?? null };
   }
+  if (command === 'uptime') {
+    if (rest.length > 0) throw new UsageError('uptime takes no arguments besides --phone.');
+    return { kind: 'uptime', dataDir, phones: values.phone ?? null };
+  }
   if (command === undefined) {
     if (values.replace) throw new UsageError('--replace only goes with import.');
     return { kind: 'run', dataDir, phones: values.phone ?? null, verbose: values.verbose };
@@ -124,5 +132,5 @@ export function parseHeadlessArgs(argv: string[]): HeadlessCommand {
     if (phones.length !== 1) throw new UsageError('import takes one --phone.');
     return { kind: 'import', dataDir, phone: phones[0] ?? 'default', from: rest[0], replace: values.replace };
   }
-  throw new UsageError(`Unknown command ${JSON.stringify(command)}. Commands: import, backup, backups, restore, backup-check, recovery-key. See --help.`);
+  throw new UsageError(`Unknown command ${JSON.stringify(command)}. Commands: import, backup, backups, restore, backup-check, recovery-key, uptime. See --help.`);
 }

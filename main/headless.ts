@@ -15,6 +15,7 @@ import { parseRecoveryKey } from './engine/backup/recovery-key.js';
 import { BackupError } from './engine/backup/errors.js';
 import { passphraseProblem } from './engine/backup/passphrase-policy.js';
 import { formatStatusLine, formatLogLine } from './headless-format.js';
+import { presentUptime, uptimeReportText } from './presenters/uptime-presenter.js';
 import { parseHeadlessArgs, USAGE, UsageError, type HeadlessCommand } from './headless-args.js';
 import { CONSOLE_HELP, CONSOLE_HINT, parseConsoleLine } from './headless-console.js';
 import { ensureDir } from './engine/auth-store/atomic-fs.js';
@@ -233,6 +234,19 @@ async function backupCheck(cmd: Extract<HeadlessCommand, { kind: 'backup-check' 
   }
 }
 
+/**
+ * Prints each phone's uptime strip from its history file. Only reads: it runs beside the tray
+ * app or a headless run, and a keeper that is never started connects and writes nothing.
+ */
+async function uptimeCommand(cmd: Extract<HeadlessCommand, { kind: 'uptime' }>): Promise<number> {
+  const options = await headlessKeeperOptions(cmd.dataDir, cmd.phones);
+  const keeper = createKeeper(options);
+  const texts: string[] = [];
+  for (const phone of options.phones) texts.push(uptimeReportText(presentUptime(await keeper.uptime(phone.id)), phone.label ?? phone.id));
+  process.stdout.write(`${texts.join('\n\n')}\n`);
+  return 0;
+}
+
 async function main(): Promise<number> {
   let cmd: HeadlessCommand;
   try {
@@ -273,6 +287,8 @@ async function dispatch(cmd: HeadlessCommand): Promise<number> {
       return 0;
     case 'backup-check':
       return backupCheck(cmd);
+    case 'uptime':
+      return uptimeCommand(cmd);
     case 'recovery-key': {
       // the same settings, target and passphrase as `run`: the key printed must open those backups
       const keeper = createKeeper(await headlessKeeperOptions(cmd.dataDir, cmd.phones));

@@ -38,6 +38,7 @@ import { createHandlers } from './ipc/handlers.js';
 import { push, setupIpc } from './ipc/setup-ipc.js';
 import { presentTray, type TrayAction } from './tray/tray-presenter.js';
 import { TrayService } from './tray/tray-service.js';
+import { TrayUptime } from './tray/tray-uptime.js';
 import { electronTrayFactory } from './tray/setup-tray.js';
 import { trayIconDir } from './tray/tray-icons.js';
 import { setupNotifications } from './notifications/setup-notifications.js';
@@ -176,7 +177,11 @@ async function main(): Promise<void> {
     (action) => void onTrayAction(action),
   );
   let engine: Engine | null = null;
-  const renderTray = () => tray.render(presentTray(engine?.keeper.statuses() ?? [], { now: Date.now(), startAtLogin: settingsStore.get().startAtLogin }));
+  const trayUptime = new TrayUptime(() => renderTray());
+  const renderTray = () => {
+    trayUptime.refresh(engine?.keeper ?? null, Date.now());
+    tray.render(presentTray(engine?.keeper.statuses() ?? [], { now: Date.now(), startAtLogin: settingsStore.get().startAtLogin, uptime30: trayUptime.figures }));
+  };
   // the icon is there at once, not at the first status (the engine may take a while to start)
   renderTray();
   const notifications = setupNotifications({

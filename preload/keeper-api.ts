@@ -48,6 +48,7 @@ export function createKeeperApi(ipc: IpcRendererLike): KeeperApi {
     setSecret: (name, value) => call('setSecret', { name, value }),
     getEnvironment: () => call('getEnvironment'),
     exportLog: (phoneId) => call('exportLog', phoneId === undefined ? undefined : { phoneId }),
+    getUptime: (phoneId, options) => call('getUptime', defined({ phoneId, days: options?.days })),
     exportRecoveryKey: (options) => call('exportRecoveryKey', { toFile: options.toFile }),
     onFocusPhone: (l) => subscribe(PUSH.focusPhone, l),
   };

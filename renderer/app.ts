@@ -35,8 +35,11 @@ async function start(keeper: KeeperApi): Promise<void> {
   // Two live regions: the overall health line, and a hidden one that speaks per-phone state changes.
   const announcer = byId('announcer');
   const announce = (text: string) => setText(announcer, text);
-  const cards = new PhoneCards(keeper, byId('cards'), announce);
   const log = new LogView(keeper);
+  const cards = new PhoneCards(keeper, byId('cards'), announce, (phoneId, day) => {
+    log.showDay({ phoneId, start: day.start, end: day.end, title: day.title });
+    showView('log', true);
+  });
   const settings = new SettingsView(keeper, byId('settings-root'));
 
   for (const b of document.querySelectorAll<HTMLButtonElement>('.nav-button')) {

@@ -36,6 +36,7 @@ export class LogView {
     level.addEventListener('change', () => this.setFilter({ level: level.value as LogLevel | 'all' }));
     const text = byId<HTMLInputElement>('log-text');
     text.addEventListener('input', () => this.setFilter({ text: text.value }));
+    byId('log-day-clear').addEventListener('click', () => this.showDay(null));
     byId('log-copy').addEventListener('click', () => void this.copy());
     byId('log-export').addEventListener('click', () => void this.export());
     this.viewport.addEventListener('keydown', (ev) => this.keys(ev));
@@ -52,6 +53,20 @@ export class LogView {
     const current = this.phoneSelect.value || 'all';
     this.phoneSelect.replaceChildren(...phoneChoices(this.phoneIds).map((c) => el('option', { text: c.label, attrs: { value: c.value } })));
     this.phoneSelect.value = current;
+  }
+
+  /** Shows one phone's entries of one day (an uptime strip cell), or every day again (null). */
+  showDay(target: { phoneId: string; start: number; end: number; title: string } | null): void {
+    const bar = byId('log-day');
+    bar.hidden = target === null;
+    if (target === null) {
+      this.setFilter({ day: null });
+      return;
+    }
+    this.setPhones([target.phoneId]);
+    this.phoneSelect.value = target.phoneId;
+    setText(byId('log-day-text'), `Showing ${target.phoneId} on ${target.title} only (the entries this window holds).`);
+    this.setFilter({ phone: target.phoneId, day: { start: target.start, end: target.end, title: target.title } });
   }
 
   add(batch: readonly LogEntry[]): void {

@@ -10,6 +10,11 @@ import { phoneCardModel, type PhoneCardModel } from './view-model/phone-card.js'
 import { untilText } from '../main/presenters/durations.js';
 import { phoneHealth } from '../main/presenters/phone-health.js';
 import type { ActionState } from '../main/presenters/phone-presenter.js';
+import type { UptimeDayView } from '../main/presenters/uptime-presenter.js';
+import { UptimeStrip } from './uptime-strip.js';
+
+/** How often an open window asks main for the strip again (a state change asks at once). */
+const UPTIME_REFRESH_MS = 60_000;
 
 interface CardParts {
   root: HTMLElement;
@@ -26,6 +31,9 @@ interface CardParts {
   newQr: HTMLButtonElement;
   importSession: HTMLButtonElement;
   facts: Map<string, { value: HTMLElement }>;
+  uptime: UptimeStrip;
+  /** when the strip was last asked for (0: never) */
+  uptimeAskedAt: number;
   buttons: Record<'reconnect' | 'backupNow' | 'keepAliveNow' | 'restore' | 'logout', HTMLButtonElement>;
   result: HTMLElement;
   drawnQr: string | null;
@@ -50,6 +58,8 @@ export class PhoneCards {
     private readonly keeper: KeeperApi,
     private readonly container: HTMLElement,
     private readonly announce: (text: string) => void,
+    /** a day of the uptime strip was clicked: show the log of that phone and day */
+    private readonly onDay: (phoneId: string, day: UptimeDayView) => void = () => {},
   ) {}
 
   update(status: PhoneStatus): void {
@@ -82,6 +92,7 @@ export class PhoneCards {
     // it. An outcome ("Restored …") stays through the reconnect it causes, until a problem state.
     const changed = this.shownState.has(phoneId) && this.shownState.get(phoneId) !== status.state;
     if (changed && !parts.busy && (!parts.outcome || needsUser(status))) this.result(phoneId, '');
+    if (changed || Date.now() - parts.uptimeAskedAt >= UPTIME_REFRESH_MS) this.refreshUptime(phoneId, parts);
     this.shownState.set(phoneId, status.state);
     this.apply(parts, m);
     if (this.announced.get(phoneId) !== m.announcement) {
@@ -185,6 +196,7 @@ export class PhoneCards {
       dl.append(el('div', { class: 'fact' }, el('dt', { text: f.label }), value));
       facts.set(f.key, { value });
     }
+    const uptime = new UptimeStrip(id, m.title, (day) => this.onDay(id, day));
     const badge = el('span', { class: 'badge' });
     const result = el('p', { class: 'result', attrs: { role: 'status', 'aria-live': 'polite' } });
     const root = el(
@@ -196,10 +208,11 @@ export class PhoneCards {
       warnings,
       pairing,
       dl,
+      uptime.root,
       el('div', { class: 'actions' }, buttons.reconnect, buttons.backupNow, buttons.keepAliveNow, buttons.restore, buttons.logout),
       result,
     );
-    const parts: CardParts = { root, badge, reason, nextStep, nextStepText, warnings, pairing, canvas, qrFrame, countdown, expired, newQr, importSession: importBtn, facts, buttons, result, drawnQr: null, busy: false, outcome: false };
+    const parts: CardParts = { root, badge, reason, nextStep, nextStepText, warnings, pairing, canvas, qrFrame, countdown, expired, newQr, importSession: importBtn, facts, uptime, uptimeAskedAt: 0, buttons, result, drawnQr: null, busy: false, outcome: false };
     this.cards.set(id, parts);
     this.container.append(root);
     return parts;
@@ -254,6 +267,15 @@ export class PhoneCards {
     offer(p.importSession, m.actions.importSession);
     // busy is shown, not enforced by disabling: a disabled button would drop the keyboard focus
     p.root.setAttribute('aria-busy', String(p.busy));
+  }
+
+  /** The strip is computed in main from the phone's history; a failure leaves the last one shown. */
+  private refreshUptime(phoneId: string, parts: CardParts): void {
+    parts.uptimeAskedAt = Date.now();
+    this.keeper.getUptime(phoneId).then(
+      (view) => parts.uptime.show(view),
+      () => undefined,
+    );
   }
 
   private result(phoneId: string, text: string, bad = false): void {

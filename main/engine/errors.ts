@@ -8,6 +8,8 @@ export type KeeperErrorCode =
   | 'not-linked'
   | 'already-linked'
   | 'not-connected'
+  | 'not-open'
+  | 'not-on-whatsapp'
   | 'refused-by-gate'
   | 'restore-refused'
   | 'backup-failed'

@@ -8,3 +8,4 @@ export { PHONE_STATES } from './types.js';
 export { systemClock, ManualClock, type Clock } from './clock.js';
 export { InvalidPhoneIdError } from './phone-id.js';
 export { formatSessionAge, formatSessionDuration } from './session-age.js';
+export { computeUptime, UPTIME_DEFAULT_DAYS, UPTIME_MAX_DAYS, type UptimeReport, type UptimeCell, type UptimeInterval, type UptimeCondition, type DownReason } from './uptime/uptime.js';

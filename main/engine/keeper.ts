@@ -17,6 +17,8 @@ import { EventLog, type TailQuery } from './event-log.js';
 import { KeepAliveScheduler, type BackupHook, type ManualPulseResult } from './keepalive-scheduler.js';
 import { assertPhoneId, dataPaths, type DataPaths } from './paths.js';
 import { PhoneSession } from './phone-session.js';
+import { KeeperMessaging } from './messaging/keeper-messaging.js';
+import type { MessagingPort } from './messaging/types.js';
 import { sweepStaleTemps } from './temp-sweep.js';
 import { parseKeepAliveSettings, type KeepAliveSettings, type KeepAliveSettingsInput, type SettingsProblem } from './settings-schema.js';
 import type { LogEntry, LogLevel, PhoneConfig, PhoneStatus } from './types.js';
@@ -30,6 +32,8 @@ import type { BackupSecret } from './backup/envelope.js';
 import { LocalFolderTarget } from './backup/local-folder-target.js';
 import type { BackupEntry, BackupTarget } from './backup/targets.js';
 import { checkTarget, type TargetCheck } from './backup/target-check.js';
+import { HISTORY_WRITE_FAILED, UptimeHistory } from './uptime/history-store.js';
+import { computeUptime, type UptimeReport } from './uptime/uptime.js';
 
 export interface KeeperBackupOptions {
   /** where generations go; default: an encrypted local folder under dataDir/backups; null: none set up */
@@ -109,10 +113,15 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   private readonly backupRegistered = new Set<string>();
   /** the WhatsApp Web version the sessions announce, when asked to learn it */
   private readonly waVersion: LearnedWaVersion | null;
+  /** each phone's uptime history, outside the log's rotation */
+  private readonly history: UptimeHistory;
+  private lastHistoryError: string | null = null;
   private started = false;
+  private readonly rawMessaging: KeeperMessaging;
 
   constructor(private readonly opts: KeeperOptions) {
     super();
+    this.rawMessaging = new KeeperMessaging((id) => this.session(id).messaging);
     const ids = new Set<string>();
     for (const phone of opts.phones) {
       assertPhoneId(phone.id);
@@ -132,6 +141,12 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       onWrite: (phoneId, path, err) => {
         for (const s of this.sessions.values()) if (phoneId === null || s.id === phoneId) s.logWritten(path, err);
       },
+    });
+    this.history = new UptimeHistory({
+      logsDir: this.paths.logs,
+      phoneIds: [...ids],
+      clock: this.clock,
+      onError: (phoneId, err) => this.historyFailed(phoneId, err),
     });
     const policy = normalizePolicyConfig(opts.policy);
     this.waVersion = opts.waVersion
@@ -160,6 +175,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
         baileysLogger: liftBaileysWarnings(baileysLogger, (event, message, data) => this.log(phone.id, 'warn', event, message, data)),
         log: (level, event, message, data) => this.log(phone.id, level, event, message, data),
         onStatus: (status) => this.onStatus(status),
+        onMessage: (m) => this.rawMessaging.emitMessage(m),
+        onMessageStatus: (u) => this.rawMessaging.emitStatus(u),
         gate: this.gate,
         keepAliveView: (id) => this.scheduler.view(id),
         ...(backups
@@ -242,6 +259,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     await ensureDir(this.paths.root);
     this.log(null, 'info', 'keeper.start', `Session Keeper starting with ${this.sessions.size} phone(s).`);
     await this.sweepTemps();
+    await this.history.start();
     // The rhythm is loaded first so every status already shows the next keep-alive.
     await this.scheduler.start();
     await this.registerBackups();
@@ -255,9 +273,18 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     await this.scheduler.stop();
     await this.backups?.stop();
     await Promise.all([...this.sessions.values()].map((s) => this.guard(s.id, 'stop', () => s.stop())));
+    await this.history.stop();
     this.log(null, 'info', 'keeper.stop', 'Session Keeper stopped.');
     this.started = false;
     await this.eventLog.close();
+  }
+
+  /**
+   * Raw WhatsApp messaging (MessagingPort): sends go out at once, WITHOUT the outbound anti-ban
+   * gate — for the gate itself and tests. Bots and the API send through the gated path.
+   */
+  get messaging(): MessagingPort {
+    return this.rawMessaging;
   }
 
   phoneIds(): string[] {
@@ -407,7 +434,31 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     return this.eventLog.tail(filter);
   }
 
+  /**
+   * The phone's uptime over the last `days` local days (keep-alive time zone): intervals, the
+   * share of time open over 24 h / 7 d / 30 d, and day and hour cells. Plain data, for the
+   * window's presenter, the tray, the headless `uptime` command and the local API. Works on a
+   * keeper that was never started too (reads the history file).
+   */
+  async uptime(phoneId: string, opts: { days?: number; now?: number } = {}): Promise<UptimeReport> {
+    this.session(phoneId);
+    return computeUptime(phoneId, await this.history.history(phoneId), {
+      now: opts.now ?? this.clock.now(),
+      timeZone: this.keepAliveSettings.timeZone,
+      ...(opts.days !== undefined ? { days: opts.days } : {}),
+    });
+  }
+
+  /** A history write failed: said once per distinct error, never recorded in the history itself. */
+  private historyFailed(phoneId: string, err: unknown): void {
+    const message = (err as Error).message;
+    if (message === this.lastHistoryError) return;
+    this.lastHistoryError = message;
+    this.log(phoneId, 'warn', HISTORY_WRITE_FAILED, `The uptime history could not be written: ${message}`);
+  }
+
   private onStatus(status: PhoneStatus): void {
+    this.history.onStatus(status);
     const before = this.lastState.get(status.phoneId);
     this.lastState.set(status.phoneId, status.state);
     this.emit('status', status);
@@ -456,6 +507,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   private log(phoneId: string | null, level: LogLevel, event: string, message: string, data?: Record<string, unknown>): void {
     const entry: LogEntry = { at: this.clock.now(), phoneId, level, event, message, ...(data ? { data } : {}) };
     const written = this.eventLog.append(entry);
+    this.history.onLog(written);
     this.emit('log', written);
   }
 }

@@ -18,6 +18,8 @@ import type { KeepAliveView, PulseResult } from './keepalive-scheduler.js';
 import type { DataPaths } from './paths.js';
 import { EMPTY_META, removedDevice, withRemovedDevice } from './phone-meta.js';
 import { ConnectionController, resumesAfterSwap } from './session/connection-controller.js';
+import type { IncomingMessage, MessageStatusUpdate } from './messaging/types.js';
+import { PhoneMessaging } from './session/messaging.js';
 import { PhoneActivityTracker } from './session/phone-activity-tracker.js';
 import { PhoneMetaStore } from './session/phone-meta-store.js';
 import { PresencePulser } from './session/presence-pulser.js';
@@ -49,6 +51,9 @@ export interface PhoneSessionOptions {
   backupView?: (phoneId: string) => BackupView | undefined;
   /** lifecycle events the backup manager acts on */
   backupHooks?: SessionBackupHooks;
+  /** messages someone wrote to this phone, and receipts for the ones it sent */
+  onMessage?: (m: IncomingMessage) => void;
+  onMessageStatus?: (u: MessageStatusUpdate) => void;
 }
 
 export interface SessionBackupHooks {
@@ -67,6 +72,8 @@ export class PhoneSession {
   private readonly conn: ConnectionController;
   private readonly pulser: PresencePulser;
   private readonly activity: PhoneActivityTracker;
+  /** raw sends and message events (no anti-ban gate: see session/messaging.ts) */
+  readonly messaging: PhoneMessaging;
 
   constructor(private readonly opts: PhoneSessionOptions) {
     const id = opts.phone.id;
@@ -110,7 +117,18 @@ export class PhoneSession {
         pairingExpired: () => this.onPairingExpired(),
         quarantine: (reason) => this.quarantineSession(reason),
         offerPairing: () => this.requestQr(),
+        socketCreated: (sock, current) => this.messaging.attach(sock, current),
       },
+    });
+    this.messaging = new PhoneMessaging({
+      phoneId: id,
+      clock: opts.clock,
+      socket: () => this.conn.socket,
+      isOpen: () => this.conn.isOpen(),
+      state: () => this.model.state,
+      log: opts.log,
+      onMessage: (m) => opts.onMessage?.(m),
+      onStatus: (u) => opts.onMessageStatus?.(u),
     });
   }
 

@@ -8,6 +8,8 @@ import type { SettingsProblem } from '../engine/settings-schema.js';
 import type { KeeperErrorCode } from '../engine/errors.js';
 import { PHONE_ID_PATTERN } from '../engine/phone-id.js';
 import { passphraseProblem } from '../engine/backup/passphrase-policy.js';
+import { UPTIME_MAX_DAYS } from '../engine/uptime/history-record.js';
+import type { UptimeView } from '../presenters/uptime-presenter.js';
 
 export const phoneIdSchema = z.string().regex(PHONE_ID_PATTERN, { error: 'Unknown or malformed phone id' });
 const phoneOnly = z.object({ phoneId: phoneIdSchema }).strict();
@@ -63,6 +65,11 @@ export const INVOKE = {
    * a printable text file
    */
   exportRecoveryKey: { channel: 'keeper:export-recovery-key', payload: z.object({ toFile: z.boolean() }).strict() },
+  /** the phone's uptime over the last `days` local days, as the uptime presenter words it */
+  getUptime: {
+    channel: 'keeper:get-uptime',
+    payload: z.object({ phoneId: phoneIdSchema, days: z.number().int().min(1).max(UPTIME_MAX_DAYS).optional() }).strict(),
+  },
   /** main shows a save dialog and writes the log as JSON lines */
   exportLog: { channel: 'keeper:export-log', payload: z.object({ phoneId: phoneIdSchema.nullable().optional() }).strict().optional() },
 } as const;
@@ -171,6 +178,8 @@ export interface KeeperApi {
   setSecret(name: SecretName, value: string | null): Promise<SecretsInfo>;
   getEnvironment(): Promise<AppEnvironment>;
   exportLog(phoneId?: string | null): Promise<string | null>;
+  /** the 30-day strip and the percentages, computed in main by the uptime presenter */
+  getUptime(phoneId: string, options?: { days?: number }): Promise<UptimeView>;
   /** null when the person declined the confirmation or cancelled the save dialog */
   exportRecoveryKey(options: { toFile: boolean }): Promise<RecoveryKeyExport | null>;
   onFocusPhone(listener: (phoneId: string) => void): () => void;

@@ -8,6 +8,7 @@ import type { SecretStore } from '../settings/secret-store.js';
 import type { AppSettings, SecretName } from '../settings/schema.js';
 import { ProblemsError, type IpcHandlers } from './router.js';
 import { KeeperError } from '../engine/errors.js';
+import { presentUptime } from '../presenters/uptime-presenter.js';
 import { RECOVERY_KEY_SAVE_CONFIRM, RECOVERY_KEY_SHOW_CONFIRM, recoveryKeySheet } from '../presenters/recovery-key-sheet.js';
 
 export type KeeperPort = Pick<
@@ -26,6 +27,7 @@ export type KeeperPort = Pick<
   | 'resumeKeepAlive'
   | 'importSession'
   | 'recoveryKey'
+  | 'uptime'
 >;
 
 export interface HandlerDeps {
@@ -155,6 +157,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
       return deps.secrets.info();
     },
     getEnvironment: () => deps.environment(),
+    getUptime: async ({ phoneId, days }) => presentUptime(await deps.keeper().uptime(phoneId, days !== undefined ? { days } : {})),
     exportRecoveryKey: async ({ toFile }) => {
       // the key first: "your backups use your passphrase" needs no confirmation to be said
       const key = await deps.keeper().recoveryKey();

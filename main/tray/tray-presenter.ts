@@ -4,6 +4,7 @@ import type { PhoneStatus } from '../engine/types.js';
 import { ageText, relativeText, untilText } from '../presenters/durations.js';
 import { overallHealth, phoneHealth, type Health } from '../presenters/phone-health.js';
 import { presentPhone, type PhoneAction, type PhonePresentation } from '../presenters/phone-presenter.js';
+import { uptime30Text } from '../presenters/uptime-presenter.js';
 
 export const APP_TITLE = 'Session Keeper';
 /** Windows cuts tray tooltips at 127 characters (NOTIFYICONDATA.szTip). */
@@ -35,6 +36,15 @@ export interface TrayModel {
 export interface TrayContext {
   now: number;
   startAtLogin: boolean;
+  /** each phone's share of time open over 30 days (keeper.uptime), when known */
+  uptime30?: ReadonlyMap<string, number | null>;
+}
+
+/** "Uptime 30 d: 99.7 %" for the phones given (the lowest of them), or null when none is known. */
+export function uptimeSummary(statuses: readonly PhoneStatus[], uptime30: ReadonlyMap<string, number | null> | undefined): string | null {
+  if (!uptime30) return null;
+  const known = statuses.map((s) => uptime30.get(s.phoneId)).filter((u): u is number => typeof u === 'number');
+  return known.length === 0 ? null : uptime30Text(Math.min(...known));
 }
 
 type Counted = Exclude<Health, 'ok'>;
@@ -49,7 +59,7 @@ function plural(n: number, one: string, many: string): string {
 }
 
 /** "2 phones · all healthy · oldest session 12d 4h" (also the first menu line). */
-export function traySummary(statuses: readonly PhoneStatus[], now: number): string {
+export function traySummary(statuses: readonly PhoneStatus[], now: number, uptime30?: ReadonlyMap<string, number | null>): string {
   if (statuses.length === 0) return 'no phones configured';
   const parts = [plural(statuses.length, 'phone', 'phones')];
   if (overallHealth(statuses) === 'ok') parts.push('all healthy');
@@ -68,11 +78,14 @@ export function traySummary(statuses: readonly PhoneStatus[], now: number): stri
   const ages = statuses.map((s) => presentPhone(s, now).sessionAgeMs).filter((a): a is number => a !== null);
   if (ages.length === 0) parts.push('no linked session');
   else parts.push(`${statuses.length === 1 ? 'session' : 'oldest session'} ${ageText(Math.max(...ages))}`);
+  // beside the age: how well the session has been held, the lowest phone's
+  const uptime = uptimeSummary(statuses, uptime30);
+  if (uptime) parts.push(uptime);
   return parts.join(' · ');
 }
 
-export function trayTooltip(statuses: readonly PhoneStatus[], now: number): string {
-  const text = `${APP_TITLE} — ${traySummary(statuses, now)}`;
+export function trayTooltip(statuses: readonly PhoneStatus[], now: number, uptime30?: ReadonlyMap<string, number | null>): string {
+  const text = `${APP_TITLE} — ${traySummary(statuses, now, uptime30)}`;
   return text.length <= TOOLTIP_MAX ? text : `${text.slice(0, TOOLTIP_MAX - 1)}…`;
 }
 
@@ -87,10 +100,12 @@ function lastBackupText(s: PhoneStatus, now: number): string {
 }
 
 /** "Work: Connected · session 12d 4h · next keep-alive in 3 h 20 min · last backup 2 h ago" */
-export function phoneLine(s: PhoneStatus, now: number, p: PhonePresentation = presentPhone(s, now)): string {
+export function phoneLine(s: PhoneStatus, now: number, p: PhonePresentation = presentPhone(s, now), uptime30?: ReadonlyMap<string, number | null>): string {
+  const uptime = uptimeSummary([s], uptime30);
   return [
     `${s.label}: ${p.title}`,
     `session ${p.sessionAge}`,
+    ...(uptime ? [uptime] : []),
     nextKeepAliveText(s, now),
     lastBackupText(s, now),
     ...p.warnings.map((w) => w.short),
@@ -132,9 +147,9 @@ export function presentTray(statuses: readonly PhoneStatus[], ctx: TrayContext):
   const phones = statuses.map((s): Shown => ({ s, p: presentPhone(s, ctx.now) }));
   const menu: TrayMenuItem[] = [
     // Linux desktops often hide tooltips: the summary is also the first (inert) line.
-    { type: 'label', label: traySummary(statuses, ctx.now), enabled: false },
+    { type: 'label', label: traySummary(statuses, ctx.now, ctx.uptime30), enabled: false },
     { type: 'separator' },
-    ...phones.map(({ s, p }): TrayMenuItem => ({ type: 'label', label: phoneLine(s, ctx.now, p), enabled: false })),
+    ...phones.map(({ s, p }): TrayMenuItem => ({ type: 'label', label: phoneLine(s, ctx.now, p, ctx.uptime30), enabled: false })),
     ...(statuses.length > 0 ? [{ type: 'separator' } as const] : []),
     { type: 'label', label: 'Open window', enabled: true, action: { kind: 'open-window' } },
     perPhone('Reconnect', phones, 'reconnect', (s) => ({ kind: 'reconnect', phoneId: s.phoneId })),
@@ -147,5 +162,5 @@ export function presentTray(statuses: readonly PhoneStatus[], ctx: TrayContext):
     { type: 'separator' },
     { type: 'label', label: 'Quit', enabled: true, action: { kind: 'quit' } },
   ];
-  return { icon: overallHealth(statuses), tooltip: trayTooltip(statuses, ctx.now), menu };
+  return { icon: overallHealth(statuses), tooltip: trayTooltip(statuses, ctx.now, ctx.uptime30), menu };
 }

@@ -15,6 +15,8 @@ export interface LogFilter {
   level: LogLevel | 'all';
   /** case-insensitive text in the message, event or phone id; '' matches everything */
   text: string;
+  /** one local day (an uptime strip cell clicked): entries from start (inclusive) to end */
+  day?: { start: number; end: number; title: string } | null;
 }
 
 export const NO_FILTER: LogFilter = { phone: 'all', level: 'all', text: '' };
@@ -22,6 +24,7 @@ export const NO_FILTER: LogFilter = { phone: 'all', level: 'all', text: '' };
 export function matchesFilter(e: LogEntry, f: LogFilter): boolean {
   if (f.phone === 'app' ? e.phoneId !== null : f.phone !== 'all' && e.phoneId !== f.phone) return false;
   if (f.level !== 'all' && LEVEL_RANK[e.level] < LEVEL_RANK[f.level]) return false;
+  if (f.day && (e.at < f.day.start || e.at >= f.day.end)) return false;
   const needle = f.text.trim().toLowerCase();
   if (needle === '') return true;
   return (

@@ -24,7 +24,7 @@ const KEYS: Record<keyof KeeperApi, true> = {
   getStatuses: true, onStatus: true, getLog: true, onLog: true, reconnect: true, requestQr: true, logout: true,
   backupNow: true, listBackups: true, checkBackupTarget: true, restore: true, keepAliveNow: true, pauseKeepAlive: true, resumeKeepAlive: true,
   importSession: true, getSettings: true, setSettings: true, onSettings: true, setSecret: true, getEnvironment: true,
-  exportLog: true, exportRecoveryKey: true, onFocusPhone: true,
+  exportLog: true, exportRecoveryKey: true, onFocusPhone: true, getUptime: true,
 };
 
 test('the exposed object has exactly the KeeperApi keys, all functions, and no ipcRenderer', () => {

@@ -70,6 +70,8 @@ export interface ConnectionHost {
   quarantine(reason: string): Promise<void>;
   /** show a fresh QR (the session is dead) */
   offerPairing(): Promise<void>;
+  /** a new socket exists (before it opens); `current` is false once it is replaced */
+  socketCreated?(sock: WASocket, current: () => boolean): void;
 }
 
 export interface ConnectionOptions {
@@ -198,6 +200,7 @@ export class ConnectionController {
       auth: { creds: store.state.creds, keys: makeCacheableSignalKeyStore(store.state.keys, this.o.baileysLogger) },
     });
     this.sock = sock;
+    this.o.host.socketCreated?.(sock, () => generation === this.generation);
     neutraliseCredsPresence(sock, store.state.creds);
     sock.ev.on('creds.update', () => {
       // a socket that outlived its store (quarantine, restore) must not write through it

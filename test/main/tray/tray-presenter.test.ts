@@ -125,3 +125,15 @@ test('a long list of troubled phones is cut to the Windows tooltip limit', () =>
   assert.ok(m.tooltip.length <= TOOLTIP_MAX);
   assert.equal(presentTray([phoneStatus({ lastBackupAt: NOW - 30 * HOUR })], ctx).menu.some((i) => i.type === 'label' && i.label.includes('last backup 1 d 6 h ago')), true);
 });
+
+test('the tooltip says "Uptime 30 d" beside the session age, rounded down, and the lowest of several phones', () => {
+  const one = presentTray([phoneStatus()], { ...ctx, uptime30: new Map([['default', 0.99768]]) });
+  assert.equal(one.tooltip, 'Session Keeper — 1 phone · all healthy · session 12d 4h · Uptime 30 d: 99.7 %');
+  assert.ok(labels(one.menu).includes('WhatsApp: Connected · session 12d 4h · Uptime 30 d: 99.7 % · next keep-alive in 3 h 20 min · last backup 2 h ago'));
+  const two = presentTray([phoneStatus(), phoneStatus({ phoneId: 'work', label: 'Work' })], { ...ctx, uptime30: new Map([['default', 1], ['work', 0.75]]) });
+  assert.match(two.tooltip, / · Uptime 30 d: 75\.0 %$/);
+  assert.ok(two.tooltip.length <= TOOLTIP_MAX);
+  // no history yet: nothing is claimed
+  const none = presentTray([phoneStatus()], { ...ctx, uptime30: new Map([['default', null]]) });
+  assert.equal(none.tooltip, 'Session Keeper — 1 phone · all healthy · session 12d 4h');
+});

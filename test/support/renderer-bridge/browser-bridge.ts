@@ -41,7 +41,7 @@ export const BROWSER_BRIDGE_JS = String.raw`(() => {
   };
   const METHODS = ['getStatuses', 'getLog', 'reconnect', 'requestQr', 'logout', 'backupNow', 'listBackups', 'restore',
     'keepAliveNow', 'pauseKeepAlive', 'resumeKeepAlive', 'importSession', 'getSettings', 'setSettings', 'setSecret',
-    'getEnvironment', 'exportLog', 'exportRecoveryKey', 'checkBackupTarget'];
+    'getEnvironment', 'exportLog', 'exportRecoveryKey', 'checkBackupTarget', 'getUptime'];
   const api = { onStatus: on('status'), onLog: on('log'), onSettings: on('settings'), onFocusPhone: on('focusPhone') };
   for (const m of METHODS) api[m] = (...args) => call(m, ...args);
   Object.defineProperty(window, 'keeper', { value: Object.freeze(api), enumerable: true });

@@ -8,6 +8,7 @@ import { parseAppSettings, SECRET_NAMES, type AppSettings, type SecretName } fro
 import type { LogEntry, LogLevel } from '../../../main/engine/types.js';
 import type { Harness } from '../keeper-harness.js';
 import { recoveryKeySheet } from '../../../main/presenters/recovery-key-sheet.js';
+import { presentUptime } from '../../../main/presenters/uptime-presenter.js';
 
 export interface BridgeOptions {
   /** extra entries served by getLog before the keeper's own (the 10,000-entry log tests) */
@@ -96,6 +97,10 @@ export function keeperHandlers(h: Harness, opts: BridgeOptions, onSettings: (s: 
       const path = join(h.dataDir, 'recovery-key.txt');
       await writeFile(path, recoveryKeySheet(key, Date.now()), { mode: 0o600 });
       return { key, savedTo: path };
+    },
+    getUptime: async (id, o) => {
+      const days = (o as { days?: unknown } | undefined)?.days;
+      return presentUptime(await h.keeper.uptime(str(id), typeof days === 'number' ? { days } : {}));
     },
     exportLog: async (phoneId) => {
       const path = join(h.dataDir, `exported-log-${++exports}.jsonl`);

@@ -20,6 +20,12 @@
  *   server.setQrRefs(n) / setPushName(name | null) / setCertChain(mode) / removeDevice(jid) / sendNode(conn, node)
  *   startWaServer({ clock, linkedDeviceClocks: { companionInactiveDays?: 30, primaryOfflineDays?: 14 } })
  *   server.phoneOnline() / deviceClocks.removals   // WhatsApp's two clocks (linked-device-clocks.ts)
+ *   const contact = server.addContact({ number: '15550000002', lidUser?, pushName? })   // see contact.ts
+ *   contact.inbox / waitForInbound(n)      // what the client sent, decrypted with the contact's own Signal session
+ *   contact.send(text) / receipts / waitForReceipt(id, 'delivered' | 'read')   // and back, with the client's receipts
+ *   contact.receiptMode = 'read' | 'delivered' | 'none'   // what the contact answers after the server's <ack>
+ *   contact.refuseWith = '463' | '479' | null   // the server refuses the client's messages (ack error), delivers nothing
+ *   contact.addressing = 'pn' | 'lid'       // how the contact's messages name their sender
  *   await server.close(); uninstallTestRoot()
  *
  * Protocol notes (mirrors Baileys 7.0.0-rc14):
@@ -31,6 +37,9 @@
  * - Unpatched, Baileys sends a bare <presence name=…/> (read as available) on every creds.update
  *   whose `me.name` differs; our patch makes it type="unavailable" and presence-hygiene.ts stops
  *   the partial updates, so a type-less presence record is a regression.
+ * - Contacts: usync answers devices [0] and a LID for a contact, `contact type=out` for any other
+ *   number; the pre-key fetch hands out the contact's bundle with a fresh one-time pre-key. The
+ *   contact writes with the bundle the companion registered at pairing (plus uploaded pre-keys).
  * - `encrypt/count` reports 50 by default: a pre-key upload arms a 30 s Baileys timer that is
  *   never cleared and would keep the test process alive.
  */
@@ -44,6 +53,8 @@ export {
 } from './certs.js';
 export { type FailureReason, type StreamFault } from './faults.js';
 export { type DeviceRemoval, type LinkedDeviceClockOptions, type RemovalCause } from './linked-device-clocks.js';
+export { type ClientReceipt, type ContactInbound, type ContactOutbound, type ReceiptMode, type SimulatedContact } from './contact.js';
+export { type ContactOptions } from './contact-hub.js';
 export {
   startWaServer,
   type ConnectionState,

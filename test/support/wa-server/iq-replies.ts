@@ -1,5 +1,6 @@
 // How the test server answers each IQ a logged-in Baileys client sends. A table, so an
-// unanswered query (which would pin a 60 s Baileys timer) is easy to spot and add.
+// unanswered query (which would pin a 60 s Baileys timer) is easy to spot and add. usync and the
+// pre-key fetch concern contacts: contact-hub.ts answers them first.
 import { S_WHATSAPP_NET, type BinaryNode } from '@whiskeysockets/baileys';
 
 export interface IqContext {
@@ -73,11 +74,6 @@ export function answerIq(iq: BinaryNode, ctx: IqContext): IqAnswer {
         return { reply: result(iq, [{ tag: 'privacy', attrs: {}, content: categories }]), effect: none };
       }
       return { reply: result(iq), effect: none };
-    case 'usync': {
-      const usync = child(iq, 'usync');
-      const attrs = usync ? { ...usync.attrs } : {};
-      return { reply: result(iq, [{ tag: 'usync', attrs, content: [{ tag: 'list', attrs: {} }] }]), effect: none };
-    }
     case 'md': {
       const remove = child(iq, 'remove-companion-device');
       if (remove) return { reply: result(iq), effect: { kind: 'logout', jid: remove.attrs.jid ?? '' } };

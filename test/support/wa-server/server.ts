@@ -17,6 +17,8 @@ import {
 } from '@whiskeysockets/baileys';
 import { systemClock, type Clock } from '../../../main/engine/clock.js';
 import { buildCertChain, type CertChainMode } from './certs.js';
+import type { SimulatedContact } from './contact.js';
+import { ContactHub, type ContactOptions } from './contact-hub.js';
 import { faultNode, type FailureReason, type Fault, type StreamFault } from './faults.js';
 import { answerIq } from './iq-replies.js';
 import { LinkedDeviceClocks, type LinkedDeviceClockOptions } from './linked-device-clocks.js';
@@ -157,6 +159,9 @@ export interface WaServer {
   /** The phone is used: its 14-day clock starts over, and every logged-in companion gets a receipt from it. */
   phoneOnline(): void;
   sendNode(conn: WaConnection, node: BinaryNode): void;
+  /** A simulated contact with its own Signal identity (see contact.ts); other numbers are not on WhatsApp. */
+  addContact(opts: ContactOptions): SimulatedContact;
+  readonly contacts: ReadonlyMap<string, SimulatedContact>;
   close(): Promise<void>;
 }
 
@@ -235,6 +240,7 @@ class WaTestServer implements WaServer {
   private nextId = 1;
   private closing = false;
   readonly deviceClocks: LinkedDeviceClocks | null;
+  private readonly hub: ContactHub<Connection>;
 
   constructor(private readonly opts: WaServerOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -255,6 +261,15 @@ class WaTestServer implements WaServer {
           removeCompanion: jid => this.removeCompanion(jid),
         }, opts.linkedDeviceClocks)
       : null;
+    this.hub = new ContactHub<Connection>({
+      now: () => this.clock.now(),
+      waitFor: (check, timeoutMs, what) => this.waitFor(check, timeoutMs, what),
+      changed: () => this.changed(),
+      note: line => this.note(line),
+      send: (conn, node) => this.send(conn, node),
+      connections: () => this.connections,
+      accountNumber: number,
+    });
     this.http = createServer((req, res) => {
       if (req.method === 'GET' && req.url === '/sw.js') {
         this.versionRequests++;
@@ -464,6 +479,7 @@ class WaTestServer implements WaServer {
       pairedAt: this.clock.now(),
       preKeysUploaded: 0,
     });
+    this.hub.paired(jid, conn.registration);
     conn.jid = jid;
     this.deviceClocks?.primaryOnline(); // the phone scanned: it is in use
     this.deviceClocks?.companionActive(jid);
@@ -536,6 +552,7 @@ class WaTestServer implements WaServer {
       if (node.attrs.type === 'available' && conn.jid && conn.state === 'logged-in') this.deviceClocks?.companionActive(conn.jid);
       return;
     }
+    if ((node.tag === 'message' || node.tag === 'receipt') && this.hub.onStanza(conn, node, this.nowSeconds)) return;
     if (node.tag !== 'iq') return;
     const id = node.attrs.id ?? '';
     const type = node.attrs.type;
@@ -546,6 +563,11 @@ class WaTestServer implements WaServer {
       return;
     }
     if (conn.silent) return;
+    const contactReply = this.hub.answerIq(conn, node, this.nowSeconds);
+    if (contactReply) {
+      this.send(conn, contactReply);
+      return;
+    }
     const { reply, effect } = answerIq(node, { preKeysOnServer: this.preKeysFor(conn) });
     this.send(conn, reply);
     switch (effect.kind) {
@@ -724,6 +746,14 @@ class WaTestServer implements WaServer {
       this.send(c, { tag: 'receipt', attrs: { from: this.phone.jid, id: this.newId(), t: String(this.nowSeconds) } });
     }
     this.changed();
+  }
+
+  get contacts(): ReadonlyMap<string, SimulatedContact> {
+    return this.hub.contacts;
+  }
+
+  addContact(opts: ContactOptions): SimulatedContact {
+    return this.hub.add(opts);
   }
 
   sendNode(conn: WaConnection, node: BinaryNode): void {
