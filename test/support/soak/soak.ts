@@ -507,7 +507,11 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       }
       // a fault lands on a phone that is connected and idle (a person would not see the others apart)
       for (let i = 0; i < 120 && (status().state !== 'open' || h.keeper.keepAliveBusy()); i++) await runUntil(clock.now() + MINUTE);
-      if (status().state !== 'open') continue;
+      if (status().state !== 'open') {
+        const at = clock.now();
+        faults.push({ kind: e.kind, at, durationMs: 0, detail: 'not applied', openAgainAt: at, clearedAt: at, budgetMs: 0, skipped: `the phone was ${status().state} (a fault needs a connected phone)` });
+        continue;
+      }
       const before = faults.length;
       await apply(e.kind);
       if (faults.length > before) progress(`day ${day(clock.now())}: ${e.kind} — ${faults.at(-1)?.detail ?? ''}`);
@@ -632,7 +636,8 @@ export function formatSoakReport(r: SoakReport): string {
     const worst = Math.max(0, ...ran.map((f) => (f.openAgainAt === null ? Infinity : f.openAgainAt - f.clearedAt)));
     const budget = Math.max(0, ...ran.map((f) => f.budgetMs));
     const shown = ran.length === 0 ? `skipped (${list[0]?.skipped ?? ''})` : kind === 'backup-target-outage' ? 'n/a (the phone stays open)' : `${(worst / MINUTE).toFixed(1)} min`;
-    lines.push(`| ${kind} | ${ran.length} | ${shown} | ${budget > 0 ? `${budget / MINUTE} min` : '-'} |`);
+    const notRun = list.length - ran.length;
+    lines.push(`| ${kind} | ${ran.length}${notRun > 0 && ran.length > 0 ? ` (+${notRun} not applied: phone not connected)` : ''} | ${shown} | ${budget > 0 ? `${budget / MINUTE} min` : '-'} |`);
   }
   lines.push('');
   for (const u of r.phoneUnused) {
