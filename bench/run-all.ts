@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-const benches = ['engine', 'keepalive', 'backup', 'renderer'].filter((b) => only.length === 0 || only.includes(b));
+const benches = ['engine', 'keepalive', 'backup', 'renderer', 'gate'].filter((b) => only.length === 0 || only.includes(b));
 let failed = 0;
 for (const name of benches) {
   const file = join(here, `${name}.js`);

@@ -1,11 +1,14 @@
 // Command line of the headless runner, parsed into plain data (tested without starting anything).
 import { parseArgs } from 'node:util';
 import { isPhoneId, phoneIdProblem } from './engine/phone-id.js';
+import { parsePairingNumber } from './engine/pairing-code.js';
 
 export const USAGE = `Session Keeper (headless) — keeps WhatsApp Web linked-device sessions alive.
 
 Usage:
   npm run headless -- [options]                 run: show QR codes, keep sessions alive
+  npm run headless -- --pair-code +<number>     run, linking by phone number: print a code to type
+                                                on that phone instead of a QR code
   npm run headless -- import <folder> [options] import a Baileys session folder (useMultiFileAuthState)
   npm run headless -- backup [options]          back the session up now (skipped when unchanged)
   npm run headless -- backups [options]         list the stored backup generations
@@ -22,6 +25,9 @@ Options:
                      (default: $SESSION_KEEPER_DATA_DIR, else the app's data folder)
   --phone <id>       a phone to run; repeat for several (default: the phones in the settings
                      file, else "default")
+  --pair-code <num>  with run: the WhatsApp number to link, with country code (+44 7700 900123);
+                     type the printed code on that phone under Linked devices → Link a device →
+                     Link with phone number instead. One phone: --phone, else the only one
   --replace          with import: set an existing session aside (quarantine) and import anyway
   --force            with backup: store a new generation even when nothing changed
   --recovery-key <k> with restore: open the backups with this recovery key (e.g. on a new machine);
@@ -46,7 +52,7 @@ phone could start.`;
 export type HeadlessCommand =
   | { kind: 'help' }
   /** phones: from --phone, or null to run the phones in the settings file */
-  | { kind: 'run'; dataDir: string | null; phones: string[] | null; verbose: boolean }
+  | { kind: 'run'; dataDir: string | null; phones: string[] | null; verbose: boolean; pairCode?: PairCodeRequest }
   | { kind: 'import'; dataDir: string | null; phone: string; from: string; replace: boolean }
   | { kind: 'backup'; dataDir: string | null; phone: string; force: boolean }
   | { kind: 'backups'; dataDir: string | null; phone: string }
@@ -56,6 +62,12 @@ export type HeadlessCommand =
   | { kind: 'backup-check'; dataDir: string | null }
   /** phones: --phone, or null for the settings file's */
   | { kind: 'uptime'; dataDir: string | null; phones: string[] | null };
+
+/** Link by phone number: these digits (country code first), for this phone (null: the only one running). */
+export interface PairCodeRequest {
+  number: string;
+  phone: string | null;
+}
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -77,6 +89,7 @@ export function parseHeadlessArgs(argv: string[]): HeadlessCommand {
         replace: { type: 'boolean', default: false },
         force: { type: 'boolean', default: false },
         'recovery-key': { type: 'string' },
+        'pair-code': { type: 'string' },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -97,6 +110,8 @@ export function parseHeadlessArgs(argv: string[]): HeadlessCommand {
   if (values.force && command !== 'backup') throw new UsageError('--force only goes with backup.');
   const recoveryKey = values['recovery-key'] ?? null;
   if (recoveryKey !== null && command !== 'restore') throw new UsageError('--recovery-key only goes with restore.');
+  const pairNumber = values['pair-code'];
+  if (pairNumber !== undefined && command !== undefined) throw new UsageError('--pair-code only goes with a run (no command).');
   const onePhone = (): string => {
     if (phones.length !== 1) throw new UsageError(`${command ?? 'this command'} takes one --phone.`);
     return phones[0] ?? 'default';
@@ -125,7 +140,16 @@ export function parseHeadlessArgs(argv: string[]): HeadlessCommand {
   }
   if (command === undefined) {
     if (values.replace) throw new UsageError('--replace only goes with import.');
-    return { kind: 'run', dataDir, phones: values.phone ?? null, verbose: values.verbose };
+    const run = { kind: 'run', dataDir, phones: values.phone ?? null, verbose: values.verbose } as const;
+    if (pairNumber === undefined) return run;
+    if ((values.phone?.length ?? 0) > 1) throw new UsageError('--pair-code links one phone: give at most one --phone.');
+    let number: string;
+    try {
+      number = parsePairingNumber(pairNumber);
+    } catch (err) {
+      throw new UsageError(`--pair-code: ${(err as Error).message}`);
+    }
+    return { ...run, pairCode: { number, phone: values.phone?.[0] ?? null } };
   }
   if (command === 'import') {
     if (rest.length !== 1 || !rest[0]) throw new UsageError('import takes exactly one folder: import <folder>');

@@ -1,7 +1,9 @@
 // Text for the headless runner's terminal: one line per status change and per log entry.
 import { utcText } from './presenters/durations.js';
 import { presentPhone } from './presenters/phone-presenter.js';
-import type { LogEntry, PhoneStatus } from './engine/types.js';
+import { countdownText } from './presenters/durations.js';
+import { groupedCode } from './presenters/pairing-code-text.js';
+import type { LogEntry, PairingCode, PhoneStatus } from './engine/types.js';
 
 /** "[default] open · session age 3d 5h · Connected." — the words and age the tray and window show. */
 export function formatStatusLine(s: PhoneStatus, now: number): string {
@@ -14,6 +16,22 @@ export function formatStatusLine(s: PhoneStatus, now: number): string {
   else parts.push(p.unlinkReason, p.nextStep ?? '');
   parts.push(...p.warnings.map((w) => w.short));
   return parts.join(' · ');
+}
+
+/** The code to type on the phone, printed instead of a QR code, with where to type it and its time. */
+export function formatPairingCode(phoneId: string, code: PairingCode, now: number): string {
+  return [
+    '',
+    `    ${groupedCode(code.code)}`,
+    '',
+    `[${phoneId}] Type this code on the phone: WhatsApp → Settings → Linked devices → Link a device → Link with phone number instead.`,
+    formatCodeCountdown(phoneId, code, now),
+  ].join('\n');
+}
+
+/** "[default] Code ABCD-EFGH expires in 1:30." */
+export function formatCodeCountdown(phoneId: string, code: PairingCode, now: number): string {
+  return `[${phoneId}] Code ${groupedCode(code.code)} expires in ${countdownText(code.expiresAt - now)}.`;
 }
 
 export function formatLogLine(e: LogEntry): string {

@@ -17,7 +17,8 @@ import { passphraseProblem } from './engine/backup/passphrase-policy.js';
 import { formatStatusLine, formatLogLine } from './headless-format.js';
 import { presentUptime, uptimeReportText } from './presenters/uptime-presenter.js';
 import { parseHeadlessArgs, USAGE, UsageError, type HeadlessCommand } from './headless-args.js';
-import { CONSOLE_HELP, CONSOLE_HINT, parseConsoleLine } from './headless-console.js';
+import { CODE_HINT, CONSOLE_HELP, CONSOLE_HINT, parseConsoleLine } from './headless-console.js';
+import { pairCodeTarget, PairCodePrinter } from './headless-pair-code.js';
 import { ensureDir } from './engine/auth-store/atomic-fs.js';
 import { DataFolderLockedError, DataFolderUnwritableError, holdDataFolder, type DataFolderLock } from './engine/data-folder-lock.js';
 
@@ -32,12 +33,22 @@ async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<numb
     throw err;
   }
   setStopper(() => stopAndRelease(keeper, lock));
+  let codeTarget: string | null;
+  try {
+    codeTarget = cmd.pairCode ? pairCodeTarget(cmd.pairCode, keeper.phoneIds()) : null;
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+  const codes = codeTarget !== null && cmd.pairCode ? new PairCodePrinter(keeper, codeTarget, cmd.pairCode.number, (text) => process.stdout.write(`${text}\n`)) : null;
   const lastQr = new Map<string, string>();
   const states = new Map(keeper.phoneIds().map((id) => [id, 'stopped']));
   keeper.on('status', (s) => {
     states.set(s.phoneId, s.state);
     process.stdout.write(`${formatStatusLine(s, Date.now())}\n`);
-    if (s.qr && lastQr.get(s.phoneId) !== s.qr) {
+    codes?.onStatus(s);
+    // a phone linking by number gets its code printed instead of the QR
+    if (s.qr && s.phoneId !== codeTarget && lastQr.get(s.phoneId) !== s.qr) {
       lastQr.set(s.phoneId, s.qr);
       QRCode.toString(s.qr, { type: 'terminal', small: true, errorCorrectionLevel: 'L' })
         .then((art) => process.stdout.write(`${art}\nScan with WhatsApp → Linked devices → Link a device (${s.phoneId})\n`))
@@ -63,7 +74,8 @@ async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<numb
     await stopAndRelease(keeper, lock).catch(() => undefined);
     return 1;
   }
-  listenForCommands(keeper, states);
+  codes?.request();
+  listenForCommands(keeper, states, codes);
   return -1; // keeps running until a signal
 }
 
@@ -97,15 +109,22 @@ async function withDataFolder<T>(dataDir: string | null, command: string, fn: ()
   }
 }
 
-/** Lines typed on stdin (a terminal, or a pipe): `r` asks for new QR codes. Ctrl-C stays a signal. */
-function listenForCommands(keeper: Keeper, states: ReadonlyMap<string, string>): void {
-  if (process.stdin.isTTY) process.stdout.write(`${CONSOLE_HINT}\n`);
+/** Lines typed on stdin (a terminal, or a pipe): `r` asks for new QR codes, `c` for a new pairing code. Ctrl-C stays a signal. */
+function listenForCommands(keeper: Keeper, states: ReadonlyMap<string, string>, codes: PairCodePrinter | null): void {
+  if (process.stdin.isTTY) process.stdout.write(`${codes ? CODE_HINT : CONSOLE_HINT}\n`);
   const lines = createInterface({ input: process.stdin, terminal: false });
   lines.on('line', (line) => {
-    const cmd = parseConsoleLine(line, states);
+    const cmd = parseConsoleLine(line, states, codes?.phoneId ?? null);
+    if (cmd.kind === 'code') codes?.request();
     if (cmd.kind === 'help') process.stdout.write(`${CONSOLE_HELP}\n`);
     else if (cmd.kind === 'refused') process.stdout.write(`${cmd.message}\n`);
-    else if (cmd.kind === 'qr') {
+    else if (cmd.kind === 'resume-sending') {
+      const id = cmd.phone;
+      keeper.resumeOutbound(id).then(
+        () => process.stdout.write(`[${id}] sending resumed.\n`),
+        (err: unknown) => process.stderr.write(`[${id}] could not resume sending: ${(err as Error).message}\n`),
+      );
+    } else if (cmd.kind === 'qr') {
       for (const id of cmd.phones) {
         process.stdout.write(`[${id}] asking for a new QR code…\n`);
         keeper.requestQr(id).catch((err: unknown) => process.stderr.write(`[${id}] no new QR code: ${(err as Error).message}\n`));
@@ -261,7 +280,7 @@ async function main(): Promise<number> {
   try {
     return await dispatch(cmd);
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof DataFolderLockedError || err instanceof DataFolderUnwritableError) {
+    if (err instanceof ConfigError || err instanceof UsageError || err instanceof DataFolderLockedError || err instanceof DataFolderUnwritableError) {
       process.stderr.write(`error: ${err.message}\n`);
       return 2;
     }

@@ -6,6 +6,7 @@ import { chooseBackup, confirmDialog } from './dialogs.js';
 import { el, setText } from './dom.js';
 import { errorText } from './view-model/error-text.js';
 import { drawQr } from './qr-canvas.js';
+import { PairingCodePanel, pairingTabs } from './pairing-code-panel.js';
 import { phoneCardModel, type PhoneCardModel } from './view-model/phone-card.js';
 import { untilText } from '../main/presenters/durations.js';
 import { phoneHealth } from '../main/presenters/phone-health.js';
@@ -29,12 +30,13 @@ interface CardParts {
   countdown: HTMLElement;
   expired: HTMLElement;
   newQr: HTMLButtonElement;
+  codePanel: PairingCodePanel;
   importSession: HTMLButtonElement;
   facts: Map<string, { value: HTMLElement }>;
   uptime: UptimeStrip;
   /** when the strip was last asked for (0: never) */
   uptimeAskedAt: number;
-  buttons: Record<'reconnect' | 'backupNow' | 'keepAliveNow' | 'restore' | 'logout', HTMLButtonElement>;
+  buttons: Record<'resumeSending' | 'reconnect' | 'backupNow' | 'keepAliveNow' | 'restore' | 'logout', HTMLButtonElement>;
   result: HTMLElement;
   drawnQr: string | null;
   busy: boolean;
@@ -130,6 +132,10 @@ export class PhoneCards {
           r.outcome === 'failed',
         );
       }),
+      resumeSending: button('Resume sending', async () => {
+        await this.keeper.resumeSending(id);
+        this.result(id, 'Sending resumed.');
+      }),
       keepAliveNow: button('Keep-alive now', async () => {
         const r = await this.keeper.keepAliveNow(id);
         this.result(id, `Keep-alive sent. Next one ${untilText(r.nextKeepAliveAt, Date.now())}.`);
@@ -169,11 +175,13 @@ export class PhoneCards {
     const countdown = el('figcaption', { class: 'countdown' });
     const qrFrame = el('figure', { class: 'qr-frame' }, canvas, countdown);
     const expired = el('p', { class: 'qr-expired', text: 'This QR code expired.', attrs: { hidden: true } });
-    const pairing = el(
+    const codePanel = new PairingCodePanel(id, async (phoneNumber) => {
+      await this.keeper.requestPairingCode(id, phoneNumber);
+    });
+    const qrPanel = el(
       'div',
-      { class: 'pairing', attrs: { role: 'group', tabindex: '-1', 'aria-labelledby': `pairing-title-${id} ${titleId}` } },
+      { class: 'pairing-panel' },
       el('div', { class: 'pairing-steps' },
-        el('h4', { text: 'Link this computer', attrs: { id: `pairing-title-${id}` } }),
         el('ol', { class: 'steps' },
           el('li', { text: 'Open WhatsApp on the phone.' }),
           el('li', { text: 'Go to Settings → Linked devices.' }),
@@ -184,6 +192,14 @@ export class PhoneCards {
         el('div', { class: 'actions' }, newQr, importBtn),
       ),
       qrFrame,
+    );
+    const pairing = el(
+      'div',
+      { class: 'pairing', attrs: { role: 'group', tabindex: '-1', 'aria-labelledby': `pairing-title-${id} ${titleId}` } },
+      el('h4', { text: 'Link this computer', attrs: { id: `pairing-title-${id}` } }),
+      pairingTabs(id, { qr: qrPanel, code: codePanel.root }),
+      qrPanel,
+      codePanel.root,
     );
     const reason = el('p', { class: 'reason' });
     const nextStepText = el('span');
@@ -209,10 +225,10 @@ export class PhoneCards {
       pairing,
       dl,
       uptime.root,
-      el('div', { class: 'actions' }, buttons.reconnect, buttons.backupNow, buttons.keepAliveNow, buttons.restore, buttons.logout),
+      el('div', { class: 'actions' }, buttons.resumeSending, buttons.reconnect, buttons.backupNow, buttons.keepAliveNow, buttons.restore, buttons.logout),
       result,
     );
-    const parts: CardParts = { root, badge, reason, nextStep, nextStepText, warnings, pairing, canvas, qrFrame, countdown, expired, newQr, importSession: importBtn, facts, uptime, uptimeAskedAt: 0, buttons, result, drawnQr: null, busy: false, outcome: false };
+    const parts: CardParts = { root, badge, reason, nextStep, nextStepText, warnings, pairing, canvas, qrFrame, countdown, expired, newQr, codePanel, importSession: importBtn, facts, uptime, uptimeAskedAt: 0, buttons, result, drawnQr: null, busy: false, outcome: false };
     this.cards.set(id, parts);
     this.container.append(root);
     return parts;
@@ -247,6 +263,7 @@ export class PhoneCards {
       p.expired.hidden = !pairing.expired;
       p.newQr.hidden = !pairing.canRequestNew;
       setText(p.countdown, pairing.countdown === null ? '' : `Expires in ${pairing.countdown}`);
+      p.codePanel.update(m.pairingCode);
       if (pairing.qr !== null && pairing.qr !== p.drawnQr) {
         drawQr(p.canvas, pairing.qr, 360);
         p.drawnQr = pairing.qr;
@@ -265,6 +282,8 @@ export class PhoneCards {
     };
     for (const [name, b] of Object.entries(p.buttons) as Array<[keyof CardParts['buttons'], HTMLButtonElement]>) offer(b, m.actions[name]);
     offer(p.importSession, m.actions.importSession);
+    // only a stopped phone shows it: a disabled "Resume sending" on every card would only puzzle
+    p.buttons.resumeSending.hidden = !m.actions.resumeSending.enabled;
     // busy is shown, not enforced by disabling: a disabled button would drop the keyboard focus
     p.root.setAttribute('aria-busy', String(p.busy));
   }

@@ -48,6 +48,7 @@ export class SettingsView {
   private readonly status = el('p', { class: 'muted', attrs: { role: 'status', 'aria-live': 'polite' } });
   private readonly secretWarning = el('p', { class: 'banner banner-warn', attrs: { role: 'note', hidden: true } });
   private readonly secretState = new Map<SecretName, HTMLElement>();
+  private shownSecrets: SecretsInfo | null = null;
   private readonly supabaseFields = el('div', { class: 'grid' });
   private readonly checkButton = el('button', { text: 'Test connection', class: 'secondary', attrs: { type: 'button', id: 'backup-check' } });
   private readonly checkResult = el('div', { class: 'result', attrs: { id: 'backup-check-result', role: 'status', 'aria-live': 'polite' } });
@@ -111,6 +112,7 @@ export class SettingsView {
   }
 
   private secrets(info: SecretsInfo): void {
+    this.shownSecrets = info;
     for (const [name, node] of this.secretState) setText(node, info.set[name] ? 'Set' : 'Not set');
     const warn = info.backend === 'basic_text'
       ? 'No system keyring was found: secrets are stored only obfuscated on this computer, not encrypted. Anyone with access to your user account can read them.'
@@ -187,6 +189,8 @@ export class SettingsView {
   private async submit(): Promise<void> {
     if (!this.valid || this.save.disabled) return;
     this.save.disabled = true;
+    // read before saving: a push from main may redraw the secrets while the save is in flight
+    const hadKey = this.shownSecrets?.set.supabaseKey === true;
     try {
       const saved = await this.keeper.setSettings(this.valid);
       this.valid = null;
@@ -195,6 +199,20 @@ export class SettingsView {
     } catch (err) {
       setText(this.status, `Not saved: ${errorText(err)}`);
       this.validate();
+      return;
+    }
+    await this.rereadSecrets(hadKey);
+  }
+
+  /** Main drops the Supabase key when the URL changes (it belongs to the old server): show what is stored now. */
+  private async rereadSecrets(hadKey: boolean): Promise<void> {
+    try {
+      this.secrets((await this.keeper.getEnvironment()).secrets);
+    } catch {
+      return; // the settings are saved; the secrets line stays as it was until the next read
+    }
+    if (hadKey && this.shownSecrets?.set.supabaseKey !== true) {
+      setText(this.status, 'Saved. The Supabase key was for the old URL and was removed: set the key for the new project.');
     }
   }
 

@@ -92,6 +92,21 @@ export function withRemovedDevice(meta: PhoneMeta, removed: RemovedDevice): Phon
   return { ...meta, removedDevices: [...others, removed].slice(-MAX_REMOVED_DEVICES) };
 }
 
+/**
+ * Any trace of a link in the meta: a pairing, an open, a removed device, or a need for a new link
+ * that a link caused (a first QR that expired unscanned is no link). Logouts reset `pairedAt`,
+ * not these.
+ */
+export function everLinked(meta: Pick<PhoneMeta, 'pairedAt' | 'me' | 'lastOpenAt' | 'unlinked' | 'removedDevices'>): boolean {
+  return (
+    meta.pairedAt !== null ||
+    meta.me !== null ||
+    meta.lastOpenAt !== null ||
+    meta.removedDevices.length > 0 ||
+    (meta.unlinked !== null && meta.unlinked.cause !== 'pairing-expired')
+  );
+}
+
 /** The record of `device` if WhatsApp removed it. */
 export function removedDevice(meta: PhoneMeta, device: string): RemovedDevice | null {
   return meta.removedDevices.find((r) => r.device === device) ?? null;

@@ -26,7 +26,8 @@ import { PresencePulser } from './session/presence-pulser.js';
 import { StorageFaults } from './session/storage-faults.js';
 import { probeWritable } from './storage-error.js';
 import { StatusModel, type BackupView } from './session/status-model.js';
-import type { LogLevel, PhoneConfig, PhoneStatus, RemovedDevice, UnlinkCause } from './types.js';
+import { parsePairingNumber } from './pairing-code.js';
+import type { LogLevel, PairingCode, PhoneConfig, PhoneStatus, RemovedDevice, UnlinkCause } from './types.js';
 
 export { resumesAfterSwap, type SessionIntent } from './session/connection-controller.js';
 export type { BackupView } from './session/status-model.js';
@@ -114,7 +115,7 @@ export class PhoneSession {
         credsSaved: () => opts.backupHooks?.onCredsChanged(id),
         paired: () => opts.backupHooks?.onPaired(id),
         serverLoggedOut: (quarantine, detail) => this.onServerLogout(quarantine, detail),
-        pairingExpired: () => this.onPairingExpired(),
+        pairingExpired: (byCode) => this.onPairingExpired(byCode),
         quarantine: (reason) => this.quarantineSession(reason),
         offerPairing: () => this.requestQr(),
         socketCreated: (sock, current) => this.messaging.attach(sock, current),
@@ -178,7 +179,7 @@ export class PhoneSession {
     await this.store?.close();
     this.store = null;
     await this.meta.flush();
-    this.model.patch({ qr: null, qrExpiresAt: null });
+    this.model.patch({ qr: null, qrExpiresAt: null, pairingCode: null });
     this.model.set('stopped', 'Stopped.');
   }
 
@@ -209,6 +210,27 @@ export class PhoneSession {
     if (!this.store && !(await this.openStore())) return;
     this.conn.resetQr();
     await this.conn.connect('connecting');
+  }
+
+  /**
+   * Links by phone number instead of a QR: a fresh registration socket (so the code gets its whole
+   * window), then WhatsApp's code for `number`, to be typed on that phone. Refused for a number
+   * that is not one, and while a linked session exists (log out first).
+   */
+  async requestPairingCode(number: string): Promise<PairingCode> {
+    const digits = parsePairingNumber(number);
+    if (this.store?.isRegistered()) {
+      throw new KeeperError('already-linked', `Phone ${this.id} is already linked; log out first to link another phone.`);
+    }
+    this.conn.intent = 'run';
+    this.conn.cancelRetry();
+    await this.conn.retire();
+    if (!this.store && !(await this.openStore())) {
+      throw new KeeperError('storage-error', `The session folder of ${this.id} cannot be opened: ${this.model.field('detail')}`);
+    }
+    this.conn.resetQr();
+    await this.conn.connect('connecting');
+    return this.conn.requestPairingCode(digits);
   }
 
   /** Unlinks this device at WhatsApp (when connected) and sets the session files aside. */
@@ -466,10 +488,11 @@ export class PhoneSession {
    * Every QR ran out with no valid session: the phone needs a new link. A server logout that
    * led here stays the reason (its quarantine already forgot the pairing).
    */
-  private async onPairingExpired(): Promise<void> {
+  private async onPairingExpired(byCode: boolean): Promise<void> {
     const prior = this.meta.value.unlinked;
     const cause = prior?.cause ?? 'pairing-expired';
-    await this.enterUnlinked(cause, prior?.device ?? null, unlinkedDetail(cause), { keepSince: prior !== null });
+    const detail = byCode && cause === 'pairing-expired' ? CODE_EXPIRED_DETAIL : unlinkedDetail(cause);
+    await this.enterUnlinked(cause, prior?.device ?? null, detail, { keepSince: prior !== null });
   }
 
   private async quarantineSession(reason: string): Promise<void> {
@@ -514,7 +537,7 @@ export class PhoneSession {
       this.meta.set(withRemovedDevice(this.meta.value, { device, at: now, cause }));
     }
     await this.meta.save();
-    this.model.patch({ qr: null, qrExpiresAt: null });
+    this.model.patch({ qr: null, qrExpiresAt: null, pairingCode: null });
     this.model.set('logged-out', detail);
   }
 
@@ -522,6 +545,8 @@ export class PhoneSession {
     await this.meta.update({ pairedAt: null, me: null, phoneLastSeenAt: null });
   }
 }
+
+const CODE_EXPIRED_DETAIL = 'The pairing code expired before it was typed on the phone. Ask for a new code (or a QR code) to link this phone.';
 
 /** What a phone that comes up still needing a new link says, by cause. */
 function unlinkedDetail(cause: UnlinkCause): string {

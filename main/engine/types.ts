@@ -44,10 +44,20 @@ export interface PhoneStatus {
   qr: string | null;
   /** ms since epoch when the current QR expires */
   qrExpiresAt: number | null;
+  /**
+   * The code to type on the phone (Linked devices → Link with phone number) while one was asked
+   * for and its registration socket lives; null otherwise. Optional for older snapshots.
+   */
+  pairingCode?: PairingCode | null;
   /** WhatsApp id of the linked device once paired, e.g. `15551234567:3@s.whatsapp.net` */
   me: string | null;
   /** first `open` after a scan (persisted); null before pairing */
   pairedAt: number | null;
+  /**
+   * This phone has had a link on this machine (persisted, survives a logout that resets
+   * `pairedAt`): a QR for it is a re-link; false means its QR is a first link.
+   */
+  everLinked: boolean;
   /** start of the current connection; null when not open */
   connectedSince: number | null;
   lastDisconnect: LastDisconnect | null;
@@ -102,10 +112,32 @@ export interface PhoneStatus {
    */
   deafRecycles: number;
   /**
+   * Outgoing messages are stopped on this phone (WhatsApp refused messages or signalled a
+   * restriction) until a person resumes them; null while it may send. Set by the keeper (absent
+   * only in snapshots built without one).
+   */
+  outboundStop?: OutboundStop | null;
+  /**
    * The moment this snapshot was built. Derived values (session age, "in 3 h") are computed by the
    * presenters from the absolute times above and their own clock, never carried on the wire.
    */
   updatedAt: number;
+}
+
+/** Sending stopped on a phone until a person resumes it. */
+export interface OutboundStop {
+  /** ms since epoch */
+  at: number;
+  /** why, in words (the server's refusals, a restriction) */
+  reason: string;
+}
+
+/** A pairing code on screen: 8 characters the person types on the phone, and when it stops working. */
+export interface PairingCode {
+  /** e.g. `ABCD1234`; shown grouped as `ABCD-1234` */
+  code: string;
+  /** ms since epoch */
+  expiresAt: number;
 }
 
 /** A write that the disk refused (full, read-only, no permission…). */

@@ -2,7 +2,7 @@
 // `window.keeper`. Imported by main (validation), preload (forwarding) and renderer (types).
 // Runtime-neutral on purpose: no electron, no node built-ins.
 import { z } from 'zod';
-import type { LogEntry, LogLevel, PhoneStatus } from '../engine/types.js';
+import type { LogEntry, LogLevel, PairingCode, PhoneStatus } from '../engine/types.js';
 import { appSettingsSchema, SECRET_NAMES, type AppSettings, type SecretName } from '../settings/schema.js';
 import type { SettingsProblem } from '../engine/settings-schema.js';
 import type { KeeperErrorCode } from '../engine/errors.js';
@@ -30,6 +30,16 @@ export const INVOKE = {
   },
   reconnect: { channel: 'keeper:reconnect', payload: phoneOnly },
   requestQr: { channel: 'keeper:request-qr', payload: phoneOnly },
+  /** link by phone number: the engine checks the number itself (country code, length) and says what is wrong */
+  requestPairingCode: {
+    channel: 'keeper:request-pairing-code',
+    payload: z
+      .object({
+        phoneId: phoneIdSchema,
+        phoneNumber: z.string().min(1).max(40).regex(/^[+\d\s\-.()]+$/, { error: 'A phone number has digits, spaces, +, -, dots and brackets only' }),
+      })
+      .strict(),
+  },
   logout: { channel: 'keeper:logout', payload: phoneOnly },
   backupNow: { channel: 'keeper:backup-now', payload: phoneOnly },
   listBackups: { channel: 'keeper:list-backups', payload: phoneOnly },
@@ -42,6 +52,8 @@ export const INVOKE = {
   keepAliveNow: { channel: 'keeper:keep-alive-now', payload: z.object({ phoneId: phoneIdSchema, force: z.boolean().optional() }).strict() },
   pauseKeepAlive: { channel: 'keeper:pause-keep-alive', payload: phoneOnly },
   resumeKeepAlive: { channel: 'keeper:resume-keep-alive', payload: phoneOnly },
+  /** lifts a stop of outgoing messages (WhatsApp refused them): the person's decision */
+  resumeSending: { channel: 'keeper:resume-sending', payload: phoneOnly },
   /** main shows a folder picker, then imports that Baileys session folder */
   importSession: { channel: 'keeper:import-session', payload: z.object({ phoneId: phoneIdSchema, replace: z.boolean().optional() }).strict() },
   getSettings: { channel: 'settings:get', payload: z.undefined() },
@@ -163,6 +175,8 @@ export interface KeeperApi {
   onLog(listener: (entry: LogEntry) => void): () => void;
   reconnect(phoneId: string): Promise<void>;
   requestQr(phoneId: string): Promise<void>;
+  /** asks WhatsApp for the code to type on that phone; it also shows in the phone's status */
+  requestPairingCode(phoneId: string, phoneNumber: string): Promise<PairingCode>;
   logout(phoneId: string): Promise<void>;
   backupNow(phoneId: string): Promise<BackupNowResult>;
   listBackups(phoneId: string): Promise<BackupListItem[]>;
@@ -171,6 +185,7 @@ export interface KeeperApi {
   keepAliveNow(phoneId: string, options?: { force?: boolean }): Promise<{ sentAt: number; nextKeepAliveAt: number | null }>;
   pauseKeepAlive(phoneId: string): Promise<void>;
   resumeKeepAlive(phoneId: string): Promise<void>;
+  resumeSending(phoneId: string): Promise<void>;
   importSession(phoneId: string, options?: { replace?: boolean }): Promise<{ me: string; quarantinedTo: string | null } | null>;
   getSettings(): Promise<AppSettings>;
   setSettings(settings: AppSettings): Promise<AppSettings>;

@@ -17,6 +17,7 @@ export type KeeperPort = Pick<
   | 'logTail'
   | 'reconnect'
   | 'requestQr'
+  | 'requestPairingCode'
   | 'logout'
   | 'backupNow'
   | 'listBackups'
@@ -25,6 +26,7 @@ export type KeeperPort = Pick<
   | 'keepAliveNow'
   | 'pauseKeepAlive'
   | 'resumeKeepAlive'
+  | 'resumeOutbound'
   | 'importSession'
   | 'recoveryKey'
   | 'uptime'
@@ -99,6 +101,10 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     getLog: (q) => deps.keeper().logTail(q ?? {}),
     reconnect: ({ phoneId }) => deps.keeper().reconnect(phoneId),
     requestQr: ({ phoneId }) => deps.keeper().requestQr(phoneId),
+    requestPairingCode: async ({ phoneId, phoneNumber }) => {
+      const { code, expiresAt } = await deps.keeper().requestPairingCode(phoneId, phoneNumber);
+      return { code, expiresAt };
+    },
     logout: async ({ phoneId }) => {
       await confirmed({ call: 'logout', phoneId });
       return deps.keeper().logout(phoneId);
@@ -132,6 +138,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     },
     pauseKeepAlive: ({ phoneId }) => deps.keeper().pauseKeepAlive(phoneId),
     resumeKeepAlive: ({ phoneId }) => deps.keeper().resumeKeepAlive(phoneId),
+    resumeSending: ({ phoneId }) => deps.keeper().resumeOutbound(phoneId),
     importSession: async ({ phoneId, replace }) => {
       const from = await deps.pickFolder('Choose a Baileys session folder (with creds.json)');
       if (from === null) return null;
@@ -144,7 +151,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
       const r = deps.settings.set(settings);
       if (!r.ok) throw new ProblemsError(r.problems);
       if (supabaseKeyOutlived(before, r.settings) && deps.secrets.has('supabaseKey')) {
-        deps.secrets.set('supabaseKey', null);
+        await deps.secrets.set('supabaseKey', null);
         deps.onSecretChanged?.('supabaseKey');
       }
       deps.onSettingsSaved?.(r.settings);
@@ -152,7 +159,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     },
     setSecret: async ({ name, value }) => {
       await confirmed({ call: 'setSecret', name, value });
-      deps.secrets.set(name, value);
+      await deps.secrets.set(name, value);
       deps.onSecretChanged?.(name);
       return deps.secrets.info();
     },

@@ -4,7 +4,7 @@
 // quiet, and only a problem we announced earns a "recovered". A phone never linked is asked for
 // its first link, not told to scan "again"; one that had a link and lost it keeps the rescan words.
 import type { PhoneStatus } from '../engine/types.js';
-import { needsRescan } from '../presenters/phone-health.js';
+import { isFirstLink, needsRescan } from '../presenters/phone-health.js';
 import { presentPhone, type PhonePresentation, type PhoneWarning } from '../presenters/phone-presenter.js';
 
 export type ProblemKind = 'rescan' | 'replaced' | 'banned' | 'temp-banned' | 'outdated';
@@ -15,17 +15,19 @@ export type AnnouncedKind = ProblemKind | 'first-link';
 export interface NotifyMemory {
   /** the state problem we announced and that is not over yet */
   problem: AnnouncedKind | null;
-  /** this phone was seen paired, or needing a new link after one: its next QR is a re-link */
+  /** a status of this phone said it had a link (`everLinked`): its next QR is a re-link */
   hadLink: boolean;
   phoneInactive: boolean;
   backupFailing: boolean;
   /** the refused write we announced ("path|code"), until writing works again */
   storageError: string | null;
+  /** we announced that sending stopped, until it is resumed */
+  outboundStopped: boolean;
 }
 
-export const EMPTY_MEMORY: NotifyMemory = { problem: null, hadLink: false, phoneInactive: false, backupFailing: false, storageError: null };
+export const EMPTY_MEMORY: NotifyMemory = { problem: null, hadLink: false, phoneInactive: false, backupFailing: false, storageError: null, outboundStopped: false };
 
-export type NotificationKind = AnnouncedKind | 'phone-inactive' | 'backup-failing' | 'storage-error' | 'storage-recovered' | 'recovered';
+export type NotificationKind = AnnouncedKind | 'phone-inactive' | 'backup-failing' | 'storage-error' | 'storage-recovered' | 'outbound-stopped' | 'recovered';
 
 export interface AppNotification {
   kind: NotificationKind;
@@ -49,15 +51,13 @@ export function problemOf(s: Pick<PhoneStatus, 'state'>): ProblemKind | null {
   }
 }
 
-/** Seen with a pairing, or logged out of one: a QR cut short before its first scan does not count. */
-function showsLink(s: PhoneStatus): boolean {
-  return s.pairedAt !== null || s.me !== null || (s.state === 'logged-out' && s.unlinked !== null && s.unlinked.cause !== 'pairing-expired');
-}
-
-/** A QR for a phone never linked is a first link, unless it continues a rescan we announced. */
+/**
+ * A QR for a phone never linked is a first link (the window says "Not linked yet" by the same
+ * test), unless it continues a rescan we announced or this stream saw the phone linked.
+ */
 function announcedKind(memory: NotifyMemory, s: PhoneStatus): AnnouncedKind | null {
   const kind = problemOf(s);
-  if (kind === 'rescan' && s.state === 'waiting-for-scan' && !memory.hadLink && !showsLink(s) && memory.problem !== 'rescan') return 'first-link';
+  if (kind === 'rescan' && isFirstLink(s) && !memory.hadLink && memory.problem !== 'rescan') return 'first-link';
   return kind;
 }
 
@@ -139,8 +139,26 @@ export function presentNotifications(memory: NotifyMemory, next: PhoneStatus, no
       focusPhone: false,
     });
   }
+  // one notification per stop; resuming needs the person anyway, so no "resumed" notice
+  const outboundStopped = (next.outboundStop ?? null) !== null;
+  if (next.outboundStop && !memory.outboundStopped) {
+    out.push({
+      kind: 'outbound-stopped',
+      phoneId: next.phoneId,
+      title: `${next.label}: sending stopped`,
+      body: `${next.outboundStop.reason}. No message goes out from this phone until you resume sending.`,
+      focusPhone: true,
+    });
+  }
   return {
-    memory: { problem, hadLink: memory.hadLink || showsLink(next), phoneInactive: next.phoneInactive, backupFailing: next.backupFailing, storageError: storageKey },
+    memory: {
+      problem,
+      hadLink: memory.hadLink || next.everLinked,
+      phoneInactive: next.phoneInactive,
+      backupFailing: next.backupFailing,
+      storageError: storageKey,
+      outboundStopped,
+    },
     notifications: out,
   };
 }

@@ -14,10 +14,15 @@ export interface StateText {
   nextStep: string | null;
 }
 
+const SCAN_STEPS = 'On the phone: WhatsApp → Settings → Linked devices → Link a device, then scan the QR code.';
+
+/** A phone never linked shows its first QR: nothing to scan "again", nothing failed. */
+const FIRST_LINK_TEXT: StateText = { title: 'Not linked yet', nextStep: SCAN_STEPS };
+
 const STATE_TEXT: Record<PhoneState, StateText> = {
   stopped: { title: 'Stopped', nextStep: 'Reconnect, or show a new QR code to link this phone.' },
   connecting: { title: 'Connecting…', nextStep: null },
-  'waiting-for-scan': { title: 'Rescan needed', nextStep: 'On the phone: WhatsApp → Settings → Linked devices → Link a device, then scan the QR code.' },
+  'waiting-for-scan': { title: 'Rescan needed', nextStep: SCAN_STEPS },
   open: { title: 'Connected', nextStep: null },
   reconnecting: { title: 'Reconnecting…', nextStep: null },
   paused: { title: 'Paused', nextStep: 'Reconnecting stopped after repeated failures. Check the network, then press Reconnect.' },
@@ -43,12 +48,20 @@ const STATE_HEALTH: Record<PhoneState, Health> = {
   outdated: 'broken',
 };
 
-export function stateText(state: PhoneState): StateText {
-  return STATE_TEXT[state];
+/** What the state words are read from; a snapshot without `everLinked` counts as linked before (the old words). */
+export type StateInput = Pick<PhoneStatus, 'state'> & { everLinked?: boolean };
+
+/** The QR on screen is this phone's first link: the user must act, but nothing was lost. */
+export function isFirstLink(s: StateInput): boolean {
+  return s.state === 'waiting-for-scan' && s.everLinked === false;
 }
 
-/** What health is read from; `storageError` may be absent in older callers' snapshots. */
-export type HealthInput = Pick<PhoneStatus, 'state' | 'phoneInactive' | 'backupFailing'> & { storageError?: StorageError | null };
+export function stateText(s: StateInput): StateText {
+  return isFirstLink(s) ? FIRST_LINK_TEXT : STATE_TEXT[s.state];
+}
+
+/** What health is read from; `storageError` and `everLinked` may be absent in older callers' snapshots. */
+export type HealthInput = Pick<PhoneStatus, 'state' | 'phoneInactive' | 'backupFailing'> & { storageError?: StorageError | null; everLinked?: boolean };
 
 /**
  * A phone's health: its state's, made "attention" by warnings that need the user soon, and
@@ -56,7 +69,7 @@ export type HealthInput = Pick<PhoneStatus, 'state' | 'phoneInactive' | 'backupF
  */
 export function phoneHealth(s: HealthInput): Health {
   if (s.storageError) return 'broken';
-  const base = STATE_HEALTH[s.state];
+  const base = isFirstLink(s) ? 'attention' : STATE_HEALTH[s.state];
   if (base === 'ok' && (s.phoneInactive || s.backupFailing)) return 'attention';
   return base;
 }

@@ -24,6 +24,7 @@ export const PHONE_ACTIONS = [
   'pauseKeepAlive',
   'resumeKeepAlive',
   'restore',
+  'resumeSending',
 ] as const;
 export type PhoneAction = (typeof PHONE_ACTIONS)[number];
 
@@ -36,7 +37,7 @@ export interface ActionState {
 export type PhoneActions = Record<PhoneAction, ActionState>;
 
 export interface PhoneWarning {
-  kind: 'phone-inactive' | 'backup-failing' | 'backup-warning' | 'storage-error';
+  kind: 'phone-inactive' | 'backup-failing' | 'backup-warning' | 'storage-error' | 'outbound-stopped';
   /** a few words for a tray line: "phone unused 12+ days" */
   short: string;
   /** the full sentence for a card or a notification */
@@ -68,6 +69,13 @@ export interface PhonePresentation {
 
 // ---- Why a phone needs a new link -----------------------------------------------------------
 
+const CODE_NEXT_STEP = 'On the phone: WhatsApp → Settings → Linked devices → Link a device → Link with phone number instead, then type the code.';
+
+/** A pairing code asked for and still live: typing it is the step, not scanning. */
+function codeShown(s: Pick<PhoneStatus, 'state' | 'pairingCode'>, now: number): boolean {
+  return s.state === 'waiting-for-scan' && s.pairingCode != null && s.pairingCode.expiresAt > now;
+}
+
 const UNLINK_WORDS: Record<UnlinkCause, { reason: (u: UnlinkInfo) => string; nextStep: string }> = {
   'user-logout': {
     reason: (u) => `You logged out on ${dateText(u.at)}; WhatsApp removed this device.`,
@@ -95,7 +103,7 @@ export function unlinkReason(u: UnlinkInfo): string {
 // ---- Which actions each state offers --------------------------------------------------------
 
 /** Conditions a cell can require beyond the state; each has the words for when it fails. */
-type Condition = 'linked' | 'unlinked' | 'qr-gone' | 'keep-alive-running' | 'keep-alive-paused';
+type Condition = 'linked' | 'unlinked' | 'qr-gone' | 'keep-alive-running' | 'keep-alive-paused' | 'sending-stopped';
 /** true: offered · a condition: offered when it holds · { no }: refused in this state, with why */
 type Cell = true | Condition | { no: string };
 
@@ -105,6 +113,7 @@ const CONDITION_FAILS: Record<Condition, string> = {
   'qr-gone': 'The QR code on screen is still valid: scan it.',
   'keep-alive-running': 'Keep-alive is already paused.',
   'keep-alive-paused': 'Keep-alive is not paused.',
+  'sending-stopped': 'Sending is not stopped.',
 };
 
 const NOT_CONNECTED = { no: 'Only a connected phone can send a keep-alive.' };
@@ -121,6 +130,8 @@ const ANY_STATE = {
   pauseKeepAlive: 'keep-alive-running',
   resumeKeepAlive: 'keep-alive-paused',
   restore: true,
+  // lifting a stop is the person's call in any state: WhatsApp's refusals are about the account
+  resumeSending: 'sending-stopped',
 } as const satisfies Partial<Record<PhoneAction, Cell>>;
 
 type StateCells = Omit<Record<PhoneAction, Cell>, keyof typeof ANY_STATE>;
@@ -158,6 +169,7 @@ export function phoneActions(s: PhoneStatus, now: number): PhoneActions {
     'qr-gone': qrGone(s, now),
     'keep-alive-running': !s.keepAlivePaused,
     'keep-alive-paused': s.keepAlivePaused,
+    'sending-stopped': (s.outboundStop ?? null) !== null,
   };
   const row: Record<PhoneAction, Cell> = { ...ANY_STATE, ...ACTION_TABLE[s.state] };
   const out = {} as PhoneActions;
@@ -199,9 +211,15 @@ function storageWarning(s: PhoneStatus): PhoneWarning[] {
   return [{ kind: 'storage-error', short: 'cannot write to disk', text: `${t.sentence} ${t.nextStep}` }];
 }
 
+function outboundWarning(s: PhoneStatus): PhoneWarning[] {
+  if (!s.outboundStop) return [];
+  return [{ kind: 'outbound-stopped', short: 'sending stopped', text: `Sending stopped on ${dateText(s.outboundStop.at)}: ${s.outboundStop.reason}. No message goes out until you resume sending.` }];
+}
+
 function warnings(s: PhoneStatus, now: number): PhoneWarning[] {
   const stored = s.backupWarning ?? null;
   return [
+    ...outboundWarning(s),
     ...storageWarning(s),
     ...(s.phoneInactive ? [inactivityWarning(s.phoneLastSeenAt, now)] : []),
     ...(s.backupFailing ? [backupWarning(s.lastBackupError)] : []),
@@ -213,7 +231,7 @@ function warnings(s: PhoneStatus, now: number): PhoneWarning[] {
 
 export function presentPhone(s: PhoneStatus, now: number): PhonePresentation {
   const health = phoneHealth(s);
-  const text = stateText(s.state);
+  const text = stateText(s);
   // `unlinked` belongs to the needs-a-new-link state only; elsewhere it is stale by definition
   const unlinked = s.state === 'logged-out' ? s.unlinked : null;
   const why = unlinked === null ? null : unlinkReason(unlinked);
@@ -228,7 +246,7 @@ export function presentPhone(s: PhoneStatus, now: number): PhonePresentation {
     name: s.label || s.phoneId,
     health,
     title: text.title,
-    nextStep: storage?.nextStep ?? (unlinked === null ? text.nextStep : UNLINK_WORDS[unlinked.cause].nextStep),
+    nextStep: storage?.nextStep ?? (unlinked === null ? (codeShown(s, now) ? CODE_NEXT_STEP : text.nextStep) : UNLINK_WORDS[unlinked.cause].nextStep),
     detail: storage ? [storage.sentence, stateDetail].filter((t) => t !== null).join(' ') : stateDetail,
     unlinkReason: why,
     sessionAgeMs: sessionAgeMs(s, now),

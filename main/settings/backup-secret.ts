@@ -39,7 +39,7 @@ export async function adoptStoredInstallationKey(secrets: SecretStore, keyFile: 
     await createFileAtomic(dirname(aside), basename(aside), `${formatRecoveryKey(legacy)}\n`);
     said = `The secret store held a different backup key than ${keyFile}; the file stays in use and the other key was kept as ${aside} (it is the recovery key of backups made with it).`;
   }
-  secrets.set('backupInstallationKey', null);
+  await secrets.set('backupInstallationKey', null);
   return said;
 }
 

@@ -3,7 +3,7 @@
 // Secrets (Supabase key, backup passphrase) are NOT here: they live encrypted, apart.
 import { z } from 'zod';
 import { PHONE_ID_PATTERN, phoneIdProblem } from '../engine/phone-id.js';
-import { keepAliveSettingsSchema, problemsFromZod, type SettingsProblem } from '../engine/settings-schema.js';
+import { keepAliveSettingsSchema, outboundSettingsSchema, problemsFromZod, type SettingsProblem } from '../engine/settings-schema.js';
 
 export const SETTINGS_VERSION = 1;
 
@@ -77,6 +77,8 @@ export const appSettingsSchema = z
     version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION),
     phones: z.array(phoneSchema).min(1, { error: 'At least one phone must be configured' }).default([{ id: 'default', label: 'WhatsApp' }]),
     keepAlive: keepAliveSettingsSchema.prefault({}),
+    /** the outbound anti-ban gate; absent in files written before it, so defaults */
+    outbound: outboundSettingsSchema,
     reconnect: reconnectSchema.default({ unauthorizedRetries: 1, maxConsecutiveFailures: 12 }),
     backup: backupSchema.default({ target: 'local', keep: 14, supabase: { url: '', bucket: '', prefix: 'session-keeper' } }),
     startAtLogin: z.boolean().default(false),

@@ -4,9 +4,10 @@
 // On Linux without a keyring safeStorage still "encrypts", with a key hard-coded in Chromium:
 // saving keeps working, but info() reports backend 'basic_text', never 'keychain', so the
 // window says the secrets are not protected.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { ensureDir, writeFileAtomic } from '../engine/auth-store/atomic-fs.js';
+import { SerialQueue } from '../engine/auth-store/serial-queue.js';
 import type { SecretsInfo } from '../ipc/contract.js';
 import { SECRET_NAMES, type SecretName } from './schema.js';
 import type { Encryptor } from './encryptor.js';
@@ -33,6 +34,7 @@ export class SecretsUnavailableError extends Error {
 
 export class SecretStore {
   readonly path: string;
+  private readonly writes = new SerialQueue();
 
   constructor(
     dir: string,
@@ -57,22 +59,26 @@ export class SecretStore {
     return { format: 1, secrets };
   }
 
-  private write(file: SecretsFile): void {
-    mkdirSync(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.${randomBytes(4).toString('hex')}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
-    renameSync(tmp, this.path);
+  /** The engine's durable writer: folder 0700, file 0600, whole or not at all, fsynced. */
+  private async write(file: SecretsFile): Promise<void> {
+    await ensureDir(dirname(this.path));
+    await writeFileAtomic(dirname(this.path), basename(this.path), `${JSON.stringify(file, null, 2)}\n`);
   }
 
-  /** Encrypts and stores a secret; null or '' removes it. */
-  set(name: StoredSecretName, value: string | null): void {
-    const file = this.read();
-    if (value === null || value === '') delete file.secrets[name];
-    else {
-      if (!this.encryptor.isEncryptionAvailable()) throw new SecretsUnavailableError();
-      file.secrets[name] = this.encryptor.encryptString(value).toString('base64');
-    }
-    this.write(file);
+  /**
+   * Encrypts and stores a secret; null or '' removes it. Changes run in turn, each reading the
+   * file the one before it wrote, so two quick changes never drop one another.
+   */
+  set(name: StoredSecretName, value: string | null): Promise<void> {
+    return this.writes.run(async () => {
+      const file = this.read();
+      if (value === null || value === '') delete file.secrets[name];
+      else {
+        if (!this.encryptor.isEncryptionAvailable()) throw new SecretsUnavailableError();
+        file.secrets[name] = this.encryptor.encryptString(value).toString('base64');
+      }
+      await this.write(file);
+    });
   }
 
   /** The secret in plain text (main only), or null when not set. */

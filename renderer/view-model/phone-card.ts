@@ -4,6 +4,7 @@ import { needsRescan, type Health } from '../../main/presenters/phone-health.js'
 import { presentPhone, type PhoneActions } from '../../main/presenters/phone-presenter.js';
 import { countdownText, isoText, relativeText, untilText } from '../../main/presenters/durations.js';
 import type { KeepAliveMode, PhoneStatus } from '../../main/engine/types.js';
+import { pairingCodeModel, type PairingCodeModel } from './pairing-code.js';
 
 export type Tone = 'ok' | 'warn' | 'bad' | 'muted';
 
@@ -40,6 +41,8 @@ export interface PhoneCardModel {
   facts: CardFact[];
   /** set while only scanning a QR brings the phone back */
   pairing: PairingModel | null;
+  /** the "Link with phone number" tab of the pairing box */
+  pairingCode: PairingCodeModel;
   /** the shared presenter's action table: the tray offers exactly the same */
   actions: PhoneActions;
   /** one sentence for the screen-reader live region, changing only when the state does */
@@ -119,6 +122,7 @@ export function phoneCardModel(s: PhoneStatus, now: number): PhoneCardModel {
     warnings,
     facts,
     pairing,
+    pairingCode: pairingCodeModel(s, now),
     actions: p.actions,
     announcement: `${p.name}: ${p.title}${warnings.length > 0 ? `, ${warnings.length === 1 ? 'one warning' : `${warnings.length} warnings`}` : ''}`,
   };

@@ -1,30 +1,23 @@
 // The tray app as a person meets it, driven by Playwright's _electron: the real Electron main
 // process (started through test/support/electron-under-test.js, which installs the local
 // WhatsApp test server's certificate root and nothing else), the real sandboxed page, the real
-// Baileys client talking to the local test server. Skips, saying why, where no Electron binary
-// is installed (its installer downloads from GitHub) or, on Linux, where there is no display.
+// Baileys client talking to the local test server. It walks the journeys the stand-in runs
+// (test/journeys/) where only real Electron can show them: first start → QR, link, reconnect,
+// settings saved, window closed to the tray, quit. Page steps are the journeys' own
+// (test/support/window-page.ts). Skips, saying why, where no Electron binary is installed (its
+// installer downloads from GitHub) or, on Linux, where there is no display.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { _electron, type ElectronApplication } from 'playwright';
-import jsQRModule from 'jsqr';
 import { findElectronBinary } from '../support/electron-binary.js';
 import { installTestRoot, startWaServer, testRootPublicKey, uninstallTestRoot } from '../support/wa-server/index.js';
-
-// jsqr is CommonJS built from ES modules: under NodeNext its default export is the namespace.
-type JsQr = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
-const jsQR = (jsQRModule as unknown as { default: JsQr }).default;
-
-/** The bits of a canvas the page function touches (tests compile without the DOM lib). */
-interface CanvasLike {
-  width: number;
-  height: number;
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null;
-}
+import { linkByScanningTheCard, phoneCard } from '../support/window-page.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const LAUNCHER = join(here, '..', 'support', 'electron-under-test.js');
@@ -47,7 +40,7 @@ function childEnv(extra: Record<string, string>): Record<string, string> {
   return { ...env, ...extra };
 }
 
-test('the tray app shows the QR, pairs, reconnects on request, is hardened and keeps running with its window closed', { skip, timeout: 120_000 }, async (t) => {
+test('the tray app: first start shows the QR, it links, reconnects, saves settings, keeps running with its window closed and quits cleanly', { skip, timeout: 180_000 }, async (t) => {
   const binary = findElectronBinary();
   assert.ok('path' in binary);
   installTestRoot();
@@ -90,26 +83,40 @@ test('the tray app shows the QR, pairs, reconnects on request, is hardened and k
       assert.deepEqual(pageGlobals, ['undefined', 'undefined']);
     });
 
-    await t.test('the window shows a QR code that scans, and scanning it links the phone', async () => {
-      const qr = page.getByRole('img', { name: /QR code/ });
-      await qr.first().waitFor({ state: 'visible', timeout: 30_000 });
-      const image = await qr.first().evaluate((el) => {
-        const canvas = el as unknown as CanvasLike;
-        const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
-        return { width: canvas.width, height: canvas.height, data: data ? Array.from(data) : [] };
-      });
-      const code = jsQR(new Uint8ClampedArray(image.data), image.width, image.height);
-      assert.ok(code, 'the drawn QR decodes');
-      await server.phone.scan(code.data);
-      await page.getByRole('button', { name: 'Reconnect' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    const card = phoneCard(page);
+
+    await t.test('first start: the QR is on screen and the card says Not linked yet, not a rescan', async () => {
+      await card.locator('canvas.qr').waitFor({ state: 'visible', timeout: 30_000 });
+      assert.equal(await card.locator('.badge').textContent(), 'Not linked yet');
+    });
+
+    await t.test('the QR on screen scans, and scanning it links the phone', async () => {
+      await linkByScanningTheCard(card, (qr) => server.phone.scan(qr));
+      assert.equal(await card.locator('canvas.qr').isVisible(), false, 'the QR is gone once linked');
     });
 
     await t.test('Reconnect makes the server see a new connection', async () => {
       const before = server.connections.length;
       const next = server.nextConnection(30_000);
       await page.getByRole('button', { name: 'Reconnect' }).first().click();
-      await next;
+      const conn = await next;
       assert.ok(server.connections.length > before);
+      await server.waitFor(() => conn.state === 'logged-in' || undefined, 30_000, 'logged in again');
+    });
+
+    await t.test('Settings: a new keep-alive interval is stored and the sessions restart with it', async () => {
+      const live = [...server.connections].reverse().find((c) => c.state === 'logged-in');
+      assert.ok(live, 'the phone is logged in on the server');
+      await page.getByRole('button', { name: 'Settings', exact: true }).click();
+      await page.getByLabel('Keep-alive interval (hours)').fill('8');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.locator('#settings-status', { hasText: 'Saved.' }).waitFor();
+      const stored = JSON.parse(await readFile(join(dir, 'userData', 'settings.json'), 'utf8')) as { keepAlive: { intervalHours: number } };
+      assert.equal(stored.keepAlive.intervalHours, 8);
+      await server.waitFor(() => live.state === 'closed' || undefined, 15_000, 'the old session closed for the restart');
+      await server.waitFor(() => server.connections.some((c) => c.id > live.id && c.state === 'logged-in') || undefined, 30_000, 'a new login after the restart');
+      await page.getByRole('button', { name: 'Phones', exact: true }).click();
+      await card.locator('.badge', { hasText: 'Connected' }).waitFor({ timeout: 30_000 });
     });
 
     await t.test('closing the window leaves the app running in the tray', async () => {
@@ -119,6 +126,22 @@ test('the tray app shows the QR, pairs, reconnects on request, is hardened and k
       await sleep(1_000);
       assert.equal(electronApp.process().exitCode, null, 'the process is alive');
       assert.equal(await electronApp.evaluate(({ app: a }) => a.isReady()), true);
+    });
+
+    await t.test('Quit (the tray item calls app.quit) closes the session, keeps its creds and exits 0', async () => {
+      const live = [...server.connections].reverse().find((c) => c.state === 'logged-in');
+      assert.ok(live, 'the phone is logged in on the server');
+      const proc = electronApp.process();
+      const exited = once(proc, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+      // quit on the next turn, so this evaluate answers before the process goes away
+      await electronApp.evaluate(({ app: a }) => {
+        setTimeout(() => a.quit(), 0);
+      });
+      const [code] = await exited;
+      assert.equal(code, 0);
+      await server.waitFor(() => live.state === 'closed' || undefined, 5_000, 'the session socket closed');
+      const files = await readdir(join(dir, 'keeper'), { recursive: true });
+      assert.ok(files.some((f) => f.endsWith('creds.json')), 'the session creds are on disk');
     });
   } finally {
     if (app) {

@@ -37,8 +37,10 @@ test('first start: the QR on screen links the phone, the card says Connected, th
     const card = await j.card();
     const canvas = card.locator('canvas.qr');
     await canvas.waitFor({ state: 'visible', timeout: 30_000 });
-    assert.equal(await card.locator('.badge').textContent(), 'Rescan needed');
+    // nothing to "re"scan and nothing failed: the person is asked to act, not told of a fault
+    assert.equal(await card.locator('.badge').textContent(), 'Not linked yet');
     assert.match(standIn.tray().toolTip, /no linked session/);
+    assert.match(standIn.tray().image.path, /[/\\]attention\.png$/);
     assert.deepEqual(await axeViolations(page) ?? [], [], 'axe finds nothing on the pairing view');
     await screenshot(page, 'pairing');
 

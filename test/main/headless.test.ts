@@ -287,3 +287,37 @@ test('a fresh install makes its data folder 0700 and says "not linked yet — sc
     await rm(parent, { recursive: true, force: true });
   }
 });
+
+test('--pair-code prints a code instead of the QR; typed on the phone it links, and the run shows the phone open', async () => {
+  installTestRoot();
+  const server = await startWaServer({ phoneNumber: '15550000001' });
+  const dataDir = await mkdtemp(join(tmpdir(), 'headless-code-'));
+  const run = runHeadless(['--data-dir', dataDir, '--pair-code', '+1 555 000 0001'], {
+    SESSION_KEEPER_WA_URL: server.url,
+    WA_TEST_ROOT: testRootPublicKey().toString('hex'),
+  });
+  try {
+    await run.waitForOutput(/Code [1-9A-HJ-NP-TV-Z]{4}-[1-9A-HJ-NP-TV-Z]{4} expires in 2:[0-5]\d\./);
+    const code = /^\s+([1-9A-HJ-NP-TV-Z]{4}-[1-9A-HJ-NP-TV-Z]{4})$/m.exec(run.out())?.[1];
+    assert.ok(code, 'the code stands on a line of its own');
+    assert.match(run.out(), /Link with phone number instead/);
+    assert.doesNotMatch(run.out(), /Scan with WhatsApp/, 'no QR code is drawn for a phone linking by number');
+    await server.waitFor(() => server.connections.find((c) => c.linkCodeFor === '15550000001@s.whatsapp.net'), 5000, 'the companion_hello');
+    await server.phone.enterCode(code);
+    await run.waitForOutput(/\[default\] open · session age 0d 0h/);
+    run.child.kill('SIGTERM');
+    assert.equal(await run.exit, 0);
+    assert.ok((await readdir(join(dataDir, 'sessions', 'default'))).includes('creds.json'));
+  } finally {
+    if (run.child.exitCode === null) run.child.kill('SIGKILL');
+    await server.close();
+    uninstallTestRoot();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('--pair-code with a number lacking its country code exits 2 before anything runs, saying why', async () => {
+  const run = runHeadless(['--pair-code', '07700 900123']);
+  assert.equal(await run.exit, 2);
+  assert.match(run.err(), /--pair-code: .*no country code/);
+});

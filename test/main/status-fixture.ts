@@ -14,6 +14,7 @@ export function phoneStatus(over: Partial<PhoneStatus> = {}): PhoneStatus {
     qrExpiresAt: null,
     me: '15551234567:3@s.whatsapp.net',
     pairedAt: NOW - 12 * DAY - 4 * HOUR,
+    everLinked: true,
     connectedSince: NOW - HOUR,
     lastDisconnect: null,
     reconnect: { attempt: 0, nextAt: null },

@@ -21,8 +21,8 @@ function fakeIpc(answer: (channel: string, payload: unknown) => unknown) {
 
 // Every KeeperApi key, spelled out: a key added to the interface without the API fails to compile here.
 const KEYS: Record<keyof KeeperApi, true> = {
-  getStatuses: true, onStatus: true, getLog: true, onLog: true, reconnect: true, requestQr: true, logout: true,
-  backupNow: true, listBackups: true, checkBackupTarget: true, restore: true, keepAliveNow: true, pauseKeepAlive: true, resumeKeepAlive: true,
+  getStatuses: true, onStatus: true, getLog: true, onLog: true, reconnect: true, requestQr: true, requestPairingCode: true, logout: true,
+  backupNow: true, listBackups: true, checkBackupTarget: true, restore: true, keepAliveNow: true, pauseKeepAlive: true, resumeKeepAlive: true, resumeSending: true,
   importSession: true, getSettings: true, setSettings: true, onSettings: true, setSecret: true, getEnvironment: true,
   exportLog: true, exportRecoveryKey: true, onFocusPhone: true, getUptime: true,
 };
@@ -42,12 +42,14 @@ test('invokes send the contract channel and payload and resolve with the unwrapp
   await api.restore('a');
   await api.exportLog();
   await api.checkBackupTarget();
+  await api.requestPairingCode('a', '+44 7700 900123');
   assert.deepEqual(f.sent, [
     { channel: INVOKE.getStatuses.channel, args: [] },
     { channel: INVOKE.keepAliveNow.channel, args: [{ phoneId: 'a', force: true }] },
     { channel: INVOKE.restore.channel, args: [{ phoneId: 'a' }] },
     { channel: INVOKE.exportLog.channel, args: [] },
     { channel: INVOKE.checkBackupTarget.channel, args: [] },
+    { channel: INVOKE.requestPairingCode.channel, args: [{ phoneId: 'a', phoneNumber: '+44 7700 900123' }] },
   ]);
   // each payload sent passes the contract's schema
   for (const s of f.sent) {

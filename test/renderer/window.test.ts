@@ -54,7 +54,7 @@ test('the QR on screen scans, the card turns Connected; backup, reconnect, log-o
     // pairing: the steps, a countdown, and a QR that scans off the screen
     await canvas.waitFor({ state: 'visible' });
     await assert.doesNotReject(card.getByText('Go to Settings → Linked devices.').waitFor());
-    assert.equal(await badge.textContent(), 'Rescan needed');
+    assert.equal(await badge.textContent(), 'Not linked yet', 'a first link: nothing to scan "again"');
     assert.match((await card.locator('.countdown').textContent()) ?? '', /^Expires in \d+:\d\d$/);
     await shot(page, 'pairing');
     const qr = await scanQrOnScreen(canvas);

@@ -14,8 +14,9 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright';
 import { standIn } from './electron-stand-in/electron.js';
 import { shutDownWindows, type StandInBrowserWindow } from './electron-stand-in/browser-window.js';
-import { chromiumMissing, scanQrOnScreen } from './renderer-bridge/chromium.js';
+import { chromiumMissing } from './renderer-bridge/chromium.js';
 import { repoRoot } from './repo-root.js';
+import { linkByScanningTheCard, phoneCard } from './window-page.js';
 import { installTestRoot, startWaServer, uninstallTestRoot, type WaServer, type WaServerOptions } from './wa-server/index.js';
 
 export { standIn };
@@ -105,7 +106,7 @@ export async function startJourney(opts: { server?: WaServerOptions; beforeReady
     window,
     page,
     pageProblems,
-    card: async (phoneId = 'default') => (await page()).locator(`article.card[data-phone="${phoneId}"]`),
+    card: async (phoneId = 'default') => phoneCard(await page(), phoneId),
     async relaunch() {
       assert.notEqual(standIn.app.exitCode, null, 'the first instance must have quit before a relaunch');
       standIn.resetForRelaunch();
@@ -149,14 +150,7 @@ export async function startExpectingFailure(prepare: (profileDir: string) => Pro
 
 /** The person's first step: scan the QR on screen with the simulated phone until the card says Connected. */
 export async function linkByScanningTheScreen(j: Journey, phoneId = 'default'): Promise<string> {
-  const card = await j.card(phoneId);
-  const canvas = card.locator('canvas.qr');
-  await canvas.waitFor({ state: 'visible', timeout: 30_000 });
-  const qr = await scanQrOnScreen(canvas);
-  assert.ok(qr, 'jsQR found the QR code on the screen');
-  await j.server.phone.scan(qr);
-  await card.locator('.badge', { hasText: 'Connected' }).waitFor({ timeout: 30_000 });
-  return qr;
+  return linkByScanningTheCard(await j.card(phoneId), (qr) => j.server.phone.scan(qr));
 }
 
 /** Polls a condition on the test side (the tray, the clipboard…). */

@@ -63,8 +63,12 @@ export function checkCredsText(text: string): CredsVerdict {
   return { ok: true, creds: parsed as AuthenticationCreds };
 }
 
-/** The `me.id` of paired creds, or null. */
+/**
+ * The `me.id` of paired creds, or null. A linked device's id always names its device number
+ * (`15551234567:3@s.whatsapp.net`); the bare number is the placeholder Baileys' requestPairingCode
+ * writes before the phone has typed the code, and is not a link yet.
+ */
 export function pairedId(creds: Pick<AuthenticationCreds, 'me'>): string | null {
   const id = creds.me?.id;
-  return typeof id === 'string' && id.length > 0 ? id : null;
+  return typeof id === 'string' && /^[^:@]+:\d+@/.test(id) ? id : null;
 }

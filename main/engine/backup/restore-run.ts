@@ -4,7 +4,7 @@
 import { readFile, mkdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { checkCredsText } from '../auth-store/creds-check.js';
+import { checkCredsText, pairedId } from '../auth-store/creds-check.js';
 import { KeeperError } from '../errors.js';
 import type { BackupPhonePort } from './backup-manager.js';
 import { restoreRefusal, type LiveCreds } from './backup-policy.js';
@@ -123,6 +123,7 @@ export async function liveCreds(sessionDir: string): Promise<LiveCreds> {
   }
   const verdict = checkCredsText(text);
   if (!verdict.ok) return 'unusable';
-  return verdict.creds.me?.id ? 'usable' : 'unpaired';
+  // a pending pairing code's placeholder `me` is no link yet (pairedId)
+  return pairedId(verdict.creds) !== null ? 'usable' : 'unpaired';
 }
 

@@ -21,7 +21,9 @@ import {
 import { stanzaFromOwnPhone } from '../phone-activity.js';
 import { neutraliseCredsPresence } from '../presence-hygiene.js';
 import { sessionDurationLine } from '../session-age.js';
-import type { LogLevel, ReconnectInfo } from '../types.js';
+import { KeeperError } from '../errors.js';
+import { dropUnfinishedCodeLink, maskedNumber, PAIRING_WINDOW_MS } from '../pairing-code.js';
+import type { LogLevel, PairingCode, ReconnectInfo } from '../types.js';
 import { compareVersions, versionText, type WaVersionSource } from '../wa-version.js';
 import { DEFAULT_DEAF_WATCH, DeafSocketWatch, probeNode, type DeafWatchConfig } from './deaf-socket-watch.js';
 import type { StatusModel } from './status-model.js';
@@ -29,6 +31,9 @@ import type { StatusModel } from './status-model.js';
 /** Baileys shows the first QR for 60 s, each following one for 20 s. */
 const FIRST_QR_MS = 60_000;
 const NEXT_QR_MS = 20_000;
+
+const SCAN_DETAIL = 'Scan the QR code with WhatsApp on your phone: Settings → Linked devices → Link a device.';
+const CODE_DETAIL = 'A pairing code is waiting to be typed on the phone.';
 
 /** Stanzas that can come from our own phone: its receipts, messages and presence. */
 const PHONE_SIGNS = ['CB:receipt', 'CB:message', 'CB:presence'] as const;
@@ -65,8 +70,8 @@ export interface ConnectionHost {
   paired(): void;
   /** WhatsApp logged the device out (repeated 401, device_removed, 411) */
   serverLoggedOut(quarantine: boolean, detail: string): Promise<void>;
-  /** every QR ran out with no valid session */
-  pairingExpired(): Promise<void>;
+  /** every QR ran out with no valid session; `byCode` when a pairing code was on screen */
+  pairingExpired(byCode: boolean): Promise<void>;
   quarantine(reason: string): Promise<void>;
   /** show a fresh QR (the session is dead) */
   offerPairing(): Promise<void>;
@@ -101,6 +106,10 @@ export class ConnectionController {
   private readonly retry: ReconnectTimer;
   private stableTimer: TimerHandle | null = null;
   private qrCount = 0;
+  /** when the current registration socket showed its first QR: its pairing window starts */
+  private registrationSince: number | null = null;
+  /** someone waits for the current socket's first QR (to ask for a pairing code on it) */
+  private qrWaiters: Array<{ generation: number; settle: (shown: boolean) => void }> = [];
   private currentIntent: SessionIntent = 'not-started';
   /** the session folder is being replaced: nothing may connect until it is back */
   private swapping = false;
@@ -188,6 +197,12 @@ export class ConnectionController {
     status.set(state, state === 'connecting' ? 'Connecting to WhatsApp…' : 'Reconnecting to WhatsApp…');
     const version = this.o.waVersion?.current() ?? null;
     this.announcedVersion = version;
+    // a new socket ends any code shown for the old one
+    status.patch({ pairingCode: null });
+    this.registrationSince = null;
+    if (dropUnfinishedCodeLink(store.state.creds, store.isRegistered())) {
+      this.o.log('info', 'pairing.code-dropped', 'An unused pairing code was dropped: this connection starts a new link.');
+    }
     const sock = makeWASocket({
       browser: Browsers.ubuntu('Session Keeper'),
       markOnlineOnConnect: false, // a companion that stays online stops the phone's notifications
@@ -235,6 +250,7 @@ export class ConnectionController {
     const sock = this.sock;
     this.sock = null;
     this.generation += 1;
+    this.settleQrWaiters();
     if (!sock) return;
     this.clearStableTimer();
     this.deafWatch.stop();
@@ -265,9 +281,12 @@ export class ConnectionController {
     const now = this.o.clock.now();
     if (update.qr) {
       this.qrCount += 1;
+      this.registrationSince ??= now;
       this.o.status.patch({ qr: update.qr, qrExpiresAt: now + (this.qrCount === 1 ? FIRST_QR_MS : NEXT_QR_MS) });
-      this.o.status.set('waiting-for-scan', 'Scan the QR code with WhatsApp on your phone: Settings → Linked devices → Link a device.');
+      // a code asked for on this socket stays valid while its QRs turn over
+      this.o.status.set('waiting-for-scan', this.o.status.field('pairingCode') ? CODE_DETAIL : SCAN_DETAIL);
       this.o.log('info', 'pairing.qr', `New QR code shown (${this.qrCount}).`);
+      this.settleQrWaiters(this.generation);
     }
     if (update.connection === 'open') {
       await this.onOpen(now);
@@ -285,7 +304,7 @@ export class ConnectionController {
     if (generation !== this.generation || this.sock === null) return;
     const me = this.o.host.store()?.state.creds.me?.id ?? null;
     const firstOpen = this.o.host.opened(me, now);
-    this.o.status.patch({ qr: null, qrExpiresAt: null, connectedSince: now, quarantinedTo: null, bannedUntil: null });
+    this.o.status.patch({ qr: null, qrExpiresAt: null, pairingCode: null, connectedSince: now, quarantinedTo: null, bannedUntil: null });
     this.qrCount = 0;
     this.policyState = policyOnOpen(this.policyState, now);
     this.o.status.set('open', firstOpen ? 'Linked and connected.' : 'Connected.');
@@ -293,6 +312,58 @@ export class ConnectionController {
     if (firstOpen) this.o.host.paired();
     this.armStableTimer();
     this.watchForDeafness(generation);
+  }
+
+  /**
+   * Asks WhatsApp for a pairing code on the current registration socket, once it shows its first
+   * QR (then the server knows it as a companion that wants a link). The code lives as long as
+   * that socket; it is shown in the status until the link opens or the socket closes.
+   */
+  async requestPairingCode(digits: string, timeoutMs = 30_000): Promise<PairingCode> {
+    const generation = this.generation;
+    const gone = (): KeeperError =>
+      new KeeperError('not-connected', `WhatsApp did not take a pairing code request: ${this.o.status.field('detail')}`);
+    if (this.sock === null) throw gone();
+    if (this.registrationSince === null && !(await this.untilQr(generation, timeoutMs))) throw gone();
+    const sock = this.sock;
+    if (generation !== this.generation || sock === null) throw gone();
+    let code: string;
+    try {
+      code = await sock.requestPairingCode(digits);
+    } catch (err) {
+      throw new KeeperError('not-connected', `The pairing code request did not reach WhatsApp: ${(err as Error).message}`, { cause: err });
+    }
+    if (generation !== this.generation) throw gone();
+    const pairingCode = { code, expiresAt: (this.registrationSince ?? this.o.clock.now()) + PAIRING_WINDOW_MS };
+    this.o.status.patch({ pairingCode });
+    this.o.status.set('waiting-for-scan', CODE_DETAIL);
+    this.o.log('info', 'pairing.code', `Pairing code shown for the number ${maskedNumber(digits)}.`, { expiresAt: pairingCode.expiresAt });
+    return pairingCode;
+  }
+
+  /** True once the socket of `generation` showed a QR; false when it went away or time ran out. */
+  private untilQr(generation: number, timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = this.o.clock.setTimeout(() => {
+        this.qrWaiters = this.qrWaiters.filter((w) => w !== waiter);
+        resolve(false);
+      }, timeoutMs);
+      const waiter = {
+        generation,
+        settle: (shown: boolean) => {
+          this.o.clock.clearTimeout(timer);
+          resolve(shown);
+        },
+      };
+      this.qrWaiters.push(waiter);
+    });
+  }
+
+  /** A QR of `generation` was shown (true for its waiters), or, without one, every wait ends unmet. */
+  private settleQrWaiters(generation?: number): void {
+    const waiters = this.qrWaiters;
+    this.qrWaiters = [];
+    for (const w of waiters) w.settle(generation !== undefined && w.generation === generation);
   }
 
   /** Probes a socket that has been quiet too long, and replaces it when the probe goes unanswered. */
@@ -334,20 +405,22 @@ export class ConnectionController {
       this.o.log('info', 'connection.duration', sessionDurationLine(now - connectedSince), { ms: now - connectedSince });
     }
     this.sock = null;
-    this.o.status.patch({ connectedSince: null, qr: null, qrExpiresAt: null });
+    this.settleQrWaiters();
+    const byCode = Boolean(this.o.status.field('pairingCode'));
+    this.o.status.patch({ connectedSince: null, qr: null, qrExpiresAt: null, pairingCode: null });
 
     // The disconnect is decided and acted on first; bookkeeping (the meta write) comes after
     // and never blocks: a full disk must not leave a dead socket showing 'open'.
     const input = disconnectInputFromError(update.lastDisconnect?.error, now);
     this.o.status.patch({ lastDisconnect: { code: input.code, reason: input.reason, at: now } });
     try {
-      if (this.currentIntent === 'run' && !this.swapping) await this.decideAndApply(input, now);
+      if (this.currentIntent === 'run' && !this.swapping) await this.decideAndApply(input, now, byCode);
     } finally {
       this.o.host.closed(now);
     }
   }
 
-  private async decideAndApply(input: ReturnType<typeof disconnectInputFromError>, now: number): Promise<void> {
+  private async decideAndApply(input: ReturnType<typeof disconnectInputFromError>, now: number, byCode: boolean): Promise<void> {
     const sessionValid = this.o.host.store()?.isRegistered() ?? false;
     const newerVersion = await this.newerVersionAfter(input.code);
     // the user may have stopped it (or a restore begun) while the version was asked for
@@ -359,7 +432,7 @@ export class ConnectionController {
       reason: input.reason,
       decision: result.decision.kind,
     });
-    await this.apply(result.decision);
+    await this.apply(result.decision, byCode);
   }
 
   /** After a 405: the current WhatsApp Web version, if it is newer than the one refused. */
@@ -371,7 +444,7 @@ export class ConnectionController {
     return compareVersions(next, refused) > 0 ? versionText(next) : undefined;
   }
 
-  private async apply(decision: Decision): Promise<void> {
+  private async apply(decision: Decision, byCode: boolean): Promise<void> {
     const message = decision.detail;
     const { status, clock } = this.o;
     switch (decision.kind) {
@@ -397,7 +470,7 @@ export class ConnectionController {
         return;
       }
       case 'stop-pairing': {
-        await this.o.host.pairingExpired();
+        await this.o.host.pairingExpired(byCode);
         return;
       }
       case 'stop': {

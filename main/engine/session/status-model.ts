@@ -3,7 +3,7 @@
 // plan, backups, the phone meta). Every listener gets a snapshot built here, stamped when built.
 import type { Clock } from '../clock.js';
 import type { KeepAliveView } from '../keepalive-scheduler.js';
-import type { PhoneMeta } from '../phone-meta.js';
+import { everLinked, type PhoneMeta } from '../phone-meta.js';
 import { phoneInactive } from '../phone-activity.js';
 import type { PhoneConfig, PhoneState, PhoneStatus, ReconnectInfo, StorageError } from '../types.js';
 
@@ -15,13 +15,13 @@ const NO_KEEPALIVE: KeepAliveView = { nextKeepAliveAt: null, lastKeepAliveAt: nu
 /** What the session itself sets; pairing and "last seen" come from the meta. */
 export type SessionFields = Pick<
   PhoneStatus,
-  'qr' | 'qrExpiresAt' | 'connectedSince' | 'lastDisconnect' | 'detail' | 'quarantinedTo' | 'bannedUntil' | 'deafRecycles'
+  'qr' | 'qrExpiresAt' | 'pairingCode' | 'connectedSince' | 'lastDisconnect' | 'detail' | 'quarantinedTo' | 'bannedUntil' | 'deafRecycles'
 >;
 
 export interface StatusSources {
   phone: PhoneConfig;
   clock: Clock;
-  meta(): Pick<PhoneMeta, 'pairedAt' | 'me' | 'phoneLastSeenAt' | 'unlinked'>;
+  meta(): Pick<PhoneMeta, 'pairedAt' | 'me' | 'lastOpenAt' | 'phoneLastSeenAt' | 'unlinked' | 'removedDevices'>;
   reconnect(): ReconnectInfo;
   /** the oldest write this phone needs that the disk refuses, or null */
   storageError(): StorageError | null;
@@ -34,6 +34,7 @@ export class StatusModel {
   private readonly fields: SessionFields = {
     qr: null,
     qrExpiresAt: null,
+    pairingCode: null,
     connectedSince: null,
     lastDisconnect: null,
     detail: 'Not started.',
@@ -83,6 +84,7 @@ export class StatusModel {
       ...this.fields,
       me: meta.me,
       pairedAt: meta.pairedAt,
+      everLinked: everLinked(meta),
       reconnect: s.reconnect(),
       ...(s.keepAlive?.() ?? NO_KEEPALIVE),
       // an unlinked phone gets no pulse, so it shows no plan for one

@@ -100,6 +100,7 @@ test('a 401 with valid session files is retried once after 10 s, and a repeated 
     const fresh = await h.waitForStatus('default', (s) => s.state === 'waiting-for-scan' && s.qr !== null);
     assert.ok(fresh.quarantinedTo, 'the dead session was moved aside');
     assert.equal(fresh.pairedAt, null);
+    assert.equal(fresh.everLinked, true, 'the pairing is forgotten, not that there was one: its QR is a re-link');
     const kept = await readFile(join(fresh.quarantinedTo ?? '', 'creds.json'), 'utf8');
     assert.equal(kept, credsBefore, 'quarantined, not deleted');
     const decisions = h.logs.filter((e) => e.event === 'disconnect.decision' && e.data?.code === 401);
@@ -181,6 +182,7 @@ test('when every QR ref runs out, the phone needs a new link (pairing expired), 
     await h.keeper.requestQr('default');
     const again = await h.waitForStatus('default', (s) => s.state === 'waiting-for-scan' && s.qr !== null);
     assert.ok(again.qr);
+    assert.equal(again.everLinked, false, 'a first QR that expired unscanned is still no link');
   } finally {
     await h.close();
   }
@@ -233,6 +235,7 @@ test('a server logout (411) ends, once the new QR codes run out, needing a new l
     const again = h.keeper.status('default');
     assert.equal(again.state, 'logged-out');
     assert.deepEqual(again.unlinked, s.unlinked, 'the reason survives a restart');
+    assert.equal(again.everLinked, true, 'so does the fact that it was linked');
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(h.server.connections.length, connections, 'nothing connects on its own');
   } finally {

@@ -332,3 +332,18 @@ test('no window means no trusted sender', () => {
   assert.equal(senderProblem(ours, { webContentsId: () => null, origin: ORIGIN }), 'not our window');
   assert.equal(senderProblem(ours, { webContentsId: () => OUR_WC, origin: ORIGIN }), null);
 });
+
+test('a pairing code request: letters are refused by the contract, a number without country code by the engine with its reason, a foreign frame gets nothing', async () => {
+  const t = await setup();
+  try {
+    const letters = await t.router(INVOKE.requestPairingCode.channel, ours, { phoneId: 'default', phoneNumber: '+1 555 CALL NOW' });
+    assert.ok(!letters.ok && letters.error.code === 'invalid-payload' && /digits, spaces/.test(letters.error.message), JSON.stringify(letters));
+    const local = await t.router(INVOKE.requestPairingCode.channel, ours, { phoneId: 'default', phoneNumber: '07700 900123' });
+    assert.ok(!local.ok && local.error.code === 'invalid-input' && /no country code/.test(local.error.message), JSON.stringify(local));
+    const foreign = await t.router(INVOKE.requestPairingCode.channel, { sender: { id: OUR_WC }, senderFrame: { url: 'https://evil.example/', parent: null } }, { phoneId: 'default', phoneNumber: '+44 7700 900123' });
+    assert.ok(!foreign.ok && foreign.error.code === 'forbidden');
+    assert.equal(t.keeper.status('default').pairingCode, null, 'nothing was asked of WhatsApp');
+  } finally {
+    await t.close();
+  }
+});

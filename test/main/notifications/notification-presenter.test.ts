@@ -108,7 +108,9 @@ test('a refused write notifies once per new problem, never per retry, and once m
 // ---- First link versus a new link: (what the phone had, the state pair) → the words --------
 
 const unlinkedAt = Date.UTC(2026, 10, 30, 12, 0);
-const neverLinked = { pairedAt: null, me: null } as const;
+const neverLinked = { pairedAt: null, me: null, everLinked: false } as const;
+/** after a logout or a removed device: the pairing is forgotten, the link is not */
+const lostLink = { pairedAt: null, me: null, everLinked: true } as const;
 const titles = (ns: AppNotification[]) => ns.map((n) => `${n.kind}: ${n.title}`);
 
 const LINK_WORDS: Array<{ name: string; steps: Partial<PhoneStatus>[]; expect: string[] }> = [
@@ -125,8 +127,8 @@ const LINK_WORDS: Array<{ name: string; steps: Partial<PhoneStatus>[]; expect: s
   {
     name: 'a phone logged out before this start needs a new link, with the reason, and its QR stays quiet',
     steps: [
-      { ...neverLinked, state: 'logged-out', unlinked: { cause: 'server-logout', at: unlinkedAt, device: null } },
-      { ...neverLinked, state: 'waiting-for-scan' },
+      { ...lostLink, state: 'logged-out', unlinked: { cause: 'server-logout', at: unlinkedAt, device: null } },
+      { ...lostLink, state: 'waiting-for-scan' },
       { state: 'open' },
     ],
     expect: ['rescan: WhatsApp: Needs a new link', 'recovered: WhatsApp: linked again — session age starts now'],
@@ -140,6 +142,11 @@ const LINK_WORDS: Array<{ name: string; steps: Partial<PhoneStatus>[]; expect: s
       { state: 'open' },
     ],
     expect: ['first-link: WhatsApp: scan the QR code to link WhatsApp', 'rescan: WhatsApp: Needs a new link', 'recovered: WhatsApp: linked — session age starts now'],
+  },
+  {
+    name: 'a phone that lost its link before this start is asked to scan again, though its pairing is forgotten',
+    steps: [{ ...lostLink, state: 'waiting-for-scan' }, { state: 'open' }],
+    expect: ['rescan: WhatsApp: scan the QR code again', 'recovered: WhatsApp: linked again — session age starts now'],
   },
   {
     name: 'a ban that ends is connected again, not linked',
@@ -158,4 +165,19 @@ test('the first-link notification says where on the phone to scan, and a click s
   const [n] = run([{ ...neverLinked, state: 'waiting-for-scan' }]);
   assert.match(n?.body ?? '', /Linked devices → Link a device/);
   assert.equal(n?.focusPhone, true);
+});
+
+test('outgoing messages stopped on a phone notify once, and again only after a resume and a new stop', () => {
+  const stop = { at: NOW, reason: 'WhatsApp refused 2 message(s) in 24 hours' };
+  const ns = run([
+    { state: 'open', outboundStop: null },
+    { state: 'open', outboundStop: stop },
+    { state: 'reconnecting', outboundStop: stop },
+    { state: 'open', outboundStop: stop },
+    { state: 'open', outboundStop: null },
+    { state: 'open', outboundStop: { ...stop, at: NOW + 1 } },
+  ]);
+  assert.deepEqual(kinds(ns), ['outbound-stopped', 'outbound-stopped']);
+  assert.match(ns[0]?.body ?? '', /refused 2 message.*until you resume/);
+  assert.equal(ns[0]?.focusPhone, true);
 });

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PHONE_STATES } from '../../../main/engine/types.js';
-import { needsRescan, overallHealth, phoneHealth, sessionAgeText, stateText } from '../../../main/presenters/phone-health.js';
+import { isFirstLink, needsRescan, overallHealth, phoneHealth, sessionAgeText, stateText } from '../../../main/presenters/phone-health.js';
 
 const base = { phoneInactive: false, backupFailing: false };
 
 test('every state has words and a health, and every unhealthy state says what to do next', () => {
   for (const state of PHONE_STATES) {
-    const text = stateText(state);
+    const text = stateText({ state });
     assert.ok(text.title.length > 0, state);
     const h = phoneHealth({ state, ...base });
     if (h === 'broken' || h === 'paused') assert.ok(text.nextStep, `${state} needs a next step`);
@@ -33,7 +33,7 @@ test('only a QR scan brings back a phone waiting for a scan or logged out', () =
     PHONE_STATES.filter((state) => needsRescan({ state })),
     ['waiting-for-scan', 'logged-out'],
   );
-  assert.match(stateText('replaced').nextStep ?? '', /Another WhatsApp Web client/);
+  assert.match(stateText({ state: 'replaced' }).nextStep ?? '', /Another WhatsApp Web client/);
 });
 
 test('session age reads as days and hours, or "not linked"', () => {
@@ -58,4 +58,19 @@ test('a refused write makes any phone broken, even an open one, and says the pat
   const ro = presentPhone(phoneStatus({ state: 'reconnecting', detail: 'Reconnecting in 2 s.', storageError: { ...storageError, reason: 'read-only file system', code: 'EROFS' } }), NOW);
   assert.match(ro.detail ?? '', /^Cannot write to .*: read-only file system \(EROFS\)\. Reconnecting in 2 s\.$/);
   assert.match(ro.nextStep ?? '', /read-only/);
+});
+
+test('a phone never linked is "Not linked yet" and needs attention; one that had a link is "Rescan needed" and broken', () => {
+  const first = { state: 'waiting-for-scan' as const, ...base, everLinked: false };
+  assert.equal(isFirstLink(first), true);
+  assert.equal(stateText(first).title, 'Not linked yet');
+  assert.match(stateText(first).nextStep ?? '', /Linked devices → Link a device/);
+  assert.equal(phoneHealth(first), 'attention');
+  const again = { ...first, everLinked: true };
+  assert.equal(stateText(again).title, 'Rescan needed');
+  assert.equal(phoneHealth(again), 'broken');
+  // a snapshot that does not say keeps the old words
+  assert.equal(stateText({ state: 'waiting-for-scan' }).title, 'Rescan needed');
+  // only the QR state is a first link: a never-linked phone whose QR ran out needs a new one
+  assert.equal(phoneHealth({ ...first, state: 'logged-out' }), 'broken');
 });

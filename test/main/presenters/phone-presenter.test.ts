@@ -112,6 +112,13 @@ test('a new QR is offered while waiting only once the one on screen expired', ()
   assert.equal(presentPhone({ ...waiting, qr: null, qrExpiresAt: null }, NOW).actions.requestQr.enabled, true);
 });
 
+test('while a pairing code is live the next step is typing it on the phone; once it ran out, scanning again', () => {
+  const waiting = phoneStatus({ state: 'waiting-for-scan', pairedAt: null, me: null, qr: '2@abc', qrExpiresAt: NOW + 60_000, pairingCode: { code: 'ABCD1234', expiresAt: NOW + 150_000 } });
+  assert.match(presentPhone(waiting, NOW).nextStep ?? '', /Link with phone number instead, then type the code/);
+  assert.match(presentPhone(waiting, NOW + 150_000).nextStep ?? '', /scan the QR code/);
+  assert.match(presentPhone({ ...waiting, pairingCode: null }, NOW).nextStep ?? '', /scan the QR code/);
+});
+
 test('pause and resume are each offered in the one direction that changes something', () => {
   const running = presentPhone(phoneStatus(), NOW).actions;
   assert.deepEqual([running.pauseKeepAlive.enabled, running.resumeKeepAlive.enabled], [true, false]);
@@ -131,4 +138,12 @@ test('the 14-day warning is worded once, with the days left, and its limits matc
   assert.equal(p.warnings[0]?.text, w.text);
   assert.match(p.warnings[1]?.text ?? '', /bucket not found/);
   assert.equal(p.health, 'attention');
+});
+
+test('a phone whose sending stopped carries a warning that says why and that resuming is up to the person', () => {
+  const p = presentPhone(phoneStatus({ state: 'open', outboundStop: { at: NOW - HOUR, reason: 'WhatsApp signalled a restriction (463)' } }), NOW);
+  const w = p.warnings.find((x) => x.kind === 'outbound-stopped');
+  assert.equal(w?.short, 'sending stopped');
+  assert.match(w?.text ?? '', /restriction \(463\).*until you resume/);
+  assert.deepEqual(presentPhone(phoneStatus({ state: 'open', outboundStop: null }), NOW).warnings, []);
 });

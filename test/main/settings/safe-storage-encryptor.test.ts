@@ -41,7 +41,7 @@ async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
 test('on Linux without a keyring (basic_text) a secret still saves, but the store says basic_text, not keychain', async () => {
   await withDir(async (dir) => {
     const secrets = new SecretStore(dir, safeStorageEncryptor(fakeSafeStorage({ available: true, backend: 'basic_text' }), 'linux'));
-    secrets.set('supabaseKey', 'sb_publishable_k3y');
+    await secrets.set('supabaseKey', 'sb_publishable_k3y');
     assert.equal(secrets.get('supabaseKey'), 'sb_publishable_k3y');
     assert.equal((await readFile(secrets.path, 'utf8')).includes('sb_publishable_k3y'), false);
     assert.deepEqual(secrets.info(), { set: { supabaseKey: true, backupPassphrase: false }, backend: 'basic_text' });
@@ -75,7 +75,7 @@ test('on macOS and Windows the Linux-only backend question is never asked and sa
 test('when safeStorage offers no encryption a secret is refused and the store says unavailable', async () => {
   await withDir(async (dir) => {
     const secrets = new SecretStore(dir, safeStorageEncryptor(fakeSafeStorage({ available: false, backend: 'basic_text' }), 'linux'));
-    assert.throws(() => secrets.set('backupPassphrase', 'copper lantern orbit'), SecretsUnavailableError);
+    await assert.rejects(secrets.set('backupPassphrase', 'copper lantern orbit'), SecretsUnavailableError);
     assert.equal(secrets.info().backend, 'unavailable');
   });
 });

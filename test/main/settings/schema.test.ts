@@ -15,3 +15,13 @@ test('settings pointing Supabase at plain http elsewhere are refused with the fi
   assert.ok(!r.ok && r.problems.some((p) => p.path === 'backup.supabase.url' && /https:\/\//.test(p.message)), JSON.stringify(r));
   assert.equal(parseAppSettings(base).ok, true);
 });
+
+test('a settings file written before the outbound gate stays valid and gets its defaults; a bad outbound value is named by path', () => {
+  const { outbound: _o, ...before } = defaultAppSettings();
+  const r = parseAppSettings(before);
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.equal(r.settings.outbound.intervalSeconds, 4);
+  assert.equal(r.settings.outbound.perMinute, 20);
+  const bad = parseAppSettings({ ...before, outbound: { inSleepWindow: 'sometimes' } });
+  assert.ok(!bad.ok && bad.problems.some((p) => p.path === 'outbound.inSleepWindow'), JSON.stringify(bad));
+});

@@ -28,8 +28,8 @@ test('secrets never appear in the plain settings file or anywhere in plain text'
     const secrets = new SecretStore(dir, new AesGcmEncryptor(randomBytes(32)));
     const key = 'sb_secret_Zx81bW0nderfulSupabaseKey';
     const pass = 'correct horse battery staple';
-    secrets.set('supabaseKey', key);
-    secrets.set('backupPassphrase', pass);
+    await secrets.set('supabaseKey', key);
+    await secrets.set('backupPassphrase', pass);
     settings.set({ ...settings.get(), startAtLogin: true });
     for (const name of await readdir(dir)) {
       const bytes = await readFile(join(dir, name));
@@ -47,9 +47,9 @@ test('secrets never appear in the plain settings file or anywhere in plain text'
 test('the page learns only which secrets are set and how they are protected', async () => {
   await withDir(async (dir) => {
     const secrets = new SecretStore(dir, new AesGcmEncryptor(randomBytes(32), 'basic_text'));
-    secrets.set('backupPassphrase', 'p');
+    await secrets.set('backupPassphrase', 'p');
     assert.deepEqual(secrets.info(), { set: { supabaseKey: false, backupPassphrase: true }, backend: 'basic_text' });
-    secrets.set('backupPassphrase', null);
+    await secrets.set('backupPassphrase', null);
     assert.deepEqual(secrets.info().set, { supabaseKey: false, backupPassphrase: false });
     assert.equal(secrets.get('backupPassphrase'), null);
   });
@@ -64,14 +64,14 @@ test('without any encryption a secret is refused, never stored in the clear', as
       backend: () => 'unavailable',
     };
     const secrets = new SecretStore(dir, none);
-    assert.throws(() => secrets.set('supabaseKey', 'k'), SecretsUnavailableError);
+    await assert.rejects(secrets.set('supabaseKey', 'k'), SecretsUnavailableError);
     assert.deepEqual(await readdir(dir), []);
   });
 });
 
 test('a secret encrypted with another key does not decrypt', async () => {
   await withDir(async (dir) => {
-    new SecretStore(dir, new AesGcmEncryptor(randomBytes(32))).set('supabaseKey', 'k');
+    await new SecretStore(dir, new AesGcmEncryptor(randomBytes(32))).set('supabaseKey', 'k');
     assert.throws(() => new SecretStore(dir, new AesGcmEncryptor(randomBytes(32))).get('supabaseKey'));
   });
 });
@@ -95,7 +95,7 @@ test('the tray app reads the one key file headless runs use: a read never create
     assert.ok('installationKey' in made);
     assert.ok(parseRecoveryKey(await readFile(keyFile, 'utf8')).equals(Buffer.from(made.installationKey)), 'the key is the file');
     assert.equal(secrets.has('backupInstallationKey'), false, 'not a second copy in secrets.json');
-    secrets.set('backupPassphrase', 'copper lantern orbit');
+    await secrets.set('backupPassphrase', 'copper lantern orbit');
     assert.deepEqual(await provider(), { passphrase: 'copper lantern orbit' });
   });
 });
@@ -104,7 +104,7 @@ test('a key an earlier version kept only in secrets.json moves into the key file
   await withDir(async (dir) => {
     const key = generateInstallationKey();
     const secrets = new SecretStore(dir, new AesGcmEncryptor(randomBytes(32)));
-    secrets.set('backupInstallationKey', formatRecoveryKey(key));
+    await secrets.set('backupInstallationKey', formatRecoveryKey(key));
     const keyFile = join(dir, 'keys', 'backup-installation.key');
     const said: string[] = [];
     const got = await appBackupSecretProvider({ secrets, encryptionAvailable: true, keyFile, onAdopted: (m) => said.push(m) })();
@@ -124,7 +124,7 @@ test('when secrets.json and the key file hold different keys, the file stays in 
     await mkdir(join(dir, 'keys'));
     await writeFile(keyFile, `${formatRecoveryKey(fileKey)}\n`);
     const secrets = new SecretStore(dir, new AesGcmEncryptor(randomBytes(32)));
-    secrets.set('backupInstallationKey', formatRecoveryKey(storedKey));
+    await secrets.set('backupInstallationKey', formatRecoveryKey(storedKey));
     const said: string[] = [];
     const got = await appBackupSecretProvider({ secrets, encryptionAvailable: true, keyFile, onAdopted: (m) => said.push(m) })();
     assert.ok('installationKey' in got && Buffer.from(got.installationKey).equals(fileKey));
@@ -132,5 +132,24 @@ test('when secrets.json and the key file hold different keys, the file stays in 
     assert.equal(aside.length, 1);
     assert.ok(parseRecoveryKey(await readFile(join(dir, 'keys', aside[0]!), 'utf8')).equals(storedKey));
     assert.match(said[0] ?? '', /different backup key/);
+  });
+});
+
+test('secrets are written by the engine\'s durable writer: a new folder 0700, the file 0600, no scratch file left', { skip: process.platform === 'win32' && 'POSIX modes' }, async () => {
+  await withDir(async (root) => {
+    const dir = join(root, 'userData');
+    const secrets = new SecretStore(dir, new AesGcmEncryptor(randomBytes(32)));
+    await secrets.set('supabaseKey', 'k');
+    assert.equal((await stat(dir)).mode & 0o777, 0o700, 'the folder it made is private');
+    assert.equal((await stat(secrets.path)).mode & 0o777, 0o600);
+    assert.deepEqual(await readdir(dir), ['secrets.json']);
+  });
+});
+
+test('two changes sent at once both land: each reads what the one before it wrote', async () => {
+  await withDir(async (dir) => {
+    const secrets = new SecretStore(dir, new AesGcmEncryptor(randomBytes(32)));
+    await Promise.all([secrets.set('supabaseKey', 'k'), secrets.set('backupPassphrase', 'copper lantern orbit')]);
+    assert.deepEqual(secrets.info().set, { supabaseKey: true, backupPassphrase: true });
   });
 });

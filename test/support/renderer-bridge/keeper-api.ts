@@ -52,6 +52,10 @@ export function keeperHandlers(h: Harness, opts: BridgeOptions, onSettings: (s: 
     },
     reconnect: (id) => h.keeper.reconnect(str(id)),
     requestQr: (id) => h.keeper.requestQr(str(id)),
+    requestPairingCode: async (id, number) => {
+      const { code, expiresAt } = await h.keeper.requestPairingCode(str(id), str(number));
+      return { code, expiresAt };
+    },
     logout: (id) => h.keeper.logout(str(id)),
     backupNow: async (id): Promise<BackupNowResult> => {
       const r = await h.keeper.backupNow(str(id), { force: true });
@@ -69,6 +73,7 @@ export function keeperHandlers(h: Harness, opts: BridgeOptions, onSettings: (s: 
     },
     pauseKeepAlive: (id) => h.keeper.pauseKeepAlive(str(id)),
     resumeKeepAlive: (id) => h.keeper.resumeKeepAlive(str(id)),
+    resumeSending: (id) => h.keeper.resumeOutbound(str(id)),
     // main would show a folder picker here; the test user cancels it
     importSession: async () => null,
     getSettings: async () => state.settings,

@@ -8,6 +8,7 @@
  *     preKeysOnServer?: 50, sendOffline?: true, clock?: Clock, minVersion?: [2, 3000, n], webRevision?: n | null })
  *   makeWASocket({ auth, waWebSocketUrl: server.url, ... })
  *   server.phone.scan(qr)                  // simulated phone: pair-success, then stream:error 515
+ *   server.phone.enterCode('ABCD-EFGH')     // the same, by the code a companion's requestPairingCode shows (pairing-code.ts)
  *   server.connections / server.devices    // per-connection state, jid, presences[], bytes/frames in/out
  *   server.waitFor(check) / nextConnection() / nextLogin() / waitForPresence(conn, type)
  *   server.waitForClose(conn) / waitForQuiet(conn)   // quiet = every client query was answered

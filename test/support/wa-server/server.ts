@@ -24,6 +24,7 @@ import { answerIq } from './iq-replies.js';
 import { LinkedDeviceClocks, type LinkedDeviceClockOptions } from './linked-device-clocks.js';
 import { encodeFrame, FrameReader, NoiseResponder } from './noise.js';
 import { buildPairSuccess, parsePairingQr, verifyPairDeviceSign, type ScannedQr } from './pairing.js';
+import { finishResult, helloResult, isWellFormedCode, linkCodeError, linkCodeStage, normalizeTypedCode, openKeyBundle, parseCompanionHello, primaryHello, type CompanionHello, type LinkCodeStage } from './pairing-code.js';
 import { WebSocketServer, WS_OPEN, type WsSocket } from './ws-module.js';
 
 export interface WaServerOptions {
@@ -89,6 +90,8 @@ export interface WaConnection {
   readonly silent: boolean;
   /** True while the server answers this connection's pings and drops everything else (Baileys 7's "deaf" socket). */
   readonly deaf: boolean;
+  /** The account a companion_hello asked to link to by code (pairing-code.ts), else undefined. */
+  readonly linkCodeFor: string | undefined;
 }
 
 export interface DeviceRecord {
@@ -113,6 +116,12 @@ export interface SimulatedPhone {
   readonly jid: string;
   /** Scans a QR from Baileys' connection.update; resolves once the companion signed and got 515. */
   scan(qr: string): Promise<{ jid: string; lid: string; connection: WaConnection }>;
+  /**
+   * Types a pairing code under Linked devices → Link with phone number. Resolves once the
+   * companion is linked (pair-success signed, 515 sent); rejects for a wrong code (the key bundle
+   * does not open) or when no companion of this number waits any more (its socket closed).
+   */
+  enterCode(code: string): Promise<{ jid: string; lid: string; connection: WaConnection }>;
 }
 
 export interface WaServer {
@@ -199,6 +208,14 @@ class Connection implements WaConnection {
   registration: proto.ClientPayload.IDevicePairingRegistrationData | undefined;
   /** Present once the phone scanned this connection's QR. */
   scanned: ScannedQr | undefined;
+  /** The companion's hello when it asked to link by code. */
+  linkCode: CompanionHello | undefined;
+  /** The phone's wait for the companion_finish that answers its notification. */
+  linkCodeFinish: ((iq: BinaryNode) => void) | undefined;
+
+  get linkCodeFor(): string | undefined {
+    return this.linkCode?.jid;
+  }
 
   constructor(
     readonly id: number,
@@ -254,6 +271,7 @@ class WaTestServer implements WaServer {
       number,
       jid: `${number}${S_WHATSAPP_NET}`,
       scan: qr => this.scan(qr),
+      enterCode: code => this.enterCode(code),
     };
     this.deviceClocks = opts.linkedDeviceClocks
       ? new LinkedDeviceClocks(this.clock, {
@@ -447,6 +465,11 @@ class WaTestServer implements WaServer {
     if (!conn.noise.clientStatic?.equals(scanned.noiseKey)) {
       throw new Error('QR noise key does not match the connection');
     }
+    return this.completePairing(conn, scanned);
+  }
+
+  /** The phone's pair-success, the companion's signature, then 515: the end of every pairing. */
+  private async completePairing(conn: Connection, scanned: ScannedQr): Promise<{ jid: string; lid: string; connection: WaConnection }> {
     conn.scanned = scanned;
     const device = this.nextDevice++;
     const number = this.phone.number;
@@ -487,6 +510,75 @@ class WaTestServer implements WaServer {
     this.sendAndClose(conn, faultNode({ kind: 'stream-error', fault: 515 }, this.nowSeconds));
     this.changed();
     return { jid, lid, connection: conn };
+  }
+
+  // ---- pairing by code (pairing-code.ts) ---------------------------------------------------
+
+  private onLinkCode(conn: Connection, iq: BinaryNode, stage: LinkCodeStage): void {
+    if (stage === 'companion_finish') {
+      const waiting = conn.linkCodeFinish;
+      conn.linkCodeFinish = undefined;
+      if (waiting) {
+        waiting(iq);
+      } else {
+        this.note(`conn#${conn.id} companion_finish with no code typed on the phone`);
+        this.send(conn, linkCodeError(iq, 400, 'bad-request'));
+      }
+      return;
+    }
+    let hello: CompanionHello;
+    try {
+      if (conn.state !== 'pairing') throw new Error('companion_hello outside pairing');
+      hello = parseCompanionHello(iq, `2@${randomBytes(24).toString('base64')}`);
+      if (!conn.noise.clientStatic?.equals(hello.noiseKey)) throw new Error('companion_hello noise key does not match the connection');
+    } catch (err) {
+      this.note(`conn#${conn.id} ${err instanceof Error ? err.message : String(err)}`);
+      this.send(conn, linkCodeError(iq, 400, 'bad-request'));
+      return;
+    }
+    conn.linkCode = hello;
+    this.send(conn, helloResult(iq, hello.ref));
+  }
+
+  private async enterCode(typed: string): Promise<{ jid: string; lid: string; connection: WaConnection }> {
+    const code = normalizeTypedCode(typed);
+    if (!isWellFormedCode(code)) throw new Error(`"${typed}" is not an 8-character pairing code`);
+    // the newest companion still pairing that asked for this account
+    const conn = [...this.connections].reverse().find(c => c.state === 'pairing' && c.linkCode?.jid === this.phone.jid);
+    const hello = conn?.linkCode;
+    if (!conn || !hello) throw new Error('no companion waits for a code for this number (expired or never asked)');
+    const { notification, attempt } = await primaryHello({
+      hello,
+      code,
+      phoneIdentity: this.phoneIdentity,
+      notificationId: this.newId(),
+      nowSeconds: this.nowSeconds,
+    });
+    const finish = new Promise<BinaryNode>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        conn.linkCodeFinish = undefined;
+        reject(new Error('the companion did not answer the code notification'));
+      }, 10_000);
+      conn.linkCodeFinish = iq => {
+        clearTimeout(timer);
+        resolve(iq);
+      };
+    });
+    this.send(conn, notification);
+    const finishIq = await finish;
+    const verdict = openKeyBundle(finishIq, hello, attempt, this.phoneIdentity);
+    if (!verdict.ok) {
+      this.send(conn, linkCodeError(finishIq, 401, 'not-authorized'));
+      throw new Error(`wrong code: ${verdict.reason}`);
+    }
+    this.send(conn, finishResult(finishIq));
+    return this.completePairing(conn, {
+      ref: hello.ref,
+      noiseKey: hello.noiseKey,
+      identityKey: verdict.identityKey,
+      advSecret: verdict.advSecret,
+      platformId: hello.platformId,
+    });
   }
 
   private awaitReply(conn: Connection, id: string, timeoutMs = 5000): Promise<BinaryNode> {
@@ -563,6 +655,11 @@ class WaTestServer implements WaServer {
       return;
     }
     if (conn.silent) return;
+    const linkStage = linkCodeStage(node);
+    if (linkStage) {
+      this.onLinkCode(conn, node, linkStage);
+      return;
+    }
     const contactReply = this.hub.answerIq(conn, node, this.nowSeconds);
     if (contactReply) {
       this.send(conn, contactReply);

@@ -61,3 +61,19 @@ test('an unlinked phone shows no planned keep-alive, and its reason only while i
   m.set('open', 'Connected.');
   assert.equal(m.snapshot().nextKeepAliveAt, T0 + 1000);
 });
+
+test('everLinked reads any trace of a link in the meta, so a logout that forgets the pairing still counts', () => {
+  const device = '1555:3@s.whatsapp.net';
+  const cases: Array<[string, Partial<PhoneMeta>, boolean]> = [
+    ['a fresh phone', {}, false],
+    ['a first QR that expired unscanned', { unlinked: { cause: 'pairing-expired', at: T0, device: null } }, false],
+    ['a paired phone', { pairedAt: T0, me: device }, true],
+    ['a logged-out phone whose pairing was forgotten', { lastOpenAt: T0, unlinked: { cause: 'user-logout', at: T0, device } }, true],
+    ['a phone WhatsApp removed, its QR expired since', { removedDevices: [{ device, at: T0, cause: 'server-logout' }], unlinked: { cause: 'server-logout', at: T0, device } }, true],
+  ];
+  for (const [name, meta, expected] of cases) {
+    const { m } = model(meta);
+    m.set('waiting-for-scan', 'Scan it.');
+    assert.equal(m.snapshot().everLinked, expected, name);
+  }
+});

@@ -1,0 +1,56 @@
+// Linking by phone number instead of a QR: what the person types is checked here, and how long
+// a code can be used. Pure, so the rules are tested without a socket.
+import { KeeperError } from './errors.js';
+
+export type { PairingCode } from './types.js';
+
+/**
+ * How long a registration socket lives: Baileys shows 6 QR refs (60 s, then 20 s each) and the
+ * server then closes it; a code is tied to that socket. whatsmeow's PairPhone documents the same
+ * 160 s limit ("the exact expiry of pairing codes is unknown").
+ */
+export const PAIRING_WINDOW_MS = 160_000;
+
+/** E.164 allows at most 15 digits; no country code plus subscriber number is shorter than 8. */
+const MIN_DIGITS = 8;
+const MAX_DIGITS = 15;
+
+/**
+ * The phone number to link, as the digits Baileys wants: country code first, no `+`. Spaces,
+ * dashes, dots and brackets are what people type and are dropped; a leading `00` is the
+ * international prefix. Anything else is refused with a sentence saying what is wrong.
+ */
+export function parsePairingNumber(input: string): string {
+  const compact = input.trim().replace(/[\s\-.()]/g, '');
+  const digits = compact.startsWith('+') ? compact.slice(1) : compact.startsWith('00') ? compact.slice(2) : compact;
+  if (compact.length === 0) {
+    throw new KeeperError('invalid-input', 'Enter the phone number of the WhatsApp account to link, with its country code, e.g. +44 7700 900123.');
+  }
+  if (!/^\d+$/.test(digits)) {
+    throw new KeeperError('invalid-input', `"${input.trim()}" is not a phone number: use digits only, starting with the country code, e.g. +44 7700 900123.`);
+  }
+  if (digits.startsWith('0')) {
+    throw new KeeperError('invalid-input', `"${input.trim()}" has no country code: start with + and the country code (e.g. +44 for the UK, +1 for the US), not with a trunk 0.`);
+  }
+  if (digits.length < MIN_DIGITS || digits.length > MAX_DIGITS) {
+    throw new KeeperError('invalid-input', `"${input.trim()}" has ${digits.length} digits; a number with its country code has ${MIN_DIGITS} to ${MAX_DIGITS}.`);
+  }
+  return digits;
+}
+
+/** The last digits only: enough to recognise the number in a log, not enough to spread it. */
+export function maskedNumber(digits: string): string {
+  return `…${digits.slice(-4)}`;
+}
+
+/**
+ * Baileys' requestPairingCode writes a placeholder `me` (the bare number, name "~") before the
+ * phone has linked anything. A socket started with it would try to log in as that number and be
+ * refused, so a registration starts without it. True when something was dropped.
+ */
+export function dropUnfinishedCodeLink(creds: { me?: { id: string } | undefined; pairingCode?: string | undefined }, paired: boolean): boolean {
+  if (paired || (creds.me === undefined && creds.pairingCode === undefined)) return false;
+  delete creds.me;
+  delete creds.pairingCode;
+  return true;
+}

@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { KeeperError } from '../../../main/engine/errors.js';
+import { dropUnfinishedCodeLink, parsePairingNumber } from '../../../main/engine/pairing-code.js';
+import { groupedCode } from '../../../main/presenters/pairing-code-text.js';
+import { pairedId } from '../../../main/engine/auth-store/creds-check.js';
+
+test('a number written the way people write it becomes the digits Baileys wants, country code first', () => {
+  assert.equal(parsePairingNumber('+44 7700 900123'), '447700900123');
+  assert.equal(parsePairingNumber(' +1 (555) 000-0001 '), '15550000001');
+  assert.equal(parsePairingNumber('0049 30.1234567'), '49301234567');
+  assert.equal(parsePairingNumber('15550000001'), '15550000001');
+});
+
+test('a number with letters, without a country code or of impossible length is refused with a sentence saying why', () => {
+  const refused = (input: string, why: RegExp) =>
+    assert.throws(() => parsePairingNumber(input), (err: unknown) => err instanceof KeeperError && err.code === 'invalid-input' && why.test(err.message));
+  refused('', /with its country code/);
+  refused('+1 555 CALL NOW', /digits only/);
+  refused('+44 7700 900123 ext 2', /digits only/);
+  refused('07700 900123', /no country code/);
+  refused('+12345', /has 5 digits/);
+  refused('+1234567890123456', /has 16 digits/);
+});
+
+test('the code is shown in two groups of four, as WhatsApp shows it', () => {
+  assert.equal(groupedCode('ABCD1234'), 'ABCD-1234');
+});
+
+test('the placeholder Baileys writes when a code is asked for is not a link, and is dropped before a new registration', () => {
+  const placeholder = { me: { id: '15550000001@s.whatsapp.net', name: '~' }, pairingCode: 'ABCD1234' };
+  assert.equal(pairedId(placeholder), null);
+  assert.equal(pairedId({ me: { id: '15550000001:4@s.whatsapp.net' } }), '15550000001:4@s.whatsapp.net');
+  assert.equal(dropUnfinishedCodeLink(placeholder, false), true);
+  assert.deepEqual(placeholder, {});
+  const linked = { me: { id: '15550000001:4@s.whatsapp.net' } };
+  assert.equal(dropUnfinishedCodeLink(linked, true), false);
+  assert.equal(linked.me.id, '15550000001:4@s.whatsapp.net', 'a linked identity is never touched');
+});
