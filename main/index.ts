@@ -145,6 +145,9 @@ async function main(): Promise<void> {
       showError('Session Keeper stopped: another process took its data folder', err);
       app.exit(2);
     },
+    // a disk that refuses the lock's refresh is a storage fault: keep running, say so, retake it
+    onRefreshRefused: (err) => showError('Session Keeper cannot write to its data folder', err),
+    onRefreshRecovered: () => log?.logger.info('the data folder takes writes again; its lock is refreshed'),
   });
   log = await createFileLogger(logs).catch((err: unknown) => {
     throw loggerUnavailable(logs, err);
