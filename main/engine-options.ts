@@ -29,6 +29,7 @@ export function keeperOptionsFromSettings(s: AppSettings, inputs: EngineInputs):
     dataDir: inputs.dataDir,
     phones: s.phones.map((p) => ({ id: p.id, ...(p.label !== undefined ? { label: p.label } : {}) })),
     keepAlive: s.keepAlive,
+    outbound: s.outbound,
     policy: { unauthorizedRetries: s.reconnect.unauthorizedRetries, maxConsecutiveFailures: s.reconnect.maxConsecutiveFailures },
     backup: { ...(target !== undefined ? { target } : {}), secret: inputs.secret, keep: s.backup.keep },
     ...(inputs.socket ? { socket: inputs.socket } : {}),
@@ -38,6 +39,6 @@ export function keeperOptionsFromSettings(s: AppSettings, inputs: EngineInputs):
 
 /** Everything but "start at login" is read once by the keeper: a change there means a restart. */
 export function needsEngineRestart(before: AppSettings, after: AppSettings): boolean {
-  const engine = (s: AppSettings) => JSON.stringify([s.phones, s.keepAlive, s.reconnect, s.backup]);
+  const engine = (s: AppSettings) => JSON.stringify([s.phones, s.keepAlive, s.outbound, s.reconnect, s.backup]);
   return engine(before) !== engine(after);
 }

@@ -6,6 +6,7 @@ export const CONSOLE_HELP = `Commands:
   r, qr          a new QR code for every phone that is not connected
   qr <phone>     a new QR code for that phone
   c, code        a new pairing code (runs started with --pair-code)
+  resume <phone> send again after WhatsApp refused messages (sending stopped)
   h, help        this list`;
 
 /** Said instead of CONSOLE_HINT when the run links by phone number. */
@@ -15,6 +16,7 @@ export type ConsoleCommand =
   | { kind: 'none' }
   | { kind: 'help' }
   | { kind: 'qr'; phones: string[] }
+  | { kind: 'resume-sending'; phone: string }
   | { kind: 'code'; phone: string }
   | { kind: 'refused'; message: string };
 
@@ -31,6 +33,13 @@ export function parseConsoleLine(line: string, states: ReadonlyMap<string, strin
     if (codePhone === null) return { kind: 'refused', message: 'This run shows QR codes; start it with --pair-code +<number> to link by phone number.' };
     if (states.get(codePhone) === 'open') return { kind: 'refused', message: `Phone "${codePhone}" is linked and connected: no code needed.` };
     return { kind: 'code', phone: codePhone };
+  }
+  if (cmd === 'resume') {
+    // lifting a stop is a person's deliberate choice about one phone: never all at once
+    const [phone, ...rest] = args;
+    if (phone === undefined || rest.length > 0) return { kind: 'refused', message: 'resume takes exactly one phone: resume <phone>.' };
+    if (!states.has(phone)) return { kind: 'refused', message: `No phone "${phone}" is running here (${[...states.keys()].join(', ')}).` };
+    return { kind: 'resume-sending', phone };
   }
   if (cmd !== 'r' && cmd !== 'qr') return { kind: 'refused', message: `Unknown command "${word}". ${CONSOLE_HINT}` };
   if (args.length > 1) return { kind: 'refused', message: 'qr takes at most one phone.' };

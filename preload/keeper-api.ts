@@ -44,6 +44,7 @@ export function createKeeperApi(ipc: IpcRendererLike): KeeperApi {
     keepAliveNow: (phoneId, options) => call('keepAliveNow', defined({ phoneId, force: options?.force })),
     pauseKeepAlive: (phoneId) => call('pauseKeepAlive', { phoneId }),
     resumeKeepAlive: (phoneId) => call('resumeKeepAlive', { phoneId }),
+    resumeSending: (phoneId) => call('resumeSending', { phoneId }),
     importSession: (phoneId, options) => call('importSession', defined({ phoneId, replace: options?.replace })),
     getSettings: () => call('getSettings'),
     setSettings: (settings) => call('setSettings', settings),
@@ -54,6 +55,7 @@ export function createKeeperApi(ipc: IpcRendererLike): KeeperApi {
     getUptime: (phoneId, options) => call('getUptime', defined({ phoneId, days: options?.days })),
     exportRecoveryKey: (options) => call('exportRecoveryKey', { toFile: options.toFile }),
     onFocusPhone: (l) => subscribe(PUSH.focusPhone, l),
+    onUpdate: (l) => subscribe(PUSH.update, l),
   };
   // frozen: the page cannot swap a method for one that sends elsewhere
   return Object.freeze(api);

@@ -36,7 +36,7 @@ interface CardParts {
   uptime: UptimeStrip;
   /** when the strip was last asked for (0: never) */
   uptimeAskedAt: number;
-  buttons: Record<'reconnect' | 'backupNow' | 'keepAliveNow' | 'restore' | 'logout', HTMLButtonElement>;
+  buttons: Record<'resumeSending' | 'reconnect' | 'backupNow' | 'keepAliveNow' | 'restore' | 'logout', HTMLButtonElement>;
   result: HTMLElement;
   drawnQr: string | null;
   busy: boolean;
@@ -132,6 +132,10 @@ export class PhoneCards {
           r.outcome === 'failed',
         );
       }),
+      resumeSending: button('Resume sending', async () => {
+        await this.keeper.resumeSending(id);
+        this.result(id, 'Sending resumed.');
+      }),
       keepAliveNow: button('Keep-alive now', async () => {
         const r = await this.keeper.keepAliveNow(id);
         this.result(id, `Keep-alive sent. Next one ${untilText(r.nextKeepAliveAt, Date.now())}.`);
@@ -221,7 +225,7 @@ export class PhoneCards {
       pairing,
       dl,
       uptime.root,
-      el('div', { class: 'actions' }, buttons.reconnect, buttons.backupNow, buttons.keepAliveNow, buttons.restore, buttons.logout),
+      el('div', { class: 'actions' }, buttons.resumeSending, buttons.reconnect, buttons.backupNow, buttons.keepAliveNow, buttons.restore, buttons.logout),
       result,
     );
     const parts: CardParts = { root, badge, reason, nextStep, nextStepText, warnings, pairing, canvas, qrFrame, countdown, expired, newQr, codePanel, importSession: importBtn, facts, uptime, uptimeAskedAt: 0, buttons, result, drawnQr: null, busy: false, outcome: false };
@@ -278,6 +282,8 @@ export class PhoneCards {
     };
     for (const [name, b] of Object.entries(p.buttons) as Array<[keyof CardParts['buttons'], HTMLButtonElement]>) offer(b, m.actions[name]);
     offer(p.importSession, m.actions.importSession);
+    // only a stopped phone shows it: a disabled "Resume sending" on every card would only puzzle
+    p.buttons.resumeSending.hidden = !m.actions.resumeSending.enabled;
     // busy is shown, not enforced by disabling: a disabled button would drop the keyboard focus
     p.root.setAttribute('aria-busy', String(p.busy));
   }

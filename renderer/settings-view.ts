@@ -32,6 +32,7 @@ const SUPABASE: FieldSpec[] = [
   { name: 'supabaseBucket', label: 'Bucket' },
   { name: 'supabasePrefix', label: 'Folder prefix' },
 ];
+const UPDATE_URL: FieldSpec = { name: 'updateUrl', label: 'Update URL', type: 'url', hint: 'Where new versions are published (the folder holding latest.yml). Empty: no automatic updates' };
 const BACKUP_KEEP: FieldSpec = { name: 'backupKeep', label: 'Backups kept per phone', hint: '1 to 100', numeric: true };
 
 const SECRETS: Array<{ name: SecretName; label: string }> = [
@@ -81,6 +82,7 @@ export class SettingsView {
       el('fieldset', {}, el('legend', { text: 'Start-up' }),
         el('div', { class: 'check' }, startAtLogin, el('label', { text: 'Start Session Keeper when I log in', attrs: { for: 'field-startAtLogin' } })),
       ),
+      el('fieldset', {}, el('legend', { text: 'Updates' }), el('div', { class: 'grid' }, this.field(UPDATE_URL))),
       this.general,
       el('div', { class: 'form-actions' }, this.save, this.status),
     );
@@ -166,6 +168,7 @@ export class SettingsView {
       supabasePrefix: get('supabasePrefix'),
       backupKeep: get('backupKeep'),
       startAtLogin: check instanceof HTMLInputElement && check.checked,
+      updateUrl: get('updateUrl'),
     };
   }
 
@@ -189,6 +192,8 @@ export class SettingsView {
   private async submit(): Promise<void> {
     if (!this.valid || this.save.disabled) return;
     this.save.disabled = true;
+    // read before saving: a push from main may redraw the secrets while the save is in flight
+    const hadKey = this.shownSecrets?.set.supabaseKey === true;
     try {
       const saved = await this.keeper.setSettings(this.valid);
       this.valid = null;
@@ -199,12 +204,11 @@ export class SettingsView {
       this.validate();
       return;
     }
-    await this.rereadSecrets();
+    await this.rereadSecrets(hadKey);
   }
 
   /** Main drops the Supabase key when the URL changes (it belongs to the old server): show what is stored now. */
-  private async rereadSecrets(): Promise<void> {
-    const hadKey = this.shownSecrets?.set.supabaseKey === true;
+  private async rereadSecrets(hadKey: boolean): Promise<void> {
     try {
       this.secrets((await this.keeper.getEnvironment()).secrets);
     } catch {

@@ -8,7 +8,9 @@ export type KeeperErrorCode =
   | 'not-linked'
   | 'already-linked'
   | 'not-connected'
+  /** messaging: the phone has no open connection to send on */
   | 'not-open'
+  /** messaging: the number has no WhatsApp account */
   | 'not-on-whatsapp'
   | 'refused-by-gate'
   | 'restore-refused'

@@ -18,9 +18,10 @@ import { KeepAliveScheduler, type BackupHook, type ManualPulseResult } from './k
 import { assertPhoneId, dataPaths, type DataPaths } from './paths.js';
 import { PhoneSession } from './phone-session.js';
 import { KeeperMessaging } from './messaging/keeper-messaging.js';
-import type { MessagingPort } from './messaging/types.js';
 import { sweepStaleTemps } from './temp-sweep.js';
-import { parseKeepAliveSettings, type KeepAliveSettings, type KeepAliveSettingsInput, type SettingsProblem } from './settings-schema.js';
+import { parseKeepAliveSettings, parseOutboundSettings, type KeepAliveSettings, type KeepAliveSettingsInput, type OutboundSettings, type OutboundSettingsInput, type SettingsProblem } from './settings-schema.js';
+import { OutboundQueue } from './messaging/outbound-queue.js';
+import type { MessageRecord, MessagingPort } from './messaging/types.js';
 import type { LogEntry, LogLevel, PairingCode, PhoneConfig, PhoneStatus } from './types.js';
 import { appVersion } from './app-version.js';
 import { ensureDir } from './auth-store/atomic-fs.js';
@@ -70,6 +71,10 @@ export interface KeeperOptions {
   requestBackup?: BackupHook;
   /** encrypted session backups after keep-alives, pairing and creds changes; false turns them off */
   backup?: false | KeeperBackupOptions;
+  /** the outbound anti-ban gate's limits (defaults when absent) */
+  outbound?: OutboundSettingsInput;
+  /** the port the outbound gate sends through: this keeper's own messaging unless given (tests, embedders with their own) */
+  outboundPort?: MessagingPort;
 }
 
 /** createKeeper was given keep-alive settings the schema rejects; `problems` lists each one. */
@@ -119,6 +124,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   private lastHistoryError: string | null = null;
   private started = false;
   private readonly rawMessaging: KeeperMessaging;
+  /** Every message sent through this keeper passes this queue and its anti-ban gate. */
+  readonly outbound: OutboundQueue;
 
   constructor(private readonly opts: KeeperOptions) {
     super();
@@ -132,6 +139,9 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     const parsed = parseKeepAliveSettings(opts.keepAlive ?? {});
     if (!parsed.ok) throw new InvalidSettingsError(parsed.problems);
     this.keepAliveSettings = parsed.settings;
+    const outbound = parseOutboundSettings(opts.outbound ?? {});
+    if (!outbound.ok) throw new InvalidSettingsError(outbound.problems.map((p) => ({ ...p, path: p.path === '' ? 'outbound' : `outbound.${p.path}` })));
+    const outboundSettings = outbound.settings;
     this.clock = opts.clock ?? systemClock;
     this.gate = createAntiBanGate(parsed.settings, this.clock);
     this.paths = dataPaths(opts.dataDir);
@@ -205,6 +215,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       });
       this.sessions.set(phone.id, session);
     }
+    this.outbound = this.makeOutbound(outboundSettings);
     this.scheduler = new KeepAliveScheduler({
       settings: parsed.settings,
       clock: this.clock,
@@ -219,6 +230,22 @@ export class Keeper extends EventEmitter<KeeperEvents> {
           ? { requestBackup: (id: string) => backups.onKeepAlive(id) }
           : {}),
     });
+  }
+
+  private makeOutbound(settings: OutboundSettings): OutboundQueue {
+    const queue = new OutboundQueue({
+      stateDir: (id) => this.paths.meta(id),
+      phoneIds: [...this.sessions.keys()],
+      port: this.opts.outboundPort ?? this.rawMessaging,
+      outbound: settings,
+      keepAlive: this.keepAliveSettings,
+      clock: this.clock,
+      pairedAt: (id) => this.sessions.get(id)?.status().pairedAt ?? null,
+      log: (phoneId, level, event, message, data) => this.log(phoneId, level, event, message, data),
+    });
+    // a stop (or its lifting) is part of the phone's status: the window and notifications show it
+    queue.on('stop', (phoneId) => this.emit('status', this.status(phoneId)));
+    return queue;
   }
 
   private makeBackupManager(o: KeeperBackupOptions, target: BackupTarget | null): BackupManager {
@@ -271,6 +298,10 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     await this.history.start();
     // The rhythm is loaded first so every status already shows the next keep-alive.
     await this.scheduler.start();
+    // an unreadable outbox must not keep the sessions from being kept alive: sends then fail with its error
+    await this.outbound.start().catch((err: unknown) => {
+      this.log(null, 'error', 'outbound.start-failed', `Outgoing messages are unavailable: the outbound journal could not be read (${(err as Error).message}).`);
+    });
     await this.registerBackups();
     // before any phone connects: a retired version would only earn a 405
     await this.waVersion?.start();
@@ -279,6 +310,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
 
   /** Stops every phone (creds flushed) and closes the log. */
   async stop(): Promise<void> {
+    await this.outbound.stop();
     await this.scheduler.stop();
     await this.backups?.stop();
     await Promise.all([...this.sessions.values()].map((s) => this.guard(s.id, 'stop', () => s.stop())));
@@ -301,11 +333,30 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   }
 
   status(phoneId: string): PhoneStatus {
-    return this.session(phoneId).status();
+    return this.withOutbound(this.session(phoneId).status());
   }
 
   statuses(): PhoneStatus[] {
-    return [...this.sessions.values()].map((s) => s.status());
+    return [...this.sessions.values()].map((s) => this.withOutbound(s.status()));
+  }
+
+  /**
+   * Sends a text through the outbound anti-ban gate (rates, caps, sleep window, stop): resolves
+   * with the record once queued; `keeper.outbound` tells how it goes on ('record' events, get).
+   * Rejects with KeeperError 'unknown-phone' or 'not-on-whatsapp'.
+   */
+  sendText(phoneId: string, to: string, text: string): Promise<MessageRecord> {
+    return this.outbound.submit({ phoneId, to, text });
+  }
+
+  /** Lifts a stop of outgoing messages (after WhatsApp refused them): a person's decision. */
+  resumeOutbound(phoneId: string): Promise<void> {
+    this.session(phoneId);
+    return this.outbound.resume(phoneId);
+  }
+
+  private withOutbound(status: PhoneStatus): PhoneStatus {
+    return { ...status, outboundStop: this.outbound.stopOf(status.phoneId) };
   }
 
   reconnect(phoneId: string): Promise<void> {
@@ -337,6 +388,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   /** The OS resumed from sleep or came back online: reconnect what waits, and catch up a missed pulse now. */
   async wake(): Promise<void> {
     this.scheduler.check();
+    for (const id of this.sessions.keys()) this.outbound.kick(id);
     await Promise.all([...this.sessions.values()].map((s) => s.wake()));
   }
 
@@ -479,9 +531,12 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.history.onStatus(status);
     const before = this.lastState.get(status.phoneId);
     this.lastState.set(status.phoneId, status.state);
-    this.emit('status', status);
+    this.emit('status', this.withOutbound(status));
     // A phone that just opened may owe a pulse (after a restart or a wake): check it now.
-    if (status.state === 'open' && before !== 'open') this.scheduler.check();
+    if (status.state === 'open' && before !== 'open') {
+      this.scheduler.check();
+      this.outbound.kick(status.phoneId);
+    }
   }
 
   private session(phoneId: string): PhoneSession {

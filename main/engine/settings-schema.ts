@@ -177,3 +177,61 @@ function linearParts(w: { start: number; end: number }): Array<[number, number]>
 function overlaps(a: { start: number; end: number }, b: { start: number; end: number }): boolean {
   return linearParts(a).some(([as, ae]) => linearParts(b).some(([bs, be]) => as < be && bs < ae));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Outbound messages: the anti-ban gate's limits. No official numbers exist (vendor guesses are
+// ~80 messages/h and 7–14 days of warm-up), so the defaults are well below them.
+
+export const SEND_INTERVAL_SECONDS = { min: 1, max: 600, default: 4 } as const;
+export const SEND_BURST = { min: 1, max: 20, default: 1 } as const;
+export const SENDS_PER_MINUTE = { min: 1, max: 60, default: 20 } as const;
+export const CHAT_GAP_SECONDS = { min: 0, max: 3600, default: 10 } as const;
+export const NEW_CHATS_PER_DAY = { min: 0, max: 1000, default: 15 } as const;
+export const WARM_UP_DAYS = { min: 0, max: 60, default: 10 } as const;
+export const WARM_UP_FIRST_DAY = { min: 1, max: 10_000, default: 30 } as const;
+export const COMPOSING_MS_PER_CHAR = { min: 0, max: 1000, default: 40 } as const;
+export const COMPOSING_MAX_SECONDS = { min: 0, max: 60, default: 8 } as const;
+export const FAILURES_BEFORE_STOP = { min: 1, max: 100, default: 2 } as const;
+export const KEEP_RECORDS_DAYS = { min: 1, max: 365, default: 30 } as const;
+
+export const outboundSettingsSchema = z
+  .object({
+    /** Token bucket per phone: one token every this many seconds… */
+    intervalSeconds: rangedNumber('Send interval', 'seconds', SEND_INTERVAL_SECONDS).default(SEND_INTERVAL_SECONDS.default),
+    /** …holding at most this many (messages that may go back to back after a quiet spell). */
+    burst: rangedNumber('Send burst', 'messages', SEND_BURST, true).default(SEND_BURST.default),
+    /** Messages per phone in any rolling minute. */
+    perMinute: rangedNumber('Sends per minute', 'messages', SENDS_PER_MINUTE, true).default(SENDS_PER_MINUTE.default),
+    /** Minimum time between two messages to the same chat. */
+    chatGapSeconds: rangedNumber('Gap per chat', 'seconds', CHAT_GAP_SECONDS).default(CHAT_GAP_SECONDS.default),
+    /** Chats the account never talked to that may be started in any rolling 24 hours. */
+    newChatsPerDay: rangedNumber('New chats per day', 'chats', NEW_CHATS_PER_DAY, true).default(NEW_CHATS_PER_DAY.default),
+    /** Inside the sleep window: hold messages until it ends, or refuse them. */
+    inSleepWindow: z
+      .enum(['hold', 'refuse'], { error: (iss) => `In the sleep window must be 'hold' or 'refuse' (got ${show(iss.input)})` })
+      .default('hold'),
+    /** A freshly linked number: days of ramp from its link (0 = no warm-up)… */
+    warmUpDays: rangedNumber('Warm-up', 'days', WARM_UP_DAYS, true).default(WARM_UP_DAYS.default),
+    /** …and the messages allowed on its first day; day n allows n times as many. */
+    warmUpFirstDay: rangedNumber('Warm-up first day', 'messages', WARM_UP_FIRST_DAY, true).default(WARM_UP_FIRST_DAY.default),
+    /** Show "typing…" before each message, for a time that grows with the text. */
+    composing: z.boolean({ error: (iss) => `Composing must be true or false (got ${show(iss.input)})` }).default(true),
+    composingMsPerChar: rangedNumber('Composing time per character', 'ms', COMPOSING_MS_PER_CHAR).default(COMPOSING_MS_PER_CHAR.default),
+    composingMaxSeconds: rangedNumber('Longest composing', 'seconds', COMPOSING_MAX_SECONDS).default(COMPOSING_MAX_SECONDS.default),
+    /** Messages the server refuses (in any rolling 24 hours) before sending stops until a person resumes it. */
+    failuresBeforeStop: rangedNumber('Refusals before stop', 'messages', FAILURES_BEFORE_STOP, true).default(FAILURES_BEFORE_STOP.default),
+    /** Message records older than this are forgotten. */
+    keepRecordsDays: rangedNumber('Keep message records', 'days', KEEP_RECORDS_DAYS, true).default(KEEP_RECORDS_DAYS.default),
+  })
+  .prefault({});
+
+export type OutboundSettings = z.output<typeof outboundSettingsSchema>;
+export type OutboundSettingsInput = z.input<typeof outboundSettingsSchema>;
+
+export type OutboundParseResult = { ok: true; settings: OutboundSettings } | { ok: false; problems: SettingsProblem[] };
+
+export function parseOutboundSettings(input: unknown): OutboundParseResult {
+  const r = outboundSettingsSchema.safeParse(input);
+  if (r.success) return { ok: true, settings: r.data };
+  return { ok: false, problems: problemsFromZod(r.error) };
+}

@@ -112,10 +112,24 @@ export interface PhoneStatus {
    */
   deafRecycles: number;
   /**
+   * Outgoing messages are stopped on this phone (WhatsApp refused messages or signalled a
+   * restriction) until a person resumes them; null while it may send. Set by the keeper (absent
+   * only in snapshots built without one).
+   */
+  outboundStop?: OutboundStop | null;
+  /**
    * The moment this snapshot was built. Derived values (session age, "in 3 h") are computed by the
    * presenters from the absolute times above and their own clock, never carried on the wire.
    */
   updatedAt: number;
+}
+
+/** Sending stopped on a phone until a person resumes it. */
+export interface OutboundStop {
+  /** ms since epoch */
+  at: number;
+  /** why, in words (the server's refusals, a restriction) */
+  reason: string;
 }
 
 /** A pairing code on screen: 8 characters the person types on the phone, and when it stops working. */

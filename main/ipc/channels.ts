@@ -16,6 +16,7 @@ export const INVOKE_CHANNEL = {
   keepAliveNow: 'keeper:keep-alive-now',
   pauseKeepAlive: 'keeper:pause-keep-alive',
   resumeKeepAlive: 'keeper:resume-keep-alive',
+  resumeSending: 'keeper:resume-sending',
   importSession: 'keeper:import-session',
   getSettings: 'settings:get',
   setSettings: 'settings:set',
@@ -33,6 +34,8 @@ export const PUSH = {
   settings: 'settings:changed',
   /** e.g. a notification click: show this phone's QR */
   focusPhone: 'app:focus-phone',
+  /** the update line (UpdateLine | null) whenever it changes */
+  update: 'app:update',
 } as const;
 
 export type InvokeName = keyof typeof INVOKE_CHANNEL;

@@ -53,6 +53,8 @@ export const INVOKE = {
   keepAliveNow: { channel: INVOKE_CHANNEL.keepAliveNow, payload: z.object({ phoneId: phoneIdSchema, force: z.boolean().optional() }).strict() },
   pauseKeepAlive: { channel: INVOKE_CHANNEL.pauseKeepAlive, payload: phoneOnly },
   resumeKeepAlive: { channel: INVOKE_CHANNEL.resumeKeepAlive, payload: phoneOnly },
+  /** lifts a stop of outgoing messages (WhatsApp refused them): the person's decision */
+  resumeSending: { channel: INVOKE_CHANNEL.resumeSending, payload: phoneOnly },
   /** main shows a folder picker, then imports that Baileys session folder */
   importSession: { channel: INVOKE_CHANNEL.importSession, payload: z.object({ phoneId: phoneIdSchema, replace: z.boolean().optional() }).strict() },
   getSettings: { channel: INVOKE_CHANNEL.getSettings, payload: z.undefined() },
@@ -149,12 +151,20 @@ export interface RecoveryKeyExport {
   savedTo: string | null;
 }
 
+/** One line about updates for the tray and the window (main/updates/update-policy.ts decides it). */
+export interface UpdateLine {
+  text: string;
+  tone: 'info' | 'ready' | 'problem';
+}
+
 export interface AppEnvironment {
   version: string;
   platform: string;
   dataDir: string;
   logsDir: string;
   secrets: SecretsInfo;
+  /** what the window says about updates (main/updates/update-policy.ts updateLine); null = nothing */
+  update?: UpdateLine | null;
 }
 
 /** The object the preload exposes as `window.keeper`. Every invoke rejects with an IpcFailure. */
@@ -175,6 +185,7 @@ export interface KeeperApi {
   keepAliveNow(phoneId: string, options?: { force?: boolean }): Promise<{ sentAt: number; nextKeepAliveAt: number | null }>;
   pauseKeepAlive(phoneId: string): Promise<void>;
   resumeKeepAlive(phoneId: string): Promise<void>;
+  resumeSending(phoneId: string): Promise<void>;
   importSession(phoneId: string, options?: { replace?: boolean }): Promise<{ me: string; quarantinedTo: string | null } | null>;
   getSettings(): Promise<AppSettings>;
   setSettings(settings: AppSettings): Promise<AppSettings>;
@@ -187,6 +198,8 @@ export interface KeeperApi {
   /** null when the person declined the confirmation or cancelled the save dialog */
   exportRecoveryKey(options: { toFile: boolean }): Promise<RecoveryKeyExport | null>;
   onFocusPhone(listener: (phoneId: string) => void): () => void;
+  /** the update line as it changes (optional: test bridges may leave it out) */
+  onUpdate?(listener: (line: UpdateLine | null) => void): () => void;
 }
 
 declare global {

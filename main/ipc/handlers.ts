@@ -26,6 +26,7 @@ export type KeeperPort = Pick<
   | 'keepAliveNow'
   | 'pauseKeepAlive'
   | 'resumeKeepAlive'
+  | 'resumeOutbound'
   | 'importSession'
   | 'recoveryKey'
   | 'uptime'
@@ -73,7 +74,13 @@ export function confirmationFor(c: SensitiveCall): string | null {
       if (a.target !== b.target) changed.push(`the backup target from ${b.target} to ${a.target}`);
       if (a.supabase.url !== b.supabase.url) changed.push(`the Supabase URL to ${a.supabase.url || '(none)'}`);
       if (a.supabase.bucket !== b.supabase.bucket) changed.push(`the Supabase bucket to ${a.supabase.bucket || '(none)'}`);
-      return changed.length ? `Change ${changed.join(', ')}? Your session backups will be sent there.` : null;
+      const asks: string[] = [];
+      if (changed.length) asks.push(`Change ${changed.join(', ')}? Your session backups will be sent there.`);
+      // the app downloads and installs whatever this address serves
+      if (c.after.updateUrl !== c.before.updateUrl) {
+        asks.push(c.after.updateUrl ? `Install updates from ${c.after.updateUrl}? Session Keeper will download and run what that address serves.` : 'Turn off automatic updates?');
+      }
+      return asks.length ? asks.join(' ') : null;
     }
     case 'logout':
       return `Log out "${c.phoneId}"? WhatsApp removes this linked device; linking again needs the phone.`;
@@ -137,6 +144,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     },
     pauseKeepAlive: ({ phoneId }) => deps.keeper().pauseKeepAlive(phoneId),
     resumeKeepAlive: ({ phoneId }) => deps.keeper().resumeKeepAlive(phoneId),
+    resumeSending: ({ phoneId }) => deps.keeper().resumeOutbound(phoneId),
     importSession: async ({ phoneId, replace }) => {
       const from = await deps.pickFolder('Choose a Baileys session folder (with creds.json)');
       if (from === null) return null;

@@ -21,11 +21,13 @@ export interface NotifyMemory {
   backupFailing: boolean;
   /** the refused write we announced ("path|code"), until writing works again */
   storageError: string | null;
+  /** we announced that sending stopped, until it is resumed */
+  outboundStopped: boolean;
 }
 
-export const EMPTY_MEMORY: NotifyMemory = { problem: null, hadLink: false, phoneInactive: false, backupFailing: false, storageError: null };
+export const EMPTY_MEMORY: NotifyMemory = { problem: null, hadLink: false, phoneInactive: false, backupFailing: false, storageError: null, outboundStopped: false };
 
-export type NotificationKind = AnnouncedKind | 'phone-inactive' | 'backup-failing' | 'storage-error' | 'storage-recovered' | 'recovered';
+export type NotificationKind = AnnouncedKind | 'phone-inactive' | 'backup-failing' | 'storage-error' | 'storage-recovered' | 'outbound-stopped' | 'recovered';
 
 export interface AppNotification {
   kind: NotificationKind;
@@ -137,8 +139,26 @@ export function presentNotifications(memory: NotifyMemory, next: PhoneStatus, no
       focusPhone: false,
     });
   }
+  // one notification per stop; resuming needs the person anyway, so no "resumed" notice
+  const outboundStopped = (next.outboundStop ?? null) !== null;
+  if (next.outboundStop && !memory.outboundStopped) {
+    out.push({
+      kind: 'outbound-stopped',
+      phoneId: next.phoneId,
+      title: `${next.label}: sending stopped`,
+      body: `${next.outboundStop.reason}. No message goes out from this phone until you resume sending.`,
+      focusPhone: true,
+    });
+  }
   return {
-    memory: { problem, hadLink: memory.hadLink || next.everLinked, phoneInactive: next.phoneInactive, backupFailing: next.backupFailing, storageError: storageKey },
+    memory: {
+      problem,
+      hadLink: memory.hadLink || next.everLinked,
+      phoneInactive: next.phoneInactive,
+      backupFailing: next.backupFailing,
+      storageError: storageKey,
+      outboundStopped,
+    },
     notifications: out,
   };
 }

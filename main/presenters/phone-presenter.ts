@@ -24,6 +24,7 @@ export const PHONE_ACTIONS = [
   'pauseKeepAlive',
   'resumeKeepAlive',
   'restore',
+  'resumeSending',
 ] as const;
 export type PhoneAction = (typeof PHONE_ACTIONS)[number];
 
@@ -36,7 +37,7 @@ export interface ActionState {
 export type PhoneActions = Record<PhoneAction, ActionState>;
 
 export interface PhoneWarning {
-  kind: 'phone-inactive' | 'backup-failing' | 'backup-warning' | 'storage-error';
+  kind: 'phone-inactive' | 'backup-failing' | 'backup-warning' | 'storage-error' | 'outbound-stopped';
   /** a few words for a tray line: "phone unused 12+ days" */
   short: string;
   /** the full sentence for a card or a notification */
@@ -102,7 +103,7 @@ export function unlinkReason(u: UnlinkInfo): string {
 // ---- Which actions each state offers --------------------------------------------------------
 
 /** Conditions a cell can require beyond the state; each has the words for when it fails. */
-type Condition = 'linked' | 'unlinked' | 'qr-gone' | 'keep-alive-running' | 'keep-alive-paused';
+type Condition = 'linked' | 'unlinked' | 'qr-gone' | 'keep-alive-running' | 'keep-alive-paused' | 'sending-stopped';
 /** true: offered · a condition: offered when it holds · { no }: refused in this state, with why */
 type Cell = true | Condition | { no: string };
 
@@ -112,6 +113,7 @@ const CONDITION_FAILS: Record<Condition, string> = {
   'qr-gone': 'The QR code on screen is still valid: scan it.',
   'keep-alive-running': 'Keep-alive is already paused.',
   'keep-alive-paused': 'Keep-alive is not paused.',
+  'sending-stopped': 'Sending is not stopped.',
 };
 
 const NOT_CONNECTED = { no: 'Only a connected phone can send a keep-alive.' };
@@ -128,6 +130,8 @@ const ANY_STATE = {
   pauseKeepAlive: 'keep-alive-running',
   resumeKeepAlive: 'keep-alive-paused',
   restore: true,
+  // lifting a stop is the person's call in any state: WhatsApp's refusals are about the account
+  resumeSending: 'sending-stopped',
 } as const satisfies Partial<Record<PhoneAction, Cell>>;
 
 type StateCells = Omit<Record<PhoneAction, Cell>, keyof typeof ANY_STATE>;
@@ -165,6 +169,7 @@ export function phoneActions(s: PhoneStatus, now: number): PhoneActions {
     'qr-gone': qrGone(s, now),
     'keep-alive-running': !s.keepAlivePaused,
     'keep-alive-paused': s.keepAlivePaused,
+    'sending-stopped': (s.outboundStop ?? null) !== null,
   };
   const row: Record<PhoneAction, Cell> = { ...ANY_STATE, ...ACTION_TABLE[s.state] };
   const out = {} as PhoneActions;
@@ -206,9 +211,15 @@ function storageWarning(s: PhoneStatus): PhoneWarning[] {
   return [{ kind: 'storage-error', short: 'cannot write to disk', text: `${t.sentence} ${t.nextStep}` }];
 }
 
+function outboundWarning(s: PhoneStatus): PhoneWarning[] {
+  if (!s.outboundStop) return [];
+  return [{ kind: 'outbound-stopped', short: 'sending stopped', text: `Sending stopped on ${dateText(s.outboundStop.at)}: ${s.outboundStop.reason}. No message goes out until you resume sending.` }];
+}
+
 function warnings(s: PhoneStatus, now: number): PhoneWarning[] {
   const stored = s.backupWarning ?? null;
   return [
+    ...outboundWarning(s),
     ...storageWarning(s),
     ...(s.phoneInactive ? [inactivityWarning(s.phoneLastSeenAt, now)] : []),
     ...(s.backupFailing ? [backupWarning(s.lastBackupError)] : []),

@@ -25,9 +25,11 @@ export const SETTINGS_JSON_SCHEMA = {
     items: { type: 'object', properties: { id: { type: 'string' }, label: { type: 'string' } }, required: ['id'] },
   },
   keepAlive: obj,
+  outbound: obj,
   reconnect: obj,
   backup: obj,
   startAtLogin: { type: 'boolean' },
+  updateUrl: { type: 'string' },
 } as const;
 
 /**

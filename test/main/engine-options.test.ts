@@ -33,4 +33,5 @@ test('only engine settings need a restart; start at login does not', () => {
   assert.equal(needsEngineRestart(a, { ...a, startAtLogin: true }), false);
   assert.equal(needsEngineRestart(a, { ...a, keepAlive: { ...a.keepAlive, intervalHours: 8 } }), true);
   assert.equal(needsEngineRestart(a, { ...a, phones: [{ id: 'x' }] }), true);
+  assert.equal(needsEngineRestart(a, { ...a, outbound: { ...a.outbound, perMinute: 5 } }), true);
 });

@@ -35,3 +35,9 @@ test('an empty line does nothing, h prints the help, and anything else names the
   assert.match(other.kind === 'refused' ? other.message : '', /Unknown command "quit"\. Type r and Enter for a new QR code/);
   assert.equal(parseConsoleLine('qr a b', states).kind, 'refused');
 });
+
+test('resume <phone> lifts a sending stop on that one phone; without a phone, or an unknown one, it is refused', () => {
+  assert.deepEqual(parseConsoleLine('resume shop', states), { kind: 'resume-sending', phone: 'shop' });
+  assert.match((parseConsoleLine('resume', states) as { message?: string }).message ?? '', /exactly one phone/);
+  assert.match((parseConsoleLine('resume office', states) as { message?: string }).message ?? '', /No phone "office"/);
+});

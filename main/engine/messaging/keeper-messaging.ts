@@ -25,6 +25,10 @@ export class KeeperMessaging implements MessagingPort {
     return this.phone(phoneId).lookup(to);
   }
 
+  async sendPresence(phoneId: string, jid: string, presence: 'composing' | 'paused'): Promise<void> {
+    return this.phone(phoneId).sendPresence(jid, presence);
+  }
+
   on(event: 'message', listener: (m: IncomingMessage) => void): this;
   on(event: 'message-status', listener: (u: MessageStatusUpdate) => void): this;
   on(event: keyof MessagingEvents, listener: ((m: IncomingMessage) => void) | ((u: MessageStatusUpdate) => void)): this {

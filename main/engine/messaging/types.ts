@@ -46,12 +46,21 @@ export interface MessageStatusUpdate {
  */
 export interface MessagingPort {
   sendText(phoneId: string, to: string, text: string): Promise<SentMessage>;
-  /** The normalised JID for a number or JID if it is on WhatsApp, else null. */
+  /**
+   * The normalised JID for a number or JID if it is on WhatsApp, else null. Throws like
+   * `sendText` (`'not-open'`, `'unknown-phone'`) when it cannot ask: null means "not on WhatsApp".
+   */
   lookup(phoneId: string, to: string): Promise<string | null>;
   on(event: 'message', listener: (m: IncomingMessage) => void): unknown;
   on(event: 'message-status', listener: (u: MessageStatusUpdate) => void): unknown;
   off(event: 'message', listener: (m: IncomingMessage) => void): unknown;
   off(event: 'message-status', listener: (u: MessageStatusUpdate) => void): unknown;
+  /**
+   * Optional: shows "typing…" ('composing') in a chat, or stops showing it ('paused'). The
+   * outbound gate uses it before a send when present; a port without it sends without.
+   * Throws like `sendText` (`'not-open'`, `'unknown-phone'`).
+   */
+  sendPresence?(phoneId: string, jid: string, presence: 'composing' | 'paused'): Promise<void>;
 }
 
 /** A send asked of the outbound gate (by the local API or an embedder). */

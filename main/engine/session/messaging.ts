@@ -111,6 +111,11 @@ export class PhoneMessaging {
     return hit ? personJid(userOf(hit.jid) ?? recipient.digits) : null;
   }
 
+  /** "typing…" in a chat (a <chatstate>, not the account's online presence), or its end. */
+  async sendPresence(jid: string, presence: 'composing' | 'paused'): Promise<void> {
+    await this.openSocket().sendPresenceUpdate(presence, jid);
+  }
+
   /** Sends now, unconditionally (no gate). */
   async sendText(to: string, text: string): Promise<SentMessage> {
     const jid = await this.lookup(to);

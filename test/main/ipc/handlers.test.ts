@@ -29,3 +29,13 @@ test('only a new Supabase URL drops the stored key', () => {
   assert.equal(supabaseKeyOutlived(base, withBackup({ supabase: { url: 'https://x.example' } })), true);
   assert.equal(supabaseKeyOutlived(base, withBackup({ supabase: { bucket: 'b' } })), false);
 });
+
+test('pointing updates at a new address, or turning them off, needs the native confirmation; with a backup change both are asked at once', () => {
+  const on = { ...base, updateUrl: 'https://updates.example/sk' };
+  assert.match(confirmationFor({ call: 'setSettings', before: base, after: on }) ?? '', /Install updates from https:\/\/updates\.example\/sk\? .*download and run/);
+  assert.match(confirmationFor({ call: 'setSettings', before: on, after: base }) ?? '', /Turn off automatic updates/);
+  assert.equal(confirmationFor({ call: 'setSettings', before: on, after: { ...on, startAtLogin: true } }), null);
+  const both = confirmationFor({ call: 'setSettings', before: base, after: { ...withBackup({ target: 'none' }), updateUrl: 'https://u.example' } }) ?? '';
+  assert.match(both, /backup target from local to none/);
+  assert.match(both, /Install updates from https:\/\/u\.example/);
+});

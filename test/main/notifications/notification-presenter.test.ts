@@ -166,3 +166,18 @@ test('the first-link notification says where on the phone to scan, and a click s
   assert.match(n?.body ?? '', /Linked devices → Link a device/);
   assert.equal(n?.focusPhone, true);
 });
+
+test('outgoing messages stopped on a phone notify once, and again only after a resume and a new stop', () => {
+  const stop = { at: NOW, reason: 'WhatsApp refused 2 message(s) in 24 hours' };
+  const ns = run([
+    { state: 'open', outboundStop: null },
+    { state: 'open', outboundStop: stop },
+    { state: 'reconnecting', outboundStop: stop },
+    { state: 'open', outboundStop: stop },
+    { state: 'open', outboundStop: null },
+    { state: 'open', outboundStop: { ...stop, at: NOW + 1 } },
+  ]);
+  assert.deepEqual(kinds(ns), ['outbound-stopped', 'outbound-stopped']);
+  assert.match(ns[0]?.body ?? '', /refused 2 message.*until you resume/);
+  assert.equal(ns[0]?.focusPhone, true);
+});

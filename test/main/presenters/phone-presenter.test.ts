@@ -139,3 +139,11 @@ test('the 14-day warning is worded once, with the days left, and its limits matc
   assert.match(p.warnings[1]?.text ?? '', /bucket not found/);
   assert.equal(p.health, 'attention');
 });
+
+test('a phone whose sending stopped carries a warning that says why and that resuming is up to the person', () => {
+  const p = presentPhone(phoneStatus({ state: 'open', outboundStop: { at: NOW - HOUR, reason: 'WhatsApp signalled a restriction (463)' } }), NOW);
+  const w = p.warnings.find((x) => x.kind === 'outbound-stopped');
+  assert.equal(w?.short, 'sending stopped');
+  assert.match(w?.text ?? '', /restriction \(463\).*until you resume/);
+  assert.deepEqual(presentPhone(phoneStatus({ state: 'open', outboundStop: null }), NOW).warnings, []);
+});

@@ -73,6 +73,7 @@ export function keeperHandlers(h: Harness, opts: BridgeOptions, onSettings: (s: 
     },
     pauseKeepAlive: (id) => h.keeper.pauseKeepAlive(str(id)),
     resumeKeepAlive: (id) => h.keeper.resumeKeepAlive(str(id)),
+    resumeSending: (id) => h.keeper.resumeOutbound(str(id)),
     // main would show a folder picker here; the test user cancels it
     importSession: async () => null,
     getSettings: async () => state.settings,
