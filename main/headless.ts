@@ -26,7 +26,7 @@ import type { LocalApi } from './api/local-api.js';
 
 async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<number> {
   const dataDir = cmd.dataDir ?? defaultDataDir();
-  const lock = await holdDataFolder(dataDir, 'headless run', { onLost: (err) => lostDataFolder(err) });
+  const lock = await holdDataFolder(dataDir, 'headless run', { onLost: (err) => lostDataFolder(err), onRefreshRefused: (err) => refusedLockRefresh(err) });
   let keeper: Keeper;
   try {
     keeper = createKeeper(await headlessKeeperOptions(cmd.dataDir, cmd.phones));
@@ -113,6 +113,11 @@ async function stopAndRelease(keeper: Keeper, lock: DataFolderLock): Promise<voi
 }
 
 /** Another process took the data folder from under us: stop writing to it at once. */
+/** The disk refused the lock's refresh: a storage fault to show, not a reason to stop (it is taken back by itself). */
+function refusedLockRefresh(err: Error): void {
+  process.stderr.write(`warning: ${err.message} Keeping the folder and retrying.\n`);
+}
+
 function lostDataFolder(err: Error): never {
   process.stderr.write(`error: lost the lock on the data folder (${err.message}); stopping so that two processes never write one folder.\n`);
   process.exit(2);
@@ -120,7 +125,7 @@ function lostDataFolder(err: Error): never {
 
 /** Runs a command that writes to the data folder while holding it; refused while another process holds it. */
 async function withDataFolder<T>(dataDir: string | null, command: string, fn: () => Promise<T>): Promise<T> {
-  const lock = await holdDataFolder(dataDir ?? defaultDataDir(), command, { onLost: (err) => lostDataFolder(err) });
+  const lock = await holdDataFolder(dataDir ?? defaultDataDir(), command, { onLost: (err) => lostDataFolder(err), onRefreshRefused: (err) => refusedLockRefresh(err) });
   try {
     return await fn();
   } finally {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, Notification, powerMonitor, protocol, safeStorage, session, shell } from 'electron';
+import electronUpdater from 'electron-updater';
 import type { Keeper } from './engine/keeper.js';
 import { systemClock } from './engine/clock.js';
 import { defaultDataDir } from './engine/data-dir.js';
@@ -43,6 +44,8 @@ import { TrayUptime } from './tray/tray-uptime.js';
 import { electronTrayFactory } from './tray/setup-tray.js';
 import { trayIconDir } from './tray/tray-icons.js';
 import { setupNotifications } from './notifications/setup-notifications.js';
+import { setupUpdates } from './updates/setup-updates.js';
+import { updateLine } from './updates/update-policy.js';
 import { autostartDesktopEntry, autostartDir, autostartExecutable, HIDDEN_FLAG, launchedHidden, writeAutostartEntry } from './start-at-login.js';
 
 const appRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -89,8 +92,6 @@ function setupWindow(): BrowserWindow {
     win.hide();
     setDockVisible(app, false);
   });
-  // Windows logoff/shutdown emits no before-quit: stop cleanly from here (only while a window exists)
-  win.on('session-end', () => app.quit());
   win.on('closed', () => {
     if (window === win) window = null;
   });
@@ -145,6 +146,9 @@ async function main(): Promise<void> {
       showError('Session Keeper stopped: another process took its data folder', err);
       app.exit(2);
     },
+    // a disk that refuses the lock's refresh is a storage fault: keep running, say so, retake it
+    onRefreshRefused: (err) => showError('Session Keeper cannot write to its data folder', err),
+    onRefreshRecovered: () => log?.logger.info('the data folder takes writes again; its lock is refreshed'),
   });
   log = await createFileLogger(logs).catch((err: unknown) => {
     throw loggerUnavailable(logs, err);
@@ -179,12 +183,25 @@ async function main(): Promise<void> {
   );
   let engine: Engine | null = null;
   const trayUptime = new TrayUptime(() => renderTray());
+  // electron-updater's autoUpdater is made only once updates are on (it reads the install's kind)
+  const updates = setupUpdates({
+    updater: () => electronUpdater.autoUpdater,
+    isPackaged: app.isPackaged,
+    currentVersion: app.getVersion(),
+    clock: systemClock,
+    log: { info: (m) => log?.logger.info(m), warn: (m) => log?.logger.warn(m) },
+    onChange: (state) => {
+      renderTray();
+      pushWhenLoaded(PUSH.update, updateLine(state));
+    },
+  });
   const renderTray = () => {
     trayUptime.refresh(engine?.keeper ?? null, Date.now());
-    tray.render(presentTray(engine?.keeper.statuses() ?? [], { now: Date.now(), startAtLogin: settingsStore.get().startAtLogin, uptime30: trayUptime.figures }));
+    tray.render(presentTray(engine?.keeper.statuses() ?? [], { now: Date.now(), startAtLogin: settingsStore.get().startAtLogin, uptime30: trayUptime.figures, update: updateLine(updates.state()) }));
   };
   // the icon is there at once, not at the first status (the engine may take a while to start)
   renderTray();
+  updates.configure(settingsStore.get().updateUrl);
   const notifications = setupNotifications({
     onClick: (n) => {
       showWindow();
@@ -283,7 +300,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const environment = (): AppEnvironment => ({ version: app.getVersion(), platform: process.platform, dataDir, logsDir: logs, secrets: secrets.info() });
+  const environment = (): AppEnvironment => ({ version: app.getVersion(), platform: process.platform, dataDir, logsDir: logs, secrets: secrets.info(), update: updateLine(updates.state()) });
   const router = createIpcRouter({
     handlers: createHandlers({
       keeper: keeperNow,
@@ -309,6 +326,7 @@ async function main(): Promise<void> {
         const before = engine?.settings;
         push(window?.webContents, PUSH.settings, next);
         void applyStartAtLogin(next.startAtLogin).catch((err: unknown) => showError('Could not change start at login', err));
+        updates.configure(next.updateUrl);
         if (!before || needsEngineRestart(before, next)) restartEngine(next);
         else {
           void localApi.apply(next.api, apiBackend);
@@ -339,6 +357,8 @@ async function main(): Promise<void> {
 
   quitting = setupQuit(app, powerMonitor, {
     beforeStop: () => {
+      // no new check; a downloaded update installs on the 'quit' that follows (electron-updater)
+      updates.stop();
       online.stop();
       clearInterval(trayTimer);
     },
@@ -355,7 +375,8 @@ async function main(): Promise<void> {
       await log?.close();
     },
     finally: () => tray.destroy(),
-  }).quitting;
+    // logoff/shutdown: Windows tells a window (a hidden one is kept for it), Linux/macOS powerMonitor
+  }, { BrowserWindow }).quitting;
 
   // everything the page needs exists: a second launch may show the window now
   showGate.open();

@@ -2,7 +2,7 @@
 // three views. The page never trusts its own copy of state: statuses and settings come from main.
 import { config } from 'zod';
 import { overallHealth } from '../main/presenters/phone-health.js';
-import type { KeeperApi } from '../main/ipc/contract.js';
+import type { KeeperApi, UpdateLine } from '../main/ipc/contract.js';
 import { byId, setText } from './dom.js';
 import { errorText } from './view-model/error-text.js';
 import { LogView } from './log-view.js';
@@ -63,6 +63,13 @@ async function start(keeper: KeeperApi): Promise<void> {
     settings.load(s);
     localApi.load(s);
   });
+  const updateLine = byId('update-line');
+  const showUpdate = (line: UpdateLine | null) => {
+    setText(updateLine, line?.text ?? '');
+    updateLine.className = `update-line tone-${line?.tone ?? 'info'}`;
+    updateLine.hidden = line === null;
+  };
+  keeper.onUpdate?.(showUpdate);
   keeper.onFocusPhone((id) => {
     showView('phones', false);
     cards.focus(id);
@@ -76,6 +83,7 @@ async function start(keeper: KeeperApi): Promise<void> {
     settings.load(appSettings, true);
     localApi.load(appSettings, true);
     settings.showSecrets(env);
+    showUpdate(env.update ?? null);
     summary();
   } catch (err) {
     const banner = byId('load-error');

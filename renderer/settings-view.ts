@@ -32,6 +32,7 @@ const SUPABASE: FieldSpec[] = [
   { name: 'supabaseBucket', label: 'Bucket' },
   { name: 'supabasePrefix', label: 'Folder prefix' },
 ];
+const UPDATE_URL: FieldSpec = { name: 'updateUrl', label: 'Update URL', type: 'url', hint: 'Where new versions are published (the folder holding latest.yml). Empty: no automatic updates' };
 const BACKUP_KEEP: FieldSpec = { name: 'backupKeep', label: 'Backups kept per phone', hint: '1 to 100', numeric: true };
 
 const SECRETS: Array<{ name: SecretName; label: string }> = [
@@ -81,6 +82,7 @@ export class SettingsView {
       el('fieldset', {}, el('legend', { text: 'Start-up' }),
         el('div', { class: 'check' }, startAtLogin, el('label', { text: 'Start Session Keeper when I log in', attrs: { for: 'field-startAtLogin' } })),
       ),
+      el('fieldset', {}, el('legend', { text: 'Updates' }), el('div', { class: 'grid' }, this.field(UPDATE_URL))),
       this.general,
       el('div', { class: 'form-actions' }, this.save, this.status),
     );
@@ -166,6 +168,7 @@ export class SettingsView {
       supabasePrefix: get('supabasePrefix'),
       backupKeep: get('backupKeep'),
       startAtLogin: check instanceof HTMLInputElement && check.checked,
+      updateUrl: get('updateUrl'),
     };
   }
 

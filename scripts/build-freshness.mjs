@@ -7,6 +7,12 @@ import { join } from 'node:path';
 /** Written by scripts/build-bundles.mjs, the last step of `npm run build`. */
 export const BUILD_STAMP = join('dist', '.build-stamp');
 
+/** Written by scripts/ensure-built.mjs --headless once main/ is transpiled for the headless runner. */
+export const HEADLESS_STAMP = join('dist', '.headless-stamp');
+
+/** What the headless runner's JavaScript is made from: main/ and the configs that shape it. */
+export const HEADLESS_INPUTS = ['main', 'tsconfig.json', 'package.json', 'package-lock.json'];
+
 /** Everything `npm run build` reads (relative to the checkout); folders are walked. */
 export const BUILD_INPUTS = ['main', 'preload', 'renderer', 'test', 'bench', 'scripts', 'tsconfig.json', 'tsconfig.renderer.json', 'package.json', 'package-lock.json'];
 
@@ -20,6 +26,15 @@ export function buildNeeded(stampMs, inputs) {
     if (mtimeMs > stampMs) return `${path} changed since the last build`;
   }
   return null;
+}
+
+/**
+ * For `npm run headless`: null when dist/main is current (a full build newer than every input,
+ * or a headless transpile newer than main/ and its configs), else why it is not.
+ */
+export function headlessBuildNeeded(fullStampMs, headlessStampMs, allInputs, headlessInputs) {
+  if (buildNeeded(fullStampMs, allInputs) === null) return null;
+  return buildNeeded(headlessStampMs, headlessInputs);
 }
 
 /** [path, mtimeMs] of every file under the inputs that exist in `root`. */
@@ -43,9 +58,9 @@ export function inputTimes(root, inputs = BUILD_INPUTS) {
 }
 
 /** The stamp's mtimeMs, or null when there is none. */
-export function stampTime(root) {
+export function stampTime(root, stamp = BUILD_STAMP) {
   try {
-    return statSync(join(root, BUILD_STAMP)).mtimeMs;
+    return statSync(join(root, stamp)).mtimeMs;
   } catch {
     return null;
   }

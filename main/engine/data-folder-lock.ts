@@ -67,6 +67,29 @@ export interface HoldOptions {
    * and another process took the folder). Stop writing: the folder is no longer ours.
    */
   onLost?: (err: Error) => void;
+  /**
+   * The disk refused to refresh the lock (read-only, full, I/O error) past the stale time. Nobody
+   * took the folder — a second process cannot write there either — so keep running, show the
+   * storage fault, and let the lock be taken back by itself once the disk takes writes again
+   * (`onRefreshRecovered`); should another process have taken it meanwhile, `onLost` follows.
+   */
+  onRefreshRefused?: (err: DataFolderUnwritableError) => void;
+  onRefreshRecovered?: () => void;
+  /** proper-lockfile's timing (tests): stale after `staleMs` (≥ 2000), refreshed every `updateMs` */
+  timing?: { staleMs: number; updateMs: number };
+}
+
+/** OS codes that mean the disk refused a write, not that someone else holds the lock. */
+const REFUSED_WRITE_CODES = new Set(['EROFS', 'ENOSPC', 'EDQUOT', 'EIO', 'EACCES', 'EPERM']);
+
+/**
+ * Why proper-lockfile gave up the lock: a refresh the disk refused (it overwrites the OS code
+ * with ECOMPROMISED but keeps the OS message, "EROFS: read-only file system, utime …"), or the
+ * lock really gone (its folder removed, or its mtime no longer ours: another process took it).
+ */
+export function compromiseCause(err: Error): { kind: 'refused'; osCode: string } | { kind: 'taken' } {
+  const osCode = /^([A-Z][A-Z0-9]+):/.exec(err.message)?.[1];
+  return osCode && REFUSED_WRITE_CODES.has(osCode) ? { kind: 'refused', osCode } : { kind: 'taken' };
 }
 
 /** Folders this process holds, so a second hold in one process is refused like any other. */
@@ -86,8 +109,51 @@ export async function holdDataFolder(dataDir: string, command: string, opts: Hol
   } catch (err) {
     throw unwritable(dir, err);
   }
-  const release = await takeLock(dir, opts);
   const holder: DataFolderHolder = { pid: process.pid, command, since: Date.now(), host: hostname() };
+  let released = false;
+  let retakeTimer: ReturnType<typeof setTimeout> | null = null;
+  const timing = opts.timing ?? { staleMs: STALE_MS, updateMs: UPDATE_MS };
+  const lost = (err: Error): void => {
+    heldHere.delete(dir);
+    opts.onLost?.(err);
+  };
+  /** A refused refresh: the folder is still ours; take the lock back once the disk lets us. */
+  const retake = (): void => {
+    retakeTimer = setTimeout(() => {
+      retakeTimer = null;
+      if (released) return;
+      void (async () => {
+        const current = await readHolder(dir);
+        if (current && (current.pid !== holder.pid || current.since !== holder.since)) {
+          lost(new Error(`the data folder was taken over by ${describeHolder(current)} while its disk refused writes`));
+          return;
+        }
+        try {
+          release = await lockfile.lock(dir, options);
+          opts.onRefreshRecovered?.();
+        } catch (err) {
+          if (errCode(err) === 'ELOCKED') lost(new DataFolderLockedError(dir, await readHolder(dir)));
+          else retake();
+        }
+      })();
+    }, timing.updateMs);
+    retakeTimer.unref();
+  };
+  const options = {
+    ...lockOptions(dir, timing.staleMs),
+    update: timing.updateMs,
+    onCompromised: (err: Error) => {
+      if (released) return;
+      const cause = compromiseCause(err);
+      if (cause.kind === 'taken') {
+        lost(err);
+        return;
+      }
+      opts.onRefreshRefused?.(new DataFolderUnwritableError(dir, cause.osCode, err));
+      retake();
+    },
+  };
+  let release = await takeLock(dir, options);
   try {
     await writeFileAtomic(dir, HOLDER_NAME, `${JSON.stringify(holder)}\n`);
   } catch (err) {
@@ -95,13 +161,13 @@ export async function holdDataFolder(dataDir: string, command: string, opts: Hol
     throw unwritable(dir, err);
   }
   heldHere.set(dir, holder);
-  let released = false;
   return {
     dataDir: dir,
     holder,
     async release() {
       if (released) return;
       released = true;
+      if (retakeTimer !== null) clearTimeout(retakeTimer);
       if (heldHere.get(dir) === holder) heldHere.delete(dir);
       const current = await readHolder(dir);
       if (current && current.pid === holder.pid && current.since === holder.since) await unlink(join(dir, HOLDER_NAME)).catch(() => undefined);
@@ -131,15 +197,9 @@ async function makeFolder(dir: string): Promise<void> {
   });
 }
 
-async function takeLock(dir: string, opts: HoldOptions): Promise<() => Promise<void>> {
-  const options = {
-    ...lockOptions(dir),
-    update: UPDATE_MS,
-    onCompromised: (err: Error) => {
-      heldHere.delete(dir);
-      opts.onLost?.(err);
-    },
-  };
+type LockOptions = ReturnType<typeof lockOptions> & { update: number; onCompromised: (err: Error) => void };
+
+async function takeLock(dir: string, options: LockOptions): Promise<() => Promise<void>> {
   try {
     return await lockfile.lock(dir, options);
   } catch (err) {
@@ -164,8 +224,8 @@ async function takeLock(dir: string, opts: HoldOptions): Promise<() => Promise<v
   }
 }
 
-function lockOptions(dir: string): { stale: number; realpath: false; lockfilePath: string } {
-  return { stale: STALE_MS, realpath: false, lockfilePath: join(dir, LOCK_NAME) };
+function lockOptions(dir: string, staleMs: number): { stale: number; realpath: false; lockfilePath: string } {
+  return { stale: staleMs, realpath: false, lockfilePath: join(dir, LOCK_NAME) };
 }
 
 /** A holder on this machine whose pid no longer runs (or is our own pid, reused after a restart). */

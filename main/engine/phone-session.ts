@@ -24,6 +24,7 @@ import { PhoneActivityTracker } from './session/phone-activity-tracker.js';
 import { PhoneMetaStore } from './session/phone-meta-store.js';
 import { PresencePulser } from './session/presence-pulser.js';
 import { StorageFaults } from './session/storage-faults.js';
+import { probeWritable } from './storage-error.js';
 import { StatusModel, type BackupView } from './session/status-model.js';
 import { parsePairingNumber } from './pairing-code.js';
 import type { LogLevel, PairingCode, PhoneConfig, PhoneStatus, RemovedDevice, UnlinkCause } from './types.js';
@@ -346,7 +347,8 @@ export class PhoneSession {
   /** How a write to this phone's log (or the app's) ended; the next line is its retry. */
   logWritten(path: string, err: unknown): void {
     if (err === null) this.faults.succeeded('log');
-    else this.faults.failed('log', path, err, null);
+    // a refused line is gone: a probe write shows when the folder takes writes again
+    else this.faults.failed('log', path, err, () => probeWritable(dirname(path)));
   }
 
   // ---- for the backup manager ----------------------------------------------------------
@@ -409,6 +411,8 @@ export class PhoneSession {
       removedDevice: (me) => this.removedDevice(me),
       log: (level, event, message, data) => this.opts.log(level, event, message, data),
       changed: () => this.model.notify(),
+      // the backup manager retries on its own plan, so no retry here
+      storageWrite: (fault) => (fault === null ? this.faults.succeeded('backup') : this.faults.failed('backup', fault.path, fault.err, null)),
     };
   }
 

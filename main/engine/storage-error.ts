@@ -1,5 +1,8 @@
 // A failed write in words: which file and the OS reason, and how long to wait before trying
 // again. Pure, so the status, the log and the presenters all say the same thing.
+import { randomBytes } from 'node:crypto';
+import { unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { nominalDelay, type BackoffConfig } from './backoff.js';
 import type { StorageError } from './types.js';
 
@@ -25,4 +28,19 @@ export function storageErrorOf(path: string, err: unknown, since: number): Stora
 /** Two failures are the same episode for the user when the same file fails for the same reason. */
 export function sameStorageError(a: StorageError | null, b: StorageError | null): boolean {
   return a !== null && b !== null && a.path === b.path && a.code === b.code && a.reason === b.reason;
+}
+
+/**
+ * Whether a folder takes a write again: one byte written to a probe file, then removed. For writes
+ * that have nothing of their own to retry (a log line is gone once refused), so a problem shown
+ * for them clears when space returns instead of waiting for the next line, hours later.
+ */
+export async function probeWritable(dir: string): Promise<void> {
+  // a name of its own: two probes of one folder may overlap
+  const probe = join(dir, `.write-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    await writeFile(probe, 'x', { mode: 0o600 });
+  } finally {
+    await unlink(probe).catch(() => undefined);
+  }
 }

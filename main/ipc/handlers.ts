@@ -77,8 +77,15 @@ export function confirmationFor(c: SensitiveCall): string | null {
       if (a.target !== b.target) changed.push(`the backup target from ${b.target} to ${a.target}`);
       if (a.supabase.url !== b.supabase.url) changed.push(`the Supabase URL to ${a.supabase.url || '(none)'}`);
       if (a.supabase.bucket !== b.supabase.bucket) changed.push(`the Supabase bucket to ${a.supabase.bucket || '(none)'}`);
-      if (changed.length) return `Change ${changed.join(', ')}? Your session backups will be sent there.`;
-      return apiChangeConfirmation(c.before.api, c.after.api);
+      const asks: string[] = [];
+      if (changed.length) asks.push(`Change ${changed.join(', ')}? Your session backups will be sent there.`);
+      // the app downloads and installs whatever this address serves
+      if (c.after.updateUrl !== c.before.updateUrl) {
+        asks.push(c.after.updateUrl ? `Install updates from ${c.after.updateUrl}? Session Keeper will download and run what that address serves.` : 'Turn off automatic updates?');
+      }
+      const api = apiChangeConfirmation(c.before.api, c.after.api);
+      if (api) asks.push(api);
+      return asks.length ? asks.join(' ') : null;
     }
     case 'logout':
       return `Log out "${c.phoneId}"? WhatsApp removes this linked device; linking again needs the phone.`;

@@ -31,17 +31,33 @@ const reconnectSchema = z.object({
     .default(12),
 });
 
-/** Backups and the Supabase key travel to this URL: https only, plain http just to this machine (tests, a local server). */
-export function supabaseUrlProblem(url: string): string | null {
+/** https only, plain http just to this machine (tests, a local server). */
+function secureUrlProblem(label: string, example: string, url: string): string | null {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    return `Supabase URL must be a URL like https://abcd.supabase.co (got ${JSON.stringify(url)})`;
+    return `${label} must be a URL like ${example} (got ${JSON.stringify(url)})`;
   }
   if (u.protocol === 'https:') return null;
   if (u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) return null;
-  return `Supabase URL must start with https:// (plain http only for 127.0.0.1 or localhost; got ${JSON.stringify(url)})`;
+  return `${label} must start with https:// (plain http only for 127.0.0.1 or localhost; got ${JSON.stringify(url)})`;
+}
+
+/** Backups and the Supabase key travel to this URL. */
+export function supabaseUrlProblem(url: string): string | null {
+  return secureUrlProblem('Supabase URL', 'https://abcd.supabase.co', url);
+}
+
+/**
+ * The app installs what this URL serves: the same rule as the Supabase URL. No user:password in
+ * it either: electron-updater logs the addresses it fetches.
+ */
+export function updateUrlProblem(url: string): string | null {
+  const problem = secureUrlProblem('Update URL', 'https://example.com/session-keeper/updates', url);
+  if (problem) return problem;
+  const u = new URL(url);
+  return u.username || u.password ? 'Update URL must not contain a user name or password (they would be written to the log)' : null;
 }
 
 const supabaseSchema = z.object({
@@ -128,6 +144,15 @@ export const appSettingsSchema = z
     backup: backupSchema.default({ target: 'local', keep: 14, supabase: { url: '', bucket: '', prefix: 'session-keeper' } }),
     startAtLogin: z.boolean().default(false),
     api: apiSchema.optional(),
+    /** where latest.yml and the installers are published (electron-updater's generic provider); '' = no updates */
+    updateUrl: z
+      .string({ error: 'Update URL must be text' })
+      .max(2048)
+      .superRefine((url, ctx) => {
+        const problem = url === '' ? null : updateUrlProblem(url);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .default(''),
   })
   .refine((s) => new Set(s.phones.map((p) => p.id)).size === s.phones.length, {
     error: 'Two phones have the same id',

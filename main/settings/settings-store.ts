@@ -29,6 +29,7 @@ export const SETTINGS_JSON_SCHEMA = {
   reconnect: obj,
   backup: obj,
   startAtLogin: { type: 'boolean' },
+  updateUrl: { type: 'string' },
 } as const;
 
 /**

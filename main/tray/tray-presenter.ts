@@ -1,6 +1,7 @@
 // statuses → what the tray shows: icon, tooltip and the whole menu as plain data. Pure, so every
 // mix of states is tested in Node; the Electron adapter only translates this data.
 import type { PhoneStatus } from '../engine/types.js';
+import type { UpdateLine } from '../ipc/contract.js';
 import { ageText, relativeText, untilText } from '../presenters/durations.js';
 import { overallHealth, phoneHealth, type Health } from '../presenters/phone-health.js';
 import { presentPhone, type PhoneAction, type PhonePresentation } from '../presenters/phone-presenter.js';
@@ -36,6 +37,8 @@ export interface TrayModel {
 export interface TrayContext {
   now: number;
   startAtLogin: boolean;
+  /** the update line (update-policy.ts), shown under the summary; absent/null = none */
+  update?: UpdateLine | null;
   /** each phone's share of time open over 30 days (keeper.uptime), when known */
   uptime30?: ReadonlyMap<string, number | null>;
 }
@@ -148,6 +151,7 @@ export function presentTray(statuses: readonly PhoneStatus[], ctx: TrayContext):
   const menu: TrayMenuItem[] = [
     // Linux desktops often hide tooltips: the summary is also the first (inert) line.
     { type: 'label', label: traySummary(statuses, ctx.now, ctx.uptime30), enabled: false },
+    ...(ctx.update ? [{ type: 'label', label: ctx.update.text, enabled: false } as const] : []),
     { type: 'separator' },
     ...phones.map(({ s, p }): TrayMenuItem => ({ type: 'label', label: phoneLine(s, ctx.now, p, ctx.uptime30), enabled: false })),
     ...(statuses.length > 0 ? [{ type: 'separator' } as const] : []),

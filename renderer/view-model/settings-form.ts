@@ -18,6 +18,7 @@ export interface SettingsFormValues {
   supabasePrefix: string;
   backupKeep: string;
   startAtLogin: boolean;
+  updateUrl: string;
 }
 
 export type SettingsField = keyof SettingsFormValues;
@@ -40,6 +41,7 @@ const FIELD_OF_PATH: ReadonlyArray<[string, SettingsField]> = [
   ['backup.supabase', 'supabaseUrl'],
   ['backup.keep', 'backupKeep'],
   ['startAtLogin', 'startAtLogin'],
+  ['updateUrl', 'updateUrl'],
 ];
 
 export function fieldForPath(path: string): SettingsField | null {
@@ -67,6 +69,7 @@ export function formFromSettings(s: AppSettings): SettingsFormValues {
     supabasePrefix: s.backup.supabase.prefix,
     backupKeep: String(s.backup.keep),
     startAtLogin: s.startAtLogin,
+    updateUrl: s.updateUrl,
   };
 }
 
@@ -122,6 +125,7 @@ export function validateSettingsForm(values: SettingsFormValues, base: AppSettin
       supabase: { url: values.supabaseUrl.trim(), bucket: values.supabaseBucket.trim(), prefix: values.supabasePrefix.trim() },
     },
     startAtLogin: values.startAtLogin,
+    updateUrl: values.updateUrl.trim(),
   };
   const r = parseAppSettings(input);
   if (r.ok && reduced.problems.length === 0) return { ok: true, settings: r.settings };

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -76,6 +76,43 @@ test('ensure-built runs `npm run build` the first time, skips it while nothing c
     await writeFile(join(checkout, 'build.mjs'), 'process.exit(3)');
     await utimes(join(checkout, 'main', 'index.ts'), new Date(Date.now() + 60_000), new Date(Date.now() + 60_000));
     assert.equal(ensure().status, 3, 'a failed build stops the command with its exit code');
+  } finally {
+    await rm(checkout, { recursive: true, force: true });
+  }
+});
+
+test('npm run headless needs nothing while a full build or its own transpile is newer than what it reads', async () => {
+  const { headlessBuildNeeded } = (await import(pathToFileURL(join(root, 'scripts', 'build-freshness.mjs')).href)) as Freshness;
+  const all: [string, number][] = [['main/index.ts', 900], ['test/x.test.ts', 1500]];
+  const mainOnly: [string, number][] = [['main/index.ts', 900]];
+  assert.equal(headlessBuildNeeded(2000, null, all, mainOnly), null, 'a current full build');
+  assert.equal(headlessBuildNeeded(1000, 950, all, mainOnly), null, 'a test edited since the full build, main/ transpiled since');
+  assert.equal(headlessBuildNeeded(null, null, all, mainOnly), 'no build yet', 'a fresh clone');
+  assert.equal(headlessBuildNeeded(null, 800, all, mainOnly), 'main/index.ts changed since the last build');
+});
+
+test('ensure-built --headless transpiles main/ (no tsc) the first time, runs nothing while current, and again after an edit; the output runs', async () => {
+  const checkout = await mkdtemp(join(tmpdir(), 'ensure headless '));
+  try {
+    await cp(join(root, 'scripts'), join(checkout, 'scripts'), { recursive: true });
+    await cp(join(root, 'tsconfig.json'), join(checkout, 'tsconfig.json'));
+    await writeFile(join(checkout, 'package.json'), JSON.stringify({ name: 'x', private: true, type: 'module', scripts: { build: 'exit 9' } }));
+    await symlink(join(root, 'node_modules'), join(checkout, 'node_modules'), 'dir');
+    await mkdir(join(checkout, 'main', 'engine'), { recursive: true });
+    await writeFile(join(checkout, 'main', 'engine', 'words.ts'), 'export type Word = string;\nexport enum Tone { Calm = "calm" }\nexport const hello = (w: Word): string => `hello ${w} (${Tone.Calm})`;\n');
+    await writeFile(join(checkout, 'main', 'entry.ts'), "import { hello, type Word } from './engine/words.js';\nconst w: Word = 'there';\nprocess.stdout.write(hello(w));\n");
+    const ensure = () => spawnSync(process.execPath, [join(checkout, 'scripts', 'ensure-built.mjs'), '--headless'], { encoding: 'utf8' });
+
+    const first = ensure();
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stderr, /Preparing the headless runner \(no build yet\)/);
+    const run = spawnSync(process.execPath, [join(checkout, 'dist', 'main', 'entry.js')], { encoding: 'utf8' });
+    assert.equal(run.stdout, 'hello there (calm)', run.stderr);
+
+    assert.equal(ensure().stderr, '', 'current: nothing to do, nothing said');
+    const later = new Date(Date.now() + 5_000);
+    await utimes(join(checkout, 'main', 'engine', 'words.ts'), later, later);
+    assert.match(ensure().stderr, /main[/\\]engine[/\\]words\.ts changed since the last build/);
   } finally {
     await rm(checkout, { recursive: true, force: true });
   }

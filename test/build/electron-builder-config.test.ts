@@ -115,7 +115,7 @@ test('sharp and its @img natives are unpacked from the asar, and nothing else is
   assert.deepEqual(matched(config, 'asarUnpack', [...natives, ...packed]), natives);
 });
 
-test('installers: AppImage and deb, a per-user NSIS wizard, and a dmg in Utilities', async () => {
+test('installers: AppImage and deb, a per-user NSIS wizard, and a dmg (plus the zip macOS updates install from) in Utilities', async () => {
   const config = await parse(MAIN);
   assert.equal(config.productName, 'Session Keeper');
   assert.deepEqual(section(config, 'linux').target, ['AppImage', 'deb']);
@@ -124,7 +124,7 @@ test('installers: AppImage and deb, a per-user NSIS wizard, and a dmg in Utiliti
   assert.deepEqual(section(config, 'win').target, ['nsis']);
   assert.equal(section(config, 'nsis').oneClick, false);
   assert.equal(section(config, 'nsis').perMachine, false);
-  assert.deepEqual(section(config, 'mac').target, ['dmg']);
+  assert.deepEqual(section(config, 'mac').target, ['dmg', 'zip']);
   assert.equal(section(config, 'mac').category, 'public.app-category.utilities');
   assert.equal(section(config, 'mac').extendInfo, undefined, 'no LSUIElement: the window must stay reachable');
 });
@@ -144,4 +144,11 @@ test('every icon the config names exists, and the tray icons ship as the extra r
       assert.ok(existsSync(join(root, 'build', 'tray', name)), `build/tray/${name}`);
     }
   }
+});
+
+test('releases carry what electron-updater needs: a generic feed (latest*.yml with sha512s, app-update.yml in the resources) whose address the app never asks', async () => {
+  const publish = (await parse(MAIN)).publish as Config;
+  assert.equal(publish.provider, 'generic');
+  // the real address is the "Update URL" setting; this one only makes electron-builder write the files
+  assert.match(String(publish.url), /^https:\/\/[^/]+\.invalid\//);
 });

@@ -18,7 +18,7 @@ interface PageKeeper {
   setSecret(name: string, value: string | null): Promise<unknown>;
 }
 
-test('on Linux without a keyring, a second launch before ready: no menu, plain-text secrets opted into before anything, one window once the handlers exist', { skip, timeout: 60_000 }, async () => {
+test('on Linux without a keyring, a second launch before ready: no menu, plain-text secrets opted into before anything, the tray icon before the engine starts, one window once the handlers exist', { skip, timeout: 60_000 }, async () => {
   standIn.setStorageBackend('basic_text');
   const j = await startJourney({ beforeReady: () => standIn.app.secondInstance() });
   try {
@@ -26,6 +26,10 @@ test('on Linux without a keyring, a second launch before ready: no menu, plain-t
     before('plain-text-encryption true', 'ipc-handlers');
     before('application-menu null', 'window');
     before('ipc-handlers', 'window');
+    // item 12: the icon is there before the engine is even started (which comes after the IPC
+    // handlers), not at the first status
+    before('tray', 'ipc-handlers');
+    assert.equal(standIn.timeline.filter((e) => e === 'tray').length, 1, 'one tray icon');
     assert.equal(standIn.timeline.filter((e) => e === 'window').length, 1, 'the early second launch opened one window, not a blank extra one');
     assert.equal(standIn.applicationMenu(), null, 'no default menu with Reload');
     assert.equal(standIn.app.appUserModelId, null, 'the AUMID is a Windows thing');

@@ -26,6 +26,7 @@ import { KeeperError } from '../errors.js';
 import type { BackupSecretProvider } from './key-store.js';
 import { DEFAULT_KEEP } from './retention.js';
 import type { BackupEntry, BackupTarget } from './targets.js';
+import { LocalFolderTarget } from './local-folder-target.js';
 import { readBackupState, writeBackupState, type BackupState } from './backup-state.js';
 import { sealAndPut, verifiedSnapshot } from './backup-attempt.js';
 import { liveCreds, restoreFirstUsable, type RestoreOutcome } from './restore-run.js';
@@ -66,6 +67,11 @@ export interface BackupPhonePort {
   log(level: LogLevel, event: string, message: string, data?: Record<string, unknown>): void;
   /** backup status fields changed: re-render */
   changed(): void;
+  /**
+   * A backup to this machine's disk was refused by the disk (full, read-only…): shown as the
+   * phone's storage fault; null once a backup lands again. Backups retry by themselves.
+   */
+  storageWrite?(fault: { path: string; err: unknown } | null): void;
 }
 
 export interface BackupManagerOptions {
@@ -133,6 +139,17 @@ function message(err: unknown): string {
 function isRetryable(err: unknown): boolean {
   if (err instanceof BackupTargetError) return err.retryable || err.kind === 'conflict';
   return !(err instanceof BackupError);
+}
+
+/** OS codes that mean the disk refused the write: the user's disk, not the backup, needs a look. */
+const DISK_REFUSALS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO', 'EACCES', 'EPERM']);
+
+/** The OS error behind a failed local backup (it may be wrapped as a cause), or null. */
+function diskRefusal(err: unknown): NodeJS.ErrnoException | null {
+  for (let e = err as (NodeJS.ErrnoException & { cause?: unknown }) | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && DISK_REFUSALS.has(e.code)) return e;
+  }
+  return null;
 }
 
 function iso(ms: number): string {
@@ -486,6 +503,7 @@ export class BackupManager {
   }
 
   private clearFailures(p: Phone): void {
+    p.port.storageWrite?.(null);
     const s = p.state;
     s.lastBackupError = null;
     s.backupFailingSince = null;
@@ -508,6 +526,8 @@ export class BackupManager {
     // A request made during this attempt is replaced: the retry plan is what counts now.
     s.nextAttemptAt = now + (retryable ? retryDelay(s.failures) : NON_RETRYABLE_DELAY_MS);
     this.save(p);
+    const disk = diskRefusal(err);
+    if (disk && target instanceof LocalFolderTarget) p.port.storageWrite?.({ path: target.folder(p.port.phoneId), err: disk });
     if (firstFailure) this.armFailingAlarm(p);
     const next = `next try ${iso(s.nextAttemptAt)}${retryable ? '' : ' or on the next keep-alive (fix the backup settings)'}`;
     p.port.log(retryable ? 'warn' : 'error', 'backup.failed', `Backup to ${target.kind} failed: ${s.lastBackupError} (${next}).`, {

@@ -5,13 +5,13 @@ import type { Clock, TimerHandle } from '../clock.js';
 import { sameStorageError, storageErrorOf, storageRetryDelayMs } from '../storage-error.js';
 import type { LogLevel, StorageError } from '../types.js';
 
-export type StorageWrite = 'meta' | 'creds' | 'keys' | 'log';
+export type StorageWrite = 'meta' | 'creds' | 'keys' | 'log' | 'backup';
 
 interface Fault {
   error: StorageError;
   attempt: number;
   timer: TimerHandle | null;
-  /** writes again; absent for writes that retry on their own (the log's next line) */
+  /** writes again; absent for writes that retry on their own plan (backups) */
   retry: (() => Promise<void>) | null;
 }
 

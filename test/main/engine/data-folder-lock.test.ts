@@ -2,10 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { DataFolderLockedError, DataFolderUnwritableError, HOLDER_NAME, holdDataFolder, LOCK_NAME } from '../../../main/engine/data-folder-lock.js';
+import { compromiseCause, DataFolderLockedError, DataFolderUnwritableError, HOLDER_NAME, holdDataFolder, LOCK_NAME } from '../../../main/engine/data-folder-lock.js';
+import { mountSmallFilesystem } from '../../support/small-filesystem.js';
 import { tempDir } from '../../support/auth-store/fixtures.js';
 
 /** The pid of a process that ran and was reaped: certainly not running now. */
@@ -104,4 +105,58 @@ test('a dead holder\'s record is not trusted while a new holder is still writing
   await new Promise((r) => setTimeout(r, 50));
   await writeFile(join(dir, HOLDER_NAME), JSON.stringify({ pid: live.pid, command: 'headless import', since: Date.now(), host: hostname() }));
   await assert.rejects(attempt, new RegExp(`in use by Session Keeper \\(headless import, pid ${live.pid}\\)`));
+});
+
+test('a lock refresh the disk refuses (read-only) is a storage fault, not a lost lock: the holder keeps the folder and takes the lock back once it is writable', async (t) => {
+  const fs = await mountSmallFilesystem(8);
+  if ('cannot' in fs) {
+    t.skip(fs.cannot);
+    return;
+  }
+  t.after(() => fs.dispose());
+  const refused: DataFolderUnwritableError[] = [];
+  const lost: Error[] = [];
+  let recovered = 0;
+  const lock = await holdDataFolder(fs.dir, 'tray app', {
+    timing: { staleMs: 2_000, updateMs: 1_000 },
+    onLost: (err) => lost.push(err),
+    onRefreshRefused: (err) => refused.push(err),
+    onRefreshRecovered: () => recovered++,
+  });
+  await fs.readOnly(true);
+  const until = async (check: () => boolean, ms: number) => {
+    for (const end = Date.now() + ms; !check() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+  };
+  await until(() => refused.length > 0 || lost.length > 0, 6_000);
+  assert.deepEqual(lost.map((e) => e.message), [], 'a read-only disk does not count as the lock being taken');
+  assert.equal(refused[0]?.osCode, 'EROFS');
+  assert.match(refused[0]?.message ?? '', /cannot be written: it is on a read-only file system \(EROFS\)/);
+  await assert.rejects(holdDataFolder(fs.dir, 'headless run'), DataFolderLockedError, 'the folder is still held by this process');
+  await fs.readOnly(false);
+  await until(() => recovered > 0, 6_000);
+  assert.equal(recovered, 1, 'the lock is taken back by itself');
+  await new Promise((r) => setTimeout(r, 2_500)); // past the stale time: the refreshes run again
+  assert.deepEqual(lost, []);
+  const stat = await lstat(join(fs.dir, LOCK_NAME));
+  assert.ok(Date.now() - stat.mtimeMs < 2_000, 'the lock is fresh again');
+  await lock.release();
+  await (await holdDataFolder(fs.dir, 'headless run')).release();
+});
+
+test('a lock whose refresh finds another mtime (another process took it) is lost loudly, not retried', async (t) => {
+  const dir = await tempDir(t, 'lock-');
+  const refused: Error[] = [];
+  const lost: Error[] = [];
+  const lock = await holdDataFolder(dir, 'tray app', {
+    timing: { staleMs: 2_000, updateMs: 1_000 },
+    onLost: (err) => lost.push(err),
+    onRefreshRefused: (err) => refused.push(err),
+  });
+  const other = new Date(Date.now() + 60_000);
+  await utimes(join(dir, LOCK_NAME), other, other);
+  for (const end = Date.now() + 5_000; lost.length === 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(lost.length, 1);
+  assert.deepEqual(refused, []);
+  assert.equal(compromiseCause(lost[0] as Error).kind, 'taken');
+  await lock.release();
 });

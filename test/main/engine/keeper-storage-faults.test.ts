@@ -2,7 +2,7 @@
 // test fills up, the real Baileys client talks to the WA test server, and the connection drops.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ManualClock } from '../../../main/engine/clock.js';
 import { startHarness, type Harness } from '../../support/keeper-harness.js';
@@ -107,6 +107,41 @@ test('a log the disk refuses shows on the phone as a storage error and clears wi
     await fs.free();
     await h.keeper.reconnect('default');
     await h.waitForStatus('default', (s) => s.storageError === null && s.state === 'open');
+  } finally {
+    await h.close();
+    await fs.dispose();
+  }
+});
+
+test('a refused log clears by itself once space returns, without waiting hours for the next line: its retry probes the folder', async (t) => {
+  // only the logs folder is on the small disk, so the log is the one write refused
+  const fs = await mountSmallFilesystem(8);
+  if ('cannot' in fs) {
+    t.skip(fs.cannot);
+    return;
+  }
+  const clock = new ManualClock(T0);
+  const h = await startHarness({ keeper: { clock, random: () => 0.5 } });
+  try {
+    await mkdir(h.dataDir, { recursive: true });
+    await symlink(fs.dir, join(h.dataDir, 'logs'));
+    await h.keeper.start();
+    await h.pair();
+    const logFile = join(h.dataDir, 'logs', 'default.jsonl');
+    await h.keeper.pauseKeepAlive('default'); // no pulse line may land and clear it instead
+    await h.keeper.stop();
+    await rm(logFile, { force: true }); // a new file needs a block of its own
+    await fs.fill();
+    await h.restart();
+    await h.waitForStatus('default', (s) => s.storageError?.path === logFile && s.state === 'open');
+    await new Promise((r) => setTimeout(r, 500)); // every queued line has been refused: none is left to land later
+    await fs.free();
+    clock.advance(60_000);
+    const cleared = await h.waitForStatus('default', (s) => s.storageError === null, 3_000);
+    assert.equal(cleared.state, 'open');
+    const probes = async () => (await readdir(fs.dir)).filter((n) => n.startsWith('.write-probe'));
+    for (let i = 0; i < 50 && (await probes()).length > 0; i++) await new Promise((r) => setTimeout(r, 20)); // one may still be in flight
+    assert.deepEqual(await probes(), [], 'the probe leaves nothing behind');
   } finally {
     await h.close();
     await fs.dispose();

@@ -41,3 +41,13 @@ test('a new API token or webhook secret, turning the API on and adding a webhook
   assert.equal(confirmationFor({ call: 'setSettings', before: api({ webhooks: [hook] }), after: api({ port: 9000, webhooks: [hook] }) }), null);
   assert.equal(confirmationFor({ call: 'setSettings', before: api({ webhooks: [hook] }), after: api({ enabled: false, webhooks: [] }) }), null, 'turning off and removing need none');
 });
+
+test('pointing updates at a new address, or turning them off, needs the native confirmation; with a backup change both are asked at once', () => {
+  const on = { ...base, updateUrl: 'https://updates.example/sk' };
+  assert.match(confirmationFor({ call: 'setSettings', before: base, after: on }) ?? '', /Install updates from https:\/\/updates\.example\/sk\? .*download and run/);
+  assert.match(confirmationFor({ call: 'setSettings', before: on, after: base }) ?? '', /Turn off automatic updates/);
+  assert.equal(confirmationFor({ call: 'setSettings', before: on, after: { ...on, startAtLogin: true } }), null);
+  const both = confirmationFor({ call: 'setSettings', before: base, after: { ...withBackup({ target: 'none' }), updateUrl: 'https://u.example' } }) ?? '';
+  assert.match(both, /backup target from local to none/);
+  assert.match(both, /Install updates from https:\/\/u\.example/);
+});

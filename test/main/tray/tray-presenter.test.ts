@@ -126,6 +126,14 @@ test('a long list of troubled phones is cut to the Windows tooltip limit', () =>
   assert.equal(presentTray([phoneStatus({ lastBackupAt: NOW - 30 * HOUR })], ctx).menu.some((i) => i.type === 'label' && i.label.includes('last backup 1 d 6 h ago')), true);
 });
 
+test('a ready update is said under the summary, inert; no line while there is nothing to say about updates', () => {
+  const update = { text: 'Update ready — installs when you quit (version 0.2.0)', tone: 'ready' } as const;
+  const m = presentTray([phoneStatus()], { ...ctx, update });
+  assert.deepEqual(m.menu[1], { type: 'label', label: update.text, enabled: false });
+  assert.equal(m.menu[2]?.type, 'separator');
+  assert.ok(!labels(presentTray([phoneStatus()], { ...ctx, update: null }).menu).some((l) => /Update/.test(l)));
+});
+
 test('the tooltip says "Uptime 30 d" beside the session age, rounded down, and the lowest of several phones', () => {
   const one = presentTray([phoneStatus()], { ...ctx, uptime30: new Map([['default', 0.99768]]) });
   assert.equal(one.tooltip, 'Session Keeper — 1 phone · all healthy · session 12d 4h · Uptime 30 d: 99.7 %');

@@ -5,6 +5,8 @@
 // `standIn` is the test-side control surface; the app never sees it.
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { request as httpRequest, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {
@@ -41,7 +43,8 @@ const timeline: string[] = [];
 const PATH_NAMES = ['home', 'appData', 'userData', 'sessionData', 'temp', 'logs', 'desktop', 'documents', 'downloads'] as const;
 
 class StandInApp extends EventEmitter {
-  readonly isPackaged = false;
+  /** a checkout by default; the update tests play an installed build (standIn.setPackaged) */
+  isPackaged = false;
   private ready = false;
   private readyWaiters: (() => void)[] = [];
   private paths = new Map<string, string>();
@@ -316,7 +319,12 @@ function originOf(url: string): string {
   return `${u.protocol}//${u.host}`;
 }
 
-export const session = { defaultSession: new StandInSession() };
+export const session = {
+  defaultSession: new StandInSession(),
+  // electron.d.ts: fromPartition(partition: string, options?: FromPartitionOptions): Session
+  // (electron-updater downloads through its own partition)
+  fromPartition: (_partition: string, _options?: { cache?: boolean }) => new StandInSession(),
+};
 
 // ---------------------------------------------------------------------------------------------
 // safeStorage: reversible. By default a keyring is present; a test can make it Linux without one
@@ -359,7 +367,15 @@ export const net = {
   get online() {
     return online;
   },
-} satisfies Pick<Net, 'isOnline' | 'online'>;
+  // electron.d.ts: request(options: ClientRequestConstructorOptions | string): ClientRequest.
+  // Node's ClientRequest has what electron-updater uses of it (on 'response'/'error', end, abort);
+  // `session` and `redirect` are Electron's own options. No redirects are followed, as with
+  // redirect: 'manual'; electron-updater then reads the Location header itself.
+  request: (options: RequestOptions & { protocol?: string; session?: unknown; redirect?: string }) => {
+    const { session: _session, redirect: _redirect, ...node } = options;
+    return node.protocol === 'https:' ? httpsRequest(node) : httpRequest(node);
+  },
+} satisfies Pick<Net, 'isOnline' | 'online'> & { request: unknown };
 
 let clipboardText = '';
 // electron.d.ts (main process): writeText(text: string, type?: 'selection' | 'clipboard'): void
@@ -519,6 +535,7 @@ export class Tray extends EventEmitter {
     this.image = image;
     this.imageHistory.push(image.path);
     trays.push(this);
+    timeline.push('tray');
   }
   setImage(image: StandInImage): void {
     this.image = image;
@@ -619,6 +636,10 @@ export const standIn = {
     keyring.backend = backend;
   },
   applicationMenu: () => Menu.applicationMenu,
+  /** app.isPackaged: true plays an installed build (electron-updater runs only in one) */
+  setPackaged(packaged: boolean): void {
+    app.isPackaged = packaged;
+  },
   dialogCalls,
   dialogAnswers,
   opened,

@@ -59,6 +59,8 @@ export interface StorageServer {
   close(): Promise<void>;
   /** the next `count` (default 1) requests get this fault, in the order injected */
   inject(fault: Fault): void;
+  /** drops every fault still queued (an outage injected with a large count is over) */
+  clearFaults(): void;
   /** changes a role's policies (CREATE / DROP POLICY) */
   setPolicies(key: string, policies: Policies): void;
   objects(): StoredObject[];
@@ -353,6 +355,9 @@ export async function start(options: StorageServerOptions): Promise<StorageServe
     url: `http://127.0.0.1:${port}`,
     inject(fault) {
       faults.push(fault);
+    },
+    clearFaults() {
+      faults.length = 0;
     },
     setPolicies(key, policies) {
       if (key === options.key) throw new Error('the service-role key bypasses row-level security');

@@ -19,6 +19,8 @@
  *   server.requireVersion([2, 3000, n])    // refuse older clients with <failure reason=405> at the handshake
  *   server.serveWebRevision(n) / versionUrl / versionRequests   // GET /sw.js names client_revision n
  *   server.setQrRefs(n) / setPushName(name | null) / setCertChain(mode) / removeDevice(jid) / sendNode(conn, node)
+ *   startWaServer({ clock, linkedDeviceClocks: { companionInactiveDays?: 30, primaryOfflineDays?: 14 } })
+ *   server.phoneOnline() / deviceClocks.removals   // WhatsApp's two clocks (linked-device-clocks.ts)
  *   const contact = server.addContact({ number: '15550000002', lidUser?, pushName? })   // see contact.ts
  *   contact.inbox / waitForInbound(n)      // what the client sent, decrypted with the contact's own Signal session
  *   contact.send(text) / receipts / waitForReceipt(id, 'delivered' | 'read')   // and back, with the client's receipts
@@ -51,6 +53,7 @@ export {
   type CertChainMode,
 } from './certs.js';
 export { type FailureReason, type StreamFault } from './faults.js';
+export { type DeviceRemoval, type LinkedDeviceClockOptions, type RemovalCause } from './linked-device-clocks.js';
 export { type ClientReceipt, type ContactInbound, type ContactOutbound, type ReceiptMode, type SimulatedContact } from './contact.js';
 export { type ContactOptions } from './contact-hub.js';
 export {

@@ -21,6 +21,7 @@ import type { SimulatedContact } from './contact.js';
 import { ContactHub, type ContactOptions } from './contact-hub.js';
 import { faultNode, type FailureReason, type Fault, type StreamFault } from './faults.js';
 import { answerIq } from './iq-replies.js';
+import { LinkedDeviceClocks, type LinkedDeviceClockOptions } from './linked-device-clocks.js';
 import { encodeFrame, FrameReader, NoiseResponder } from './noise.js';
 import { buildPairSuccess, parsePairingQr, verifyPairDeviceSign, type ScannedQr } from './pairing.js';
 import { finishResult, helloResult, isWellFormedCode, linkCodeError, linkCodeStage, normalizeTypedCode, openKeyBundle, parseCompanionHello, primaryHello, type CompanionHello, type LinkCodeStage } from './pairing-code.js';
@@ -49,6 +50,8 @@ export interface WaServerOptions {
   minVersion?: WaVersion;
   /** The client revision the version document (GET versionUrl) names; null serves 404. Default null. */
   webRevision?: number | null;
+  /** WhatsApp's two linked-device clocks (linked-device-clocks.ts) on `clock`. Default: off. */
+  linkedDeviceClocks?: LinkedDeviceClockOptions;
 }
 
 /** A WhatsApp Web version as Baileys announces it: [2, 3000, client revision]. */
@@ -160,6 +163,10 @@ export interface WaServer {
   /** The chain served from the next handshake on (e.g. a forged one after a valid pairing). */
   setCertChain(mode: CertChainMode): void;
   removeDevice(jid: string): boolean;
+  /** The two linked-device clocks, when turned on (their removals say who went and why). */
+  readonly deviceClocks: LinkedDeviceClocks | null;
+  /** The phone is used: its 14-day clock starts over, and every logged-in companion gets a receipt from it. */
+  phoneOnline(): void;
   sendNode(conn: WaConnection, node: BinaryNode): void;
   /** A simulated contact with its own Signal identity (see contact.ts); other numbers are not on WhatsApp. */
   addContact(opts: ContactOptions): SimulatedContact;
@@ -249,6 +256,7 @@ class WaTestServer implements WaServer {
   private nextDevice = 1;
   private nextId = 1;
   private closing = false;
+  readonly deviceClocks: LinkedDeviceClocks | null;
   private readonly hub: ContactHub<Connection>;
 
   constructor(private readonly opts: WaServerOptions) {
@@ -265,6 +273,12 @@ class WaTestServer implements WaServer {
       scan: qr => this.scan(qr),
       enterCode: code => this.enterCode(code),
     };
+    this.deviceClocks = opts.linkedDeviceClocks
+      ? new LinkedDeviceClocks(this.clock, {
+          deviceJids: () => [...this.devices.keys()],
+          removeCompanion: jid => this.removeCompanion(jid),
+        }, opts.linkedDeviceClocks)
+      : null;
     this.hub = new ContactHub<Connection>({
       now: () => this.clock.now(),
       waitFor: (check, timeoutMs, what) => this.waitFor(check, timeoutMs, what),
@@ -490,6 +504,8 @@ class WaTestServer implements WaServer {
     });
     this.hub.paired(jid, conn.registration);
     conn.jid = jid;
+    this.deviceClocks?.primaryOnline(); // the phone scanned: it is in use
+    this.deviceClocks?.companionActive(jid);
     // As the real server: the companion must reconnect and log in with its new identity.
     this.sendAndClose(conn, faultNode({ kind: 'stream-error', fault: 515 }, this.nowSeconds));
     this.changed();
@@ -596,6 +612,7 @@ class WaTestServer implements WaServer {
       this.sendAndClose(conn, faultNode(fault, this.nowSeconds));
       return;
     }
+    if (this.devices.has(jid) && this.deviceClocks?.refuseLogin(jid)) this.note(`conn#${conn.id} companion idle too long: logged out`);
     const record = this.devices.get(jid);
     if (!record || !conn.noise.clientStatic?.equals(record.noiseKey)) {
       this.note(`conn#${conn.id} login for unknown device`);
@@ -603,6 +620,7 @@ class WaTestServer implements WaServer {
       return;
     }
     conn.state = 'logged-in';
+    this.deviceClocks?.companionActive(jid);
     this.logins.push(conn);
     this.send(conn, {
       tag: 'success',
@@ -623,6 +641,7 @@ class WaTestServer implements WaServer {
     if (conn.deaf && !(node.tag === 'iq' && node.attrs.xmlns === 'w:p')) return;
     if (node.tag === 'presence') {
       conn.presences.push({ type: node.attrs.type, name: node.attrs.name, at: this.clock.now() });
+      if (node.attrs.type === 'available' && conn.jid && conn.state === 'logged-in') this.deviceClocks?.companionActive(conn.jid);
       return;
     }
     if ((node.tag === 'message' || node.tag === 'receipt') && this.hub.onStanza(conn, node, this.nowSeconds)) return;
@@ -808,6 +827,24 @@ class WaTestServer implements WaServer {
     return this.devices.delete(jid);
   }
 
+  /** WhatsApp removed this companion: forget it and end its live connections as the real server does. */
+  private removeCompanion(jid: string): void {
+    this.devices.delete(jid);
+    for (const c of this.connections) {
+      if (c.jid === jid && c.state === 'logged-in') this.sendAndClose(c, faultNode({ kind: 'stream-error', fault: 'device_removed' }, this.nowSeconds));
+    }
+    this.changed();
+  }
+
+  phoneOnline(): void {
+    this.deviceClocks?.primaryOnline();
+    for (const c of this.connections) {
+      if (c.state !== 'logged-in' || c.ws.readyState !== WS_OPEN) continue;
+      this.send(c, { tag: 'receipt', attrs: { from: this.phone.jid, id: this.newId(), t: String(this.nowSeconds) } });
+    }
+    this.changed();
+  }
+
   get contacts(): ReadonlyMap<string, SimulatedContact> {
     return this.hub.contacts;
   }
@@ -825,6 +862,7 @@ class WaTestServer implements WaServer {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    this.deviceClocks?.stop();
     this.changed();
     for (const c of this.connections) {
       c.failWaiters('wa-server closed');
