@@ -124,7 +124,7 @@ function listenForCommands(keeper: Keeper, states: ReadonlyMap<string, string>, 
     else if (cmd.kind === 'resume-sending') {
       const id = cmd.phone;
       keeper.resumeOutbound(id).then(
-        () => process.stdout.write(`[${id}] sending resumed.\n`),
+        (lifted) => process.stdout.write(lifted ? `[${id}] sending resumed.\n` : `[${id}] sending was not stopped: nothing to resume.\n`),
         (err: unknown) => process.stderr.write(`[${id}] could not resume sending: ${(err as Error).message}\n`),
       );
     } else if (cmd.kind === 'qr') {
