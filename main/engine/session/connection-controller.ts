@@ -425,7 +425,7 @@ export class ConnectionController {
     const newerVersion = await this.newerVersionAfter(input.code);
     // the user may have stopped it (or a restore begun) while the version was asked for
     if (this.currentIntent !== 'run' || this.swapping) return;
-    const result = decideDisconnect({ ...input, sessionValid, ...(newerVersion ? { newerVersion } : {}) }, this.policyState, this.o.policy, now, this.o.random);
+    const result = decideDisconnect({ ...input, sessionValid, ...(newerVersion ? { newerVersion } : {}), ...(byCode ? { byCode } : {}) }, this.policyState, this.o.policy, now, this.o.random);
     this.policyState = result.nextState;
     this.o.log(result.log.level, 'disconnect.decision', result.log.message, {
       code: input.code,

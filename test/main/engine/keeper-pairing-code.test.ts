@@ -75,6 +75,9 @@ test('when the code’s connection runs out the code goes, the phone says the co
     const expired = await h.waitForStatus('default', (s) => s.state === 'logged-out');
     assert.equal(expired.pairingCode, null);
     assert.match(expired.detail, /pairing code expired/);
+    assert.equal(expired.unlinked?.byCode, true, 'the window and the runner word it as a code');
+    assert.equal(expired.everLinked, false);
+    assert.ok(h.logs.some((e) => e.event === 'disconnect.decision' && /nobody typed the pairing code/.test(e.message)), 'the 408 line says code');
     await assert.rejects(h.server.phone.enterCode(pairing.code), /no companion waits/);
 
     // the placeholder identity Baileys wrote for the code must not make the next socket log in
