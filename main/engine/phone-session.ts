@@ -228,7 +228,7 @@ export class PhoneSession {
     if (!this.store && !(await this.openStore())) {
       throw new KeeperError('storage-error', `The session folder of ${this.id} cannot be opened: ${this.model.field('detail')}`);
     }
-    this.conn.resetQr();
+    this.conn.resetQr(true);
     await this.conn.connect('connecting');
     return this.conn.requestPairingCode(digits);
   }

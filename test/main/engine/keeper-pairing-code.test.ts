@@ -124,3 +124,25 @@ test('a keeper stopped while a code was on screen starts again as a new link, no
     await h.close();
   }
 });
+
+test('while a pairing code waits, the QR codes turning over behind it are not announced (debug only) and the status says code', async () => {
+  const h = await waitingHarness({ qrTimeout: 300 });
+  try {
+    h.server.setQrRefs(4);
+    const seen = h.logs.length;
+    const seenStatuses = h.statuses.length;
+    await h.keeper.requestPairingCode('default', NUMBER);
+    await h.waitForStatus('default', (s) => s.state === 'logged-out');
+    const waiting = h.statuses.slice(seenStatuses).filter((s) => s.state === 'waiting-for-scan');
+    assert.ok(waiting.length > 0);
+    for (const s of waiting) assert.doesNotMatch(s.detail, /Scan the QR code/, 'from its first QR on, this socket links by code');
+    const qrLines = h.logs.slice(seen).filter((e) => e.event === 'pairing.qr');
+    assert.ok(qrLines.length >= 2, `QR codes turned over: ${qrLines.length}`);
+    for (const e of qrLines) {
+      assert.equal(e.level, 'debug', e.message);
+      assert.doesNotMatch(e.message, /New QR code shown/);
+    }
+  } finally {
+    await h.close();
+  }
+});
