@@ -513,9 +513,13 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         faults.push({ kind: e.kind, at, durationMs: 0, detail: 'not applied', openAgainAt: at, clearedAt: at, budgetMs: 0, skipped: `the phone was ${status().state} (a fault needs a connected phone)` });
         continue;
       }
+      // a recovery already done is taken now: faults due back to back (after a long one) must not
+      // stretch the last one's recovery across the next
+      observe();
       const before = faults.length;
       await apply(e.kind);
-      if (faults.length > before) progress(`day ${day(clock.now())}: ${e.kind} — ${faults.at(-1)?.detail ?? ''}`);
+      const applied = faults.at(-1);
+      if (faults.length > before && applied) progress(`day ${day(applied.at)}: ${e.kind} — ${applied.detail}`);
     }
     await runUntil(end);
     progress(`real time waited for the engine: ${[...waits].map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}`);
