@@ -4,7 +4,7 @@
 import Conf from 'conf';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { migrateToV1, SETTINGS_FILE_NAME, SettingsStore, settingsStoreOptions, type StoredSettings } from './settings/settings-store.js';
+import { droppedKeysWarning, migrateToV1, SETTINGS_FILE_NAME, SettingsStore, settingsStoreOptions, type StoredSettings } from './settings/settings-store.js';
 import { parseAppSettings, SETTINGS_VERSION, type AppSettingsResult } from './settings/schema.js';
 
 /**
@@ -22,11 +22,6 @@ export function loadSettingsFile(dir: string): { result: AppSettingsResult; path
     return { result: { ok: false, problems: [{ path: '', message: unreadableReason(err) }] }, path, warnings };
   }
   return { result: store.load(), path: store.path, warnings };
-}
-
-/** The sentence for keys the upgrade of a file without "version" could not place. */
-export function droppedKeysWarning(path: string, keys: string[]): string {
-  return `${path} had no "version" and was upgraded; these keys are not settings and were dropped: ${keys.map((k) => JSON.stringify(k)).join(', ')}`;
 }
 
 /**

@@ -65,6 +65,11 @@ export function droppedSettingsKeys(old: StoredSettings): string[] {
   return Object.keys(old).filter((k) => !known.has(k));
 }
 
+/** The sentence for keys the upgrade of a file without "version" could not place. */
+export function droppedKeysWarning(path: string, keys: string[]): string {
+  return `${path} had no "version" and was upgraded; these keys are not settings and were dropped: ${keys.map((k) => JSON.stringify(k)).join(', ')}`;
+}
+
 type StoreLike = Pick<Conf<StoredSettings>, 'store' | 'path'>;
 
 /** conf's options (electron-store takes the same, with `name` for `configName`). */
