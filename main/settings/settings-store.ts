@@ -35,7 +35,7 @@ export const SETTINGS_JSON_SCHEMA = {
 /** Keys of the 0.0.x flat format (before the version field). */
 const LEGACY_KEYS = ['phoneIds', 'intervalHours', 'sleepStart', 'sleepEnd', 'backupTarget', 'launchAtLogin'] as const;
 /** Sections of the v1 format: a file with any of them is already v1 (hand-written without "version"). */
-const V1_SECTIONS = ['phones', 'keepAlive', 'outbound', 'reconnect', 'backup', 'startAtLogin', 'updateUrl'] as const;
+const V1_SECTIONS = ['phones', 'keepAlive', 'outbound', 'reconnect', 'backup', 'startAtLogin', 'updateUrl', 'api'] as const;
 
 /**
  * 0.0.x files (before the version field) were flat:

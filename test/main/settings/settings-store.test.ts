@@ -125,6 +125,22 @@ test('a hand-written v1 file without "version" keeps outbound, updateUrl and eve
 });
 
 test('an old flat file carries a v1 section written beside it (outbound) across the upgrade', () => {
-  const out = migrateToV1({ phoneIds: ['a'], intervalHours: 6, outbound: { burst: 2 }, updateUrl: 'https://example.com/u' });
-  assert.deepEqual(out, { version: 1, phones: [{ id: 'a' }], keepAlive: { intervalHours: 6 }, outbound: { burst: 2 }, updateUrl: 'https://example.com/u' });
+  const api = { enabled: true, port: 9000 };
+  const out = migrateToV1({ phoneIds: ['a'], intervalHours: 6, outbound: { burst: 2 }, updateUrl: 'https://example.com/u', api });
+  assert.deepEqual(out, { version: 1, phones: [{ id: 'a' }], keepAlive: { intervalHours: 6 }, outbound: { burst: 2 }, updateUrl: 'https://example.com/u', api });
+});
+
+test('the optional local API section is saved and read back; a file without one stays valid and means off', async () => {
+  await withDir(async (dir) => {
+    const store = open(dir);
+    assert.equal(store.get().api, undefined);
+    const api = { enabled: true, port: 9000, webhooks: [{ id: 'hook-1', url: 'https://bot.example/in' }] };
+    const r = store.set({ ...store.get(), api });
+    assert.ok(r.ok, JSON.stringify(r));
+    const reread = open(dir).load();
+    assert.ok(reread.ok);
+    assert.deepEqual(reread.settings.api, api);
+    const refused = store.set({ ...store.get(), api: { ...api, webhooks: [{ id: 'hook-1', url: 'http://bot.example/in' }] } });
+    assert.ok(!refused.ok && refused.problems.some((p) => /plain http only for 127\.0\.0\.1/.test(p.message)));
+  });
 });
