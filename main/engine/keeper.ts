@@ -349,8 +349,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     return this.outbound.submit({ phoneId, to, text });
   }
 
-  /** Lifts a stop of outgoing messages (after WhatsApp refused them): a person's decision. */
-  resumeOutbound(phoneId: string): Promise<void> {
+  /** Lifts a stop of outgoing messages (after WhatsApp refused them): a person's decision. False: sending was not stopped. */
+  resumeOutbound(phoneId: string): Promise<boolean> {
     this.session(phoneId);
     return this.outbound.resume(phoneId);
   }

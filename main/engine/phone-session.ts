@@ -228,7 +228,7 @@ export class PhoneSession {
     if (!this.store && !(await this.openStore())) {
       throw new KeeperError('storage-error', `The session folder of ${this.id} cannot be opened: ${this.model.field('detail')}`);
     }
-    this.conn.resetQr();
+    this.conn.resetQr(true);
     await this.conn.connect('connecting');
     return this.conn.requestPairingCode(digits);
   }
@@ -492,7 +492,7 @@ export class PhoneSession {
     const prior = this.meta.value.unlinked;
     const cause = prior?.cause ?? 'pairing-expired';
     const detail = byCode && cause === 'pairing-expired' ? CODE_EXPIRED_DETAIL : unlinkedDetail(cause);
-    await this.enterUnlinked(cause, prior?.device ?? null, detail, { keepSince: prior !== null });
+    await this.enterUnlinked(cause, prior?.device ?? null, detail, { keepSince: prior !== null, byCode: byCode && cause === 'pairing-expired' });
   }
 
   private async quarantineSession(reason: string): Promise<void> {
@@ -525,14 +525,14 @@ export class PhoneSession {
     cause: UnlinkCause,
     device: string | null,
     detail: string,
-    opts: { removed?: boolean; keepSince?: boolean } = {},
+    opts: { removed?: boolean; keepSince?: boolean; byCode?: boolean } = {},
   ): Promise<void> {
     this.conn.intent = 'unlinked';
     this.conn.cancelRetry();
     const now = this.opts.clock.now();
     const prior = this.meta.value.unlinked;
     const at = opts.keepSince && prior ? prior.at : now;
-    this.meta.set({ unlinked: { cause, at, device } });
+    this.meta.set({ unlinked: { cause, at, device, ...(opts.byCode ? { byCode: true } : {}) } });
     if (opts.removed && device !== null && (cause === 'user-logout' || cause === 'server-logout')) {
       this.meta.set(withRemovedDevice(this.meta.value, { device, at: now, cause }));
     }

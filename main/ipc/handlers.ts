@@ -163,7 +163,9 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     },
     pauseKeepAlive: ({ phoneId }) => deps.keeper().pauseKeepAlive(phoneId),
     resumeKeepAlive: ({ phoneId }) => deps.keeper().resumeKeepAlive(phoneId),
-    resumeSending: ({ phoneId }) => deps.keeper().resumeOutbound(phoneId),
+    resumeSending: async ({ phoneId }) => {
+      await deps.keeper().resumeOutbound(phoneId);
+    },
     importSession: async ({ phoneId, replace }) => {
       const from = await deps.pickFolder('Choose a Baileys session folder (with creds.json)');
       if (from === null) return null;

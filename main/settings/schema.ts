@@ -31,6 +31,15 @@ const reconnectSchema = z.object({
     .default(12),
 });
 
+/** The URL as it may be echoed in a message: a user name and password in it become "***". */
+function withoutUserInfo(u: URL): string {
+  if (!u.username && !u.password) return u.href;
+  const shown = new URL(u.href);
+  shown.username = '***';
+  shown.password = '';
+  return shown.href;
+}
+
 /** https only, plain http just to this machine (tests, a local server). */
 function secureUrlProblem(label: string, example: string, url: string): string | null {
   let u: URL;
@@ -41,7 +50,7 @@ function secureUrlProblem(label: string, example: string, url: string): string |
   }
   if (u.protocol === 'https:') return null;
   if (u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) return null;
-  return `${label} must start with https:// (plain http only for 127.0.0.1 or localhost; got ${JSON.stringify(url)})`;
+  return `${label} must start with https:// (plain http only for 127.0.0.1 or localhost; got ${JSON.stringify(withoutUserInfo(u))})`;
 }
 
 /** Backups and the Supabase key travel to this URL. */

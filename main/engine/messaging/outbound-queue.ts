@@ -218,17 +218,18 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
     return this.book(phoneId).stop;
   }
 
-  /** A person lifts a stop: sending resumes and earlier refusals no longer count. */
-  async resume(phoneId: string): Promise<void> {
+  /** A person lifts a stop: sending resumes and earlier refusals no longer count. False: there was no stop. */
+  async resume(phoneId: string): Promise<boolean> {
     const book = this.book(phoneId);
     await this.started();
-    if (!book.stop) return;
+    if (!book.stop) return false;
     book.stop = null;
     book.refusals = [];
     await this.write(book, { t: 'resume', at: this.opts.clock.now() });
     this.opts.log(phoneId, 'info', 'outbound.resumed', 'Sending resumed on this phone by request.');
     this.emit('stop', phoneId, null);
     this.pump(book);
+    return true;
   }
 
   /** Something changed outside (the phone connected): look at this phone's queue now. */

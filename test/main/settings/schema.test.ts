@@ -36,3 +36,11 @@ test('a settings file written before the outbound gate stays valid and gets its 
   const bad = parseAppSettings({ ...before, outbound: { inSleepWindow: 'sometimes' } });
   assert.ok(!bad.ok && bad.problems.some((p) => p.path === 'outbound.inSleepWindow'), JSON.stringify(bad));
 });
+
+test('a refused http URL with a user name and password is echoed without them', () => {
+  for (const problem of [updateUrlProblem('http://user:pw-s3cret@updates.example/sk'), supabaseUrlProblem('http://user:pw-s3cret@abcd.supabase.co')]) {
+    assert.match(problem ?? '', /must start with https:\/\//);
+    assert.ok(!(problem ?? '').includes('pw-s3cret') && !(problem ?? '').includes('user:'), problem ?? '');
+    assert.match(problem ?? '', /\*\*\*@/);
+  }
+});

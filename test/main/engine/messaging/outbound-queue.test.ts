@@ -221,8 +221,9 @@ test('a restriction stops sending until a person resumes it, and the stop surviv
     await r.restart();
     assert.ok(r.queue.stopOf('p1'), 'still stopped after a restart');
     listen();
-    await r.queue.resume('p1');
+    assert.equal(await r.queue.resume('p1'), true, 'a stop was lifted');
     assert.deepEqual(stops.slice(-1), [null]);
+    assert.equal(await r.queue.resume('p1'), false, 'resuming a phone that is not stopped says so');
     const c = await r.queue.submit({ phoneId: 'p1', to: NUMBERS[2] ?? '', text: 'c' });
     await r.run(5 * SECOND);
     assert.equal(r.queue.get('p1', c.id)?.state, 'sent');
