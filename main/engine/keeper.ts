@@ -570,7 +570,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
         this.log(null, 'info', 'temp.swept', `Removed ${swept.removed.length} unfinished temp file(s) left by an earlier run.`, { files: swept.removed });
       }
       for (const q of swept.quarantined) {
-        this.log(null, 'warn', 'temp.quarantined', `A file named like a temp file but not made by Session Keeper was moved to ${q.to}.`, q);
+        const what = q.kind === 'restored-session' ? 'A restored session that an interrupted restore never put in place' : 'A file named like a temp file but not made by Session Keeper';
+        this.log(null, 'warn', 'temp.quarantined', `${what} was moved to ${q.to}.`, q);
       }
     } catch (err) {
       this.log(null, 'warn', 'temp.sweep-failed', `Could not sweep old temp files: ${(err as Error).message}`);
