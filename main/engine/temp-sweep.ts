@@ -18,6 +18,8 @@ const RESTORING_DIR = /^\..+\.restoring-[A-Za-z0-9]{6}$/;
 /** restore-run.ts: `.<live>.restored-<8 hex>`. */
 const RESTORED_DIR = /^\..+\.restored-[0-9a-f]{8}$/;
 
+const RESTORE_DIR_HINT = /\.restor(?:ing|ed)-/;
+
 export type TempVerdict = 'remove' | 'keep' | 'quarantine';
 
 /** What to do with one folder left by a restore, from its name and age. Pure. */
@@ -63,7 +65,8 @@ export async function sweepStaleTemps(opts: {
       const path = join(dir, e.name);
       if (e.isDirectory()) {
         if (path === opts.quarantineDir) continue;
-        const st = await stat(path).catch(() => null);
+        // only a restore's folder is looked at closer; a session folder is walked as it is
+        const st = RESTORE_DIR_HINT.test(e.name) ? await stat(path).catch(() => null) : null;
         const verdict = st ? tempDirVerdict(e.name, st.mtimeMs, opts.processStartedAt) : 'keep';
         if (verdict === 'remove') {
           await rm(path, { recursive: true, force: true });
@@ -76,7 +79,8 @@ export async function sweepStaleTemps(opts: {
         }
         continue;
       }
-      if (!e.isFile()) continue;
+      // a session holds hundreds of key files: only a temp's name costs a stat
+      if (!e.isFile() || !e.name.startsWith(TEMP_PREFIX)) continue;
       const st = await stat(path).catch(() => null);
       if (!st) continue;
       const verdict = tempVerdict(e.name, st.mtimeMs, opts.processStartedAt);
