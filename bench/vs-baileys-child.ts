@@ -96,13 +96,18 @@ async function main(): Promise<void> {
   // VS_BAILEYS_HEAPSNAPSHOT=<folder>: a heap snapshot at rest, to compare the two by constructor
   const snapshots = process.env.VS_BAILEYS_HEAPSNAPSHOT;
   if (snapshots) {
-    const { writeHeapSnapshot } = await import('node:v8');
-    gc();
-    writeHeapSnapshot(`${snapshots}/${engine}-${phones}.heapsnapshot`);
-    // what RSS is made of: anonymous (heap, native) vs file-backed (the node binary's pages run)
+    const { getHeapSpaceStatistics, writeHeapSnapshot } = await import('node:v8');
     const { readFile, writeFile } = await import('node:fs/promises');
+    gc();
+    // what RSS is made of (read before the snapshot, which grows it): anonymous (heap, native)
+    // vs file-backed (the pages of the node binary and libraries that ran)
     const status = await readFile('/proc/self/status', 'utf8').catch(() => '');
-    await writeFile(`${snapshots}/${engine}-${phones}.memory.json`, JSON.stringify({ memoryUsage: process.memoryUsage(), status: status.split('\n').filter((l) => /^(Vm|Rss)/.test(l)) }, null, 1));
+    const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.space_used_size]));
+    await writeFile(
+      `${snapshots}/${engine}-${phones}.memory.json`,
+      JSON.stringify({ memoryUsage: process.memoryUsage(), spaces, status: status.split('\n').filter((l) => /^(VmRSS|Rss)/.test(l)) }, null, 1),
+    );
+    writeHeapSnapshot(`${snapshots}/${engine}-${phones}.heapsnapshot`);
   }
   let cpuPct: number | null = null;
   if (cpu === '1') {
