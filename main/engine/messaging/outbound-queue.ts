@@ -568,7 +568,9 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
       }
       throw err;
     }
-    this.emit('record', toPublic(r));
+    // only what its users see: the durable "sending" mark alone changes nothing public
+    const shown = toPublic(r);
+    if (!before || JSON.stringify(toPublic(before)) !== JSON.stringify(shown)) this.emit('record', shown);
   }
 
   private async write(book: Book, entry: JournalEntry): Promise<void> {
