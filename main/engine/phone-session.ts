@@ -471,8 +471,14 @@ export class PhoneSession {
     const firstOpen = meta.pairedAt === null;
     // Pairing is the phone in hand; a session from before this was tracked starts counting now.
     const phoneLastSeenAt = firstOpen || meta.phoneLastSeenAt === null ? now : meta.phoneLastSeenAt;
-    // an open session is linked: whatever needed a new link is over
-    void this.meta.update({ pairedAt: meta.pairedAt ?? now, me, lastOpenAt: now, phoneLastSeenAt, unlinked: null });
+    const patch = { pairedAt: meta.pairedAt ?? now, me, lastOpenAt: now, phoneLastSeenAt, unlinked: null };
+    if (!firstOpen && meta.me === me && meta.unlinked === null && meta.phoneLastSeenAt !== null) {
+      // a re-open changes only its time: written a little later, off the other phones' opens
+      this.meta.updateLater(patch, REOPEN_META_DELAY_MS, this.opts.clock);
+    } else {
+      // an open session is linked: whatever needed a new link is over
+      void this.meta.update(patch);
+    }
     this.activity.opened(phoneLastSeenAt);
     return firstOpen;
   }
@@ -545,6 +551,9 @@ export class PhoneSession {
     await this.meta.update({ pairedAt: null, me: null, phoneLastSeenAt: null });
   }
 }
+
+/** How long a re-open's meta write waits: past the opens of a start with many phones. */
+const REOPEN_META_DELAY_MS = 30_000;
 
 const CODE_EXPIRED_DETAIL = 'The pairing code expired before it was typed on the phone. Ask for a new code (or a QR code) to link this phone.';
 

@@ -152,7 +152,8 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
       this.ready = null;
     }
     this.ready ??= (async () => {
-      for (const book of this.books.values()) await this.load(book);
+      // every phone's journal at once (50 phones read and compacted one after another before)
+      await Promise.all([...this.books.values()].map((book) => this.load(book)));
       this.opts.port.on('message', this.onIncoming);
       this.opts.port.on('message-status', this.onStatusUpdate);
       for (const book of this.books.values()) this.pump(book);
