@@ -1,9 +1,9 @@
 // Anti-ban windows and the one gate every outgoing action asks before it touches WhatsApp.
 // Windows are local wall-clock times in the configured IANA zone; each daily occurrence is turned
 // into a span of real instants, so DST days simply have a shorter or longer window.
-import { DateTime, IANAZone } from 'luxon';
 import type { Clock } from './clock.js';
 import { label, parseHhMm, type KeepAliveSettings, type TimeWindow } from './settings-schema.js';
+import { localFields, zoneOffsets } from './zone-clock.js';
 
 export type Mode = 'active' | 'reduced' | 'sleep';
 
@@ -39,7 +39,7 @@ interface Span {
  * (spring-forward gap) resolves to the instant the clock jumps over it.
  */
 export function wallTimeToInstant(zoneName: string, ymd: Ymd, minuteOfDay: number, pick: 'earliest' | 'latest'): number {
-  const zone = IANAZone.create(zoneName);
+  const zone = { offset: zoneOffsets(zoneName) };
   const naive = Date.UTC(ymd.year, ymd.month - 1, ymd.day, 0, minuteOfDay);
   // Offsets in force well before and after: at most one transition sits in between in real zones.
   const offsets = [...new Set([zone.offset(naive - 14 * HOUR), zone.offset(naive + 14 * HOUR)])];
@@ -65,7 +65,7 @@ export interface Ymd {
 }
 
 function localDate(t: number, zone: string): Ymd {
-  const d = DateTime.fromMillis(t, { zone });
+  const d = localFields(t, zone);
   return { year: d.year, month: d.month, day: d.day };
 }
 
@@ -158,7 +158,9 @@ export function sleepSpanAt(t: number, settings: KeepAliveSettings): Span | null
 }
 
 export function formatLocal(t: number, zone: string): string {
-  return DateTime.fromMillis(t, { zone }).toFormat('yyyy-MM-dd HH:mm');
+  const d = localFields(t, zone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${String(d.year).padStart(4, '0')}-${two(d.month)}-${two(d.day)} ${two(d.hour)}:${two(d.minute)}`;
 }
 
 // ---------------------------------------------------------------------------------------------

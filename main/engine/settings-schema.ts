@@ -1,7 +1,7 @@
 // One schema for every keep-alive and anti-ban setting, so the tray, the settings file and the
 // headless runner all reject the same bad input with the same sentence a person can act on.
 import { z } from 'zod';
-import { IANAZone } from 'luxon';
+import { isKnownZone, processZoneName } from './zone-clock.js';
 
 export const INTERVAL_HOURS = { min: 6, max: 24, default: 12 } as const;
 export const JITTER_PERCENT = { min: 0, max: 20, default: 10 } as const;
@@ -22,8 +22,11 @@ export function parseHhMm(text: unknown): number | null {
 
 /** The machine's own IANA zone; falls back to UTC where Intl reports none. */
 export function systemTimeZone(): string {
+  // named without Intl where the system says it plainly (see zone-clock.ts for why)
+  const named = processZoneName();
+  if (named !== null) return named;
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  return zone && IANAZone.isValidZone(zone) ? zone : 'UTC';
+  return zone && isKnownZone(zone) ? zone : 'UTC';
 }
 
 const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : v === undefined ? 'nothing' : JSON.stringify(v) ?? String(v));
@@ -74,7 +77,7 @@ export const keepAliveSettingsSchema = z
     /** IANA zone the windows are read in; resolved to the system's zone when absent. */
     timeZone: z
       .string({ error: (iss) => `Time zone must be an IANA name such as 'Asia/Jerusalem' (got ${show(iss.input)})` })
-      .refine((s) => IANAZone.isValidZone(s), { error: (iss) => `Unknown time zone ${show(iss.input)}` })
+      .refine((s) => isKnownZone(s), { error: (iss) => `Unknown time zone ${show(iss.input)}` })
       .default(systemTimeZone),
     sleepWindow: windowSchema('Sleep window').default({ ...DEFAULT_SLEEP_WINDOW }),
     reducedWindows: z
