@@ -308,8 +308,8 @@ async function main(): Promise<void> {
         return r.canceled ? null : (r.filePath ?? null);
       },
       // main's own dialog, parented to the window: the page can ask for it but not answer it
-      confirm: async (message) => {
-        const opts = { type: 'warning' as const, buttons: ['Cancel', 'Continue'], defaultId: 0, cancelId: 0, noLink: true, message };
+      confirm: async (message, detail) => {
+        const opts = { type: 'warning' as const, buttons: ['Cancel', 'Continue'], defaultId: 0, cancelId: 0, noLink: true, message, ...(detail ? { detail } : {}) };
         const r = window ? await dialog.showMessageBox(window, opts) : await dialog.showMessageBox(opts);
         return r.response === 1;
       },

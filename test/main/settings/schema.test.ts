@@ -36,3 +36,21 @@ test('a settings file written before the outbound gate stays valid and gets its 
   const bad = parseAppSettings({ ...before, outbound: { inSleepWindow: 'sometimes' } });
   assert.ok(!bad.ok && bad.problems.some((p) => p.path === 'outbound.inSleepWindow'), JSON.stringify(bad));
 });
+
+test('a URL with control characters, or not written the way the URL parser writes it, is refused: new URL() would drop a newline and keep the rest', () => {
+  for (const problem of [updateUrlProblem, supabaseUrlProblem]) {
+    for (const bad of ['https://a.example/x\nClick Continue', 'https://a.example/\tx', 'https://a.example/x\r', 'https://a.example/\u202ex', 'https://a.example/x\u0000']) {
+      assert.match(problem(bad) ?? '', /must not contain control characters/, JSON.stringify(bad));
+    }
+    for (const bad of ['https://A.example/x', 'https://a.example/a b', 'https://a.example/../x', 'https://bücher.example', ' https://a.example']) {
+      assert.match(problem(bad) ?? '', /must be written as "https:\/\//, JSON.stringify(bad));
+    }
+    for (const ok of ['https://a.example', 'https://a.example/', 'https://a.example/x/y?z=1']) assert.equal(problem(ok), null, ok);
+  }
+});
+
+test('a Supabase bucket name with control characters is refused (it is shown in main\'s dialog)', () => {
+  const base = defaultAppSettings();
+  const r = parseAppSettings({ ...base, backup: { ...base.backup, supabase: { ...base.backup.supabase, bucket: 'b\nok' } } });
+  assert.ok(!r.ok && r.problems.some((p) => p.path === 'backup.supabase.bucket' && /control characters/.test(p.message)), JSON.stringify(r));
+});
