@@ -44,7 +44,7 @@ import { electronTrayFactory } from './tray/setup-tray.js';
 import { trayIconDir } from './tray/tray-icons.js';
 import { setupNotifications } from './notifications/setup-notifications.js';
 import { setupUpdates } from './updates/setup-updates.js';
-import { updateLine } from './updates/update-policy.js';
+import { plainHttpUpdatesAllowed, updateLine } from './updates/update-policy.js';
 import { autostartDesktopEntry, autostartDir, autostartExecutable, HIDDEN_FLAG, launchedHidden, writeAutostartEntry } from './start-at-login.js';
 
 const appRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -183,6 +183,7 @@ async function main(): Promise<void> {
   const updates = setupUpdates({
     updater: () => electronUpdater.autoUpdater,
     isPackaged: app.isPackaged,
+    plainHttpAllowed: plainHttpUpdatesAllowed({ isPackaged: app.isPackaged, env: process.env }),
     currentVersion: app.getVersion(),
     clock: systemClock,
     log: { info: (m) => log?.logger.info(m), warn: (m) => log?.logger.warn(m) },
