@@ -1,7 +1,9 @@
 // Builds window.keeper from an ipcRenderer-like object. Kept apart from contextBridge so Node
 // tests can drive it: invokes unwrap IpcResult (a failure rejects with its IpcFailure), subscriptions
 // hand listeners the payload only (never the IpcRendererEvent, whose `sender` is ipcRenderer).
-import { INVOKE, PUSH, type InvokeName, type IpcResult, type KeeperApi } from '../main/ipc/contract.js';
+// channel names only at run time: the zod schemas stay in main, which validates every payload
+import { INVOKE_CHANNEL, PUSH, type InvokeName } from '../main/ipc/channels.js';
+import type { IpcResult, KeeperApi } from '../main/ipc/contract.js';
 
 export interface IpcRendererLike {
   invoke(channel: string, ...args: unknown[]): Promise<unknown>;
@@ -11,7 +13,7 @@ export interface IpcRendererLike {
 
 export function createKeeperApi(ipc: IpcRendererLike): KeeperApi {
   async function call<T>(name: InvokeName, payload?: unknown): Promise<T> {
-    const result = (await (payload === undefined ? ipc.invoke(INVOKE[name].channel) : ipc.invoke(INVOKE[name].channel, payload))) as IpcResult<T>;
+    const result = (await (payload === undefined ? ipc.invoke(INVOKE_CHANNEL[name]) : ipc.invoke(INVOKE_CHANNEL[name], payload))) as IpcResult<T>;
     if (result.ok) return result.value;
     // Plain data, not an Error: it must reach the page through the contextBridge with its code.
     throw result.error;

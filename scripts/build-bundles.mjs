@@ -12,6 +12,8 @@ import { BUILD_STAMP } from './build-freshness.mjs';
 
 const root = checkoutRoot(import.meta.url);
 const out = join(root, 'dist');
+// `npm run dist` builds with --release: smaller bundles to ship (source maps keep them debuggable)
+const release = process.argv.includes('--release');
 
 await build({
   entryPoints: [join(root, 'preload/index.ts')],
@@ -21,6 +23,7 @@ await build({
   format: 'cjs',
   target: 'node22',
   external: ['electron'],
+  minify: release,
   sourcemap: true,
   logLevel: 'warning',
 });
@@ -33,6 +36,7 @@ if (existsSync(join(root, 'renderer/app.ts'))) {
     platform: 'browser',
     format: 'esm',
     target: 'chrome130',
+    minify: release,
     sourcemap: true,
     logLevel: 'warning',
   });

@@ -116,6 +116,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   /** what backups go to; null when turned off or not set up */
   private readonly backupTarget: BackupTarget | null;
   private readonly backupRegistered = new Set<string>();
+  private registering: Promise<unknown> | null = null;
   /** the WhatsApp Web version the sessions announce, when asked to learn it */
   private readonly waVersion: LearnedWaVersion | null;
   /** each phone's uptime history, outside the log's rotation */
@@ -266,12 +267,20 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   private async registerBackups(): Promise<void> {
     const backups = this.backups;
     if (!backups) return;
-    for (const session of this.sessions.values()) {
-      if (this.backupRegistered.has(session.id)) continue;
-      // backup changes reach listeners through the session's own notify path
-      await backups.register(session.backupPort());
-      this.backupRegistered.add(session.id);
-    }
+    // every phone's state file is read at once (a start with 50 phones waited for 50 reads in a
+    // row); callers that come meanwhile share the same run, so no phone registers twice
+    this.registering ??= Promise.all(
+      [...this.sessions.values()]
+        .filter((s) => !this.backupRegistered.has(s.id))
+        // backup changes reach listeners through the session's own notify path
+        .map(async (session) => {
+          await backups.register(session.backupPort());
+          this.backupRegistered.add(session.id);
+        }),
+    ).finally(() => {
+      this.registering = null;
+    });
+    await this.registering;
   }
 
   /**

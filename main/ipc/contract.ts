@@ -8,6 +8,7 @@ import type { SettingsProblem } from '../engine/settings-schema.js';
 import type { KeeperErrorCode } from '../engine/errors.js';
 import { PHONE_ID_PATTERN } from '../engine/phone-id.js';
 import { passphraseProblem } from '../engine/backup/passphrase-policy.js';
+import { INVOKE_CHANNEL, PUSH, type InvokeName } from './channels.js';
 import { UPTIME_MAX_DAYS } from '../engine/uptime/history-record.js';
 import type { UptimeView } from '../presenters/uptime-presenter.js';
 
@@ -16,9 +17,9 @@ const phoneOnly = z.object({ phoneId: phoneIdSchema }).strict();
 
 /** renderer → main, answered (ipcRenderer.invoke / ipcMain.handle) */
 export const INVOKE = {
-  getStatuses: { channel: 'keeper:get-statuses', payload: z.undefined() },
+  getStatuses: { channel: INVOKE_CHANNEL.getStatuses, payload: z.undefined() },
   getLog: {
-    channel: 'keeper:get-log',
+    channel: INVOKE_CHANNEL.getLog,
     payload: z
       .object({
         phoneId: phoneIdSchema.nullable().optional(),
@@ -28,11 +29,11 @@ export const INVOKE = {
       .strict()
       .optional(),
   },
-  reconnect: { channel: 'keeper:reconnect', payload: phoneOnly },
-  requestQr: { channel: 'keeper:request-qr', payload: phoneOnly },
+  reconnect: { channel: INVOKE_CHANNEL.reconnect, payload: phoneOnly },
+  requestQr: { channel: INVOKE_CHANNEL.requestQr, payload: phoneOnly },
   /** link by phone number: the engine checks the number itself (country code, length) and says what is wrong */
   requestPairingCode: {
-    channel: 'keeper:request-pairing-code',
+    channel: INVOKE_CHANNEL.requestPairingCode,
     payload: z
       .object({
         phoneId: phoneIdSchema,
@@ -40,27 +41,27 @@ export const INVOKE = {
       })
       .strict(),
   },
-  logout: { channel: 'keeper:logout', payload: phoneOnly },
-  backupNow: { channel: 'keeper:backup-now', payload: phoneOnly },
-  listBackups: { channel: 'keeper:list-backups', payload: phoneOnly },
+  logout: { channel: INVOKE_CHANNEL.logout, payload: phoneOnly },
+  backupNow: { channel: INVOKE_CHANNEL.backupNow, payload: phoneOnly },
+  listBackups: { channel: INVOKE_CHANNEL.listBackups, payload: phoneOnly },
   /** "Test connection": probes the saved backup target with the stored key (never with values from the page) */
-  checkBackupTarget: { channel: 'keeper:check-backup-target', payload: z.undefined() },
+  checkBackupTarget: { channel: INVOKE_CHANNEL.checkBackupTarget, payload: z.undefined() },
   restore: {
-    channel: 'keeper:restore',
+    channel: INVOKE_CHANNEL.restore,
     payload: z.object({ phoneId: phoneIdSchema, generation: z.string().min(1).max(200).optional() }).strict(),
   },
-  keepAliveNow: { channel: 'keeper:keep-alive-now', payload: z.object({ phoneId: phoneIdSchema, force: z.boolean().optional() }).strict() },
-  pauseKeepAlive: { channel: 'keeper:pause-keep-alive', payload: phoneOnly },
-  resumeKeepAlive: { channel: 'keeper:resume-keep-alive', payload: phoneOnly },
+  keepAliveNow: { channel: INVOKE_CHANNEL.keepAliveNow, payload: z.object({ phoneId: phoneIdSchema, force: z.boolean().optional() }).strict() },
+  pauseKeepAlive: { channel: INVOKE_CHANNEL.pauseKeepAlive, payload: phoneOnly },
+  resumeKeepAlive: { channel: INVOKE_CHANNEL.resumeKeepAlive, payload: phoneOnly },
   /** lifts a stop of outgoing messages (WhatsApp refused them): the person's decision */
-  resumeSending: { channel: 'keeper:resume-sending', payload: phoneOnly },
+  resumeSending: { channel: INVOKE_CHANNEL.resumeSending, payload: phoneOnly },
   /** main shows a folder picker, then imports that Baileys session folder */
-  importSession: { channel: 'keeper:import-session', payload: z.object({ phoneId: phoneIdSchema, replace: z.boolean().optional() }).strict() },
-  getSettings: { channel: 'settings:get', payload: z.undefined() },
-  setSettings: { channel: 'settings:set', payload: appSettingsSchema },
+  importSession: { channel: INVOKE_CHANNEL.importSession, payload: z.object({ phoneId: phoneIdSchema, replace: z.boolean().optional() }).strict() },
+  getSettings: { channel: INVOKE_CHANNEL.getSettings, payload: z.undefined() },
+  setSettings: { channel: INVOKE_CHANNEL.setSettings, payload: appSettingsSchema },
   /** write-only: the renderer can set or clear a secret, never read one back */
   setSecret: {
-    channel: 'secrets:set',
+    channel: INVOKE_CHANNEL.setSecret,
     payload: z
       .object({ name: z.enum(SECRET_NAMES), value: z.string().max(4096).nullable() })
       .strict()
@@ -70,34 +71,23 @@ export const INVOKE = {
         if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
       }),
   },
-  getEnvironment: { channel: 'app:get-environment', payload: z.undefined() },
+  getEnvironment: { channel: INVOKE_CHANNEL.getEnvironment, payload: z.undefined() },
   /**
    * main asks a native confirmation first (the page alone cannot get the key), then answers the
    * recovery key that opens the newest backup; with toFile it also shows a save dialog and writes
    * a printable text file
    */
-  exportRecoveryKey: { channel: 'keeper:export-recovery-key', payload: z.object({ toFile: z.boolean() }).strict() },
+  exportRecoveryKey: { channel: INVOKE_CHANNEL.exportRecoveryKey, payload: z.object({ toFile: z.boolean() }).strict() },
   /** the phone's uptime over the last `days` local days, as the uptime presenter words it */
   getUptime: {
-    channel: 'keeper:get-uptime',
+    channel: INVOKE_CHANNEL.getUptime,
     payload: z.object({ phoneId: phoneIdSchema, days: z.number().int().min(1).max(UPTIME_MAX_DAYS).optional() }).strict(),
   },
   /** main shows a save dialog and writes the log as JSON lines */
-  exportLog: { channel: 'keeper:export-log', payload: z.object({ phoneId: phoneIdSchema.nullable().optional() }).strict().optional() },
-} as const;
+  exportLog: { channel: INVOKE_CHANNEL.exportLog, payload: z.object({ phoneId: phoneIdSchema.nullable().optional() }).strict().optional() },
+} as const satisfies Record<InvokeName, { channel: string; payload: unknown }>;
 
-/** main → renderer, pushed (webContents.send / ipcRenderer.on) */
-export const PUSH = {
-  status: 'keeper:status',
-  log: 'keeper:log',
-  settings: 'settings:changed',
-  /** e.g. a notification click: show this phone's QR */
-  focusPhone: 'app:focus-phone',
-  /** the update line (UpdateLine | null) whenever it changes */
-  update: 'app:update',
-} as const;
-
-export type InvokeName = keyof typeof INVOKE;
+export { PUSH, type InvokeName };
 export const INVOKE_CHANNELS: ReadonlySet<string> = new Set(Object.values(INVOKE).map((d) => d.channel));
 
 /**

@@ -2,7 +2,7 @@
 // imports, backups, restores, the backup key): a reader only ever sees the old bytes or the new
 // bytes of a file, never a 0-byte or half-written one, and a finished write survives a power cut.
 import { randomBytes } from 'node:crypto';
-import { chmod, link, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, link, mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
 export const DIR_MODE = 0o700;
@@ -89,6 +89,60 @@ export async function writeNewFileSynced(path: string, data: string | Uint8Array
     await unlinkIfExists(path).catch(() => {});
     throw err;
   }
+}
+
+/** Open files a batch holds at once before syncing them: well under any descriptor limit. */
+const SYNC_BATCH = 256;
+
+/**
+ * Creates every file of `files` in `dir` (none may exist yet, 0600) and makes them durable as a
+ * batch: a wave of files is written, then all of it is fsynced concurrently (the file system
+ * commits those together) instead of one write + fsync after another, which made a 5,000-file
+ * restore take seconds. Resolves only once every file is synced; the caller then fsyncs `dir`
+ * and publishes it. On a failure every file created here is removed.
+ */
+export async function writeNewFilesSynced(dir: string, files: ReadonlyArray<{ name: string; bytes: string | Uint8Array }>): Promise<void> {
+  const created: string[] = [];
+  try {
+    for (let i = 0; i < files.length; i += SYNC_BATCH) {
+      const wave = files.slice(i, i + SYNC_BATCH);
+      const handles: FileHandle[] = [];
+      try {
+        await inPool(wave, WRITE_PARALLELISM, async (f) => {
+          const path = join(dir, f.name);
+          const handle = await open(path, 'wx', FILE_MODE);
+          created.push(path);
+          handles.push(handle);
+          await handle.writeFile(f.bytes);
+        });
+        await inPool(handles, WRITE_PARALLELISM, (h) => h.sync());
+      } finally {
+        await Promise.allSettled(handles.map((h) => h.close()));
+      }
+    }
+  } catch (err) {
+    await removeTemps(created);
+    throw err;
+  }
+}
+
+/** Runs fn over items with at most `width` calls in flight; rejects with the first failure once all settled. */
+async function inPool<T>(items: readonly T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { err: unknown } | null = null;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length && failure === null) {
+        const item = items[next++] as T;
+        try {
+          await fn(item);
+        } catch (err) {
+          failure ??= { err };
+        }
+      }
+    }),
+  );
+  if (failure) throw (failure as { err: unknown }).err;
 }
 
 /** Write + fsync a temp file next to the target (same folder, so the rename is atomic). */
@@ -204,9 +258,10 @@ export async function listFiles(dir: string): Promise<string[]> {
 export async function tightenModes(dir: string): Promise<void> {
   if (isWindows) return;
   await chmod(dir, DIR_MODE);
-  for (const name of await listFiles(dir)) {
+  // checked side by side: every start runs this over every key file of every phone
+  await inPool(await listFiles(dir), WRITE_PARALLELISM, async (name) => {
     const path = join(dir, name);
     const st = await stat(path);
     if ((st.mode & 0o777) !== FILE_MODE) await chmod(path, FILE_MODE);
-  }
+  });
 }

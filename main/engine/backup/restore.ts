@@ -9,7 +9,7 @@ import type { BackupMetadata } from './container.js';
 import type { BackupBinding, BackupSecret } from './envelope.js';
 import { BackupError } from './errors.js';
 import { verifySessionFolder } from './verify-session.js';
-import { fsyncDir, pathExists, writeNewFileSynced } from '../auth-store/atomic-fs.js';
+import { fsyncDir, pathExists, writeNewFilesSynced } from '../auth-store/atomic-fs.js';
 
 export interface RestoreOptions {
   /** where the file was stored: its phone folder and the time in its generation name */
@@ -29,8 +29,8 @@ export async function restoreBackup(file: Buffer, secret: BackupSecret, dest: st
   const tmp = await mkdtemp(join(dirname(dest), `.${basename(dest)}.restoring-`));
   try {
     await chmod(tmp, 0o700);
-    // Sequential: per-file fsync is disk-bound, and parallel fsyncs measured slower here.
-    for (const f of files) await writeNewFileSynced(join(tmp, f.name), f.bytes);
+    // every file synced (as a batch) before the folder is, and the folder before it is published
+    await writeNewFilesSynced(tmp, files);
     await fsyncDir(tmp);
     const me = await verifySessionFolder(tmp);
     if (await pathExists(dest)) throw new BackupError('destination-exists', `restore target ${dest} appeared while restoring`);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Curve } from '@whiskeysockets/baileys';
 import pino from 'pino';
-import { assertBaileysPatched, certificateBindingWorks, signatureVerificationWorks } from '../../../main/engine/baileys-guard.js';
+import { assertBaileysPatched, certificateBindingWorks, patchedFilesInstalled, signatureVerificationWorks } from '../../../main/engine/baileys-guard.js';
 import { connectClient } from '../../support/wa-server/baileys-client.js';
 import { EXPIRED_NOT_AFTER, installTestRoot, startWaServer, uninstallTestRoot, type CertChainMode } from '../../support/wa-server/index.js';
 
@@ -24,6 +24,13 @@ test('Curve.verify refuses a tampered signature and accepts the real one', () =>
   assert.equal(Curve.verify(pair.public, Buffer.from('hellO'), sig), false);
   assert.equal(signatureVerificationWorks(), true);
   assert.doesNotThrow(() => assertBaileysPatched());
+});
+
+test('the fast start path knows the installed, patched files, and the self-tests it skips agree they are patched', () => {
+  // stale hashes (patches/ changed) would only make every start pay for the self-tests again
+  assert.equal(patchedFilesInstalled(), true, 'update PATCHED_FILES_SHA256 in main/engine/baileys-guard.ts');
+  assert.equal(signatureVerificationWorks(), true);
+  assert.equal(certificateBindingWorks(), true);
 });
 
 interface Handshake {

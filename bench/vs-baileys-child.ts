@@ -1,0 +1,110 @@
+// One side of bench/vs-baileys.ts, in its own process: either the plain-Baileys program or the
+// Session Keeper engine, never both. Everything engine-specific is imported dynamically, so a
+// plain-Baileys child never loads (and is never charged for) the engine's modules, and the
+// other way round.
+//
+// argv: <engine: baileys|keeper> <mode: pair|open> <dataDir> <wsUrl> <phones> <rootKeyHex> <cpu: 0|1>
+// Talks to the parent over IPC: {type:'qr'} while pairing (the parent scans it), then one {type:'result'}.
+import { performance } from 'node:perf_hooks';
+
+export interface ChildResult {
+  type: 'result';
+  engine: 'baileys' | 'keeper';
+  mode: 'pair' | 'open';
+  phones: number;
+  /** start → every phone open */
+  openMs: number;
+  /** median of 7 RSS samples, each right after a full GC */
+  rss: number;
+  heapUsed: number;
+  /** % of one core used in the 10 s window that starts 5 s after every phone opened; null if not asked */
+  cpuPct: number | null;
+}
+
+export interface ChildQr {
+  type: 'qr';
+  phoneId: string;
+  qr: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Running {
+  stop(): Promise<void>;
+}
+
+async function main(): Promise<void> {
+  const [engine, mode, dataDir, url, phones, rootKeyHex, cpu] = process.argv.slice(2);
+  if ((engine !== 'baileys' && engine !== 'keeper') || (mode !== 'pair' && mode !== 'open')) throw new Error(`bad child args: ${process.argv.slice(2).join(' ')}`);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run the child with --expose-gc');
+  // Trust the parent's test server root in this process only (what installTestRoot() does in tests).
+  const { WA_CERT_DETAILS } = await import('@whiskeysockets/baileys');
+  WA_CERT_DETAILS.PUBLIC_KEY = Buffer.from(rootKeyHex ?? '', 'hex');
+
+  const ids = Array.from({ length: Number(phones) }, (_, i) => `p${i}`);
+  const pending = new Set(ids);
+  let allOpen!: () => void;
+  const opened = new Promise<void>((r) => (allOpen = r));
+  const onOpen = (id: string) => {
+    pending.delete(id);
+    if (pending.size === 0) allOpen();
+  };
+  const onQr = (phoneId: string, qr: string) => process.send?.({ type: 'qr', phoneId, qr } satisfies ChildQr);
+
+  // modules load before the clock starts: the row is start → open, as in the engine bench
+  const plain = engine === 'baileys' ? await import('./plain-baileys.js') : null;
+  const engineModule = engine === 'keeper' ? await import('../main/engine/keeper.js') : null;
+  let running: Running;
+  const t0 = performance.now();
+  if (plain) {
+    running = await plain.startPlainBaileys(dataDir ?? '', url ?? '', ids, { onQr, onOpen });
+  } else if (engineModule) {
+    const keeper = engineModule.createKeeper({ dataDir: dataDir ?? '', phones: ids.map((id) => ({ id })), socket: { waWebSocketUrl: url ?? '' } });
+    const lastQr = new Map<string, string>();
+    keeper.on('status', (s) => {
+      if (s.state === 'open') onOpen(s.phoneId);
+      if (s.state === 'waiting-for-scan' && s.qr && lastQr.get(s.phoneId) !== s.qr) {
+        lastQr.set(s.phoneId, s.qr);
+        onQr(s.phoneId, s.qr);
+      }
+    });
+    await keeper.start();
+    running = { stop: () => keeper.stop() };
+  } else throw new Error('unreachable');
+  await opened;
+  const openMs = performance.now() - t0;
+  const openAt = performance.now();
+
+  if (mode === 'pair') {
+    await running.stop();
+    process.send?.({ type: 'result', engine, mode, phones: ids.length, openMs, rss: Number.NaN, heapUsed: Number.NaN, cpuPct: null } satisfies ChildResult, () => process.exit(0));
+    return;
+  }
+  // let the post-login chatter (pre-key count, props, presence) finish, then sample
+  await sleep(2_000);
+  const rss: number[] = [];
+  const heap: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    gc();
+    const m = process.memoryUsage();
+    rss.push(m.rss);
+    heap.push(m.heapUsed);
+    await sleep(150);
+  }
+  let cpuPct: number | null = null;
+  if (cpu === '1') {
+    await sleep(Math.max(0, openAt + 5_000 - performance.now()));
+    const c0 = process.cpuUsage();
+    const w0 = performance.now();
+    await sleep(10_000);
+    const c = process.cpuUsage(c0);
+    cpuPct = ((c.user + c.system) / 1000 / (performance.now() - w0)) * 100;
+  }
+  await running.stop();
+  const med = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? Number.NaN;
+  const result: ChildResult = { type: 'result', engine, mode, phones: ids.length, openMs, rss: med(rss), heapUsed: med(heap), cpuPct };
+  process.send?.(result, () => process.exit(0));
+}
+
+await main();

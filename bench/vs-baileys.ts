@@ -1,0 +1,122 @@
+// Session Keeper against plain Baileys, side by side (issue 14). One WhatsApp Web test server in
+// this (parent) process; every measurement runs in a fresh child (`node --expose-gc`) that holds
+// either bench/plain-baileys.ts or the engine, never both, and the two alternate run by run so a
+// busy machine slows both alike. Prints each number for both and the ratio against the goal.
+//
+// Run: npm run build && node dist/bench/vs-baileys.js [--phones=1,10,50] [--reps=5]
+//      (or `npm run bench -- vs-baileys`)
+import { fork } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { installTestRoot, startWaServer, testRootPublicKey, uninstallTestRoot, type WaServer } from '../test/support/wa-server/index.js';
+import { machineInfo, machineLine } from './support/machine.js';
+import { markdownTable, median, mib, ms } from './support/stats.js';
+import type { ChildQr, ChildResult } from './vs-baileys-child.js';
+
+type Engine = ChildResult['engine'];
+const ENGINES: readonly Engine[] = ['baileys', 'keeper'];
+const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const SIZES = (arg('phones') ?? '1,10,50').split(',').map(Number);
+const REPS = Number(arg('reps') ?? 5);
+const MAX = Math.max(...SIZES);
+const childFile = join(dirname(fileURLToPath(import.meta.url)), 'vs-baileys-child.js');
+
+/** Scans each phone's newest QR, one at a time, like a person with one phone in hand. */
+function qrScanner(server: WaServer): (m: ChildQr) => void {
+  const latest = new Map<string, string>();
+  let busy = false;
+  const pump = async (): Promise<void> => {
+    if (busy) return;
+    busy = true;
+    try {
+      for (let next = latest.entries().next(); !next.done; next = latest.entries().next()) {
+        const [id, qr] = next.value;
+        latest.delete(id);
+        // an expired ref fails here; the phone's next QR comes back through `latest`
+        await server.phone.scan(qr).catch(() => undefined);
+      }
+    } finally {
+      busy = false;
+    }
+  };
+  return (m) => {
+    latest.set(m.phoneId, m.qr);
+    void pump();
+  };
+}
+
+function runChild(server: WaServer, engine: Engine, mode: 'pair' | 'open', dataDir: string, phones: number, cpu: boolean): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const args = [engine, mode, dataDir, server.url, String(phones), testRootPublicKey().toString('hex'), cpu ? '1' : '0'];
+    const child = fork(childFile, args, { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const scan = qrScanner(server);
+    let result: ChildResult | undefined;
+    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
+    child.on('message', (m: ChildQr | ChildResult) => {
+      if (m.type === 'qr') scan(m);
+      else result = m;
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (result) resolve(result);
+      else reject(new Error(`${engine} ${mode} child (${phones} phones) exited (${code ?? signal}) without a result`));
+    });
+  });
+}
+
+const ratio = (keeper: number, baileys: number): string => `${(keeper / baileys).toFixed(2)}×`;
+const pct = (v: number): string => `${v.toFixed(2)} %`;
+const points = (v: number): string => `${v < 0 ? '−' : '+'}${Math.abs(v).toFixed(2)} pt`;
+const secs = (v: number): string => (v >= 1_000 ? `${(v / 1_000).toFixed(2)} s` : ms(v));
+
+async function main(): Promise<void> {
+  console.log(`vs-baileys bench: ${machineLine(machineInfo())}; ${REPS} alternating runs per size\n`);
+  installTestRoot();
+  const server = await startWaServer();
+  const dirs = { baileys: await mkdtemp(join(tmpdir(), 'sk-vs-plain-')), keeper: await mkdtemp(join(tmpdir(), 'sk-vs-keeper-')) };
+  const rows: string[][] = [];
+  const verdicts: string[] = [];
+  const goal = (what: string, r: number, max: number) => verdicts.push(`${r <= max ? 'PASS' : 'MISS'} ${what}: ${r.toFixed(2)}× (goal ≤ ${max}×)`);
+  try {
+    const pair = {} as Record<Engine, ChildResult>;
+    for (const e of ENGINES) pair[e] = await runChild(server, e, 'pair', dirs[e], MAX, false);
+    const pr = pair.keeper.openMs / pair.baileys.openMs;
+    rows.push([String(MAX), 'pair all by QR', secs(pair.baileys.openMs), secs(pair.keeper.openMs), ratio(pair.keeper.openMs, pair.baileys.openMs)]);
+    goal(`pair ${MAX} phones`, pr, 1.2);
+
+    for (const n of SIZES) {
+      const runs: Record<Engine, ChildResult[]> = { baileys: [], keeper: [] };
+      for (let rep = 0; rep < REPS; rep++) {
+        // alternate who goes first; the CPU window is measured on the first pair of runs only
+        const order = rep % 2 === 0 ? ENGINES : [...ENGINES].reverse();
+        for (const e of order) runs[e].push(await runChild(server, e, 'open', dirs[e], n, rep === 0));
+      }
+      const med = (e: Engine, f: (r: ChildResult) => number) => median(runs[e].map(f));
+      const rssB = med('baileys', (r) => r.rss);
+      const rssK = med('keeper', (r) => r.rss);
+      const openB = med('baileys', (r) => r.openMs);
+      const openK = med('keeper', (r) => r.openMs);
+      const cpuB = runs.baileys[0]?.cpuPct ?? Number.NaN;
+      const cpuK = runs.keeper[0]?.cpuPct ?? Number.NaN;
+      rows.push([String(n), 'RSS after open (median of 7 post-GC samples, median over runs)', mib(rssB), mib(rssK), ratio(rssK, rssB)]);
+      rows.push([String(n), '  heapUsed at the same samples', mib(med('baileys', (r) => r.heapUsed)), mib(med('keeper', (r) => r.heapUsed)), ratio(med('keeper', (r) => r.heapUsed), med('baileys', (r) => r.heapUsed))]);
+      rows.push([String(n), 'start → open, stored creds (all phones)', secs(openB), secs(openK), ratio(openK, openB)]);
+      rows.push([String(n), 'CPU in the 10 s after open + 5 s (% of one core)', pct(cpuB), pct(cpuK), points(cpuK - cpuB)]);
+      goal(`RSS, ${n} phones`, rssK / rssB, 1.1);
+      goal(`start → open, ${n} phones`, openK / openB, 1.2);
+      verdicts.push(`${cpuK - cpuB <= 0.5 ? 'PASS' : 'MISS'} CPU after open, ${n} phones: ${points(cpuK - cpuB)} (goal ≤ +0.50 pt)`);
+    }
+    console.log(markdownTable(['phones', 'what', 'plain Baileys', 'Session Keeper', 'ratio'], rows));
+    console.log(`\n${verdicts.join('\n')}`);
+  } finally {
+    await server.close();
+    uninstallTestRoot();
+    for (const d of Object.values(dirs)) await rm(d, { recursive: true, force: true });
+  }
+}
+
+await main();
+setTimeout(() => process.exit(0), 3_000).unref();
