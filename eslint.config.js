@@ -25,12 +25,12 @@ export default tseslint.config(
     },
   },
   {
-    // The engine runs headless under plain Node: it must never reach for Electron.
-    files: ['main/engine/**/*.ts'],
+    // The engine and the local API run headless under plain Node: they must never reach for Electron.
+    files: ['main/engine/**/*.ts', 'main/api/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'main/engine is Electron-free: put Electron code in main/ adapters.' }],
-        patterns: [{ group: ['electron/*', 'electron-store'], message: 'main/engine is Electron-free.' }],
+        paths: [{ name: 'electron', message: 'main/engine and main/api are Electron-free: put Electron code in main/ adapters.' }],
+        patterns: [{ group: ['electron/*', 'electron-store'], message: 'main/engine and main/api are Electron-free.' }],
       }],
     },
   },

@@ -1,6 +1,7 @@
 // Command line of the headless runner, parsed into plain data (tested without starting anything).
 import { parseArgs } from 'node:util';
 import { isPhoneId, phoneIdProblem } from './engine/phone-id.js';
+import { webhookUrlProblem } from './settings/schema.js';
 import { parsePairingNumber } from './engine/pairing-code.js';
 
 export const USAGE = `Session Keeper (headless) — keeps WhatsApp Web linked-device sessions alive.
@@ -36,6 +37,13 @@ Options:
   --force            with backup: store a new generation even when nothing changed
   --recovery-key <k> with restore: open the backups with this recovery key (e.g. on a new machine);
                      a computer with no key of its own keeps it for its next backups
+  --api <host:port>  serve the local API (send and receive from a bot) on this loopback address,
+                     e.g. 127.0.0.1:8787 (port 0 picks a free one); the bearer token is
+                     $SESSION_KEEPER_API_TOKEN, else one generated once and stored (0600) beside
+                     the settings file as api-token
+  --webhook <url>    with --api: POST every event to this URL (https, or http to this machine),
+                     signed with a per-webhook secret (printed once, stored beside the settings
+                     file); repeat for several
   --verbose          also print debug log lines
   -h, --help         show this help
 
@@ -56,7 +64,7 @@ phone could start.`;
 export type HeadlessCommand =
   | { kind: 'help' }
   /** phones: from --phone, or null to run the phones in the settings file */
-  | { kind: 'run'; dataDir: string | null; phones: string[] | null; verbose: boolean; pairCode?: PairCodeRequest }
+  | { kind: 'run'; dataDir: string | null; phones: string[] | null; verbose: boolean; api: ApiAddress | null; webhooks: string[]; pairCode?: PairCodeRequest }
   | { kind: 'import'; dataDir: string | null; phone: string; from: string; replace: boolean }
   | { kind: 'backup'; dataDir: string | null; phone: string; force: boolean }
   | { kind: 'backups'; dataDir: string | null; phone: string }
@@ -66,6 +74,31 @@ export type HeadlessCommand =
   | { kind: 'backup-check'; dataDir: string | null }
   /** phones: --phone, or null for the settings file's */
   | { kind: 'uptime'; dataDir: string | null; phones: string[] | null };
+
+/** Where the local API listens: loopback only. */
+export interface ApiAddress {
+  host: string;
+  port: number;
+}
+
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
+
+/** `127.0.0.1:8787`, `localhost:8787` or `[::1]:8787`; anything that reaches other machines is refused. */
+export function parseApiAddress(text: string): ApiAddress {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text.trim());
+  const host = m?.[1] ?? m?.[2];
+  const port = Number(m?.[3]);
+  if (!m || host === undefined || port > 65535) throw new UsageError(`--api needs a loopback address and port, e.g. 127.0.0.1:8787 (got ${JSON.stringify(text)}).`);
+  if (!LOOPBACK_HOSTS.includes(host)) throw new UsageError(`--api listens only on this machine (127.0.0.1, localhost or [::1]), not ${host}: the API can send messages as you.`);
+  return { host, port };
+}
+
+/** A webhook URL by the settings' rule: https, or plain http to this machine. */
+export function parseWebhookUrl(text: string): string {
+  const problem = webhookUrlProblem(text);
+  if (problem) throw new UsageError(`--webhook: ${problem}.`);
+  return new URL(text).href;
+}
 
 /** Link by phone number: these digits (country code first), for this phone (null: the only one running). */
 export interface PairCodeRequest {
@@ -100,6 +133,8 @@ export function parseHeadlessArgs(argv: string[], env: NodeJS.ProcessEnv = proce
         'recovery-key': { type: 'string' },
         'pair-code': { type: 'string' },
         verbose: { type: 'boolean', default: false },
+        api: { type: 'string' },
+        webhook: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -116,6 +151,8 @@ export function parseHeadlessArgs(argv: string[], env: NodeJS.ProcessEnv = proce
   }
   if (new Set(phones).size !== phones.length) throw new UsageError('The same --phone is given twice.');
   const [command, ...rest] = positionals;
+  const webhooks = (values.webhook ?? []).map(parseWebhookUrl);
+  if ((values.api !== undefined || webhooks.length > 0) && command !== undefined) throw new UsageError('--api and --webhook only go with a run (no command).');
   if (values.force && command !== 'backup') throw new UsageError('--force only goes with backup.');
   const recoveryKey = values['recovery-key'] ?? null;
   if (recoveryKey !== null && command !== 'restore') throw new UsageError('--recovery-key only goes with restore.');
@@ -149,7 +186,10 @@ export function parseHeadlessArgs(argv: string[], env: NodeJS.ProcessEnv = proce
   }
   if (command === undefined) {
     if (values.replace) throw new UsageError('--replace only goes with import.');
-    const run = { kind: 'run', dataDir, phones: values.phone ?? null, verbose: values.verbose } as const;
+    if (webhooks.length > 0 && values.api === undefined) throw new UsageError('--webhook needs --api (the webhooks carry the API\'s events).');
+    if (new Set(webhooks).size !== webhooks.length) throw new UsageError('The same --webhook is given twice.');
+    const api = values.api !== undefined ? parseApiAddress(values.api) : null;
+    const run = { kind: 'run', dataDir, phones: values.phone ?? null, verbose: values.verbose, api, webhooks } as const;
     if (pairNumber === undefined) return run;
     if ((values.phone?.length ?? 0) > 1) throw new UsageError('--pair-code links one phone: give at most one --phone.');
     const given = pairNumber === '' ? env[PAIR_NUMBER_ENV] : pairNumber;

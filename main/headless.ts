@@ -21,6 +21,8 @@ import { CODE_HINT, CONSOLE_HELP, CONSOLE_HINT, parseConsoleLine } from './headl
 import { pairCodeTarget, PairCodePrinter } from './headless-pair-code.js';
 import { ensureDir } from './engine/auth-store/atomic-fs.js';
 import { DataFolderLockedError, DataFolderUnwritableError, holdDataFolder, type DataFolderLock } from './engine/data-folder-lock.js';
+import { startHeadlessApi } from './headless-api.js';
+import type { LocalApi } from './api/local-api.js';
 
 async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<number> {
   const dataDir = cmd.dataDir ?? defaultDataDir();
@@ -32,7 +34,11 @@ async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<numb
     await lock.release();
     throw err;
   }
-  setStopper(() => stopAndRelease(keeper, lock));
+  let api: LocalApi | null = null;
+  setStopper(async () => {
+    await api?.close();
+    await stopAndRelease(keeper, lock);
+  });
   let codeTarget: string | null;
   try {
     codeTarget = cmd.pairCode ? pairCodeTarget(cmd.pairCode, keeper.phoneIds()) : null;
@@ -73,6 +79,24 @@ async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<numb
     process.stderr.write(`error: no phone could start:\n${failed.map((r) => `  [${r.phoneId}] could not start: ${r.error ?? ''}`).join('\n')}\n`);
     await stopAndRelease(keeper, lock).catch(() => undefined);
     return 1;
+  }
+  if (cmd.api) {
+    try {
+      api = await startHeadlessApi({
+        address: cmd.api,
+        webhookUrls: cmd.webhooks,
+        dataDir,
+        settingsDir: settingsDirFor(cmd.dataDir),
+        keeper,
+        // incoming messages from the raw port; every send through the outbound anti-ban gate
+        messaging: keeper.messaging,
+        outbound: keeper.outbound,
+        print: (line) => process.stdout.write(`${line}\n`),
+      });
+    } catch (err) {
+      await stopAndRelease(keeper, lock).catch(() => undefined);
+      throw new ConfigError(`The local API could not start: ${(err as Error).message}`);
+    }
   }
   codes?.request();
   listenForCommands(keeper, states, codes);
@@ -148,6 +172,14 @@ export class SettingsFileError extends ConfigError {
   }
 }
 
+/** Where the settings file lives: a chosen data folder holds its own; the default one shares the tray app's. */
+function settingsDirFor(dataDirFlag: string | null): string {
+  const env = process.env;
+  const dataDir = dataDirFlag ?? defaultDataDir();
+  const chosen = dataDirFlag !== null || Boolean(env.SESSION_KEEPER_DATA_DIR);
+  return env.SESSION_KEEPER_SETTINGS_DIR ?? (chosen ? dataDir : dirname(dataDir));
+}
+
 /**
  * The keeper's options from the shared settings file (the tray app's settings.json: next to the
  * default data folder, or inside --data-dir), the environment (SESSION_KEEPER_WA_URL, backup
@@ -156,9 +188,7 @@ export class SettingsFileError extends ConfigError {
 async function headlessKeeperOptions(dataDirFlag: string | null, phones: string[] | null): Promise<KeeperOptions> {
   const env = process.env;
   const dataDir = dataDirFlag ?? defaultDataDir();
-  // a chosen data folder holds its own settings; the default one shares the tray app's
-  const chosen = dataDirFlag !== null || Boolean(env.SESSION_KEEPER_DATA_DIR);
-  const settingsDir = env.SESSION_KEEPER_SETTINGS_DIR ?? (chosen ? dataDir : dirname(dataDir));
+  const settingsDir = settingsDirFor(dataDirFlag);
   // made (or tightened) before the settings file, whose library would create it 0755
   await ensureDir(dataDir);
   const { result, path } = loadSettingsFile(settingsDir);

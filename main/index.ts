@@ -19,6 +19,7 @@ import type { PhoneStatus } from './engine/types.js';
 import { needsEngineRestart } from './engine-options.js';
 import { setupEngine, type Engine } from './setup-engine.js';
 import { setupQuit } from './setup-quit.js';
+import { setupLocalApi, type LocalApiBackend } from './setup-local-api.js';
 import { holdDataFolder } from './engine/data-folder-lock.js';
 import { createShowGate } from './show-gate.js';
 import { setDockVisible, setupAppIdentity, setupAppMenu, setupSecretsBackend } from './platform-shell.js';
@@ -171,6 +172,9 @@ async function main(): Promise<void> {
     void dialog.showMessageBox({ type: 'warning', title: INVALID_SETTINGS_TITLE, message: INVALID_SETTINGS_TITLE, detail: invalidSettingsText(settingsStore.path, loaded.problems), buttons: ['OK'] });
   }
   const secrets = new SecretStore(userData, safeStorageEncryptor(safeStorage));
+  const localApi = setupLocalApi({ dataDir, secrets, log: (level, message) => log?.logger[level](message) });
+  /** what the local API serves: one per running engine, so a settings save alone does not restart it */
+  let apiBackend: LocalApiBackend | null = null;
 
   // tray + notifications follow every status
   const tray = new TrayService(
@@ -233,6 +237,9 @@ async function main(): Promise<void> {
         push(window?.webContents, PUSH.log, e);
       },
     });
+    // incoming messages from the raw port; every send through the outbound anti-ban gate
+    apiBackend = { keeper: engine.keeper, messaging: engine.keeper.messaging, outbound: engine.keeper.outbound };
+    await localApi.apply(settings.api, apiBackend);
     renderTray();
   };
   // settings changes that the keeper reads once restart it, one restart at a time
@@ -241,6 +248,7 @@ async function main(): Promise<void> {
     restarting = restarting.then(async () => {
       const old = engine;
       engine = null;
+      await localApi.stop();
       await old?.keeper.stop();
       await startEngine(settings);
     }).catch((err: unknown) => showError('Could not restart the sessions', err));
@@ -300,6 +308,7 @@ async function main(): Promise<void> {
       settings: settingsStore,
       secrets,
       environment,
+      localApi,
       pickFolder: async (title) => {
         const r = window ? await dialog.showOpenDialog(window, { title, properties: ['openDirectory'] }) : await dialog.showOpenDialog({ title, properties: ['openDirectory'] });
         return r.canceled ? null : (r.filePaths[0] ?? null);
@@ -320,7 +329,10 @@ async function main(): Promise<void> {
         void applyStartAtLogin(next.startAtLogin).catch((err: unknown) => showError('Could not change start at login', err));
         updates.configure(next.updateUrl);
         if (!before || needsEngineRestart(before, next)) restartEngine(next);
-        else renderTray();
+        else {
+          void localApi.apply(next.api, apiBackend);
+          renderTray();
+        }
       },
       onSecretChanged: (name) => {
         // the saved settings, not the running engine's: during a restart there is no engine, and a
@@ -353,6 +365,7 @@ async function main(): Promise<void> {
     },
     stop: async () => {
       await restarting;
+      await localApi.stop();
       await engine?.keeper.stop();
       await folderLock.release();
     },

@@ -52,6 +52,8 @@ export function createKeeperApi(ipc: IpcRendererLike): KeeperApi {
     setSecret: (name, value) => call('setSecret', { name, value }),
     getEnvironment: () => call('getEnvironment'),
     exportLog: (phoneId) => call('exportLog', phoneId === undefined ? undefined : { phoneId }),
+    getApiState: () => call('getApiState'),
+    newApiSecret: (target) => call('newApiSecret', target),
     getUptime: (phoneId, options) => call('getUptime', defined({ phoneId, days: options?.days })),
     exportRecoveryKey: (options) => call('exportRecoveryKey', { toFile: options.toFile }),
     onFocusPhone: (l) => subscribe(PUSH.focusPhone, l),

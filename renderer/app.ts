@@ -8,6 +8,7 @@ import { errorText } from './view-model/error-text.js';
 import { LogView } from './log-view.js';
 import { PhoneCards } from './phone-cards.js';
 import { SettingsView } from './settings-view.js';
+import { LocalApiView } from './local-api-view.js';
 
 // zod would probe `new Function` for speed; the CSP forbids eval, so skip the probe and its violation report.
 config({ jitless: true });
@@ -41,6 +42,7 @@ async function start(keeper: KeeperApi): Promise<void> {
     showView('log', true);
   });
   const settings = new SettingsView(keeper, byId('settings-root'));
+  const localApi = new LocalApiView(keeper, byId('settings-root'));
 
   for (const b of document.querySelectorAll<HTMLButtonElement>('.nav-button')) {
     b.addEventListener('click', () => showView(b.dataset.view as View, false));
@@ -57,7 +59,10 @@ async function start(keeper: KeeperApi): Promise<void> {
     summary();
   });
   keeper.onLog((e) => log.add([e]));
-  keeper.onSettings((s) => settings.load(s));
+  keeper.onSettings((s) => {
+    settings.load(s);
+    localApi.load(s);
+  });
   const updateLine = byId('update-line');
   const showUpdate = (line: UpdateLine | null) => {
     setText(updateLine, line?.text ?? '');
@@ -76,6 +81,7 @@ async function start(keeper: KeeperApi): Promise<void> {
     log.setPhones(statuses.map((s) => s.phoneId));
     log.add(entries);
     settings.load(appSettings, true);
+    localApi.load(appSettings, true);
     settings.showSecrets(env);
     showUpdate(env.update ?? null);
     summary();

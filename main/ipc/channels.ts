@@ -24,6 +24,8 @@ export const INVOKE_CHANNEL = {
   getEnvironment: 'app:get-environment',
   exportRecoveryKey: 'keeper:export-recovery-key',
   getUptime: 'keeper:get-uptime',
+  getApiState: 'api:get-state',
+  newApiSecret: 'api:new-secret',
   exportLog: 'keeper:export-log',
 } as const;
 

@@ -78,6 +78,16 @@ export const INVOKE = {
    * a printable text file
    */
   exportRecoveryKey: { channel: INVOKE_CHANNEL.exportRecoveryKey, payload: z.object({ toFile: z.boolean() }).strict() },
+  /** the local API: whether it runs, where, and each webhook's last delivery (never a secret) */
+  getApiState: { channel: INVOKE_CHANNEL.getApiState, payload: z.undefined() },
+  /**
+   * main asks a native confirmation, then makes a new API token (the old one stops working) or a
+   * new webhook signing secret, and answers it: the only time the page sees it
+   */
+  newApiSecret: {
+    channel: INVOKE_CHANNEL.newApiSecret,
+    payload: z.union([z.object({ kind: z.literal('token') }).strict(), z.object({ kind: z.literal('webhook'), webhookId: z.string().regex(/^[a-z0-9-]{1,40}$/) }).strict()]),
+  },
   /** the phone's uptime over the last `days` local days, as the uptime presenter words it */
   getUptime: {
     channel: INVOKE_CHANNEL.getUptime,
@@ -151,6 +161,26 @@ export interface RecoveryKeyExport {
   savedTo: string | null;
 }
 
+/** The local API as the window shows it (Settings → Local API). */
+export interface LocalApiState {
+  enabled: boolean;
+  /** listening now (e.g. http://127.0.0.1:8787); null when off or failed */
+  url: string | null;
+  /** why it is not listening although enabled (port taken, secrets unavailable…) */
+  error: string | null;
+  tokenSet: boolean;
+  webhooks: {
+    id: string;
+    url: string;
+    secretSet: boolean;
+    pending: number;
+    deadLetters: number;
+    lastDelivery: { at: number; eventId: string; ok: boolean; status: number | null; error: string | null; attempt: number } | null;
+  }[];
+}
+
+export type ApiSecretTarget = { kind: 'token' } | { kind: 'webhook'; webhookId: string };
+
 /** One line about updates for the tray and the window (main/updates/update-policy.ts decides it). */
 export interface UpdateLine {
   text: string;
@@ -193,6 +223,9 @@ export interface KeeperApi {
   setSecret(name: SecretName, value: string | null): Promise<SecretsInfo>;
   getEnvironment(): Promise<AppEnvironment>;
   exportLog(phoneId?: string | null): Promise<string | null>;
+  getApiState(): Promise<LocalApiState>;
+  /** the new token or webhook secret, shown once; rejects (refused-by-gate) when the person declines */
+  newApiSecret(target: ApiSecretTarget): Promise<string>;
   /** the 30-day strip and the percentages, computed in main by the uptime presenter */
   getUptime(phoneId: string, options?: { days?: number }): Promise<UptimeView>;
   /** null when the person declined the confirmation or cancelled the save dialog */

@@ -2,7 +2,7 @@
 // router; results are shaped to the contract (engine-internal fields left out).
 import { writeFile } from 'node:fs/promises';
 import type { Keeper } from '../engine/keeper.js';
-import type { AppEnvironment } from './contract.js';
+import type { ApiSecretTarget, AppEnvironment, LocalApiState } from './contract.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { SecretStore } from '../settings/secret-store.js';
 import type { AppSettings, SecretName } from '../settings/schema.js';
@@ -47,6 +47,8 @@ export interface HandlerDeps {
    * Without it, actions that need one (confirmationFor, exporting the recovery key) are refused.
    */
   confirm?(message: string, detail?: string): Promise<boolean>;
+  /** the local API (absent: the window shows it off and cannot make secrets) */
+  localApi?: { state(): LocalApiState; newSecret(target: ApiSecretTarget): Promise<string> };
   onSettingsSaved?(settings: AppSettings): void;
   onSecretChanged?(name: SecretName): void;
 }
@@ -61,7 +63,8 @@ export type SensitiveCall =
   | { call: 'setSettings'; before: AppSettings; after: AppSettings }
   | { call: 'logout'; phoneId: string }
   | { call: 'restore'; phoneId: string; generation?: string }
-  | { call: 'resumeSending'; phoneId: string };
+  | { call: 'resumeSending'; phoneId: string }
+  | { call: 'newApiSecret'; target: ApiSecretTarget };
 
 export function confirmationFor(c: SensitiveCall): string | null {
   switch (c.call) {
@@ -81,6 +84,8 @@ export function confirmationFor(c: SensitiveCall): string | null {
       if (c.after.updateUrl !== c.before.updateUrl) {
         asks.push(c.after.updateUrl ? `Install updates from ${hostOf(c.after.updateUrl)}? Session Keeper will download and run what that address serves.` : 'Turn off automatic updates?');
       }
+      const api = apiChangeConfirmation(c.before.api, c.after.api);
+      if (api) asks.push(api);
       return asks.length ? asks.join(' ') : null;
     }
     case 'logout':
@@ -89,18 +94,23 @@ export function confirmationFor(c: SensitiveCall): string | null {
       return `Restore "${c.phoneId}" from ${c.generation ?? 'the newest backup'}? The current session files are set aside.`;
     case 'resumeSending':
       return `Resume sending on "${c.phoneId}"? Sending stopped because WhatsApp refused messages; more refusals can get the number banned.`;
+    case 'newApiSecret':
+      return c.target.kind === 'token'
+        ? 'Make a new local API token? Programs using the old token stop working until they get the new one.'
+        : 'Make a new signing secret for this webhook? The receiver must switch to it to trust deliveries.';
   }
 }
 
 /**
  * The dialog's smaller text under the question: the full addresses a settings change sends
- * backups or takes updates from (the question names only their host). Pure.
+ * backups or events to, or takes updates from (the question names only their host). Pure.
  */
 export function confirmationDetailFor(c: SensitiveCall): string | null {
   if (c.call !== 'setSettings') return null;
   const lines: string[] = [];
   if (c.after.backup.supabase.url && c.after.backup.supabase.url !== c.before.backup.supabase.url) lines.push(`Supabase URL: ${hrefOf(c.after.backup.supabase.url)}`);
   if (c.after.updateUrl && c.after.updateUrl !== c.before.updateUrl) lines.push(`Update URL: ${hrefOf(c.after.updateUrl)}`);
+  for (const url of addedWebhooks(c.before.api, c.after.api)) lines.push(`Webhook: ${hrefOf(url)}`);
   return lines.length ? lines.join('\n') : null;
 }
 
@@ -129,6 +139,21 @@ function quoted(bucket: string): string {
   if (!bucket) return '(none)';
   const clean = bucket.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
   return JSON.stringify(clean.length > BUCKET_SHOWN ? `${clean.slice(0, BUCKET_SHOWN)}…` : clean);
+}
+
+/** Webhook URLs in `after` that `before` did not send to. */
+function addedWebhooks(before: AppSettings['api'], after: AppSettings['api']): string[] {
+  const known = new Set((before?.webhooks ?? []).map((w) => w.url));
+  return (after?.webhooks ?? []).filter((w) => !known.has(w.url)).map((w) => w.url);
+}
+
+/** Turning the local API on, or sending its events to a new URL, lets a program act as this account. Pure. */
+function apiChangeConfirmation(before: AppSettings['api'], after: AppSettings['api']): string | null {
+  const added = addedWebhooks(before, after);
+  const enabling = Boolean(after?.enabled) && !before?.enabled;
+  if (added.length > 0) return `Send every event, incoming messages included, to ${added.map(hostOf).join(', ')}?`;
+  if (enabling) return 'Turn on the local API? Programs on this computer with its token can send and read messages as this account.';
+  return null;
 }
 
 /** A Supabase key belongs to the server it was given for: a new URL drops it. Pure. */
@@ -217,6 +242,12 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
       return deps.secrets.info();
     },
     getEnvironment: () => deps.environment(),
+    getApiState: () => deps.localApi?.state() ?? { enabled: false, url: null, error: null, tokenSet: false, webhooks: [] },
+    newApiSecret: async (target) => {
+      if (!deps.localApi) throw new KeeperError('restarting', 'The local API is not set up in this process.');
+      await confirmed({ call: 'newApiSecret', target });
+      return deps.localApi.newSecret(target);
+    },
     getUptime: async ({ phoneId, days }) => presentUptime(await deps.keeper().uptime(phoneId, days !== undefined ? { days } : {})),
     exportRecoveryKey: async ({ toFile }) => {
       // the key first: "your backups use your passphrase" needs no confirmation to be said

@@ -103,6 +103,43 @@ const backupSchema = z
     path: ['supabase'],
   });
 
+/** Webhooks carry incoming messages: https, plain http only to this machine (a bot next to the app). */
+export function webhookUrlProblem(url: string): string | null {
+  return secureUrlProblem('Webhook URL', 'https://bot.example/hook', url);
+}
+
+const apiWebhookSchema = z
+  .object({
+    /** names the webhook's secret and its outbox entries; stays when the URL is edited */
+    id: z.string().regex(/^[a-z0-9-]{1,40}$/, { error: 'Webhook id must be 1–40 lowercase letters, digits or dashes' }),
+    url: z
+      .string({ error: 'Webhook URL must be text' })
+      .max(2048)
+      .superRefine((url, ctx) => {
+        const problem = webhookUrlProblem(url);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+  })
+  .strict();
+
+/** The local API (issue 13): off unless turned on; it binds to 127.0.0.1, so only the port is chosen. */
+const apiSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    port: z
+      .number()
+      .int()
+      .min(1024, { error: (iss) => `API port must be between 1024 and 65535 (got ${String(iss.input)})` })
+      .max(65535, { error: (iss) => `API port must be between 1024 and 65535 (got ${String(iss.input)})` })
+      .default(8787),
+    webhooks: z.array(apiWebhookSchema).max(10, { error: 'At most 10 webhooks' }).default([]),
+  })
+  .refine((a) => new Set(a.webhooks.map((w) => w.id)).size === a.webhooks.length && new Set(a.webhooks.map((w) => w.url)).size === a.webhooks.length, {
+    error: 'Two webhooks have the same URL',
+    path: ['webhooks'],
+  });
+export type ApiSettings = z.output<typeof apiSchema>;
+
 export const appSettingsSchema = z
   .object({
     version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION),
@@ -113,6 +150,7 @@ export const appSettingsSchema = z
     reconnect: reconnectSchema.default({ unauthorizedRetries: 1, maxConsecutiveFailures: 12 }),
     backup: backupSchema.default({ target: 'local', keep: 14, supabase: { url: '', bucket: '', prefix: 'session-keeper' } }),
     startAtLogin: z.boolean().default(false),
+    api: apiSchema.optional(),
     /** where latest.yml and the installers are published (electron-updater's generic provider); '' = no updates */
     updateUrl: z
       .string({ error: 'Update URL must be text' })

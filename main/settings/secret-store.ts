@@ -13,7 +13,7 @@ import { SECRET_NAMES, type SecretName } from './schema.js';
 import type { Encryptor } from './encryptor.js';
 
 /** Secrets main keeps for itself; the page cannot set these. */
-export const INTERNAL_SECRET_NAMES = ['backupInstallationKey'] as const;
+export const INTERNAL_SECRET_NAMES = ['backupInstallationKey', 'apiToken', 'apiWebhookSecrets'] as const;
 export type StoredSecretName = SecretName | (typeof INTERNAL_SECRET_NAMES)[number];
 const ALL_NAMES: readonly string[] = [...SECRET_NAMES, ...INTERNAL_SECRET_NAMES];
 

@@ -4,12 +4,12 @@ import { parseHeadlessArgs, UsageError } from '../../main/headless-args.js';
 import { defaultDataDir } from '../../main/engine/data-dir.js';
 
 test('no arguments run the phones of the settings file in the default data folder', () => {
-  assert.deepEqual(parseHeadlessArgs([]), { kind: 'run', dataDir: null, phones: null, verbose: false });
+  assert.deepEqual(parseHeadlessArgs([]), { kind: 'run', dataDir: null, phones: null, verbose: false, api: null, webhooks: [] });
 });
 
 test('several --phone flags run several phones', () => {
   const cmd = parseHeadlessArgs(['--phone', 'shop', '--phone', 'home', '--data-dir', '/tmp/x']);
-  assert.deepEqual(cmd, { kind: 'run', dataDir: '/tmp/x', phones: ['shop', 'home'], verbose: false });
+  assert.deepEqual(cmd, { kind: 'run', dataDir: '/tmp/x', phones: ['shop', 'home'], verbose: false, api: null, webhooks: [] });
 });
 
 test('import takes exactly one folder and one phone', () => {
@@ -65,4 +65,23 @@ test('backup, backups and restore take one phone; restore takes an optional gene
   assert.throws(() => parseHeadlessArgs(['restore', 'a', 'b']), /at most one generation/);
   assert.throws(() => parseHeadlessArgs(['backup', '--phone', 'a', '--phone', 'b']), /one --phone/);
   assert.throws(() => parseHeadlessArgs(['--force']), /only goes with backup/);
+});
+
+test('--api takes a loopback address and --webhook repeats; a public address or a webhook without --api is a usage error', () => {
+  const cmd = parseHeadlessArgs(['--api', '127.0.0.1:8787', '--webhook', 'http://127.0.0.1:9000/hook', '--webhook', 'https://bot.example/in']);
+  assert.deepEqual(cmd, {
+    kind: 'run',
+    dataDir: null,
+    phones: null,
+    verbose: false,
+    api: { host: '127.0.0.1', port: 8787 },
+    webhooks: ['http://127.0.0.1:9000/hook', 'https://bot.example/in'],
+  });
+  assert.deepEqual((parseHeadlessArgs(['--api', '[::1]:0']) as { api: unknown }).api, { host: '::1', port: 0 });
+  assert.throws(() => parseHeadlessArgs(['--api', '0.0.0.0:8787']), (e: unknown) => e instanceof UsageError && /only on this machine/.test(e.message));
+  assert.throws(() => parseHeadlessArgs(['--api', '8787']), (e: unknown) => e instanceof UsageError && /127\.0\.0\.1:8787/.test(e.message));
+  assert.throws(() => parseHeadlessArgs(['--webhook', 'http://127.0.0.1:9000/hook']), (e: unknown) => e instanceof UsageError && /needs --api/.test(e.message));
+  assert.throws(() => parseHeadlessArgs(['--api', '127.0.0.1:1', '--webhook', 'ftp://x']), (e: unknown) => e instanceof UsageError && /must start with https/.test(e.message));
+  assert.throws(() => parseHeadlessArgs(['--api', '127.0.0.1:1', '--webhook', 'http://bot.example/hook']), (e: unknown) => e instanceof UsageError && /plain http only for 127\.0\.0\.1/.test(e.message));
+  assert.throws(() => parseHeadlessArgs(['backup', '--api', '127.0.0.1:1']), (e: unknown) => e instanceof UsageError && /only go with a run/.test(e.message));
 });

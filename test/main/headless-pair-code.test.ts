@@ -9,10 +9,10 @@ import { NOW } from './status-fixture.js';
 
 test('--pair-code takes the number as people write it and keeps the digits, country code first', () => {
   assert.deepEqual(parseHeadlessArgs(['--pair-code', '+44 7700 900123']), {
-    kind: 'run', dataDir: null, phones: null, verbose: false, pairCode: { number: '447700900123', phone: null },
+    kind: 'run', dataDir: null, phones: null, verbose: false, api: null, webhooks: [], pairCode: { number: '447700900123', phone: null },
   });
   assert.deepEqual(parseHeadlessArgs(['--pair-code', '+15550000001', '--phone', 'shop']), {
-    kind: 'run', dataDir: null, phones: ['shop'], verbose: false, pairCode: { number: '15550000001', phone: 'shop' },
+    kind: 'run', dataDir: null, phones: ['shop'], verbose: false, api: null, webhooks: [], pairCode: { number: '15550000001', phone: 'shop' },
   });
 });
 

@@ -24,7 +24,7 @@ const KEYS: Record<keyof KeeperApi, true> = {
   getStatuses: true, onStatus: true, getLog: true, onLog: true, reconnect: true, requestQr: true, requestPairingCode: true, logout: true,
   backupNow: true, listBackups: true, checkBackupTarget: true, restore: true, keepAliveNow: true, pauseKeepAlive: true, resumeKeepAlive: true, resumeSending: true,
   importSession: true, getSettings: true, setSettings: true, onSettings: true, setSecret: true, getEnvironment: true,
-  exportLog: true, exportRecoveryKey: true, onFocusPhone: true, getUptime: true, onUpdate: true,
+  exportLog: true, exportRecoveryKey: true, onFocusPhone: true, getApiState: true, newApiSecret: true, getUptime: true, onUpdate: true,
 };
 
 test('the exposed object has exactly the KeeperApi keys, all functions, and no ipcRenderer', () => {

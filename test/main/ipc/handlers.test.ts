@@ -31,6 +31,19 @@ test('only a new Supabase URL drops the stored key', () => {
   assert.equal(supabaseKeyOutlived(base, withBackup({ supabase: { bucket: 'b' } })), false);
 });
 
+test('a new API token or webhook secret, turning the API on and adding a webhook need a confirmation; a port change does not', () => {
+  const api = (over: Partial<NonNullable<AppSettings['api']>>): AppSettings => ({ ...base, api: { enabled: true, port: 8787, webhooks: [], ...over } });
+  assert.match(confirmationFor({ call: 'newApiSecret', target: { kind: 'token' } }) ?? '', /new local API token\? Programs using the old token stop working/);
+  assert.match(confirmationFor({ call: 'newApiSecret', target: { kind: 'webhook', webhookId: 'bot' } }) ?? '', /signing secret/);
+  assert.match(confirmationFor({ call: 'setSettings', before: base, after: api({}) }) ?? '', /Turn on the local API\?/);
+  const hook = { id: 'bot', url: 'https://bot.example/hook' };
+  assert.match(confirmationFor({ call: 'setSettings', before: api({}), after: api({ webhooks: [hook] }) }) ?? '', /Send every event, incoming messages included, to bot\.example\?/);
+  assert.equal(confirmationDetailFor({ call: 'setSettings', before: api({}), after: api({ webhooks: [hook] }) }), 'Webhook: https://bot.example/hook', 'the full address goes under the question');
+  assert.match(confirmationFor({ call: 'setSettings', before: api({ webhooks: [hook] }), after: api({ webhooks: [{ ...hook, url: 'https://evil.example/' }] }) }) ?? '', /evil\.example/, 'a webhook pointed elsewhere is a new destination');
+  assert.equal(confirmationFor({ call: 'setSettings', before: api({ webhooks: [hook] }), after: api({ port: 9000, webhooks: [hook] }) }), null);
+  assert.equal(confirmationFor({ call: 'setSettings', before: api({ webhooks: [hook] }), after: api({ enabled: false, webhooks: [] }) }), null, 'turning off and removing need none');
+});
+
 test('pointing updates at a new address, or turning them off, needs the native confirmation; with a backup change both are asked at once', () => {
   const on = { ...base, updateUrl: 'https://updates.example/sk' };
   assert.match(confirmationFor({ call: 'setSettings', before: base, after: on }) ?? '', /Install updates from updates\.example\? .*download and run/);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultAppSettings, parseAppSettings, supabaseUrlProblem, updateUrlProblem } from '../../../main/settings/schema.js';
+import { defaultAppSettings, parseAppSettings, supabaseUrlProblem, updateUrlProblem, webhookUrlProblem } from '../../../main/settings/schema.js';
 
 test('a Supabase URL is accepted over https, and over plain http only to this machine', () => {
   for (const ok of ['https://abcd.supabase.co', 'http://127.0.0.1:54321', 'http://localhost:8000', 'http://[::1]:9000']) assert.equal(supabaseUrlProblem(ok), null, ok);
@@ -38,7 +38,7 @@ test('a settings file written before the outbound gate stays valid and gets its 
 });
 
 test('a URL with control characters, or not written the way the URL parser writes it, is refused: new URL() would drop a newline and keep the rest', () => {
-  for (const problem of [updateUrlProblem, supabaseUrlProblem]) {
+  for (const problem of [updateUrlProblem, supabaseUrlProblem, webhookUrlProblem]) {
     for (const bad of ['https://a.example/x\nClick Continue', 'https://a.example/\tx', 'https://a.example/x\r', 'https://a.example/\u202ex', 'https://a.example/x\u0000']) {
       assert.match(problem(bad) ?? '', /must not contain control characters/, JSON.stringify(bad));
     }

@@ -102,3 +102,18 @@ test('change listeners hear each saved settings object', async () => {
     assert.deepEqual(heard, [true]);
   });
 });
+
+test('the optional local API section is saved and read back; a file without one stays valid and means off', async () => {
+  await withDir(async (dir) => {
+    const store = open(dir);
+    assert.equal(store.get().api, undefined);
+    const api = { enabled: true, port: 9000, webhooks: [{ id: 'hook-1', url: 'https://bot.example/in' }] };
+    const r = store.set({ ...store.get(), api });
+    assert.ok(r.ok, JSON.stringify(r));
+    const reread = open(dir).load();
+    assert.ok(reread.ok);
+    assert.deepEqual(reread.settings.api, api);
+    const refused = store.set({ ...store.get(), api: { ...api, webhooks: [{ id: 'hook-1', url: 'http://bot.example/in' }] } });
+    assert.ok(!refused.ok && refused.problems.some((p) => /plain http only for 127\.0\.0\.1/.test(p.message)));
+  });
+});

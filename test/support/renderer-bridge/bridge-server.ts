@@ -34,7 +34,7 @@ export async function startRendererServer(h: Harness, root: string, opts: Bridge
     const sentAt = Date.now();
     for (const ws of sockets) send(ws, { push, payload, sentAt });
   };
-  const { handlers, state } = keeperHandlers(h, opts, (s: AppSettings) => broadcast('settings', s));
+  const { handlers, state, localApi } = keeperHandlers(h, opts, (s: AppSettings) => broadcast('settings', s));
   const onStatus = (s: unknown) => broadcast('status', s);
   const onLog = (e: unknown) => broadcast('log', e);
   h.keeper.on('status', onStatus);
@@ -89,6 +89,7 @@ export async function startRendererServer(h: Harness, root: string, opts: Bridge
     url: `http://127.0.0.1:${port}/`,
     state,
     async close() {
+      await localApi.stop();
       h.keeper.off('status', onStatus);
       h.keeper.off('log', onLog);
       for (const ws of sockets) ws.terminate();

@@ -8,6 +8,11 @@ import { parseAppSettings, SECRET_NAMES, type AppSettings, type SecretName } fro
 import type { LogEntry, LogLevel } from '../../../main/engine/types.js';
 import type { Harness } from '../keeper-harness.js';
 import { recoveryKeySheet } from '../../../main/presenters/recovery-key-sheet.js';
+import { randomBytes } from 'node:crypto';
+import { KeeperError } from '../../../main/engine/errors.js';
+import { SecretStore } from '../../../main/settings/secret-store.js';
+import { AesGcmEncryptor } from '../../../main/settings/encryptor.js';
+import { setupLocalApi, type LocalApiService } from '../../../main/setup-local-api.js';
 import { presentUptime } from '../../../main/presenters/uptime-presenter.js';
 
 export interface BridgeOptions {
@@ -36,7 +41,10 @@ const str = (v: unknown): string => {
   return v;
 };
 
-export function keeperHandlers(h: Harness, opts: BridgeOptions, onSettings: (s: AppSettings) => void): { handlers: Record<string, Handler>; state: BridgeState } {
+export function keeperHandlers(h: Harness, opts: BridgeOptions, onSettings: (s: AppSettings) => void): { handlers: Record<string, Handler>; state: BridgeState; localApi: LocalApiService } {
+  // the local API is main's own service, over a real (AES-GCM instead of keychain) secret store
+  const localApi = setupLocalApi({ dataDir: h.dataDir, secrets: new SecretStore(join(h.dataDir, 'bridge-secrets'), new AesGcmEncryptor(randomBytes(32))), log: () => undefined });
+  const apiBackend = { keeper: h.keeper, messaging: null, outbound: null };
   const initial = parseAppSettings({ phones: h.keeper.phoneIds().map((id) => ({ id, label: id })), keepAlive: { timeZone: 'UTC' } });
   if (!initial.ok) throw new Error('default settings did not validate');
   const state: BridgeState = { settings: initial.settings, saved: [], secrets: { supabaseKey: false, backupPassphrase: false }, calls: [] };
@@ -82,6 +90,7 @@ export function keeperHandlers(h: Harness, opts: BridgeOptions, onSettings: (s: 
       if (!r.ok) throw new PayloadRefused(r.problems.map((p) => p.message).join('; '));
       state.settings = r.settings;
       state.saved.push(r.settings);
+      await localApi.apply(r.settings.api, apiBackend);
       onSettings(r.settings);
       return r.settings;
     },
@@ -103,6 +112,13 @@ export function keeperHandlers(h: Harness, opts: BridgeOptions, onSettings: (s: 
       await writeFile(path, recoveryKeySheet(key, Date.now()), { mode: 0o600 });
       return { key, savedTo: path };
     },
+    getApiState: async () => localApi.state(),
+    // main asks a native confirmation first; the test user agrees (state.declineConfirm: declines)
+    newApiSecret: async (target) => {
+      state.calls.push('confirm:api-secret');
+      if (state.declineConfirm) throw new KeeperError('refused-by-gate', 'Cancelled: nothing was changed.');
+      return localApi.newSecret(target as Parameters<LocalApiService['newSecret']>[0]);
+    },
     getUptime: async (id, o) => {
       const days = (o as { days?: unknown } | undefined)?.days;
       return presentUptime(await h.keeper.uptime(str(id), typeof days === 'number' ? { days } : {}));
@@ -114,5 +130,5 @@ export function keeperHandlers(h: Harness, opts: BridgeOptions, onSettings: (s: 
       return path;
     },
   };
-  return { handlers, state };
+  return { handlers, state, localApi };
 }

@@ -1,0 +1,230 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { MAX_BODY_BYTES } from '../../../main/api/app.js';
+import { rawRequest, readSse, startApiUnderTest, TEST_TOKEN } from '../../support/api-under-test.js';
+
+test('a request without the token, or with a wrong one, is refused with 401 and a JSON error', async () => {
+  const t = await startApiUnderTest();
+  try {
+    for (const token of [null, 'wrong-token', `${TEST_TOKEN}x`, TEST_TOKEN.slice(0, -1)]) {
+      const res = await t.call('/v1/phones', { token });
+      assert.equal(res.status, 401, `token ${String(token)}`);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      assert.equal(body.error.code, 'unauthorized');
+      assert.match(body.error.message, /Bearer/);
+    }
+    assert.equal((await t.call('/v1/phones')).status, 200);
+  } finally {
+    await t.close();
+  }
+});
+
+test('a Host that is not a loopback name is refused with 403 even with the right token (DNS rebinding)', async () => {
+  const t = await startApiUnderTest();
+  try {
+    const auth = { authorization: `Bearer ${TEST_TOKEN}` };
+    for (const host of ['evil.example', `evil.example:${t.api.port}`, '192.168.1.5', 'localhost.evil.example']) {
+      const res = await rawRequest(`${t.api.url}/v1/phones`, { headers: { ...auth, host } });
+      assert.equal(res.status, 403, host);
+      assert.equal((JSON.parse(res.body) as { error: { code: string } }).error.code, 'forbidden-host');
+    }
+    for (const host of [`localhost:${t.api.port}`, `127.0.0.1:${t.api.port}`, `[::1]:${t.api.port}`]) {
+      assert.equal((await rawRequest(`${t.api.url}/v1/phones`, { headers: { ...auth, host } })).status, 200, host);
+    }
+  } finally {
+    await t.close();
+  }
+});
+
+test('a body over the limit is refused with 413 before it is parsed, and no CORS header is ever sent', async () => {
+  const t = await startApiUnderTest();
+  try {
+    const big = JSON.stringify({ to: '15551230001', text: 'x'.repeat(MAX_BODY_BYTES + 10) });
+    const res = await t.call('/v1/phones/default/messages', { method: 'POST', body: big, headers: { origin: 'http://evil.example' } });
+    assert.equal(res.status, 413);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'body-too-large');
+    assert.equal(t.port.sent.length, 0);
+    const pre = await t.call('/v1/phones', { method: 'OPTIONS', token: null, headers: { origin: 'http://evil.example', 'access-control-request-method': 'GET' } });
+    assert.equal(pre.headers.get('access-control-allow-origin'), null);
+    const ok = await t.call('/v1/phones', { headers: { origin: 'http://evil.example' } });
+    assert.equal(ok.headers.get('access-control-allow-origin'), null);
+  } finally {
+    await t.close();
+  }
+});
+
+test('GET /v1/phones and /v1/phones/{id} answer with the keeper\'s own status objects; an unknown phone is a 404', async () => {
+  const t = await startApiUnderTest({ phones: ['default', 'work'] });
+  try {
+    const list = (await (await t.call('/v1/phones')).json()) as { phones: { phoneId: string; state: string; updatedAt: number }[] };
+    assert.deepEqual(list.phones.map((p) => p.phoneId), ['default', 'work']);
+    const one = (await (await t.call('/v1/phones/work')).json()) as Record<string, unknown>;
+    const { updatedAt: _a, ...fromApi } = one;
+    const { updatedAt: _b, ...fromKeeper } = t.keeper.status('work');
+    assert.deepEqual(fromApi, JSON.parse(JSON.stringify(fromKeeper)));
+    const missing = await t.call('/v1/phones/nope');
+    assert.equal(missing.status, 404);
+    assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'unknown-phone');
+  } finally {
+    await t.close();
+  }
+});
+
+test('a send is accepted with 202, goes out once through the gate, and its record is readable with times', async () => {
+  const t = await startApiUnderTest();
+  try {
+    const res = await t.call('/v1/phones/default/messages', { method: 'POST', body: JSON.stringify({ to: '+15551230001', text: 'hello bot', idempotencyKey: 'k1' }) });
+    assert.equal(res.status, 202);
+    const accepted = (await res.json()) as { id: string; state: string };
+    assert.equal(accepted.state, 'sent');
+    assert.equal(res.headers.get('location'), `/v1/phones/default/messages/${accepted.id}`);
+    assert.deepEqual(t.port.sent.map((m) => [m.jid, m.text]), [['15551230001@s.whatsapp.net', 'hello bot']]);
+    // the same idempotency key: the same message back, no second send
+    const again = (await (await t.call('/v1/phones/default/messages', { method: 'POST', body: JSON.stringify({ to: '+15551230001', text: 'hello bot', idempotencyKey: 'k1' }) })).json()) as { id: string };
+    assert.equal(again.id, accepted.id);
+    assert.equal(t.port.sent.length, 1);
+    const sent = t.port.sent[0]!;
+    t.port.receipt({ phoneId: 'default', waId: sent.waId, jid: sent.jid, state: 'delivered', at: Date.now() });
+    const record = (await (await t.call(`/v1/phones/default/messages/${accepted.id}`)).json()) as { state: string; times: Record<string, number>; reason: string | null };
+    assert.equal(record.state, 'delivered');
+    assert.ok(record.times.queued && record.times.sent && record.times.delivered);
+    assert.equal(record.reason, null);
+    assert.equal((await t.call('/v1/phones/default/messages/msg_999')).status, 404);
+  } finally {
+    await t.close();
+  }
+});
+
+test('a held send answers 202 queued and its record says why; a number not on WhatsApp is a clear 422', async () => {
+  const t = await startApiUnderTest();
+  try {
+    t.outbound.holdReason = 'inside the sleep window until 07:00';
+    const res = await t.call('/v1/phones/default/messages', { method: 'POST', body: JSON.stringify({ to: '15551230002', text: 'later' }) });
+    assert.equal(res.status, 202);
+    const { id, state } = (await res.json()) as { id: string; state: string };
+    assert.equal(state, 'queued');
+    const record = (await (await t.call(`/v1/phones/default/messages/${id}`)).json()) as { reason: string };
+    assert.equal(record.reason, 'inside the sleep window until 07:00');
+    assert.equal(t.port.sent.length, 0);
+
+    const refused = await t.call('/v1/phones/default/messages', { method: 'POST', body: JSON.stringify({ to: '15559999999', text: 'hi' }) });
+    assert.equal(refused.status, 422);
+    const err = (await refused.json()) as { error: { code: string; message: string } };
+    assert.equal(err.error.code, 'not-on-whatsapp');
+    assert.match(err.error.message, /15559999999 is not on WhatsApp/);
+  } finally {
+    await t.close();
+  }
+});
+
+test('a malformed send is a 400 naming the field; an unknown phone is a 404 and nothing is sent', async () => {
+  const t = await startApiUnderTest();
+  try {
+    const noText = await t.call('/v1/phones/default/messages', { method: 'POST', body: JSON.stringify({ to: '15551230001' }) });
+    assert.equal(noText.status, 400);
+    const e = (await noText.json()) as { error: { code: string; message: string } };
+    assert.equal(e.error.code, 'invalid-request');
+    assert.match(e.error.message, /text/);
+    const notJson = await t.call('/v1/phones/default/messages', { method: 'POST', body: '{"to":', headers: { 'content-type': 'application/json' } });
+    assert.equal(notJson.status, 400);
+    assert.equal(((await notJson.json()) as { error: { code: string } }).error.code, 'invalid-request');
+    const unknown = await t.call('/v1/phones/ghost/messages', { method: 'POST', body: JSON.stringify({ to: '15551230001', text: 'hi' }) });
+    assert.equal(unknown.status, 404);
+    assert.equal(t.port.sent.length, 0);
+  } finally {
+    await t.close();
+  }
+});
+
+test('an incoming message reaches the SSE stream and the inbox; Last-Event-ID resumes with what was missed', async () => {
+  const t = await startApiUnderTest();
+  try {
+    const stream = await t.call('/v1/events');
+    assert.equal(stream.status, 200);
+    assert.match(stream.headers.get('content-type') ?? '', /^text\/event-stream/);
+    const reading = readSse(stream, 2);
+    t.port.receive({ phoneId: 'default', waId: 'IN1', chatJid: '15551230001@s.whatsapp.net', text: 'first' });
+    t.port.receive({ phoneId: 'default', waId: 'IN2', chatJid: '15551230001@s.whatsapp.net', text: 'second' });
+    const got = await reading;
+    assert.deepEqual(got.map((m) => m.event), ['message.received', 'message.received']);
+    const first = JSON.parse(got[0]!.data) as { id: string; data: { cursor: string; message: { text: string } } };
+    assert.equal(first.id, got[0]!.id);
+    assert.equal(first.data.message.text, 'first');
+
+    // away after the first: the third arrives while no one listens
+    t.port.receive({ phoneId: 'default', waId: 'IN3', chatJid: '15551230001@s.whatsapp.net', text: 'third' });
+    const resumed = await readSse(await t.call('/v1/events', { headers: { 'last-event-id': got[0]!.id } }), 2);
+    assert.deepEqual(resumed.map((m) => (JSON.parse(m.data) as { data: { message: { text: string } } }).data.message.text), ['second', 'third']);
+
+    // the inbox pages by cursor
+    const all = (await (await t.call('/v1/phones/default/inbox')).json()) as { messages: { cursor: string; eventId: string; message: { text: string } }[]; next: string };
+    assert.deepEqual(all.messages.map((m) => m.message.text), ['first', 'second', 'third']);
+    assert.equal(all.messages[0]!.eventId, first.id, 'the inbox entry names the event that announced it');
+    const after = (await (await t.call(`/v1/phones/default/inbox?after=${all.messages[0]!.cursor}&limit=1`)).json()) as { messages: { message: { text: string } }[]; next: string };
+    assert.deepEqual(after.messages.map((m) => m.message.text), ['second']);
+    const end = (await (await t.call(`/v1/phones/default/inbox?after=${all.next}`)).json()) as { messages: unknown[]; next: string };
+    assert.deepEqual(end, { messages: [], next: all.next });
+  } finally {
+    await t.close();
+  }
+});
+
+test('the inbox and the event ids survive a restart: a bot that was down catches up', async () => {
+  const t = await startApiUnderTest();
+  try {
+    t.port.receive({ phoneId: 'default', waId: 'IN1', chatJid: '15551230001@s.whatsapp.net', text: 'before' });
+    const before = (await (await t.call('/v1/phones/default/inbox')).json()) as { next: string; messages: { eventId: string }[] };
+    await t.stop();
+    await t.restart();
+    t.port.receive({ phoneId: 'default', waId: 'IN2', chatJid: '15551230001@s.whatsapp.net', text: 'after' });
+    const page = (await (await t.call(`/v1/phones/default/inbox?after=${before.next}`)).json()) as { messages: { eventId: string; message: { text: string } }[] };
+    assert.deepEqual(page.messages.map((m) => m.message.text), ['after']);
+    assert.ok(Number(page.messages[0]!.eventId) > Number(before.messages[0]!.eventId), 'event ids keep increasing across restarts');
+    const resumed = await readSse(await t.call('/v1/events', { headers: { 'last-event-id': before.messages[0]!.eventId } }), 1);
+    assert.equal((JSON.parse(resumed[0]!.data) as { data: { message: { text: string } } }).data.message.text, 'after');
+  } finally {
+    await t.close();
+  }
+});
+
+test('message.status events carry the gate\'s record as it moves from queued to sent to read', async () => {
+  const t = await startApiUnderTest();
+  try {
+    const reading = readSse(await t.call('/v1/events'), 3);
+    const { id } = (await (await t.call('/v1/phones/default/messages', { method: 'POST', body: JSON.stringify({ to: '15551230001', text: 'x' }) })).json()) as { id: string };
+    const sent = t.port.sent[0]!;
+    t.port.receipt({ phoneId: 'default', waId: sent.waId, jid: sent.jid, state: 'read', at: Date.now() });
+    const events = (await reading).map((m) => JSON.parse(m.data) as { type: string; data: { id: string; state: string } });
+    assert.deepEqual(events.map((e) => [e.type, e.data.id, e.data.state]), [
+      ['message.status', id, 'queued'],
+      ['message.status', id, 'sent'],
+      ['message.status', id, 'read'],
+    ]);
+  } finally {
+    await t.close();
+  }
+});
+
+test('the OpenAPI document is valid OpenAPI 3.1 and lists every route the server answers', async () => {
+  const t = await startApiUnderTest();
+  try {
+    const res = await t.call('/v1/openapi.json');
+    assert.equal(res.status, 200);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
+    assert.equal(doc.openapi, '3.1.0');
+    assert.ok(doc.components.schemas.Event, 'the event shape (SSE data, webhook body) is documented');
+    const result = await new Validator().validate(doc as Parameters<Validator['validate']>[0]);
+    assert.equal(result.valid, true, JSON.stringify(result.errors));
+    const { createApiApp } = await import('../../../main/api/app.js');
+    const app = createApiApp({ token: () => TEST_TOKEN, keeper: t.keeper, outbound: t.outbound, events: t.api.events });
+    const registered = app.routes
+      .filter((r) => r.method !== 'ALL' && r.path !== '/v1/openapi.json')
+      .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
+    assert.ok(registered.length >= 11);
+    assert.deepEqual([...new Set(registered)].sort(), documented.sort());
+  } finally {
+    await t.close();
+  }
+});

@@ -1,0 +1,91 @@
+// Settings → Local API in the real window (Chromium) over main's own local API service and a
+// real keeper: turn it on, get a token once, add a webhook and see its last delivery.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import type { Browser } from 'playwright';
+import { openWindow, pageProblems } from './window-page.js';
+import { startHarness } from '../support/keeper-harness.js';
+import { startRendererServer } from '../support/renderer-bridge/bridge-server.js';
+import { chromiumMissing, launchChromium } from '../support/renderer-bridge/chromium.js';
+
+const ROOT = fileURLToPath(new URL('../../renderer/', import.meta.url));
+const missing = chromiumMissing();
+if (missing) console.log(`# skipping the Chromium local API test: ${missing}`);
+const skip = missing ?? false;
+
+let browser: Browser | null = null;
+before(async () => {
+  if (missing) return;
+  assert.ok(existsSync(join(ROOT, 'app.js')), `the bundled renderer is missing at ${ROOT} (run npm run build)`);
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+test('the window turns the API on, shows a new token once that then works, and shows a webhook\'s last delivery', { skip }, async () => {
+  const received: string[] = [];
+  const hook: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      received.push(String(req.headers['x-session-keeper-event']));
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+  const h = await startHarness();
+  const server = await startRendererServer(h, ROOT);
+  try {
+    const page = await openWindow(browser, server);
+    await page.locator('nav').getByRole('button', { name: 'Settings' }).click();
+    const status = page.locator('#api-status');
+    await status.filter({ hasText: 'Off: no program can use this session.' }).waitFor();
+
+    const port = await freePort();
+    await page.getByLabel('Turn on the local API').check();
+    await page.locator('#api-port').fill(String(port));
+    await page.getByRole('button', { name: 'Add webhook' }).click();
+    await page.getByLabel('Webhook 1', { exact: true }).fill(`http://127.0.0.1:${(hook.address() as AddressInfo).port}/in`);
+    await page.getByRole('button', { name: 'Save Local API' }).click();
+    await status.filter({ hasText: `Listening on http://127.0.0.1:${port} (this computer only).` }).waitFor();
+    assert.deepEqual(server.state.saved.at(-1)?.api?.webhooks.map((w) => w.url), [`http://127.0.0.1:${(hook.address() as AddressInfo).port}/in`]);
+
+    // turning it on made a token nobody has seen: the button offers to rotate it
+    await page.getByRole('button', { name: 'Rotate token…' }).click();
+    const token = page.locator('#api-token');
+    await token.filter({ hasText: /\S{20,}/ }).waitFor();
+    const shown = (await token.textContent()) ?? '';
+    assert.ok(server.state.calls.includes('confirm:api-secret'), 'main confirmed before making it');
+    const res = await fetch(`http://127.0.0.1:${port}/v1/phones`, { headers: { authorization: `Bearer ${shown}` } });
+    assert.equal(res.status, 200, 'the token shown is the one the API wants');
+    await page.getByRole('button', { name: 'Hide' }).first().click();
+    assert.equal(await token.textContent(), '');
+    await page.locator('#api-token-state').filter({ hasText: 'Set (never shown again)' }).waitFor();
+
+    // the keeper starts: its status changes are events, and the webhook gets them
+    await h.keeper.start();
+    await h.waitForStatus('default', (s) => s.state === 'waiting-for-scan');
+    await page.locator('.webhook-delivery', { hasText: /Delivered just now \(HTTP 204\)/ }).waitFor({ timeout: 15_000 });
+    assert.ok(received.includes('phone.status'));
+    assert.deepEqual(pageProblems(page), []);
+    await page.close();
+  } finally {
+    await server.close();
+    await h.close();
+    hook.closeAllConnections();
+    await new Promise<void>((r) => hook.close(() => r()));
+  }
+});
