@@ -2,12 +2,26 @@
 // in SOAK_SEED to replay a run; SOAK_DAYS and SOAK_SIGKILLS change its length and kills. Prints
 // the timeline summary and exits 1 when a promise of the soak did not hold.
 import { cpus, loadavg } from 'node:os';
-import { formatSoakReport, runSoak } from '../test/support/soak/soak.js';
+import { MIN_SOAK_DAYS } from '../test/support/soak/soak-limits.js';
 
 const seed = process.env.SOAK_SEED ? Number(process.env.SOAK_SEED) : Math.floor(Math.random() * 2 ** 31);
 const days = process.env.SOAK_DAYS ? Number(process.env.SOAK_DAYS) : 90;
 const sigkills = process.env.SOAK_SIGKILLS ? Number(process.env.SOAK_SIGKILLS) : 3;
-if (!Number.isInteger(seed) || !Number.isInteger(days) || !Number.isInteger(sigkills)) throw new Error('SOAK_SEED, SOAK_DAYS and SOAK_SIGKILLS are whole numbers');
+// refused before anything runs, in one line: a stack trace after minutes of setup helps nobody
+const problem =
+  !Number.isInteger(seed) || seed < 0
+    ? `SOAK_SEED must be a whole number ≥ 0 (got ${process.env.SOAK_SEED ?? ''})`
+    : !Number.isInteger(days) || days < MIN_SOAK_DAYS
+      ? `SOAK_DAYS must be a whole number ≥ ${MIN_SOAK_DAYS} (the two unused spells of 13 and 15 days need it; got ${process.env.SOAK_DAYS ?? ''})`
+      : !Number.isInteger(sigkills) || sigkills < 0
+        ? `SOAK_SIGKILLS must be a whole number ≥ 0 (got ${process.env.SOAK_SIGKILLS ?? ''})`
+        : null;
+if (problem !== null) {
+  process.stderr.write(`soak: ${problem}\n`);
+  process.exit(2);
+}
+// loaded only now: the harness's imports print their own warnings
+const { formatSoakReport, runSoak } = await import('../test/support/soak/soak.js');
 process.stdout.write(`soak seed ${seed} — ${days} days, ${sigkills} SIGKILLs; ${cpus().length} CPUs, load ${loadavg()[0]?.toFixed(1)}, ${new Date().toISOString()}\n`);
 const trace = process.env.SOAK_TRACE
   ? (e: { at: number; level: string; event: string; message: string }) => process.stdout.write(`    ${new Date(e.at).toISOString()} ${e.level} ${e.event}: ${e.message}\n`)

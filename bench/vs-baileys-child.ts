@@ -4,6 +4,7 @@
 // other way round.
 //
 // argv: <engine: baileys|keeper> <mode: pair|open> <dataDir> <wsUrl> <phones> <rootKeyHex> <cpu: 0|1>
+// Env VS_BAILEYS_HEAPSNAPSHOT=<folder>: writes <engine>-<phones>.heapsnapshot there after the RSS samples.
 // Talks to the parent over IPC: {type:'qr'} while pairing (the parent scans it), then one {type:'result'}.
 import { performance } from 'node:perf_hooks';
 
@@ -91,6 +92,22 @@ async function main(): Promise<void> {
     rss.push(m.rss);
     heap.push(m.heapUsed);
     await sleep(150);
+  }
+  // VS_BAILEYS_HEAPSNAPSHOT=<folder>: a heap snapshot at rest, to compare the two by constructor
+  const snapshots = process.env.VS_BAILEYS_HEAPSNAPSHOT;
+  if (snapshots) {
+    const { getHeapSpaceStatistics, writeHeapSnapshot } = await import('node:v8');
+    const { readFile, writeFile } = await import('node:fs/promises');
+    gc();
+    // what RSS is made of (read before the snapshot, which grows it): anonymous (heap, native)
+    // vs file-backed (the pages of the node binary and libraries that ran)
+    const status = await readFile('/proc/self/status', 'utf8').catch(() => '');
+    const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.space_used_size]));
+    await writeFile(
+      `${snapshots}/${engine}-${phones}.memory.json`,
+      JSON.stringify({ memoryUsage: process.memoryUsage(), spaces, status: status.split('\n').filter((l) => /^(VmRSS|Rss)/.test(l)) }, null, 1),
+    );
+    writeHeapSnapshot(`${snapshots}/${engine}-${phones}.heapsnapshot`);
   }
   let cpuPct: number | null = null;
   if (cpu === '1') {

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { isPhoneId, phoneIdProblem } from './engine/phone-id.js';
 import { webhookUrlProblem } from './settings/schema.js';
 import { parsePairingNumber } from './engine/pairing-code.js';
+import { CONSOLE_HELP } from './headless-console.js';
 
 export const USAGE = `Session Keeper (headless) — keeps WhatsApp Web linked-device sessions alive.
 
@@ -31,6 +32,8 @@ Options:
   --pair-code <num>  with run: the WhatsApp number to link, with country code (+44 7700 900123);
                      type the printed code on that phone under Linked devices → Link a device →
                      Link with phone number instead. One phone: --phone, else the only one.
+                     Only that phone runs: the others are not kept alive until you start
+                     again without --pair-code.
                      Without <num> it is read from $SESSION_KEEPER_PAIR_NUMBER: other users of
                      this computer can read command lines (ps), not your environment
   --replace          with import: set an existing session aside (quarantine) and import anyway
@@ -57,6 +60,9 @@ Storage when SUPABASE_URL, SUPABASE_KEY and SUPABASE_BUCKET are set.
 
 One process at a time per data folder: while the tray app or another run, import, backup or
 restore holds it, these commands exit 2 naming the holder and write nothing.
+
+While it runs, type a command and Enter:
+${CONSOLE_HELP.replace(/^Commands:\n/, '')}
 
 Stop with Ctrl-C (or SIGTERM): sessions are flushed and the runner exits 0. It exits 1 when no
 phone could start.`;

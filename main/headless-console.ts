@@ -9,6 +9,10 @@ export const CONSOLE_HELP = `Commands:
   resume <phone> send again after WhatsApp refused messages (sending stopped)
   h, help        this list`;
 
+function codeRunRefusal(phone: string): string {
+  return `Phone "${phone}" links by pairing code in this run (no QR code is shown for it): type c for a new code.`;
+}
+
 /** Said instead of CONSOLE_HINT when the run links by phone number. */
 export const CODE_HINT = 'Type c and Enter for a new pairing code once this one expires (h for help).';
 
@@ -48,9 +52,13 @@ export function parseConsoleLine(line: string, states: ReadonlyMap<string, strin
     const state = states.get(phone);
     if (state === undefined) return { kind: 'refused', message: `No phone "${phone}" is running here (${[...states.keys()].join(', ')}).` };
     if (state === 'open') return { kind: 'refused', message: `Phone "${phone}" is linked and connected: no QR code needed.` };
+    if (phone === codePhone) return { kind: 'refused', message: codeRunRefusal(phone) };
     return { kind: 'qr', phones: [phone] };
   }
-  const phones = [...states].filter(([, state]) => state !== 'open').map(([id]) => id);
+  const waiting = [...states].filter(([, state]) => state !== 'open').map(([id]) => id);
+  // asking for a QR would cancel the live pairing code, and this run never shows that phone a QR
+  const phones = waiting.filter((id) => id !== codePhone);
+  if (phones.length === 0 && codePhone !== null && waiting.includes(codePhone)) return { kind: 'refused', message: codeRunRefusal(codePhone) };
   if (phones.length === 0) return { kind: 'refused', message: 'Every phone is linked and connected: no QR code needed.' };
   return { kind: 'qr', phones };
 }

@@ -13,7 +13,8 @@ export function formatStatusLine(s: PhoneStatus, now: number): string {
   if (s.reconnect.nextAt !== null) parts.push(`next attempt ${utcText(s.reconnect.nextAt)}`);
   // the engine's sentence, unless the phone needs a new link: then why, and what to do
   if (p.unlinkReason === null) parts.push(s.detail);
-  else parts.push(p.unlinkReason, p.nextStep ?? '');
+  // the runner's way to a new code is a typed command, not a button
+  else parts.push(p.unlinkReason, s.unlinked?.byCode ? 'Type c and Enter for a new code.' : (p.nextStep ?? ''));
   parts.push(...p.warnings.map((w) => w.short));
   return parts.join(' · ');
 }

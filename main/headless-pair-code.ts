@@ -4,6 +4,7 @@ import type { Keeper } from './engine/keeper.js';
 import { UsageError, type PairCodeRequest } from './headless-args.js';
 import { formatCodeCountdown, formatPairingCode } from './headless-format.js';
 import type { PhoneStatus } from './engine/types.js';
+import { KeeperError } from './engine/errors.js';
 
 const REMIND_EVERY_MS = 30_000;
 
@@ -16,6 +17,14 @@ export function pairCodeTarget(request: PairCodeRequest, running: string[]): str
   const [only, ...more] = running;
   if (only === undefined || more.length > 0) throw new UsageError(`--pair-code links one phone; name it with --phone (running: ${running.join(', ')}).`);
   return only;
+}
+
+/** The engine's refusal in the runner's terms: it has no logout command, so "log out first" would lead nowhere. */
+function refusalText(phoneId: string, err: unknown): string {
+  if (err instanceof KeeperError && err.code === 'already-linked') {
+    return `phone "${phoneId}" is already linked here. To link another WhatsApp number, use another --phone id or another --data-dir.`;
+  }
+  return (err as Error).message;
 }
 
 export class PairCodePrinter {
@@ -32,7 +41,7 @@ export class PairCodePrinter {
   /** Asks WhatsApp for a (new) code; a refusal is printed, the run goes on. */
   request(): void {
     this.print(`[${this.phoneId}] asking WhatsApp for a pairing code…`);
-    this.keeper.requestPairingCode(this.phoneId, this.number).catch((err: unknown) => this.print(`[${this.phoneId}] no pairing code: ${(err as Error).message}`));
+    this.keeper.requestPairingCode(this.phoneId, this.number).catch((err: unknown) => this.print(`[${this.phoneId}] no pairing code: ${refusalText(this.phoneId, err)}`));
   }
 
   /** Prints each new code once, then its countdown every 30 s while it lives. */

@@ -6,11 +6,14 @@ import QRCode from 'qrcode';
 import { defaultDataDir } from './engine/data-dir.js';
 import { createKeeper, type Keeper, type KeeperOptions } from './engine/index.js';
 import { dirname } from 'node:path';
+import { dataPaths } from './engine/paths.js';
 import { keyFileSecretProvider, installationKeyPath } from './engine/backup/key-store.js';
 import type { BackupTarget } from './engine/backup/targets.js';
 import { socketOverridesFromEnv, waVersionUrlFromEnv } from './engine/env-overrides.js';
 import { keeperOptionsFromSettings } from './engine-options.js';
-import { loadSettingsFile } from './headless-settings.js';
+import { loadSettingsFile, readSettingsFileOnly } from './headless-settings.js';
+import { existsSync } from 'node:fs';
+import { historyFile } from './engine/uptime/history-store.js';
 import { parseRecoveryKey } from './engine/backup/recovery-key.js';
 import { BackupError } from './engine/backup/errors.js';
 import { passphraseProblem } from './engine/backup/passphrase-policy.js';
@@ -145,7 +148,7 @@ function listenForCommands(keeper: Keeper, states: ReadonlyMap<string, string>, 
     else if (cmd.kind === 'resume-sending') {
       const id = cmd.phone;
       keeper.resumeOutbound(id).then(
-        () => process.stdout.write(`[${id}] sending resumed.\n`),
+        (lifted) => process.stdout.write(lifted ? `[${id}] sending resumed.\n` : `[${id}] sending was not stopped: nothing to resume.\n`),
         (err: unknown) => process.stderr.write(`[${id}] could not resume sending: ${(err as Error).message}\n`),
       );
     } else if (cmd.kind === 'qr') {
@@ -185,13 +188,16 @@ function settingsDirFor(dataDirFlag: string | null): string {
  * default data folder, or inside --data-dir), the environment (SESSION_KEEPER_WA_URL, backup
  * passphrase, Supabase) and --phone flags. An invalid settings file is an error, never ignored.
  */
-async function headlessKeeperOptions(dataDirFlag: string | null, phones: string[] | null): Promise<KeeperOptions> {
+async function headlessKeeperOptions(dataDirFlag: string | null, phones: string[] | null, readOnly = false): Promise<KeeperOptions> {
   const env = process.env;
   const dataDir = dataDirFlag ?? defaultDataDir();
   const settingsDir = settingsDirFor(dataDirFlag);
+  if (readOnly && !existsSync(dataDir)) throw new ConfigError(`no data folder at ${dataDir} (nothing to read there)`);
   // made (or tightened) before the settings file, whose library would create it 0755
-  await ensureDir(dataDir);
-  const { result, path } = loadSettingsFile(settingsDir);
+  if (!readOnly) await ensureDir(dataDir);
+  const loaded = readOnly ? { ...readSettingsFileOnly(settingsDir), warnings: [] } : loadSettingsFile(settingsDir);
+  const { result, path } = loaded;
+  for (const w of loaded.warnings) process.stderr.write(`warning: ${w}\n`);
   if (!result.ok) throw new SettingsFileError(path, result.problems);
   const settings = result.settings;
   const passphrase = env.SESSION_KEEPER_BACKUP_PASSPHRASE;
@@ -288,7 +294,14 @@ async function backupCheck(cmd: Extract<HeadlessCommand, { kind: 'backup-check' 
  * app or a headless run, and a keeper that is never started connects and writes nothing.
  */
 async function uptimeCommand(cmd: Extract<HeadlessCommand, { kind: 'uptime' }>): Promise<number> {
-  const options = await headlessKeeperOptions(cmd.dataDir, cmd.phones);
+  const options = await headlessKeeperOptions(cmd.dataDir, null, true);
+  const configured = new Set(options.phones.map((p) => p.id));
+  const paths = dataPaths(options.dataDir);
+  for (const id of cmd.phones ?? []) {
+    // a phone is here when the settings name it or it left a session or a history behind
+    if (!configured.has(id) && !existsSync(paths.session(id)) && !existsSync(historyFile(paths.logs, id))) throw new ConfigError(`no phone "${id}" here (${options.dataDir})`);
+  }
+  if (cmd.phones) options.phones = cmd.phones.map((id) => options.phones.find((p) => p.id === id) ?? { id });
   const keeper = createKeeper(options);
   const texts: string[] = [];
   for (const phone of options.phones) texts.push(uptimeReportText(presentUptime(await keeper.uptime(phone.id)), phone.label ?? phone.id));

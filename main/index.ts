@@ -29,7 +29,7 @@ import { APP_ORIGIN, APP_START_URL, createMainWindow, restrictPermissions } from
 import { createFileLogger, writeKeeperEntry, type FileLogger } from './logging.js';
 import { createOnlineWatcher } from './online-watcher.js';
 import { createElectronSettingsStore } from './settings/electron-settings.js';
-import { SETTINGS_FILE_NAME } from './settings/settings-store.js';
+import { droppedKeysWarning, SETTINGS_FILE_NAME } from './settings/settings-store.js';
 import { SecretStore } from './settings/secret-store.js';
 import { safeStorageEncryptor } from './settings/safe-storage-encryptor.js';
 import type { SettingsStore } from './settings/settings-store.js';
@@ -161,7 +161,11 @@ async function main(): Promise<void> {
 
   let settingsStore: SettingsStore;
   try {
-    settingsStore = createElectronSettingsStore(userData);
+    settingsStore = createElectronSettingsStore(userData, (keys) => {
+      const text = droppedKeysWarning(join(userData, `${SETTINGS_FILE_NAME}.json`), keys);
+      log?.logger.warn(text);
+      void dialog.showMessageBox({ type: 'warning', title: 'Settings upgraded', message: 'Settings upgraded', detail: text, buttons: ['OK'] });
+    });
   } catch (err) {
     throw settingsUnreadable(join(userData, `${SETTINGS_FILE_NAME}.json`), err);
   }

@@ -11,7 +11,7 @@ import { apiEventFromLog } from './log-events.js';
 import { WebhookDispatcher, type WebhookConfig, type WebhookOptions } from './webhooks.js';
 
 /** What the API needs of the keeper: statuses, the manual actions, and its events. */
-export type KeeperPort = Pick<Keeper, 'statuses' | 'status' | 'keepAliveNow' | 'backupNow' | 'reconnect' | 'on' | 'off'>;
+export type KeeperPort = Pick<Keeper, 'statuses' | 'status' | 'keepAliveNow' | 'backupNow' | 'reconnect' | 'uptime' | 'on' | 'off'>;
 
 export interface ApiEventsOptions {
   /** the API's own folder (events, inbox, webhook outbox), e.g. <data-dir>/api */

@@ -29,6 +29,8 @@ import {
   ReconnectResultSchema,
   SendAcceptedSchema,
   SendMessageSchema,
+  UptimeQuery,
+  UptimeReportSchema,
   WebhookListSchema,
 } from './schemas.js';
 
@@ -172,6 +174,14 @@ const routes = {
       ...errorResponses(404, 409),
     },
   }),
+  uptime: createRoute({
+    method: 'get',
+    path: '/v1/phones/{id}/uptime',
+    security,
+    summary: "The phone's uptime: intervals, the share of time open over 24 h / 7 d / 30 d, day and hour cells",
+    request: { params: PhoneIdParams, query: UptimeQuery },
+    responses: { 200: json(UptimeReportSchema, 'The uptime report'), ...errorResponses(400, 404), ...common },
+  }),
   webhooks: createRoute({ method: 'get', path: '/v1/webhooks', security, summary: 'Webhooks and their last delivery', responses: { 200: json(WebhookListSchema, 'The webhooks'), ...common } }),
 };
 
@@ -268,6 +278,12 @@ export function createApiApp(deps: ApiAppDeps): OpenAPIHono {
     if (c.req.valid('query').format === 'raw') return c.text(s.qr, 200);
     const png = await QRCode.toBuffer(s.qr, { type: 'png', errorCorrectionLevel: 'L', margin: 2, scale: 8 });
     return c.body(new Uint8Array(png), 200, { 'Content-Type': 'image/png' });
+  });
+
+  app.openapi(routes.uptime, async (c) => {
+    const { id } = c.req.valid('param');
+    const { days } = c.req.valid('query');
+    return c.json(await deps.keeper.uptime(id, days !== undefined ? { days } : {}), 200);
   });
 
   app.openapi(routes.webhooks, (c) => c.json({ webhooks: deps.events.webhooks.views() }, 200));

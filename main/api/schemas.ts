@@ -4,6 +4,7 @@
 import { z } from '@hono/zod-openapi';
 import { MESSAGE_STATES } from '../engine/messaging/types.js';
 import { PHONE_STATES } from '../engine/types.js';
+import { UPTIME_MAX_DAYS } from '../engine/uptime/history-record.js';
 
 const ms = (what: string) => z.number().int().openapi({ description: `${what} (ms since epoch)` });
 const msOrNull = (what: string) => ms(what).nullable();
@@ -31,6 +32,7 @@ export const PhoneStatusSchema = z
       .openapi({ description: 'the code to type on the phone (Link with phone number) while one was asked for' }),
     me: z.string().nullable().openapi({ description: 'WhatsApp id of the linked device once paired' }),
     pairedAt: msOrNull('first open after a scan'),
+    everLinked: z.boolean().openapi({ description: 'this phone was linked at some time (a QR it shows now is a rescan, not a first link)' }),
     connectedSince: msOrNull('start of the current connection'),
     lastDisconnect: z.object({ code: z.number().int().nullable(), reason: z.string(), at: ms('when') }).nullable(),
     reconnect: z.object({ attempt: z.number().int(), nextAt: msOrNull('next attempt') }),
@@ -222,3 +224,47 @@ export const WebhookViewSchema = z
 
 export const WebhookListSchema = z.object({ webhooks: z.array(WebhookViewSchema) }).openapi('WebhookList');
 export type WebhookView = z.infer<typeof WebhookViewSchema>;
+
+const UPTIME_CONDITIONS = ['open', 'reconnecting', 'down', 'not-linked'] as const;
+const DOWN_REASONS = ['not-running', 'stopped', 'paused', 'replaced', 'banned', 'temp-banned', 'outdated'] as const;
+const share = z.number().min(0).max(1).nullable();
+
+export const UptimeQuery = z.object({
+  days: z.coerce.number().int().min(1).max(UPTIME_MAX_DAYS).optional().openapi({ description: `local days (keep-alive time zone), 1–${UPTIME_MAX_DAYS}; default 30`, example: 30 }),
+});
+
+const UptimeCellSchema = z
+  .object({
+    start: ms('the local day or hour start'),
+    end: ms('its end (23 or 25 h after start on a DST day)'),
+    date: z.string().openapi({ description: "local date 'yyyy-MM-dd' (hours: 'yyyy-MM-ddTHH:mm')" }),
+    open: z.number().int(),
+    reconnecting: z.number().int(),
+    notLinked: z.number().int(),
+    down: z.number().int(),
+    downBy: z.partialRecord(z.enum(DOWN_REASONS), z.number().int()),
+    uptime: share.openapi({ description: 'share of recorded time open; null when nothing was recorded' }),
+    drops: z.number().int().openapi({ description: 'connections that closed (the reconnects)' }),
+    dropCodes: z.array(z.object({ code: z.number().int().nullable(), count: z.number().int() })),
+    pulses: z.number().int(),
+    backups: z.number().int(),
+    rescans: z.number().int(),
+    warnings: z.number().int(),
+  })
+  .openapi('UptimeCell');
+
+export const UptimeReportSchema = z
+  .object({
+    phoneId: z.string(),
+    timeZone: z.string(),
+    now: ms('when the report was computed'),
+    windowDays: z.number().int(),
+    from: ms('start of the oldest day cell'),
+    percent: z.object({ h24: share, d7: share, d30: share }).openapi({ description: 'share of time open (0…1) over 24 h, 7 d and 30 d; null when nothing was recorded in one' }),
+    intervals: z.array(
+      z.object({ from: ms('start'), to: ms('end'), condition: z.enum(UPTIME_CONDITIONS), reason: z.enum(DOWN_REASONS).nullable() }),
+    ),
+    days: z.array(UptimeCellSchema),
+    hours: z.array(UptimeCellSchema),
+  })
+  .openapi('UptimeReport');

@@ -70,8 +70,9 @@ function localDate(t: number, zone: string): Ymd {
 }
 
 function addDays(d: Ymd, n: number): Ymd {
-  const x = DateTime.fromObject(d, { zone: 'UTC' }).plus({ days: n });
-  return { year: x.year, month: x.month, day: x.day };
+  // calendar arithmetic on a UTC date: Date does it exactly, without luxon's zone machinery
+  const x = new Date(Date.UTC(d.year, d.month - 1, d.day + n));
+  return { year: x.getUTCFullYear(), month: x.getUTCMonth() + 1, day: x.getUTCDate() };
 }
 
 function minutes(w: TimeWindow): { start: number; end: number } {
@@ -83,8 +84,25 @@ function minutes(w: TimeWindow): { start: number; end: number } {
   return { start, end };
 }
 
+/**
+ * Occurrences already worked out: each costs dozens of time-zone look-ups (Intl under luxon),
+ * and every status, pulse and send asks about the same few days. Pure, so safe to reuse; bounded.
+ */
+const occurrences = new Map<string, Span>();
+const OCCURRENCES_KEPT = 512;
+
 /** The occurrence of a window that starts on local date `d`. */
 function occurrence(w: TimeWindow, d: Ymd, zone: string): Span {
+  const key = `${zone}|${w.start}|${w.end}|${d.year}-${d.month}-${d.day}`;
+  const known = occurrences.get(key);
+  if (known) return known;
+  const span = Object.freeze(computeOccurrence(w, d, zone));
+  if (occurrences.size >= OCCURRENCES_KEPT) occurrences.clear();
+  occurrences.set(key, span);
+  return span;
+}
+
+function computeOccurrence(w: TimeWindow, d: Ymd, zone: string): Span {
   const m = minutes(w);
   const endDay = m.end < m.start ? addDays(d, 1) : d;
   return {

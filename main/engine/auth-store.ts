@@ -4,11 +4,15 @@
 // - a file is only ever replaced whole (temp + fsync + rename + folder fsync);
 // - one keys.set() batch lands all-or-nothing (journal first, replayed or discarded at open);
 // - writes never interleave (one queue for creds saves, key batches and backup snapshots);
+// - bytes already on disk are not written again (a re-open's login saves the same creds and
+//   device list): a file there is durable as it is (every writer fsyncs before its rename) and
+//   the folder is fsynced once, so a skipped write promises exactly what the write would have;
 // - an unreadable creds.json is never replaced by a new identity: the folder is moved to
 //   quarantine and openAuthStore says so in `quarantined` (it does not throw for this);
 // - folders are 0700 and files 0600.
 import { readFile, stat } from 'node:fs/promises';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import {
   initAuthCreds,
@@ -20,7 +24,7 @@ import {
 } from '@whiskeysockets/baileys';
 import { systemClock, type Clock } from './clock.js';
 import type { LogLevel } from './types.js';
-import { ensureDir, isNotFound, listFiles, pathExists, TEMP_PREFIX, tightenModes, unlinkIfExists, writeFileAtomic } from './auth-store/atomic-fs.js';
+import { ensureDir, fsyncDir, isNotFound, listFiles, pathExists, TEMP_PREFIX, tightenModes, unlinkIfExists, writeFileAtomic } from './auth-store/atomic-fs.js';
 import { CREDS_FILE, deserialize, keyFileName, reviveKey, serialize } from './auth-store/codec.js';
 import { checkCredsText, pairedId, type CredsProblem } from './auth-store/creds-check.js';
 import { commitBatch, recoverJournal, JOURNAL_FILE, type JournalEntry, type JournalRecovery } from './auth-store/journal.js';
@@ -118,6 +122,13 @@ export function batchEntries(data: SignalDataSet): JournalEntry[] {
   return [...byFile.entries()];
 }
 
+/** Up to this many entries, a batch is compared with the files on disk first (a login's few). */
+const COMPARE_BATCH_MAX = 8;
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
 class FileAuthStore implements AuthStore {
   readonly state: AuthenticationState;
   private readonly queue = new SerialQueue();
@@ -127,6 +138,8 @@ class FileAuthStore implements AuthStore {
   private pendingCredsSave: Promise<void> | null = null;
   /** set when a batch failed after its journal was written: finish it before the next write */
   private journalMayBePending = false;
+  /** the folder was fsynced by this store: every name in it is durable */
+  private dirDurable = false;
 
   constructor(
     readonly dir: string,
@@ -136,6 +149,8 @@ class FileAuthStore implements AuthStore {
     private readonly log: AuthStoreLog,
     private readonly label: string,
     private readonly onWrite: (write: 'creds' | 'keys', err: unknown) => void,
+    /** sha256 of creds.json as it is on disk (loaded or last written); null: none or unknown */
+    private durableCreds: string | null,
   ) {
     const keys: SignalKeyStore = {
       get: (type, ids) => this.getKeys(type, ids),
@@ -158,6 +173,28 @@ class FileAuthStore implements AuthStore {
       await recoverJournal(this.dir);
       this.journalMayBePending = false;
     }
+  }
+
+  /** A write skipped because the bytes are there already promises what the write would have. */
+  private async keepAsIs(): Promise<void> {
+    if (this.dirDurable) return;
+    await fsyncDir(this.dir);
+    this.dirDurable = true;
+  }
+
+  /** The entries of a small batch that would change a file (the rest are on disk already). */
+  private async changedEntries(entries: JournalEntry[]): Promise<JournalEntry[]> {
+    if (entries.length > COMPARE_BATCH_MAX) return entries;
+    const same = await Promise.all(
+      entries.map(async ([name, data]) => {
+        const onDisk = await readFile(join(this.dir, name), 'utf8').catch((err: unknown) => {
+          if (isNotFound(err)) return null;
+          throw err;
+        });
+        return onDisk === data;
+      }),
+    );
+    return entries.filter((_, i) => !same[i]);
   }
 
   private async getKeys<T extends keyof SignalDataTypeMap>(type: T, ids: string[]): Promise<{ [id: string]: SignalDataTypeMap[T] }> {
@@ -197,11 +234,25 @@ class FileAuthStore implements AuthStore {
       return this.queue.run(async () => {
         try {
           await this.prepareWrite();
-          try {
-            await commitBatch(this.dir, entries);
-          } catch (err) {
-            this.journalMayBePending = true;
-            throw err;
+          const changed = await this.changedEntries(entries);
+          const [only] = changed;
+          if (only === undefined) {
+            await this.keepAsIs();
+          } else if (changed.length === 1) {
+            // one file is replaced whole by itself: no journal needed for all-or-nothing
+            if (only[1] === null) {
+              await unlinkIfExists(join(this.dir, only[0]));
+              await fsyncDir(this.dir);
+            } else {
+              await writeFileAtomic(this.dir, only[0], only[1]);
+            }
+          } else {
+            try {
+              await commitBatch(this.dir, changed);
+            } catch (err) {
+              this.journalMayBePending = true;
+              throw err;
+            }
           }
         } catch (err) {
           // Baileys hears of it (and drops the batch); nothing it abandoned is written later
@@ -226,9 +277,16 @@ class FileAuthStore implements AuthStore {
     const save = this.queue.run(async () => {
       this.pendingCredsSave = null;
       const text = serialize(this.state.creds);
+      const hash = sha256(text);
       try {
         await this.prepareWrite();
-        await writeFileAtomic(this.dir, CREDS_FILE, text);
+        if (hash === this.durableCreds) {
+          await this.keepAsIs();
+        } else {
+          this.durableCreds = null;
+          await writeFileAtomic(this.dir, CREDS_FILE, text);
+          this.durableCreds = hash;
+        }
       } catch (err) {
         this.onWrite('creds', err);
         throw err;
@@ -283,7 +341,7 @@ function sessionFiles(names: readonly string[]): string[] {
 }
 
 type CredsLoad =
-  | { ok: true; creds: AuthenticationCreds }
+  | { ok: true; creds: AuthenticationCreds; text: string }
   | { ok: false; reason: QuarantineReason; detail: string }
   | { ok: 'absent' };
 
@@ -300,7 +358,8 @@ async function loadCreds(dir: string, names: readonly string[]): Promise<CredsLo
     }
     return { ok: false, reason: 'creds-unreadable', detail: `creds.json cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
   }
-  return checkCredsText(text);
+  const checked = checkCredsText(text);
+  return checked.ok ? { ...checked, text } : checked;
 }
 
 /**
@@ -316,6 +375,7 @@ export async function openAuthStore(opts: OpenAuthStoreOptions): Promise<OpenAut
   let recovered: OpenAuthStoreResult['recovered'] = { journal: 'none', tempFilesRemoved: 0 };
   let quarantined: OpenAuthStoreResult['quarantined'] = null;
   let creds: AuthenticationCreds | null = null;
+  let durableCreds: string | null = null;
 
   const st = await stat(dir).catch((err: unknown) => {
     if (isNotFound(err)) return null;
@@ -335,6 +395,7 @@ export async function openAuthStore(opts: OpenAuthStoreOptions): Promise<OpenAut
     const loaded = await loadCreds(dir, names);
     if (loaded.ok === true) {
       creds = loaded.creds;
+      durableCreds = sha256(loaded.text);
     } else if (loaded.ok === false) {
       const to = await moveToQuarantine(dir, quarantineDir, loaded.reason, clock.now(), label);
       quarantined = { to, reason: loaded.reason, detail: loaded.detail };
@@ -348,7 +409,7 @@ export async function openAuthStore(opts: OpenAuthStoreOptions): Promise<OpenAut
     log({ level: 'info', event: 'auth.creds.fresh', message: 'no saved session; starting a new, unlinked identity' });
   }
   const onWrite = opts.onWrite ?? (() => {});
-  return { store: new FileAuthStore(dir, creds, quarantineDir, clock, log, label, onWrite), quarantined, recovered };
+  return { store: new FileAuthStore(dir, creds, quarantineDir, clock, log, label, onWrite, durableCreds), quarantined, recovered };
 }
 
 /** For tests and the import path: the exact journal file name inside a session folder. */

@@ -32,6 +32,8 @@ export interface PolicyInput extends DisconnectInput {
    * Absent when none is known: then the refusal stands.
    */
   newerVersion?: string;
+  /** a pairing code (not only QR codes) was waiting to be typed when the socket closed */
+  byCode?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -290,7 +292,12 @@ export function decideDisconnect(
         // nothing valid to reconnect with: the phone needs a new link (cause pairing-expired)
         decision: { kind: 'stop-pairing', state: 'logged-out', detail: 'QR expired; request a new one' },
         nextState: { ...closed, consecutiveFailures: 0 },
-        log: { level: 'info', message: `${head}: nobody scanned the QR codes, pairing stopped; request a new QR when ready` },
+        log: {
+          level: 'info',
+          message: input.byCode
+            ? `${head}: nobody typed the pairing code, pairing stopped; request a new code when ready`
+            : `${head}: nobody scanned the QR codes, pairing stopped; request a new QR when ready`,
+        },
       };
 
     case 'restart':

@@ -296,13 +296,16 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.log(null, 'info', 'keeper.start', `Session Keeper starting with ${this.sessions.size} phone(s).`);
     await this.sweepTemps();
     await this.history.start();
-    // The rhythm is loaded first so every status already shows the next keep-alive.
-    await this.scheduler.start();
-    // an unreadable outbox must not keep the sessions from being kept alive: sends then fail with its error
-    await this.outbound.start().catch((err: unknown) => {
-      this.log(null, 'error', 'outbound.start-failed', `Outgoing messages are unavailable: the outbound journal could not be read (${(err as Error).message}).`);
-    });
-    await this.registerBackups();
+    // The rhythm, the outbox and the backup plans are loaded side by side (they share no file)
+    // before any phone starts, so every status already shows the next keep-alive.
+    await Promise.all([
+      this.scheduler.start(),
+      // an unreadable outbox must not keep the sessions from being kept alive: sends then fail with its error
+      this.outbound.start().catch((err: unknown) => {
+        this.log(null, 'error', 'outbound.start-failed', `Outgoing messages are unavailable: the outbound journal could not be read (${(err as Error).message}).`);
+      }),
+      this.registerBackups(),
+    ]);
     // before any phone connects: a retired version would only earn a 405
     await this.waVersion?.start();
     return Promise.all([...this.sessions.values()].map(async (s) => ({ phoneId: s.id, error: await this.guard(s.id, 'start', () => s.start()) })));
@@ -349,8 +352,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     return this.outbound.submit({ phoneId, to, text });
   }
 
-  /** Lifts a stop of outgoing messages (after WhatsApp refused them): a person's decision. */
-  resumeOutbound(phoneId: string): Promise<void> {
+  /** Lifts a stop of outgoing messages (after WhatsApp refused them): a person's decision. False: sending was not stopped. */
+  resumeOutbound(phoneId: string): Promise<boolean> {
     this.session(phoneId);
     return this.outbound.resume(phoneId);
   }
@@ -570,7 +573,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
         this.log(null, 'info', 'temp.swept', `Removed ${swept.removed.length} unfinished temp file(s) left by an earlier run.`, { files: swept.removed });
       }
       for (const q of swept.quarantined) {
-        this.log(null, 'warn', 'temp.quarantined', `A file named like a temp file but not made by Session Keeper was moved to ${q.to}.`, q);
+        const what = q.kind === 'restored-session' ? 'A restored session that an interrupted restore never put in place' : 'A file named like a temp file but not made by Session Keeper';
+        this.log(null, 'warn', 'temp.quarantined', `${what} was moved to ${q.to}.`, q);
       }
     } catch (err) {
       this.log(null, 'warn', 'temp.sweep-failed', `Could not sweep old temp files: ${(err as Error).message}`);

@@ -48,7 +48,8 @@ function isUnlinkInfo(v: unknown): v is UnlinkInfo {
     UNLINK_CAUSES.includes(v.cause as UnlinkCause) &&
     typeof v.at === 'number' &&
     Number.isFinite(v.at) &&
-    (v.device === null || typeof v.device === 'string')
+    (v.device === null || typeof v.device === 'string') &&
+    (v.byCode === undefined || typeof v.byCode === 'boolean')
   );
 }
 

@@ -244,7 +244,7 @@ export class PhoneSession {
     if (!this.store && !(await this.openStore())) {
       throw new KeeperError('storage-error', `The session folder of ${this.id} cannot be opened: ${this.model.field('detail')}`);
     }
-    this.conn.resetQr();
+    this.conn.resetQr(true);
     await this.conn.connect('connecting');
     const code = await this.conn.requestPairingCode(digits);
     this.liveCode = { digits, code };
@@ -497,8 +497,14 @@ export class PhoneSession {
     const firstOpen = meta.pairedAt === null;
     // Pairing is the phone in hand; a session from before this was tracked starts counting now.
     const phoneLastSeenAt = firstOpen || meta.phoneLastSeenAt === null ? now : meta.phoneLastSeenAt;
-    // an open session is linked: whatever needed a new link is over
-    void this.meta.update({ pairedAt: meta.pairedAt ?? now, me, lastOpenAt: now, phoneLastSeenAt, unlinked: null });
+    const patch = { pairedAt: meta.pairedAt ?? now, me, lastOpenAt: now, phoneLastSeenAt, unlinked: null };
+    if (!firstOpen && meta.me === me && meta.unlinked === null && meta.phoneLastSeenAt !== null) {
+      // a re-open changes only its time: written a little later, off the other phones' opens
+      this.meta.updateLater(patch, REOPEN_META_DELAY_MS, this.opts.clock);
+    } else {
+      // an open session is linked: whatever needed a new link is over
+      void this.meta.update(patch);
+    }
     this.activity.opened(phoneLastSeenAt);
     return firstOpen;
   }
@@ -518,7 +524,7 @@ export class PhoneSession {
     const prior = this.meta.value.unlinked;
     const cause = prior?.cause ?? 'pairing-expired';
     const detail = byCode && cause === 'pairing-expired' ? CODE_EXPIRED_DETAIL : unlinkedDetail(cause);
-    await this.enterUnlinked(cause, prior?.device ?? null, detail, { keepSince: prior !== null });
+    await this.enterUnlinked(cause, prior?.device ?? null, detail, { keepSince: prior !== null, byCode: byCode && cause === 'pairing-expired' });
   }
 
   private async quarantineSession(reason: string): Promise<void> {
@@ -551,14 +557,14 @@ export class PhoneSession {
     cause: UnlinkCause,
     device: string | null,
     detail: string,
-    opts: { removed?: boolean; keepSince?: boolean } = {},
+    opts: { removed?: boolean; keepSince?: boolean; byCode?: boolean } = {},
   ): Promise<void> {
     this.conn.intent = 'unlinked';
     this.conn.cancelRetry();
     const now = this.opts.clock.now();
     const prior = this.meta.value.unlinked;
     const at = opts.keepSince && prior ? prior.at : now;
-    this.meta.set({ unlinked: { cause, at, device } });
+    this.meta.set({ unlinked: { cause, at, device, ...(opts.byCode ? { byCode: true } : {}) } });
     if (opts.removed && device !== null && (cause === 'user-logout' || cause === 'server-logout')) {
       this.meta.set(withRemovedDevice(this.meta.value, { device, at: now, cause }));
     }
@@ -571,6 +577,9 @@ export class PhoneSession {
     await this.meta.update({ pairedAt: null, me: null, phoneLastSeenAt: null });
   }
 }
+
+/** How long a re-open's meta write waits: past the opens of a start with many phones. */
+const REOPEN_META_DELAY_MS = 30_000;
 
 const CODE_EXPIRED_DETAIL = 'The pairing code expired before it was typed on the phone. Ask for a new code (or a QR code) to link this phone.';
 

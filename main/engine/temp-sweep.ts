@@ -2,7 +2,10 @@
 // up) are removed, so they cannot keep a disk full. Only files that are clearly our own temp
 // files AND older than this process go; a `.tmp-` name we did not make is moved to quarantine,
 // never deleted; everything else, and the quarantine itself, is left alone.
-import { readdir, stat } from 'node:fs/promises';
+// A restore killed mid-way leaves folders too: its unfinished, unverified `.restoring-` folder
+// goes (the backup it came from is untouched); a verified `.restored-` folder is a whole session
+// (a kill between the swap's two renames leaves it as the newest copy), so it is quarantined.
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { isNotFound, TEMP_PREFIX, unlinkIfExists } from './auth-store/atomic-fs.js';
 import { moveToQuarantine } from './auth-store/quarantine.js';
@@ -10,7 +13,23 @@ import { moveToQuarantine } from './auth-store/quarantine.js';
 /** `.tmp-<pid>-<counter>-<6 hex>-<name>`: exactly what atomic-fs names its temp files. */
 const OUR_TEMP = /^\.tmp-\d+-\d+-[0-9a-f]{6}-.+$/;
 
+/** restore.ts: `mkdtemp('.<dest>.restoring-')`, six random characters. */
+const RESTORING_DIR = /^\..+\.restoring-[A-Za-z0-9]{6}$/;
+/** restore-run.ts: `.<live>.restored-<8 hex>`. */
+const RESTORED_DIR = /^\..+\.restored-[0-9a-f]{8}$/;
+
+const RESTORE_DIR_HINT = /\.restor(?:ing|ed)-/;
+
 export type TempVerdict = 'remove' | 'keep' | 'quarantine';
+
+/** What to do with one folder left by a restore, from its name and age. Pure. */
+export function tempDirVerdict(name: string, mtimeMs: number, processStartedAt: number): TempVerdict {
+  // a folder as new as this process may be a restore of ours in flight
+  if (mtimeMs >= processStartedAt) return 'keep';
+  if (RESTORING_DIR.test(name)) return 'remove';
+  if (RESTORED_DIR.test(name)) return 'quarantine';
+  return 'keep';
+}
 
 /** What to do with one file, from its name and age. Pure. */
 export function tempVerdict(name: string, mtimeMs: number, processStartedAt: number): TempVerdict {
@@ -22,7 +41,8 @@ export function tempVerdict(name: string, mtimeMs: number, processStartedAt: num
 
 export interface TempSweepResult {
   removed: string[];
-  quarantined: Array<{ from: string; to: string }>;
+  /** kind 'restored-session': a verified restore that was not swapped in before the kill */
+  quarantined: Array<{ from: string; to: string; kind: 'stray-temp-file' | 'restored-session' }>;
 }
 
 export async function sweepStaleTemps(opts: {
@@ -44,17 +64,30 @@ export async function sweepStaleTemps(opts: {
     for (const e of entries) {
       const path = join(dir, e.name);
       if (e.isDirectory()) {
-        if (path !== opts.quarantineDir) await walk(path);
+        if (path === opts.quarantineDir) continue;
+        // only a restore's folder is looked at closer; a session folder is walked as it is
+        const st = RESTORE_DIR_HINT.test(e.name) ? await stat(path).catch(() => null) : null;
+        const verdict = st ? tempDirVerdict(e.name, st.mtimeMs, opts.processStartedAt) : 'keep';
+        if (verdict === 'remove') {
+          await rm(path, { recursive: true, force: true });
+          result.removed.push(path);
+        } else if (verdict === 'quarantine') {
+          const to = await moveToQuarantine(path, opts.quarantineDir, 'restore-interrupted', opts.now, relative(opts.root, path));
+          result.quarantined.push({ from: path, to, kind: 'restored-session' });
+        } else {
+          await walk(path);
+        }
         continue;
       }
-      if (!e.isFile()) continue;
+      // a session holds hundreds of key files: only a temp's name costs a stat
+      if (!e.isFile() || !e.name.startsWith(TEMP_PREFIX)) continue;
       const st = await stat(path).catch(() => null);
       if (!st) continue;
       const verdict = tempVerdict(e.name, st.mtimeMs, opts.processStartedAt);
       if (verdict === 'remove' && (await unlinkIfExists(path))) result.removed.push(path);
       if (verdict === 'quarantine') {
         const to = await moveToQuarantine(path, opts.quarantineDir, 'stray-temp-file', opts.now, relative(opts.root, path));
-        result.quarantined.push({ from: path, to });
+        result.quarantined.push({ from: path, to, kind: 'stray-temp-file' });
       }
     }
   };

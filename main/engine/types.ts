@@ -165,6 +165,8 @@ export interface UnlinkInfo {
   at: number;
   /** the linked device that was removed (WhatsApp id), when known */
   device: string | null;
+  /** pairing-expired: a pairing code (typed on the phone), not a QR code, ran out */
+  byCode?: boolean;
 }
 
 /** A linked device WhatsApp removed: a backup of it can never link again. */

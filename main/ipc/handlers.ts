@@ -215,7 +215,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     resumeSending: async ({ phoneId }) => {
       // lifts the anti-ban stop: a page script must not restart sending into a ban alone
       await confirmed({ call: 'resumeSending', phoneId });
-      return deps.keeper().resumeOutbound(phoneId);
+      await deps.keeper().resumeOutbound(phoneId);
     },
     importSession: async ({ phoneId, replace }) => {
       const from = await deps.pickFolder('Choose a Baileys session folder (with creds.json)');

@@ -57,6 +57,8 @@ export function isFirstLink(s: StateInput): boolean {
 }
 
 export function stateText(s: StateInput): StateText {
+  // a first pairing that ran out unused lost no link: it is still "not linked yet", not "needs a new link"
+  if (s.state === 'logged-out' && s.everLinked === false) return { ...FIRST_LINK_TEXT, nextStep: STATE_TEXT['logged-out'].nextStep };
   return isFirstLink(s) ? FIRST_LINK_TEXT : STATE_TEXT[s.state];
 }
 

@@ -95,9 +95,20 @@ const UNLINK_WORDS: Record<UnlinkCause, { reason: (u: UnlinkInfo) => string; nex
   },
 };
 
+/** A pairing code, not a QR code, ran out: the words say code, and to ask for a new one. */
+const CODE_EXPIRED_WORDS = {
+  reason: 'The pairing code expired before it was typed on the phone.',
+  nextStep: 'Request a new pairing code (or show a QR code) and type it on the phone.',
+};
+
 /** The reason a phone needs a new link, in plain words. */
 export function unlinkReason(u: UnlinkInfo): string {
-  return UNLINK_WORDS[u.cause].reason(u);
+  return u.cause === 'pairing-expired' && u.byCode ? CODE_EXPIRED_WORDS.reason : UNLINK_WORDS[u.cause].reason(u);
+}
+
+/** What to do about it. */
+export function unlinkNextStep(u: UnlinkInfo): string {
+  return u.cause === 'pairing-expired' && u.byCode ? CODE_EXPIRED_WORDS.nextStep : UNLINK_WORDS[u.cause].nextStep;
 }
 
 // ---- Which actions each state offers --------------------------------------------------------
@@ -246,7 +257,7 @@ export function presentPhone(s: PhoneStatus, now: number): PhonePresentation {
     name: s.label || s.phoneId,
     health,
     title: text.title,
-    nextStep: storage?.nextStep ?? (unlinked === null ? (codeShown(s, now) ? CODE_NEXT_STEP : text.nextStep) : UNLINK_WORDS[unlinked.cause].nextStep),
+    nextStep: storage?.nextStep ?? (unlinked === null ? (codeShown(s, now) ? CODE_NEXT_STEP : text.nextStep) : unlinkNextStep(unlinked)),
     detail: storage ? [storage.sentence, stateDetail].filter((t) => t !== null).join(' ') : stateDetail,
     unlinkReason: why,
     sessionAgeMs: sessionAgeMs(s, now),

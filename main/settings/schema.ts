@@ -34,23 +34,33 @@ const reconnectSchema = z.object({
 /** C0 and C1 controls, DEL and the bidi overrides: invisible in a dialog, able to reorder or add lines. */
 export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
+/** The URL as it may be echoed in a message: a user name and password in it become "***". */
+function withoutUserInfo(u: URL): string {
+  if (!u.username && !u.password) return u.href;
+  const shown = new URL(u.href);
+  shown.username = '***';
+  shown.password = '';
+  return shown.href;
+}
+
 /**
  * https only, plain http just to this machine (tests, a local server). The text must be the URL
  * as WHATWG writes it (a trailing slash aside): `new URL` silently drops tabs and newlines, so a
  * string that merely parses could carry sentences of its own into main's confirmation dialog.
  */
 function secureUrlProblem(label: string, example: string, url: string): string | null {
-  if (CONTROL_CHARACTERS.test(url)) return `${label} must not contain control characters (got ${JSON.stringify(url)})`;
+  // the input is not echoed: it may hold a password
+  if (CONTROL_CHARACTERS.test(url)) return `${label} must not contain control characters (tabs, line breaks, direction marks)`;
   let u: URL;
   try {
     u = new URL(url);
   } catch {
     return `${label} must be a URL like ${example} (got ${JSON.stringify(url)})`;
   }
-  if (u.href !== url && u.href !== `${url}/`) return `${label} must be written as ${JSON.stringify(u.href)} (got ${JSON.stringify(url)})`;
+  if (u.href !== url && u.href !== `${url}/`) return `${label} must be written as ${JSON.stringify(withoutUserInfo(u))}`;
   if (u.protocol === 'https:') return null;
   if (u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) return null;
-  return `${label} must start with https:// (plain http only for 127.0.0.1 or localhost; got ${JSON.stringify(url)})`;
+  return `${label} must start with https:// (plain http only for 127.0.0.1 or localhost; got ${JSON.stringify(withoutUserInfo(u))})`;
 }
 
 /** Backups and the Supabase key travel to this URL. */

@@ -32,32 +32,48 @@ export const SETTINGS_JSON_SCHEMA = {
   updateUrl: { type: 'string' },
 } as const;
 
+/** Keys of the 0.0.x flat format (before the version field). */
+const LEGACY_KEYS = ['phoneIds', 'intervalHours', 'sleepStart', 'sleepEnd', 'backupTarget', 'launchAtLogin'] as const;
+/** Sections of the v1 format: a file with any of them is already v1 (hand-written without "version"). */
+const V1_SECTIONS = ['phones', 'keepAlive', 'outbound', 'reconnect', 'backup', 'startAtLogin', 'updateUrl', 'api'] as const;
+
 /**
  * 0.0.x files (before the version field) were flat:
  * `{ phoneIds: string[], intervalHours, sleepStart, sleepEnd, backupTarget, launchAtLogin }`.
- * Unknown keys are dropped; values that no longer validate are left for parseAppSettings to name.
+ * A file without a version but in the v1 shape (written by hand) keeps every v1 section; a legacy
+ * key beside it still fills what the section leaves out. Unknown keys are dropped and named by
+ * droppedSettingsKeys; values that no longer validate are left for parseAppSettings to name.
  */
 export function migrateToV1(old: StoredSettings): StoredSettings {
   if (typeof old.version === 'number') return old;
   const out: StoredSettings = { version: 1 };
-  if (Array.isArray(old.phoneIds)) out.phones = old.phoneIds.filter((id): id is string => typeof id === 'string').map((id) => ({ id }));
-  else if (Array.isArray(old.phones)) out.phones = old.phones;
+  for (const key of V1_SECTIONS) if (key in old) out[key] = old[key];
+  if (!('phones' in out) && Array.isArray(old.phoneIds)) out.phones = old.phoneIds.filter((id): id is string => typeof id === 'string').map((id) => ({ id }));
   const keepAlive: StoredSettings = typeof old.keepAlive === 'object' && old.keepAlive !== null ? { ...(old.keepAlive as StoredSettings) } : {};
-  if (typeof old.intervalHours === 'number') keepAlive.intervalHours = old.intervalHours;
-  if (typeof old.sleepStart === 'string' && typeof old.sleepEnd === 'string') keepAlive.sleepWindow = { start: old.sleepStart, end: old.sleepEnd };
+  if (typeof old.intervalHours === 'number' && !('intervalHours' in keepAlive)) keepAlive.intervalHours = old.intervalHours;
+  if (typeof old.sleepStart === 'string' && typeof old.sleepEnd === 'string' && !('sleepWindow' in keepAlive)) keepAlive.sleepWindow = { start: old.sleepStart, end: old.sleepEnd };
   out.keepAlive = keepAlive;
-  if (typeof old.backupTarget === 'string') out.backup = { target: old.backupTarget };
-  else if (typeof old.backup === 'object' && old.backup !== null) out.backup = old.backup;
-  if (typeof old.launchAtLogin === 'boolean') out.startAtLogin = old.launchAtLogin;
-  else if (typeof old.startAtLogin === 'boolean') out.startAtLogin = old.startAtLogin;
-  if (typeof old.reconnect === 'object' && old.reconnect !== null) out.reconnect = old.reconnect;
+  if (!('backup' in out) && typeof old.backupTarget === 'string') out.backup = { target: old.backupTarget };
+  if (!('startAtLogin' in out) && typeof old.launchAtLogin === 'boolean') out.startAtLogin = old.launchAtLogin;
   return out;
+}
+
+/** The keys migrateToV1 leaves out (neither a v1 section nor an old key it converts), for a warning. */
+export function droppedSettingsKeys(old: StoredSettings): string[] {
+  if (typeof old.version === 'number') return [];
+  const known = new Set<string>([...LEGACY_KEYS, ...V1_SECTIONS, 'version', '__internal__']);
+  return Object.keys(old).filter((k) => !known.has(k));
+}
+
+/** The sentence for keys the upgrade of a file without "version" could not place. */
+export function droppedKeysWarning(path: string, keys: string[]): string {
+  return `${path} had no "version" and was upgraded; these keys are not settings and were dropped: ${keys.map((k) => JSON.stringify(k)).join(', ')}`;
 }
 
 type StoreLike = Pick<Conf<StoredSettings>, 'store' | 'path'>;
 
 /** conf's options (electron-store takes the same, with `name` for `configName`). */
-export function settingsStoreOptions(cwd?: string): ConfOptions<StoredSettings> {
+export function settingsStoreOptions(cwd?: string, onDropped?: (keys: string[]) => void): ConfOptions<StoredSettings> {
   return {
     configName: SETTINGS_FILE_NAME,
     ...(cwd !== undefined ? { cwd } : {}),
@@ -70,6 +86,8 @@ export function settingsStoreOptions(cwd?: string): ConfOptions<StoredSettings> 
       '1.0.0': (store) => {
         const before = { ...store.store };
         const after = migrateToV1(before);
+        const dropped = droppedSettingsKeys(before);
+        if (dropped.length > 0) onDropped?.(dropped);
         // replace the whole object: keys of the old shape must not survive next to the new
         store.store = after;
       },

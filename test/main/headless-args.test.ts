@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseHeadlessArgs, UsageError } from '../../main/headless-args.js';
+import { parseHeadlessArgs, USAGE, UsageError } from '../../main/headless-args.js';
 import { defaultDataDir } from '../../main/engine/data-dir.js';
 
 test('no arguments run the phones of the settings file in the default data folder', () => {
@@ -65,6 +65,11 @@ test('backup, backups and restore take one phone; restore takes an optional gene
   assert.throws(() => parseHeadlessArgs(['restore', 'a', 'b']), /at most one generation/);
   assert.throws(() => parseHeadlessArgs(['backup', '--phone', 'a', '--phone', 'b']), /one --phone/);
   assert.throws(() => parseHeadlessArgs(['--force']), /only goes with backup/);
+});
+
+test('--help lists the commands typed into a running runner and says a --pair-code run keeps only that phone alive', () => {
+  for (const word of ['r, qr', 'qr <phone>', 'c, code', 'resume <phone>', 'h, help']) assert.ok(USAGE.includes(word), `--help names ${word}`);
+  assert.match(USAGE, /Only that phone runs: the others are not kept alive/);
 });
 
 test('--api takes a loopback address and --webhook repeats; a public address or a webhook without --api is a usage error', () => {

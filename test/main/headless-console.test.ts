@@ -41,3 +41,14 @@ test('resume <phone> lifts a sending stop on that one phone; without a phone, or
   assert.match((parseConsoleLine('resume', states) as { message?: string }).message ?? '', /exactly one phone/);
   assert.match((parseConsoleLine('resume office', states) as { message?: string }).message ?? '', /No phone "office"/);
 });
+
+test('in a --pair-code run, r and qr <phone> leave the code phone alone (a QR request would cancel its live code) and say to type c', () => {
+  const codeRun = new Map([['shop', 'waiting-for-scan']]);
+  const r = parseConsoleLine('r', codeRun, 'shop');
+  assert.equal(r.kind, 'refused');
+  assert.match(r.kind === 'refused' ? r.message : '', /"shop" links by pairing code in this run.*type c for a new code/);
+  const qr = parseConsoleLine('qr shop', codeRun, 'shop');
+  assert.match(qr.kind === 'refused' ? qr.message : '', /type c for a new code/);
+  // other phones in the run still get their QR codes
+  assert.deepEqual(parseConsoleLine('r', states, 'home'), { kind: 'qr', phones: ['bot'] });
+});

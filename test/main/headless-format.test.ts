@@ -17,3 +17,19 @@ test('a phone that needs a new link says why and what to do, with no session age
 test('warnings ride along in their short words', () => {
   assert.match(formatStatusLine(phoneStatus({ phoneInactive: true }), NOW), / · phone unused 12\+ days$/);
 });
+
+test('after a pairing code expired, the status line says code and to type c, never QR, and a phone never linked is "not linked yet"', () => {
+  const s = phoneStatus({
+    state: 'logged-out',
+    everLinked: false,
+    pairedAt: null,
+    me: null,
+    connectedSince: null,
+    detail: 'The pairing code expired before it was typed on the phone.',
+    unlinked: { cause: 'pairing-expired', at: NOW - 60_000, device: null, byCode: true },
+  });
+  const line = formatStatusLine(s, NOW);
+  assert.match(line, /The pairing code expired before it was typed on the phone\./);
+  assert.match(line, /Type c and Enter for a new code\./);
+  assert.doesNotMatch(line, /QR/);
+});

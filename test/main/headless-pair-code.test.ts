@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { parseHeadlessArgs, UsageError } from '../../main/headless-args.js';
 import { parseConsoleLine } from '../../main/headless-console.js';
 import { formatCodeCountdown, formatPairingCode } from '../../main/headless-format.js';
-import { pairCodeTarget } from '../../main/headless-pair-code.js';
+import { pairCodeTarget, PairCodePrinter } from '../../main/headless-pair-code.js';
+import { KeeperError } from '../../main/engine/errors.js';
 import { NOW } from './status-fixture.js';
 
 test('--pair-code takes the number as people write it and keeps the digits, country code first', () => {
@@ -57,4 +58,16 @@ test('c asks for a new code in a run linking by number; elsewhere, or once linke
   assert.deepEqual(parseConsoleLine('c', states, 'default'), { kind: 'code', phone: 'default' });
   assert.match((parseConsoleLine('code', states) as { message: string }).message, /start it with --pair-code/);
   assert.match((parseConsoleLine('c', new Map([['default', 'open']]), 'default') as { message: string }).message, /no code needed/);
+});
+
+test('--pair-code on a phone already linked says to use another --phone id or --data-dir (the runner has no logout)', async () => {
+  const printed: string[] = [];
+  const keeper = {
+    requestPairingCode: () => Promise.reject(new KeeperError('already-linked', 'Phone shop is already linked; log out first to link another phone.')),
+  };
+  new PairCodePrinter(keeper, 'shop', '+447700900123', (t) => printed.push(t)).request();
+  await new Promise((r) => setImmediate(r));
+  const refusal = printed.at(-1) ?? '';
+  assert.match(refusal, /^\[shop\] no pairing code: phone "shop" is already linked here\. .*use another --phone id or another --data-dir/);
+  assert.doesNotMatch(refusal, /log out/);
 });

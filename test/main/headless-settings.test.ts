@@ -33,3 +33,16 @@ test('reasons for unreadable files are sentences', () => {
   assert.equal(unreadableReason(Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' })), 'no permission to read or write it');
   assert.equal(unreadableReason(new Error('disk on fire')), 'cannot be read (disk on fire)');
 });
+
+test('a file upgraded without "version" warns with the keys it dropped, by name', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'settings-drop-'));
+  try {
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ phones: [{ id: 'a' }], theme: 'dark' }));
+    const { result, warnings } = loadSettingsFile(dir);
+    assert.ok(result.ok);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0] ?? '', /dropped: "theme"$/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -2,7 +2,7 @@
 // strip, the percentages and the days to look at are the same figures the window shows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
@@ -51,6 +51,37 @@ test('headless uptime prints one character per day, the legend, the three percen
     assert.ok(out.includes(`  ${outage.label}`), 'the outage day is listed');
     assert.ok(out.includes(`  ${retry.label}`), 'the 401 day is listed');
     assert.deepEqual(await readdir(logs, { recursive: true }), before, 'it only reads: no log, no history line written');
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('uptime only reads: a data folder that does not exist is an error (exit 2) and is not created', async () => {
+  const parent = await mkdtemp(join(tmpdir(), 'headless-uptime-new-'));
+  try {
+    const dataDir = join(parent, 'nothing-here');
+    const run = runHeadless(['uptime', '--data-dir', dataDir]);
+    assert.equal(await run.exit, 2, run.err());
+    assert.match(run.err(), /no data folder at .*nothing-here/);
+    assert.deepEqual(await readdir(parent), [], 'no folder made');
+  } finally {
+    await rm(parent, { recursive: true, force: true });
+  }
+});
+
+test('uptime leaves a settings file without "version" as it is, and names an unknown phone (exit 2)', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'headless-uptime-ro-'));
+  try {
+    const text = JSON.stringify({ phones: [{ id: 'home' }], updateUrl: 'https://example.com/u' });
+    await writeFile(join(dataDir, 'settings.json'), text);
+    const run = runHeadless(['uptime', '--data-dir', dataDir, '--phone', 'shop']);
+    assert.equal(await run.exit, 2, run.err());
+    assert.match(run.err(), /no phone "shop" here/);
+    const ok = runHeadless(['uptime', '--data-dir', dataDir]);
+    assert.equal(await ok.exit, 0, ok.err());
+    assert.match(ok.out(), /home/);
+    assert.equal(await readFile(join(dataDir, 'settings.json'), 'utf8'), text, 'the file is not rewritten');
+    assert.deepEqual((await readdir(dataDir)).sort(), ['settings.json']);
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }

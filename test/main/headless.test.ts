@@ -258,7 +258,7 @@ test('a fresh install makes its data folder 0700 and says "not linked yet — sc
   try {
     await run.waitForOutput(/Scan with WhatsApp/);
     if (process.platform !== 'win32') assert.equal((await stat(dataDir)).mode & 0o777, 0o700);
-    assert.match(run.out(), /INFO {2}\[default\] Not linked yet — scan the QR code/);
+    assert.match(run.out(), /INFO {2}\[default\] Not linked yet — link it on the phone/);
     assert.doesNotMatch(run.out(), /missing or unusable/);
     const firstQr = run.out().length;
     run.child.stdin?.write('r\n');

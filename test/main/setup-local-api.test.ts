@@ -11,7 +11,8 @@ import { createKeeper } from '../../main/engine/keeper.js';
 import { SecretStore } from '../../main/settings/secret-store.js';
 import { AesGcmEncryptor } from '../../main/settings/encryptor.js';
 import { setupLocalApi } from '../../main/setup-local-api.js';
-import { FakeMessagingPort, FakeOutboundService } from '../support/fake-messaging.js';
+import { NOON_TODAY, ShiftedClock, startOutbound } from '../support/api-under-test.js';
+import { FakeMessagingPort } from '../support/fake-messaging-port.js';
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -35,8 +36,9 @@ test('the tray API starts when enabled with a stored token, rotates it at once, 
   await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
   const secrets = new SecretStore(dir, new AesGcmEncryptor(randomBytes(32)));
   const keeper = createKeeper({ dataDir: join(dir, 'data'), phones: [{ id: 'default' }], backup: false });
-  const port = new FakeMessagingPort({ phones: ['default'], onWhatsApp: [] });
-  const backend = { keeper, messaging: port, outbound: new FakeOutboundService(port) };
+  const port = new FakeMessagingPort({ phoneIds: ['default'], onWhatsApp: [] });
+  const outbound = await startOutbound({ port, phoneIds: ['default'], dir: join(dir, 'outbound'), clock: new ShiftedClock(NOON_TODAY) });
+  const backend = { keeper, messaging: port, outbound };
   const logs: string[] = [];
   const service = setupLocalApi({ dataDir: dir, secrets, log: (_l, m) => logs.push(m) });
   try {
@@ -57,7 +59,7 @@ test('the tray API starts when enabled with a stored token, rotates it at once, 
     assert.equal((await get(rotated)).status, 200);
 
     const hookSecret = await service.newSecret({ kind: 'webhook', webhookId: 'bot' });
-    port.receive({ phoneId: 'default', waId: 'IN1', chatJid: '15551230001@s.whatsapp.net', text: 'hi' });
+    port.receive('default', '15551230001', 'hi');
     const deadline = Date.now() + 5000;
     while (bodies.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const d = bodies[0]!;
@@ -75,6 +77,7 @@ test('the tray API starts when enabled with a stored token, rotates it at once, 
     assert.match(service.state().error ?? '', /Port \d+ is already in use/);
   } finally {
     await service.stop();
+    await outbound.stop();
     await keeper.stop();
     hook.closeAllConnections();
     await new Promise<void>((r) => hook.close(() => r()));

@@ -1,21 +1,70 @@
-// The local API on a free loopback port with the fake messaging contract and a real keeper, plus
-// small HTTP helpers: `call` sends the token; `rawRequest` can send any Host header (fetch cannot).
+// The local API on a free loopback port over a real keeper and the real outbound gate
+// (OutboundQueue) on the contract-tested fake messaging port, plus small HTTP helpers: `call` sends the token; `rawRequest` can send any Host header (fetch cannot).
 import { request as httpRequest } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKeeper, type Keeper } from '../../main/engine/keeper.js';
 import { startLocalApi, type LocalApi, type LocalApiOptions } from '../../main/api/local-api.js';
-import { FakeMessagingPort, FakeOutboundService } from './fake-messaging.js';
+import { systemClock, type Clock } from '../../main/engine/clock.js';
+import { OutboundQueue } from '../../main/engine/messaging/outbound-queue.js';
+import { parseKeepAliveSettings, parseOutboundSettings } from '../../main/engine/settings-schema.js';
+import { FakeMessagingPort } from './fake-messaging-port.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
+
+/** Noon UTC today: outside the API tests' sleep window, whenever the tests run. */
+export const NOON_TODAY = (() => {
+  const d = new Date();
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), 12);
+})();
+
+/** Real time moved to `start`: timers are real, while the gate reads its rules at this time. */
+export class ShiftedClock implements Clock {
+  private offset: number;
+  constructor(start: number) {
+    this.offset = start - Date.now();
+  }
+  now(): number {
+    return Date.now() + this.offset;
+  }
+  setTimeout = systemClock.setTimeout;
+  clearTimeout = systemClock.clearTimeout;
+  /** Moves time on (say, past the send rate); `kick` the queue so it looks again. */
+  skip(ms: number): void {
+    this.offset += ms;
+  }
+}
+
+/**
+ * The real gate for the API's tests: no "typing…" and no warm-up, so a message the gate lets
+ * through goes out at once; up to 20 in a burst; the sleep window is 23:00–07:00 UTC.
+ */
+export async function startOutbound(o: { port: FakeMessagingPort; phoneIds: readonly string[]; dir: string; clock: Clock }): Promise<OutboundQueue> {
+  const outbound = parseOutboundSettings({ composing: false, warmUpDays: 0, newChatsPerDay: 1000, chatGapSeconds: 0, intervalSeconds: 1, burst: 20, perMinute: 60 });
+  const keepAlive = parseKeepAliveSettings({ timeZone: 'UTC', sleepWindow: { start: '23:00', end: '07:00' }, reducedWindows: [] });
+  if (!outbound.ok || !keepAlive.ok) throw new Error('outbound test settings do not parse');
+  const queue = new OutboundQueue({
+    stateDir: (id) => join(o.dir, id),
+    phoneIds: o.phoneIds,
+    port: o.port,
+    outbound: outbound.settings,
+    keepAlive: keepAlive.settings,
+    clock: o.clock,
+    pairedAt: () => null,
+    log: () => undefined,
+  });
+  await queue.start();
+  return queue;
+}
 
 export interface ApiUnderTest {
   api: LocalApi;
   dir: string;
   keeper: Keeper;
   port: FakeMessagingPort;
-  outbound: FakeOutboundService;
+  outbound: OutboundQueue;
+  clock: ShiftedClock;
   call(path: string, init?: RequestInit & { token?: string | null }): Promise<Response>;
   /** stops the API (the folder stays) */
   stop(): Promise<void>;
@@ -28,12 +77,13 @@ export interface ApiUnderTest {
  * An API over an unstarted keeper (its phones report 'stopped': no network) and the fakes. The
  * keeper is real, so phone routes answer with the engine's own status objects.
  */
-export async function startApiUnderTest(extra: Partial<LocalApiOptions> & { phones?: string[] } = {}): Promise<ApiUnderTest> {
+export async function startApiUnderTest(extra: Partial<LocalApiOptions> & { phones?: string[]; clockStart?: number } = {}): Promise<ApiUnderTest> {
   const dir = await mkdtemp(join(tmpdir(), 'keeper-api-'));
   const phones = extra.phones ?? ['default'];
   const keeper = createKeeper({ dataDir: join(dir, 'data'), phones: phones.map((id) => ({ id, label: id })), backup: false });
-  const port = new FakeMessagingPort({ phones, onWhatsApp: ['15551230001', '15551230002'] });
-  const outbound = new FakeOutboundService(port);
+  const clock = new ShiftedClock(extra.clockStart ?? NOON_TODAY);
+  const port = new FakeMessagingPort({ phoneIds: phones, onWhatsApp: ['15551230001', '15551230002'], now: () => clock.now() });
+  const outbound = await startOutbound({ port, phoneIds: phones, dir: join(dir, 'outbound'), clock });
   const make = (more: Partial<LocalApiOptions> = {}) =>
     startLocalApi({ port: 0, token: () => TEST_TOKEN, dir: join(dir, 'api'), keeper, messaging: port, outbound, ...extra, ...more });
   const t: ApiUnderTest = {
@@ -42,6 +92,7 @@ export async function startApiUnderTest(extra: Partial<LocalApiOptions> & { phon
     keeper,
     port,
     outbound,
+    clock,
     call(path, init = {}) {
       const { token = TEST_TOKEN, ...rest } = init;
       const headers = new Headers(rest.headers);
@@ -55,6 +106,7 @@ export async function startApiUnderTest(extra: Partial<LocalApiOptions> & { phon
     },
     async close() {
       await t.api.close().catch(() => undefined);
+      await outbound.stop().catch(() => undefined);
       await keeper.stop().catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
     },

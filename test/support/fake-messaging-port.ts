@@ -1,6 +1,6 @@
 // An in-memory MessagingPort that follows every doc comment in main/engine/messaging/types.ts,
-// for tests of what sits on the port (the outbound gate, the local API). The contract suite holds
-// it and the engine's real port to the same behaviour. Tests steer it: which numbers are on
+// for tests of what sits on the port (the outbound gate, the local API, the window). The contract
+// suite holds it and the engine's real port to the same behaviour. Tests steer it: which numbers are on
 // WhatsApp, whether a phone is open, receipts, incoming messages, a send that fails.
 import { EventEmitter } from 'node:events';
 import { KeeperError } from '../../main/engine/errors.js';

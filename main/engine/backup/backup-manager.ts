@@ -41,7 +41,8 @@ import {
   shouldRestoreAtStart,
 } from './backup-policy.js';
 
-const NOT_LINKED_YET = 'Not linked yet — scan the QR code (WhatsApp → Settings → Linked devices → Link a device).';
+// said to runs that link by QR and by pairing code alike: name both ways
+const NOT_LINKED_YET = 'Not linked yet — link it on the phone: WhatsApp → Settings → Linked devices → Link a device (scan the QR code, or type the pairing code).';
 
 /** What the keeper provides for one phone. */
 export interface BackupPhonePort {

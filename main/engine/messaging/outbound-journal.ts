@@ -4,7 +4,7 @@
 // is skipped on read.
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensureDir, FILE_MODE, isNotFound, writeFileAtomic } from '../auth-store/atomic-fs.js';
+import { ensureDir, FILE_MODE, fsyncDir, isNotFound, writeFileAtomic } from '../auth-store/atomic-fs.js';
 
 export const JOURNAL_FILE = 'outbound.jsonl';
 
@@ -18,6 +18,8 @@ export class OutboundJournal {
   private handle: FileHandle | null = null;
   private pending: Pending[] = [];
   private writing: Promise<void> | null = null;
+  /** the file's text as read() found it, while nothing was written since; null: unknown */
+  private asRead: string | null = null;
 
   constructor(readonly dir: string) {}
 
@@ -31,9 +33,13 @@ export class OutboundJournal {
     try {
       text = await readFile(this.path, 'utf8');
     } catch (err) {
-      if (isNotFound(err)) return { entries: [], unreadable: 0 };
+      if (isNotFound(err)) {
+        this.asRead = '';
+        return { entries: [], unreadable: 0 };
+      }
       throw err;
     }
+    this.asRead = text;
     const entries: unknown[] = [];
     let unreadable = 0;
     for (const line of text.split('\n')) {
@@ -66,6 +72,11 @@ export class OutboundJournal {
   }
 
   private enqueue(op: Omit<Pending, 'done'>): Promise<void> {
+    // a start compacts every journal: one already exactly so (most often empty) costs no write
+    if (op.kind === 'rewrite' && this.pending.length === 0 && !this.writing && op.data === this.asRead) {
+      return op.data === '' ? Promise.resolve() : fsyncDir(this.dir);
+    }
+    this.asRead = null;
     return new Promise((resolve, reject) => {
       this.pending.push({ ...op, done: (err) => (err ? reject(err as Error) : resolve()) });
       this.writing ??= this.drain();

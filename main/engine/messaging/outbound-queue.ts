@@ -155,7 +155,8 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
       this.ready = null;
     }
     this.ready ??= (async () => {
-      for (const book of this.books.values()) await this.load(book);
+      // every phone's journal at once (50 phones read and compacted one after another before)
+      await Promise.all([...this.books.values()].map((book) => this.load(book)));
       this.opts.port.on('message', this.onIncoming);
       this.opts.port.on('message-status', this.onStatusUpdate);
       for (const book of this.books.values()) this.pump(book);
@@ -221,17 +222,18 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
     return this.book(phoneId).stop;
   }
 
-  /** A person lifts a stop: sending resumes and earlier refusals no longer count. */
-  async resume(phoneId: string): Promise<void> {
+  /** A person lifts a stop: sending resumes and earlier refusals no longer count. False: there was no stop. */
+  async resume(phoneId: string): Promise<boolean> {
     const book = this.book(phoneId);
     await this.started();
-    if (!book.stop) return;
+    if (!book.stop) return false;
     book.stop = null;
     book.refusals = [];
     await this.write(book, { t: 'resume', at: this.opts.clock.now() });
     this.opts.log(phoneId, 'info', 'outbound.resumed', 'Sending resumed on this phone by request.');
     this.emit('stop', phoneId, null);
     this.pump(book);
+    return true;
   }
 
   /** Something changed outside (the phone connected): look at this phone's queue now. */
@@ -575,7 +577,9 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
       }
       throw err;
     }
-    this.emit('record', toPublic(r));
+    // only what its users see: the durable "sending" mark alone changes nothing public
+    const shown = toPublic(r);
+    if (!before || JSON.stringify(toPublic(before)) !== JSON.stringify(shown)) this.emit('record', shown);
   }
 
   private async write(book: Book, entry: JournalEntry): Promise<void> {

@@ -106,6 +106,8 @@ export class ConnectionController {
   private readonly retry: ReconnectTimer;
   private stableTimer: TimerHandle | null = null;
   private qrCount = 0;
+  /** this pairing links by code (asked before its socket's first QR): its QRs are not announced */
+  private codeExpected = false;
   /** when the current registration socket showed its first QR: its pairing window starts */
   private registrationSince: number | null = null;
   /** someone waits for the current socket's first QR (to ask for a pairing code on it) */
@@ -154,9 +156,10 @@ export class ConnectionController {
     this.retry.cancel();
   }
 
-  /** The next pairing starts from the first, longer-lived QR. */
-  resetQr(): void {
+  /** The next pairing starts from the first, longer-lived QR; `forCode`: it links by pairing code, its QRs go unseen. */
+  resetQr(forCode = false): void {
     this.qrCount = 0;
+    this.codeExpected = forCode;
   }
 
   /** A pause ended or the user asked: a fresh round of attempts. */
@@ -283,9 +286,11 @@ export class ConnectionController {
       this.qrCount += 1;
       this.registrationSince ??= now;
       this.o.status.patch({ qr: update.qr, qrExpiresAt: now + (this.qrCount === 1 ? FIRST_QR_MS : NEXT_QR_MS) });
-      // a code asked for on this socket stays valid while its QRs turn over
-      this.o.status.set('waiting-for-scan', this.o.status.field('pairingCode') ? CODE_DETAIL : SCAN_DETAIL);
-      this.o.log('info', 'pairing.qr', `New QR code shown (${this.qrCount}).`);
+      // a code asked for on this socket stays valid while its QRs turn over: nobody sees those QRs
+      const byCode = this.codeExpected || Boolean(this.o.status.field('pairingCode'));
+      this.o.status.set('waiting-for-scan', byCode ? CODE_DETAIL : SCAN_DETAIL);
+      if (byCode) this.o.log('debug', 'pairing.qr', `QR code ${this.qrCount} turned over behind the pairing code (not shown).`);
+      else this.o.log('info', 'pairing.qr', `New QR code shown (${this.qrCount}).`);
       this.settleQrWaiters(this.generation);
     }
     if (update.connection === 'open') {
@@ -305,7 +310,7 @@ export class ConnectionController {
     const me = this.o.host.store()?.state.creds.me?.id ?? null;
     const firstOpen = this.o.host.opened(me, now);
     this.o.status.patch({ qr: null, qrExpiresAt: null, pairingCode: null, connectedSince: now, quarantinedTo: null, bannedUntil: null });
-    this.qrCount = 0;
+    this.resetQr();
     this.policyState = policyOnOpen(this.policyState, now);
     this.o.status.set('open', firstOpen ? 'Linked and connected.' : 'Connected.');
     this.o.log('info', 'connection.open', firstOpen ? `Linked as ${me ?? 'unknown'}; session age starts now.` : 'Connected with the saved session.');
@@ -425,7 +430,7 @@ export class ConnectionController {
     const newerVersion = await this.newerVersionAfter(input.code);
     // the user may have stopped it (or a restore begun) while the version was asked for
     if (this.currentIntent !== 'run' || this.swapping) return;
-    const result = decideDisconnect({ ...input, sessionValid, ...(newerVersion ? { newerVersion } : {}) }, this.policyState, this.o.policy, now, this.o.random);
+    const result = decideDisconnect({ ...input, sessionValid, ...(newerVersion ? { newerVersion } : {}), ...(byCode ? { byCode } : {}) }, this.policyState, this.o.policy, now, this.o.random);
     this.policyState = result.nextState;
     this.o.log(result.log.level, 'disconnect.decision', result.log.message, {
       code: input.code,

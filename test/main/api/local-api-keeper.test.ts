@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jsQRModule from 'jsqr';
 import { startLocalApi } from '../../../main/api/local-api.js';
+import { PhoneStatusSchema, UptimeReportSchema } from '../../../main/api/schemas.js';
 import { startHarness } from '../../support/keeper-harness.js';
 import { decodePng } from '../../support/png.js';
 import { collectSse, TEST_TOKEN } from '../../support/api-under-test.js';
@@ -61,6 +62,24 @@ test('a headless machine links over the API: the QR as PNG and text, phone.statu
     await h.waitForStatus('default', (s) => s.state === 'open');
     assert.ok(h.server.connections.length > before, 'a new connection was made');
     assert.equal((await call('/v1/phones/ghost/keepalive', 'POST')).status, 404);
+
+    // the status on the wire is exactly the documented one: a field the schema lacks fails here
+    const status = await (await call('/v1/phones/default')).json();
+    assert.deepEqual(PhoneStatusSchema.strict().parse(status), status);
+
+    // the uptime of the same phone, as the window and `headless uptime` compute it
+    const up = await call('/v1/phones/default/uptime?days=7');
+    assert.equal(up.status, 200);
+    const report = UptimeReportSchema.strict().parse(await up.json());
+    assert.equal(report.phoneId, 'default');
+    assert.equal(report.days.length, 7);
+    const today = report.days.at(-1);
+    assert.ok(today && today.open > 0, 'the linked minutes count as open today');
+    assert.ok(today.pulses >= 1 && today.backups >= 1, 'the keep-alive and backup above are marked on today');
+    const direct = await h.keeper.uptime('default', { days: 7, now: report.now });
+    assert.deepEqual(report.percent, direct.percent, 'the route answers what the keeper computes');
+    assert.equal((await call('/v1/phones/default/uptime?days=99')).status, 400);
+    assert.equal((await call('/v1/phones/ghost/uptime')).status, 404);
     // no messaging in this process: sending says so instead of pretending
     const send = await fetch(`${api.url}/v1/phones/default/messages`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ to: '15551230001', text: 'hi' }) });
     assert.equal(send.status, 503);

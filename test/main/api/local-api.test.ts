@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { MAX_BODY_BYTES } from '../../../main/api/app.js';
-import { rawRequest, readSse, startApiUnderTest, TEST_TOKEN } from '../../support/api-under-test.js';
+import { NOON_TODAY, rawRequest, readSse, startApiUnderTest, TEST_TOKEN } from '../../support/api-under-test.js';
 
 test('a request without the token, or with a wrong one, is refused with 401 and a JSON error', async () => {
   const t = await startApiUnderTest();
@@ -44,7 +44,7 @@ test('a body over the limit is refused with 413 before it is parsed, and no CORS
     const res = await t.call('/v1/phones/default/messages', { method: 'POST', body: big, headers: { origin: 'http://evil.example' } });
     assert.equal(res.status, 413);
     assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'body-too-large');
-    assert.equal(t.port.sent.length, 0);
+    assert.equal(t.port.sends.length, 0);
     const pre = await t.call('/v1/phones', { method: 'OPTIONS', token: null, headers: { origin: 'http://evil.example', 'access-control-request-method': 'GET' } });
     assert.equal(pre.headers.get('access-control-allow-origin'), null);
     const ok = await t.call('/v1/phones', { headers: { origin: 'http://evil.example' } });
@@ -77,15 +77,19 @@ test('a send is accepted with 202, goes out once through the gate, and its recor
     const res = await t.call('/v1/phones/default/messages', { method: 'POST', body: JSON.stringify({ to: '+15551230001', text: 'hello bot', idempotencyKey: 'k1' }) });
     assert.equal(res.status, 202);
     const accepted = (await res.json()) as { id: string; state: string };
-    assert.equal(accepted.state, 'sent');
+    // the real gate answers once the message is journaled, before its pump sends it
+    assert.equal(accepted.state, 'queued');
     assert.equal(res.headers.get('location'), `/v1/phones/default/messages/${accepted.id}`);
-    assert.deepEqual(t.port.sent.map((m) => [m.jid, m.text]), [['15551230001@s.whatsapp.net', 'hello bot']]);
+    await t.outbound.settled();
+    assert.equal(t.outbound.get('default', accepted.id)?.state, 'sent');
+    assert.deepEqual(t.port.sends.map((m) => [m.jid, m.text]), [['15551230001@s.whatsapp.net', 'hello bot']]);
     // the same idempotency key: the same message back, no second send
     const again = (await (await t.call('/v1/phones/default/messages', { method: 'POST', body: JSON.stringify({ to: '+15551230001', text: 'hello bot', idempotencyKey: 'k1' }) })).json()) as { id: string };
     assert.equal(again.id, accepted.id);
-    assert.equal(t.port.sent.length, 1);
-    const sent = t.port.sent[0]!;
-    t.port.receipt({ phoneId: 'default', waId: sent.waId, jid: sent.jid, state: 'delivered', at: Date.now() });
+    assert.equal(t.port.sends.length, 1);
+    const sent = t.port.sends[0]!;
+    t.port.receipt('default', sent.waId, 'delivered');
+    await t.outbound.settled();
     const record = (await (await t.call(`/v1/phones/default/messages/${accepted.id}`)).json()) as { state: string; times: Record<string, number>; reason: string | null };
     assert.equal(record.state, 'delivered');
     assert.ok(record.times.queued && record.times.sent && record.times.delivered);
@@ -97,16 +101,18 @@ test('a send is accepted with 202, goes out once through the gate, and its recor
 });
 
 test('a held send answers 202 queued and its record says why; a number not on WhatsApp is a clear 422', async () => {
-  const t = await startApiUnderTest();
+  // 02:00 UTC: inside the gate's sleep window (23:00–07:00 UTC), so the real gate holds the send
+  const t = await startApiUnderTest({ clockStart: NOON_TODAY - 10 * 60 * 60 * 1000 });
   try {
-    t.outbound.holdReason = 'inside the sleep window until 07:00';
     const res = await t.call('/v1/phones/default/messages', { method: 'POST', body: JSON.stringify({ to: '15551230002', text: 'later' }) });
     assert.equal(res.status, 202);
     const { id, state } = (await res.json()) as { id: string; state: string };
     assert.equal(state, 'queued');
-    const record = (await (await t.call(`/v1/phones/default/messages/${id}`)).json()) as { reason: string };
-    assert.equal(record.reason, 'inside the sleep window until 07:00');
-    assert.equal(t.port.sent.length, 0);
+    await t.outbound.settled();
+    const record = (await (await t.call(`/v1/phones/default/messages/${id}`)).json()) as { state: string; reason: string };
+    assert.equal(record.state, 'queued');
+    assert.match(record.reason, /^Held: no messages inside the sleep window 23:00.07:00 \(UTC\); goes out after .*07:00/);
+    assert.equal(t.port.sends.length, 0);
 
     const refused = await t.call('/v1/phones/default/messages', { method: 'POST', body: JSON.stringify({ to: '15559999999', text: 'hi' }) });
     assert.equal(refused.status, 422);
@@ -131,7 +137,7 @@ test('a malformed send is a 400 naming the field; an unknown phone is a 404 and 
     assert.equal(((await notJson.json()) as { error: { code: string } }).error.code, 'invalid-request');
     const unknown = await t.call('/v1/phones/ghost/messages', { method: 'POST', body: JSON.stringify({ to: '15551230001', text: 'hi' }) });
     assert.equal(unknown.status, 404);
-    assert.equal(t.port.sent.length, 0);
+    assert.equal(t.port.sends.length, 0);
   } finally {
     await t.close();
   }
@@ -144,8 +150,8 @@ test('an incoming message reaches the SSE stream and the inbox; Last-Event-ID re
     assert.equal(stream.status, 200);
     assert.match(stream.headers.get('content-type') ?? '', /^text\/event-stream/);
     const reading = readSse(stream, 2);
-    t.port.receive({ phoneId: 'default', waId: 'IN1', chatJid: '15551230001@s.whatsapp.net', text: 'first' });
-    t.port.receive({ phoneId: 'default', waId: 'IN2', chatJid: '15551230001@s.whatsapp.net', text: 'second' });
+    t.port.receive('default', '15551230001', 'first');
+    t.port.receive('default', '15551230001', 'second');
     const got = await reading;
     assert.deepEqual(got.map((m) => m.event), ['message.received', 'message.received']);
     const first = JSON.parse(got[0]!.data) as { id: string; data: { cursor: string; message: { text: string } } };
@@ -153,7 +159,7 @@ test('an incoming message reaches the SSE stream and the inbox; Last-Event-ID re
     assert.equal(first.data.message.text, 'first');
 
     // away after the first: the third arrives while no one listens
-    t.port.receive({ phoneId: 'default', waId: 'IN3', chatJid: '15551230001@s.whatsapp.net', text: 'third' });
+    t.port.receive('default', '15551230001', 'third');
     const resumed = await readSse(await t.call('/v1/events', { headers: { 'last-event-id': got[0]!.id } }), 2);
     assert.deepEqual(resumed.map((m) => (JSON.parse(m.data) as { data: { message: { text: string } } }).data.message.text), ['second', 'third']);
 
@@ -173,11 +179,11 @@ test('an incoming message reaches the SSE stream and the inbox; Last-Event-ID re
 test('the inbox and the event ids survive a restart: a bot that was down catches up', async () => {
   const t = await startApiUnderTest();
   try {
-    t.port.receive({ phoneId: 'default', waId: 'IN1', chatJid: '15551230001@s.whatsapp.net', text: 'before' });
+    t.port.receive('default', '15551230001', 'before');
     const before = (await (await t.call('/v1/phones/default/inbox')).json()) as { next: string; messages: { eventId: string }[] };
     await t.stop();
     await t.restart();
-    t.port.receive({ phoneId: 'default', waId: 'IN2', chatJid: '15551230001@s.whatsapp.net', text: 'after' });
+    t.port.receive('default', '15551230001', 'after');
     const page = (await (await t.call(`/v1/phones/default/inbox?after=${before.next}`)).json()) as { messages: { eventId: string; message: { text: string } }[] };
     assert.deepEqual(page.messages.map((m) => m.message.text), ['after']);
     assert.ok(Number(page.messages[0]!.eventId) > Number(before.messages[0]!.eventId), 'event ids keep increasing across restarts');
@@ -193,8 +199,9 @@ test('message.status events carry the gate\'s record as it moves from queued to 
   try {
     const reading = readSse(await t.call('/v1/events'), 3);
     const { id } = (await (await t.call('/v1/phones/default/messages', { method: 'POST', body: JSON.stringify({ to: '15551230001', text: 'x' }) })).json()) as { id: string };
-    const sent = t.port.sent[0]!;
-    t.port.receipt({ phoneId: 'default', waId: sent.waId, jid: sent.jid, state: 'read', at: Date.now() });
+    await t.outbound.settled();
+    const sent = t.port.sends[0]!;
+    t.port.receipt('default', sent.waId, 'read');
     const events = (await reading).map((m) => JSON.parse(m.data) as { type: string; data: { id: string; state: string } });
     assert.deepEqual(events.map((e) => [e.type, e.data.id, e.data.state]), [
       ['message.status', id, 'queued'],

@@ -23,13 +23,13 @@ test('the README bot answers an incoming message through the API, once, and stay
       if (Date.now() > deadline) throw new Error('the bot never opened the event stream');
       await new Promise((r) => setTimeout(r, 20));
     }
-    t.port.receive({ phoneId: 'default', waId: 'IN1', chatJid: '15551230001@s.whatsapp.net', text: 'ping' });
-    while (t.port.sent.length === 0) {
+    t.port.receive('default', '15551230001', 'ping');
+    while (t.port.sends.length === 0) {
       if (Date.now() > deadline) throw new Error('the bot did not answer');
       await new Promise((r) => setTimeout(r, 20));
     }
     await new Promise((r) => setTimeout(r, 200));
-    assert.deepEqual(t.port.sent.map((m) => [m.jid, m.text]), [['15551230001@s.whatsapp.net', 'echo: ping']]);
+    assert.deepEqual(t.port.sends.map((m) => [m.jid, m.text]), [['15551230001@s.whatsapp.net', 'echo: ping']]);
   } finally {
     bot.kill('SIGKILL');
     await t.close();

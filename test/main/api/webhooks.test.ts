@@ -60,7 +60,7 @@ test('each webhook gets every event signed with its own secret over the raw body
   const b = await receiver(() => 200);
   const t = await startApiUnderTest({ webhooks: [{ id: 'a', url: a.url, secret: 'secret-a' }, { id: 'b', url: b.url, secret: 'secret-b' }] });
   try {
-    t.port.receive({ phoneId: 'default', waId: 'IN1', chatJid: '15551230001@s.whatsapp.net', text: 'hello hook' });
+    t.port.receive('default', '15551230001', 'hello hook');
     await a.wait(1);
     await b.wait(1);
     for (const [r, secret] of [[a, 'secret-a'], [b, 'secret-b']] as const) {
@@ -89,8 +89,8 @@ test('a failing receiver is retried with growing delays, in order, until it acce
   const r = await receiver((n) => (n <= 3 ? 503 : 200));
   const t = await startApiUnderTest({ webhooks: [{ id: 'bot', url: r.url, secret: 's' }], webhookOptions: { retryBaseMs: 40, retryMaxMs: 1000 } });
   try {
-    t.port.receive({ phoneId: 'default', waId: 'IN1', chatJid: '15551230001@s.whatsapp.net', text: 'one' });
-    t.port.receive({ phoneId: 'default', waId: 'IN2', chatJid: '15551230001@s.whatsapp.net', text: 'two' });
+    t.port.receive('default', '15551230001', 'one');
+    t.port.receive('default', '15551230001', 'two');
     await r.wait(5);
     const texts = r.got.map((d) => (JSON.parse(d.body) as { data: { message: { text: string } } }).data.message.text);
     assert.deepEqual(texts, ['one', 'one', 'one', 'one', 'two'], 'the first event is retried before the second goes');
@@ -106,8 +106,8 @@ test('after the last attempt an event goes to the dead-letter list and the next 
   const r = await receiver((n) => (n <= 3 ? 500 : 200));
   const t = await startApiUnderTest({ webhooks: [{ id: 'bot', url: r.url, secret: 's' }], webhookOptions: { retryBaseMs: 10, retryMaxMs: 20, maxAttempts: 3 } });
   try {
-    t.port.receive({ phoneId: 'default', waId: 'IN1', chatJid: '15551230001@s.whatsapp.net', text: 'doomed' });
-    t.port.receive({ phoneId: 'default', waId: 'IN2', chatJid: '15551230001@s.whatsapp.net', text: 'fine' });
+    t.port.receive('default', '15551230001', 'doomed');
+    t.port.receive('default', '15551230001', 'fine');
     await r.wait(4);
     const dead = (await readFile(join(t.dir, 'api', 'webhooks', DEAD_LETTER_FILE), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { event: { data: { message: { text: string } } }; attempts: number; error: string });
     assert.equal(dead.length, 1);

@@ -435,3 +435,37 @@ test('quarantine() of a store that never wrote anything returns null', async (t)
   const { store } = await openAuthStore({ dir: join(root, 'never'), quarantineDir: join(root, 'q') });
   assert.equal(await store.quarantine('logged-out'), null);
 });
+
+test('a re-open that saves the same creds and keys rewrites no file, and a changed value is still written', async (t) => {
+  const root = await tempDir(t);
+  const dir = join(root, 'sessions', 'phone1');
+  const opts = { dir, quarantineDir: join(root, 'quarantine') };
+  const { store } = await openAuthStore(opts);
+  Object.assign(store.state.creds, pairedCreds());
+  await store.state.keys.set({ 'device-list': { '15550000001': ['0', '1'] }, 'lid-mapping': { '15550000001': '9999' } });
+  await store.saveCreds();
+  await store.close();
+  const ino = async (name: string) => (await stat(join(dir, name))).ino;
+  const before = { creds: await ino('creds.json'), list: await ino('device-list-15550000001.json') };
+
+  // what a login with stored creds does: the same creds and the same device list again
+  const { store: again } = await openAuthStore(opts);
+  await again.saveCreds();
+  await again.state.keys.set({ 'device-list': { '15550000001': ['0', '1'] } });
+  await again.flush();
+  assert.equal(await ino('creds.json'), before.creds, 'creds.json was not replaced');
+  assert.equal(await ino('device-list-15550000001.json'), before.list, 'the key file was not replaced');
+  assert.ok(!(await readdir(dir)).some((n) => n.startsWith('.')), 'no journal or temp left');
+
+  // a real change: one file of the batch differs, the other does not
+  again.state.creds.routingInfo = Buffer.from('moved');
+  await again.saveCreds();
+  await again.state.keys.set({ 'device-list': { '15550000001': ['0', '1', '2'] }, 'lid-mapping': { '15550000001': '9999' } });
+  await again.close();
+  assert.notEqual(await ino('creds.json'), before.creds);
+  const { store: third } = await openAuthStore(opts);
+  assert.deepEqual(third.state.creds.routingInfo, Buffer.from('moved'));
+  const got = await third.state.keys.get('device-list', ['15550000001']);
+  assert.deepEqual(got['15550000001'], ['0', '1', '2']);
+  await third.close();
+});

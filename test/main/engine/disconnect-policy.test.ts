@@ -119,6 +119,13 @@ test('408 "QR refs attempts ended" stops pairing instead of looping QR codes', (
   assert.equal(r.nextState.consecutiveFailures, 0);
 });
 
+test('408 while a pairing code was waiting logs that nobody typed the code, not the QR codes', () => {
+  const r = decide(input(408, 'QR refs attempts ended', { sessionValid: false, byCode: true }));
+  assert.match(r.log.message, /nobody typed the pairing code, pairing stopped; request a new code/);
+  assert.doesNotMatch(r.log.message, /scanned|new QR/, "the head keeps Baileys' own reason; our words say code");
+  assert.match(decide(input(408, 'QR refs attempts ended', { sessionValid: false })).log.message, /nobody scanned the QR codes/);
+});
+
 // --- 401 ----------------------------------------------------------------------------------------
 
 test('401 device_removed with valid session files retries once after 10 s', () => {

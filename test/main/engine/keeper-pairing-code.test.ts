@@ -75,6 +75,9 @@ test('when the code’s connection runs out the code goes, the phone says the co
     const expired = await h.waitForStatus('default', (s) => s.state === 'logged-out');
     assert.equal(expired.pairingCode, null);
     assert.match(expired.detail, /pairing code expired/);
+    assert.equal(expired.unlinked?.byCode, true, 'the window and the runner word it as a code');
+    assert.equal(expired.everLinked, false);
+    assert.ok(h.logs.some((e) => e.event === 'disconnect.decision' && /nobody typed the pairing code/.test(e.message)), 'the 408 line says code');
     await assert.rejects(h.server.phone.enterCode(pairing.code), /no companion waits/);
 
     // the placeholder identity Baileys wrote for the code must not make the next socket log in
@@ -138,6 +141,28 @@ test('a keeper stopped while a code was on screen starts again as a new link, no
     assert.equal(waiting.unlinked, null);
     assert.deepEqual(h.server.connections.slice(connections).map((c) => c.kind), ['registration']);
     await h.pair();
+  } finally {
+    await h.close();
+  }
+});
+
+test('while a pairing code waits, the QR codes turning over behind it are not announced (debug only) and the status says code', async () => {
+  const h = await waitingHarness({ qrTimeout: 300 });
+  try {
+    h.server.setQrRefs(4);
+    const seen = h.logs.length;
+    const seenStatuses = h.statuses.length;
+    await h.keeper.requestPairingCode('default', NUMBER);
+    await h.waitForStatus('default', (s) => s.state === 'logged-out');
+    const waiting = h.statuses.slice(seenStatuses).filter((s) => s.state === 'waiting-for-scan');
+    assert.ok(waiting.length > 0);
+    for (const s of waiting) assert.doesNotMatch(s.detail, /Scan the QR code/, 'from its first QR on, this socket links by code');
+    const qrLines = h.logs.slice(seen).filter((e) => e.event === 'pairing.qr');
+    assert.ok(qrLines.length >= 2, `QR codes turned over: ${qrLines.length}`);
+    for (const e of qrLines) {
+      assert.equal(e.level, 'debug', e.message);
+      assert.doesNotMatch(e.message, /New QR code shown/);
+    }
   } finally {
     await h.close();
   }

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { sweepStaleTemps, tempVerdict } from '../../../main/engine/temp-sweep.js';
+import { basename, dirname, join } from 'node:path';
+import { sweepStaleTemps, tempDirVerdict, tempVerdict } from '../../../main/engine/temp-sweep.js';
 import { startHarness } from '../../support/keeper-harness.js';
 import { tempDir } from '../../support/auth-store/fixtures.js';
 
@@ -55,4 +55,40 @@ test('the sweep never enters the quarantine folder', async (t) => {
   const r = await sweepStaleTemps({ root, quarantineDir, processStartedAt: performance.timeOrigin, now: STARTED });
   assert.deepEqual(r, { removed: [], quarantined: [] });
   assert.equal(await readFile(kept, 'utf8'), 'evidence');
+});
+
+test('a restore folder left by a kill: the unfinished .restoring- one is removed, a verified .restored- one quarantined, a live restore and other folders kept', () => {
+  assert.equal(tempDirVerdict('..default.restored-0a1b2c3d.restoring-Ab3xZ9', STARTED - 1, STARTED), 'remove');
+  assert.equal(tempDirVerdict('.default.restored-0a1b2c3d', STARTED - 1, STARTED), 'quarantine');
+  assert.equal(tempDirVerdict('..default.restored-0a1b2c3d.restoring-Ab3xZ9', STARTED + 1, STARTED), 'keep', 'maybe a restore in flight');
+  assert.equal(tempDirVerdict('default', STARTED - 1, STARTED), 'keep');
+  assert.equal(tempDirVerdict('.restoring-notes', STARTED - 1, STARTED), 'keep');
+});
+
+test('a keeper start removes the half-written folder of a restore killed mid-way and quarantines a restored session that was never swapped in', async (t) => {
+  const h = await startHarness({ keeper: { backup: false } });
+  t.after(() => h.close());
+  const old = new Date(performance.timeOrigin - 60_000);
+  const live = h.keeper.paths.session('default');
+  const parent = dirname(live);
+  await mkdir(parent, { recursive: true });
+  // the names restore-run.ts and restore.ts give them
+  const restored = join(parent, `.${basename(live)}.restored-0a1b2c3d`);
+  const restoring = join(parent, `.${basename(restored)}.restoring-Ab3xZ9`);
+  await mkdir(restoring);
+  await writeFile(join(restoring, 'pre-key-1.json'), '{"half":');
+  await mkdir(restored);
+  await writeFile(join(restored, 'creds.json'), '{"restored":true}');
+  await utimes(restoring, old, old);
+  await utimes(restored, old, old);
+  await h.keeper.start();
+  const left = await readdir(parent);
+  assert.ok(!left.includes(basename(restoring)), 'the unfinished restore folder is gone');
+  assert.ok(!left.includes(basename(restored)), 'the restored folder was moved');
+  const swept = h.logs.find((e) => e.event === 'temp.swept');
+  assert.ok((swept?.data?.files as string[]).includes(restoring));
+  const q = h.logs.find((e) => e.event === 'temp.quarantined' && e.data?.from === restored);
+  assert.ok(q, 'the move is logged');
+  assert.match(q.message, /interrupted restore/);
+  assert.equal(await readFile(join(String(q.data?.to), 'creds.json'), 'utf8'), '{"restored":true}', 'moved, not deleted');
 });

@@ -141,7 +141,7 @@ const LINK_WORDS: Array<{ name: string; steps: Partial<PhoneStatus>[]; expect: s
       { ...neverLinked, state: 'waiting-for-scan' },
       { state: 'open' },
     ],
-    expect: ['first-link: WhatsApp: scan the QR code to link WhatsApp', 'rescan: WhatsApp: Needs a new link', 'recovered: WhatsApp: linked — session age starts now'],
+    expect: ['first-link: WhatsApp: scan the QR code to link WhatsApp', 'rescan: WhatsApp: Not linked yet', 'recovered: WhatsApp: linked — session age starts now'],
   },
   {
     name: 'a phone that lost its link before this start is asked to scan again, though its pairing is forgotten',

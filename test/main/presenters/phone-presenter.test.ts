@@ -147,3 +147,17 @@ test('a phone whose sending stopped carries a warning that says why and that res
   assert.match(w?.text ?? '', /restriction \(463\).*until you resume/);
   assert.deepEqual(presentPhone(phoneStatus({ state: 'open', outboundStop: null }), NOW).warnings, []);
 });
+
+test('a pairing code that expired is worded as a code in the window (request a new code), and a phone never linked reads "Not linked yet"', () => {
+  const p = presentPhone(
+    phoneStatus({ state: 'logged-out', everLinked: false, pairedAt: null, me: null, connectedSince: null, unlinked: { cause: 'pairing-expired', at: NOW, device: null, byCode: true } }),
+    NOW,
+  );
+  assert.equal(p.unlinkReason, 'The pairing code expired before it was typed on the phone.');
+  assert.match(p.nextStep ?? '', /Request a new pairing code/);
+  assert.equal(p.title, 'Not linked yet');
+  assert.doesNotMatch(`${p.title} ${p.detail ?? ''}`, /logged out|new link/i);
+  const qr = presentPhone(phoneStatus({ state: 'logged-out', everLinked: true, unlinked: { cause: 'pairing-expired', at: NOW, device: null } }), NOW);
+  assert.equal(qr.title, 'Needs a new link', 'a phone that was linked before still needs a new link');
+  assert.match(qr.unlinkReason ?? '', /QR code expired/);
+});

@@ -46,6 +46,9 @@ test('a URL with control characters, or not written the way the URL parser write
       assert.match(problem(bad) ?? '', /must be written as "https:\/\//, JSON.stringify(bad));
     }
     for (const ok of ['https://a.example', 'https://a.example/', 'https://a.example/x/y?z=1']) assert.equal(problem(ok), null, ok);
+    const secret = problem('https://user:pw-s3cret@a.example/x\n') ?? '';
+    assert.ok(!secret.includes('pw-s3cret'), `a refused URL is not echoed with its password: ${secret}`);
+    assert.ok(!(problem('https://user:pw-s3cret@A.example/x') ?? '').includes('pw-s3cret'));
   }
 });
 
@@ -53,4 +56,12 @@ test('a Supabase bucket name with control characters is refused (it is shown in 
   const base = defaultAppSettings();
   const r = parseAppSettings({ ...base, backup: { ...base.backup, supabase: { ...base.backup.supabase, bucket: 'b\nok' } } });
   assert.ok(!r.ok && r.problems.some((p) => p.path === 'backup.supabase.bucket' && /control characters/.test(p.message)), JSON.stringify(r));
+});
+
+test('a refused http URL with a user name and password is echoed without them', () => {
+  for (const problem of [updateUrlProblem('http://user:pw-s3cret@updates.example/sk'), supabaseUrlProblem('http://user:pw-s3cret@abcd.supabase.co')]) {
+    assert.match(problem ?? '', /must start with https:\/\//);
+    assert.ok(!(problem ?? '').includes('pw-s3cret') && !(problem ?? '').includes('user:'), problem ?? '');
+    assert.match(problem ?? '', /\*\*\*@/);
+  }
 });

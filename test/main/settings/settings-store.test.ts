@@ -103,6 +103,33 @@ test('change listeners hear each saved settings object', async () => {
   });
 });
 
+test('a hand-written v1 file without "version" keeps outbound, updateUrl and every other section, and names the key it drops', async () => {
+  await withDir(async (dir) => {
+    await writeFile(
+      join(dir, 'settings.json'),
+      JSON.stringify({ phones: [{ id: 'shop' }], outbound: { intervalSeconds: 30 }, updateUrl: 'https://example.com/updates', startAtLogin: true, colour: 'red' }),
+    );
+    const dropped: string[][] = [];
+    const store = new SettingsStore(new Conf<StoredSettings>(settingsStoreOptions(dir, (keys) => dropped.push(keys))));
+    const r = store.load();
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.equal(r.settings.outbound.intervalSeconds, 30);
+    assert.equal(r.settings.updateUrl, 'https://example.com/updates');
+    assert.deepEqual(r.settings.phones, [{ id: 'shop' }]);
+    assert.equal(r.settings.startAtLogin, true);
+    const file = JSON.parse(await readFile(store.path, 'utf8')) as Record<string, unknown>;
+    assert.deepEqual(file.outbound, { intervalSeconds: 30 }, 'the rewritten file keeps the section');
+    assert.equal(file.updateUrl, 'https://example.com/updates');
+    assert.deepEqual(dropped, [['colour']]);
+  });
+});
+
+test('an old flat file carries a v1 section written beside it (outbound) across the upgrade', () => {
+  const api = { enabled: true, port: 9000 };
+  const out = migrateToV1({ phoneIds: ['a'], intervalHours: 6, outbound: { burst: 2 }, updateUrl: 'https://example.com/u', api });
+  assert.deepEqual(out, { version: 1, phones: [{ id: 'a' }], keepAlive: { intervalHours: 6 }, outbound: { burst: 2 }, updateUrl: 'https://example.com/u', api });
+});
+
 test('the optional local API section is saved and read back; a file without one stays valid and means off', async () => {
   await withDir(async (dir) => {
     const store = open(dir);

@@ -20,6 +20,7 @@ import { seededRandom } from '../seeded-random.js';
 import { mountSmallFilesystem, type SmallFilesystem } from '../small-filesystem.js';
 import { start as startStorage, type StorageServer } from '../supabase-server/storage-server.js';
 import type { WaConnection } from '../wa-server/index.js';
+import { MIN_SOAK_DAYS } from './soak-limits.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -133,7 +134,7 @@ const tick = () => new Promise((r) => setImmediate(r));
 /** The schedule: one phone use a day except in the two unused spells, and the faults. */
 export function planSoak(seed: number, days: number, sigkills: number, start: number): { events: Planned[]; unused: { from: number; days: number }[] } {
   const random = seededRandom(seed);
-  const unusedA = 1 + Math.floor(random() * Math.max(1, Math.min(days * 0.12, days - 33)));
+  const unusedA = 1 + Math.floor(random() * Math.max(1, Math.min(days * 0.12, days - MIN_SOAK_DAYS)));
   const lastB = days - 17;
   const firstB = unusedA + 13 + 2;
   if (lastB < firstB) throw new Error(`a soak needs at least ${firstB + 17} days for the two unused spells`);
@@ -512,9 +513,13 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         faults.push({ kind: e.kind, at, durationMs: 0, detail: 'not applied', openAgainAt: at, clearedAt: at, budgetMs: 0, skipped: `the phone was ${status().state} (a fault needs a connected phone)` });
         continue;
       }
+      // a recovery already done is taken now: faults due back to back (after a long one) must not
+      // stretch the last one's recovery across the next
+      observe();
       const before = faults.length;
       await apply(e.kind);
-      if (faults.length > before) progress(`day ${day(clock.now())}: ${e.kind} — ${faults.at(-1)?.detail ?? ''}`);
+      const applied = faults.at(-1);
+      if (faults.length > before && applied) progress(`day ${day(applied.at)}: ${e.kind} — ${applied.detail}`);
     }
     await runUntil(end);
     progress(`real time waited for the engine: ${[...waits].map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}`);

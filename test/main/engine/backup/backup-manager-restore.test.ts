@@ -229,7 +229,7 @@ test('a fresh install (no session files, never paired) says "not linked yet — 
   assert.equal(await rig.manager.restoreAtStart(PHONE), false);
   const [note] = rig.port.events('restore.not-linked');
   assert.equal(note?.level, 'info');
-  assert.match(note.message, /^Not linked yet — scan the QR code/);
+  assert.match(note.message, /^Not linked yet — link it on the phone: .*scan the QR code, or type the pairing code/);
   assert.equal(rig.port.logs.filter((l) => l.level === 'warn' || l.level === 'error').length, 0, 'no warning on a first run');
 });
 

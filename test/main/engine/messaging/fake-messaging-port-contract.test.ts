@@ -1,10 +1,11 @@
-// The gate's FakeMessagingPort held to the same MessagingPort contract as the real keeper's port.
+// The one FakeMessagingPort (the gate's, the local API's and the window's tests run on it), held
+// to the same MessagingPort contract as the real keeper's port.
 import { FakeMessagingPort } from '../../../support/fake-messaging-port.js';
 import { messagingPortContract } from './messaging-port-contract.js';
 
 const KNOWN = '491555000400';
 
-messagingPortContract('the fake port the gate is tested on', async () => {
+messagingPortContract('FakeMessagingPort (test/support/fake-messaging-port.ts)', async () => {
   const port = new FakeMessagingPort({ phoneIds: ['p1'], onWhatsApp: [KNOWN], contactReceipts: true });
   return {
     port,
