@@ -19,8 +19,8 @@ const MAX_DIGITS = 15;
 
 /**
  * The phone number to link, as the digits Baileys wants: country code first, no `+`. Spaces,
- * dashes, dots and brackets are what people type and are dropped; a leading `00` is the
- * international prefix. Anything else is refused with a sentence saying what is wrong.
+ * dashes, dots and brackets are what people type and are dropped; it must start with `+` or
+ * the international prefix `00`. Anything else is refused with a sentence saying what is wrong.
  */
 export function parsePairingNumber(input: string): string {
   const compact = input.trim().replace(/[\s\-.()]/g, '');
@@ -30,6 +30,11 @@ export function parsePairingNumber(input: string): string {
   }
   if (!/^\d+$/.test(digits)) {
     throw new KeeperError('invalid-input', `"${input.trim()}" is not a phone number: use digits only, starting with the country code, e.g. +44 7700 900123.`);
+  }
+  // without + or 00 the country code cannot be told from a local number: '7700 900123' would
+  // silently become +77 (Kazakhstan) and WhatsApp would prompt a stranger's phone
+  if (!compact.startsWith('+') && !compact.startsWith('00')) {
+    throw new KeeperError('invalid-input', `"${input.trim()}" has no country code: start with + and the country code (e.g. +44 for the UK, +1 for the US).`);
   }
   if (digits.startsWith('0')) {
     throw new KeeperError('invalid-input', `"${input.trim()}" has no country code: start with + and the country code (e.g. +44 for the UK, +1 for the US), not with a trunk 0.`);

@@ -9,7 +9,6 @@ test('a number written the way people write it becomes the digits Baileys wants,
   assert.equal(parsePairingNumber('+44 7700 900123'), '447700900123');
   assert.equal(parsePairingNumber(' +1 (555) 000-0001 '), '15550000001');
   assert.equal(parsePairingNumber('0049 30.1234567'), '49301234567');
-  assert.equal(parsePairingNumber('15550000001'), '15550000001');
 });
 
 test('a number with letters, without a country code or of impossible length is refused with a sentence saying why', () => {
@@ -19,6 +18,9 @@ test('a number with letters, without a country code or of impossible length is r
   refused('+1 555 CALL NOW', /digits only/);
   refused('+44 7700 900123 ext 2', /digits only/);
   refused('07700 900123', /no country code/);
+  // a bare number cannot be told from a local one: '7700 900123' is not read as +77
+  refused('7700 900123', /no country code/);
+  refused('15550000001', /no country code/);
   refused('+12345', /has 5 digits/);
   refused('+1234567890123456', /has 16 digits/);
 });
