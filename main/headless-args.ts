@@ -11,6 +11,8 @@ Usage:
   npm run headless -- [options]                 run: show QR codes, keep sessions alive
   npm run headless -- --pair-code +<number>     run, linking by phone number: print a code to type
                                                 on that phone instead of a QR code
+  SESSION_KEEPER_PAIR_NUMBER=+<number> npm run headless -- --pair-code
+                                                the same, with the number kept off the command line
   npm run headless -- import <folder> [options] import a Baileys session folder (useMultiFileAuthState)
   npm run headless -- backup [options]          back the session up now (skipped when unchanged)
   npm run headless -- backups [options]         list the stored backup generations
@@ -31,7 +33,9 @@ Options:
                      type the printed code on that phone under Linked devices → Link a device →
                      Link with phone number instead. One phone: --phone, else the only one.
                      Only that phone runs: the others are not kept alive until you start
-                     again without --pair-code
+                     again without --pair-code.
+                     Without <num> it is read from $SESSION_KEEPER_PAIR_NUMBER: other users of
+                     this computer can read command lines (ps), not your environment
   --replace          with import: set an existing session aside (quarantine) and import anyway
   --force            with backup: store a new generation even when nothing changed
   --recovery-key <k> with restore: open the backups with this recovery key (e.g. on a new machine);
@@ -115,11 +119,16 @@ export class UsageError extends Error {
   }
 }
 
-export function parseHeadlessArgs(argv: string[]): HeadlessCommand {
+/** The variable `--pair-code` without a number reads: a number there is not in `ps` output. */
+export const PAIR_NUMBER_ENV = 'SESSION_KEEPER_PAIR_NUMBER';
+
+export function parseHeadlessArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): HeadlessCommand {
+  // `--pair-code` last or before another option has no number of its own: it reads the env
+  const args = argv.map((a, i) => (a === '--pair-code' && !(argv[i + 1] ?? '-').match(/^[^-]/) ? '--pair-code=' : a));
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args,
       allowPositionals: true,
       strict: true,
       options: {
@@ -189,9 +198,11 @@ export function parseHeadlessArgs(argv: string[]): HeadlessCommand {
     const run = { kind: 'run', dataDir, phones: values.phone ?? null, verbose: values.verbose, api, webhooks } as const;
     if (pairNumber === undefined) return run;
     if ((values.phone?.length ?? 0) > 1) throw new UsageError('--pair-code links one phone: give at most one --phone.');
+    const given = pairNumber === '' ? env[PAIR_NUMBER_ENV] : pairNumber;
+    if (given === undefined || given.trim() === '') throw new UsageError(`--pair-code needs the number to link: --pair-code +<number>, or --pair-code alone with ${PAIR_NUMBER_ENV} set.`);
     let number: string;
     try {
-      number = parsePairingNumber(pairNumber);
+      number = parsePairingNumber(given);
     } catch (err) {
       throw new UsageError(`--pair-code: ${(err as Error).message}`);
     }

@@ -45,7 +45,7 @@ import { electronTrayFactory } from './tray/setup-tray.js';
 import { trayIconDir } from './tray/tray-icons.js';
 import { setupNotifications } from './notifications/setup-notifications.js';
 import { setupUpdates } from './updates/setup-updates.js';
-import { updateLine } from './updates/update-policy.js';
+import { plainHttpUpdatesAllowed, updateLine } from './updates/update-policy.js';
 import { autostartDesktopEntry, autostartDir, autostartExecutable, HIDDEN_FLAG, launchedHidden, writeAutostartEntry } from './start-at-login.js';
 
 const appRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -191,6 +191,7 @@ async function main(): Promise<void> {
   const updates = setupUpdates({
     updater: () => electronUpdater.autoUpdater,
     isPackaged: app.isPackaged,
+    plainHttpAllowed: plainHttpUpdatesAllowed({ isPackaged: app.isPackaged, env: process.env }),
     currentVersion: app.getVersion(),
     clock: systemClock,
     log: { info: (m) => log?.logger.info(m), warn: (m) => log?.logger.warn(m) },
@@ -321,8 +322,8 @@ async function main(): Promise<void> {
         return r.canceled ? null : (r.filePath ?? null);
       },
       // main's own dialog, parented to the window: the page can ask for it but not answer it
-      confirm: async (message) => {
-        const opts = { type: 'warning' as const, buttons: ['Cancel', 'Continue'], defaultId: 0, cancelId: 0, noLink: true, message };
+      confirm: async (message, detail) => {
+        const opts = { type: 'warning' as const, buttons: ['Cancel', 'Continue'], defaultId: 0, cancelId: 0, noLink: true, message, ...(detail ? { detail } : {}) };
         const r = window ? await dialog.showMessageBox(window, opts) : await dialog.showMessageBox(opts);
         return r.response === 1;
       },

@@ -50,6 +50,8 @@ export class SettingsView {
   private readonly secretWarning = el('p', { class: 'banner banner-warn', attrs: { role: 'note', hidden: true } });
   private readonly secretState = new Map<SecretName, HTMLElement>();
   private shownSecrets: SecretsInfo | null = null;
+  /** what the last save has to say beyond "Saved.", kept until the form changes: a push from main re-validates */
+  private savedNotice: string | null = null;
   private readonly supabaseFields = el('div', { class: 'grid' });
   private readonly checkButton = el('button', { text: 'Test connection', class: 'secondary', attrs: { type: 'button', id: 'backup-check' } });
   private readonly checkResult = el('div', { class: 'result', attrs: { id: 'backup-check-result', role: 'status', 'aria-live': 'polite' } });
@@ -186,7 +188,8 @@ export class SettingsView {
     this.valid = v.ok ? v.settings : null;
     const changed = v.ok && !sameSettings(v.settings, this.base);
     this.save.disabled = !changed;
-    setText(this.status, !v.ok ? 'Fix the marked fields to save.' : changed ? 'Unsaved changes.' : 'Saved.');
+    if (changed) this.savedNotice = null;
+    setText(this.status, !v.ok ? 'Fix the marked fields to save.' : changed ? 'Unsaved changes.' : (this.savedNotice ?? 'Saved.'));
   }
 
   private async submit(): Promise<void> {
@@ -194,6 +197,7 @@ export class SettingsView {
     this.save.disabled = true;
     // read before saving: a push from main may redraw the secrets while the save is in flight
     const hadKey = this.shownSecrets?.set.supabaseKey === true;
+    this.savedNotice = null;
     try {
       const saved = await this.keeper.setSettings(this.valid);
       this.valid = null;
@@ -215,7 +219,8 @@ export class SettingsView {
       return; // the settings are saved; the secrets line stays as it was until the next read
     }
     if (hadKey && this.shownSecrets?.set.supabaseKey !== true) {
-      setText(this.status, 'Saved. The Supabase key was for the old URL and was removed: set the key for the new project.');
+      this.savedNotice = 'Saved. The Supabase key was for the old URL and was removed: set the key for the new project.';
+      setText(this.status, this.savedNotice);
     }
   }
 

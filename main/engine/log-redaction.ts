@@ -1,5 +1,7 @@
 // Redaction for the event log: key material must never reach a log file or the window, however
 // it was passed in (a creds object, a Buffer, base64 or JSON text).
+import { createHash } from 'node:crypto';
+
 /** Key names whose values are never logged, whatever they hold. */
 const SECRET_KEY_PATTERNS: readonly RegExp[] = [
   /priv/i, // privKey, private, privateKey
@@ -48,6 +50,16 @@ function jsonBufferLength(o: Record<string, unknown>): number | null {
   if (Array.isArray(o.data)) return o.data.length;
   if (typeof o.data === 'string') return Buffer.from(o.data, 'base64').length;
   return null;
+}
+
+const PLAIN_ID = /^[0-9A-Za-z]{1,64}$/;
+
+/**
+ * A message id as the log shows it. Ids of incoming messages are chosen by the sender: one that
+ * is not a plain token (newlines, a forged log line, kilobytes) is logged as a short hash instead.
+ */
+export function loggableId(id: string): string {
+  return PLAIN_ID.test(id) ? id : `#${createHash('sha256').update(id).digest('hex').slice(0, 12)}`;
 }
 
 /** A log message or string value: creds serialised into text are hidden, very long text is cut. */

@@ -2,7 +2,9 @@
 // a code can be used. Pure, so the rules are tested without a socket.
 import { KeeperError } from './errors.js';
 
-export type { PairingCode } from './types.js';
+import type { PairingCode } from './types.js';
+
+export type { PairingCode };
 
 /**
  * How long a registration socket lives: Baileys shows 6 QR refs (60 s, then 20 s each) and the
@@ -17,8 +19,8 @@ const MAX_DIGITS = 15;
 
 /**
  * The phone number to link, as the digits Baileys wants: country code first, no `+`. Spaces,
- * dashes, dots and brackets are what people type and are dropped; a leading `00` is the
- * international prefix. Anything else is refused with a sentence saying what is wrong.
+ * dashes, dots and brackets are what people type and are dropped; it must start with `+` or
+ * the international prefix `00`. Anything else is refused with a sentence saying what is wrong.
  */
 export function parsePairingNumber(input: string): string {
   const compact = input.trim().replace(/[\s\-.()]/g, '');
@@ -28,6 +30,11 @@ export function parsePairingNumber(input: string): string {
   }
   if (!/^\d+$/.test(digits)) {
     throw new KeeperError('invalid-input', `"${input.trim()}" is not a phone number: use digits only, starting with the country code, e.g. +44 7700 900123.`);
+  }
+  // without + or 00 the country code cannot be told from a local number: '7700 900123' would
+  // silently become +77 (Kazakhstan) and WhatsApp would prompt a stranger's phone
+  if (!compact.startsWith('+') && !compact.startsWith('00')) {
+    throw new KeeperError('invalid-input', `"${input.trim()}" has no country code: start with + and the country code (e.g. +44 for the UK, +1 for the US).`);
   }
   if (digits.startsWith('0')) {
     throw new KeeperError('invalid-input', `"${input.trim()}" has no country code: start with + and the country code (e.g. +44 for the UK, +1 for the US), not with a trunk 0.`);
@@ -53,4 +60,38 @@ export function dropUnfinishedCodeLink(creds: { me?: { id: string } | undefined;
   delete creds.me;
   delete creds.pairingCode;
   return true;
+}
+
+/** A new code at most this often per phone: each one is a registration at WhatsApp for that number. */
+export const PAIRING_CODE_GAP_MS = 60_000;
+/** …and at most this many in any rolling hour: a page or API caller must not spam someone's phone. */
+export const PAIRING_CODES_PER_HOUR = 5;
+const HOUR_MS = 60 * 60_000;
+
+/** The code on screen and the number it was asked for. */
+export interface LiveCode {
+  digits: string;
+  code: PairingCode;
+}
+
+export type PairingCodeDecision = { kind: 'reuse'; code: PairingCode } | { kind: 'new' } | { kind: 'wait'; untilMs: number; reason: string };
+
+/**
+ * Whether a request for a code gets the one already on screen, a new one, or must wait. `issued`
+ * are the times earlier codes were asked for (any order). Pure; the caller owns the clock.
+ */
+export function decidePairingCode(input: { digits: string; now: number; live: LiveCode | null; issued: readonly number[] }): PairingCodeDecision {
+  const { digits, now, live } = input;
+  // at most one live code per phone: the same number gets the same code while it lasts
+  if (live && live.digits === digits && now < live.code.expiresAt) return { kind: 'reuse', code: live.code };
+  const recent = input.issued.filter((t) => t > now - HOUR_MS).sort((a, b) => a - b);
+  const last = recent.at(-1);
+  if (last !== undefined && now < last + PAIRING_CODE_GAP_MS) {
+    return { kind: 'wait', untilMs: last + PAIRING_CODE_GAP_MS, reason: `A pairing code was asked for less than a minute ago; ask again in ${Math.ceil((last + PAIRING_CODE_GAP_MS - now) / 1000)} s.` };
+  }
+  if (recent.length >= PAIRING_CODES_PER_HOUR) {
+    const until = (recent[recent.length - PAIRING_CODES_PER_HOUR] ?? now) + HOUR_MS;
+    return { kind: 'wait', untilMs: until, reason: `${PAIRING_CODES_PER_HOUR} pairing codes were asked for in the last hour; ask again in ${Math.ceil((until - now) / 60_000)} min.` };
+  }
+  return { kind: 'new' };
 }

@@ -26,7 +26,7 @@ import { PresencePulser } from './session/presence-pulser.js';
 import { StorageFaults } from './session/storage-faults.js';
 import { probeWritable } from './storage-error.js';
 import { StatusModel, type BackupView } from './session/status-model.js';
-import { parsePairingNumber } from './pairing-code.js';
+import { decidePairingCode, parsePairingNumber, type LiveCode } from './pairing-code.js';
 import type { LogLevel, PairingCode, PhoneConfig, PhoneStatus, RemovedDevice, UnlinkCause } from './types.js';
 
 export { resumesAfterSwap, type SessionIntent } from './session/connection-controller.js';
@@ -67,6 +67,11 @@ export interface SessionBackupHooks {
 
 export class PhoneSession {
   private store: AuthStore | null = null;
+  /** set while a restore or an import replaces the session folder: nothing may open it meanwhile */
+  private replacingFiles = false;
+  /** the code on screen and when codes were asked for (the pairing-code rate rule) */
+  private liveCode: LiveCode | null = null;
+  private codesAskedAt: number[] = [];
   private readonly meta: PhoneMetaStore;
   private readonly faults: StorageFaults;
   private readonly model: StatusModel;
@@ -219,9 +224,20 @@ export class PhoneSession {
    */
   async requestPairingCode(number: string): Promise<PairingCode> {
     const digits = parsePairingNumber(number);
+    if (this.replacingFiles) {
+      throw new KeeperError('restarting', `The session files of ${this.id} are being replaced (a restore or an import); ask for a code once that is done.`);
+    }
     if (this.store?.isRegistered()) {
       throw new KeeperError('already-linked', `Phone ${this.id} is already linked; log out first to link another phone.`);
     }
+    const now = this.opts.clock.now();
+    // the code still on screen (its socket alive), not merely the last one handed out
+    const live = this.liveCode && this.model.field('pairingCode')?.code === this.liveCode.code.code ? this.liveCode : null;
+    const decision = decidePairingCode({ digits, now, live, issued: this.codesAskedAt });
+    if (decision.kind === 'reuse') return decision.code;
+    if (decision.kind === 'wait') throw new KeeperError('refused-by-gate', decision.reason);
+    // counted when asked: a failed request still started a registration for that number
+    this.codesAskedAt = [...this.codesAskedAt.filter((t) => t > now - 60 * 60_000), now];
     this.conn.intent = 'run';
     this.conn.cancelRetry();
     await this.conn.retire();
@@ -230,7 +246,9 @@ export class PhoneSession {
     }
     this.conn.resetQr(true);
     await this.conn.connect('connecting');
-    return this.conn.requestPairingCode(digits);
+    const code = await this.conn.requestPairingCode(digits);
+    this.liveCode = { digits, code };
+    return code;
   }
 
   /** Unlinks this device at WhatsApp (when connected) and sets the session files aside. */
@@ -271,11 +289,17 @@ export class PhoneSession {
     };
     await checkImport(from, to, importOptions); // a refused import leaves the running phone alone
     const resume = resumesAfterSwap(this.conn.intent);
-    this.conn.cancelRetry();
-    await this.conn.retire();
-    await this.store?.close();
-    this.store = null;
-    const result = await importSession(from, to, importOptions);
+    this.replacingFiles = true;
+    let result;
+    try {
+      this.conn.cancelRetry();
+      await this.conn.retire();
+      await this.store?.close();
+      this.store = null;
+      result = await importSession(from, to, importOptions);
+    } finally {
+      this.replacingFiles = false;
+    }
     // When the imported session was first linked is unknown: its age counts from its first open
     // here. What WhatsApp removed stays remembered: that is about this phone, not one session.
     await this.meta.update({ ...EMPTY_META, me: result.me, removedDevices: this.meta.value.removedDevices });
@@ -365,6 +389,7 @@ export class PhoneSession {
    */
   async withSessionStopped<T>(fn: () => Promise<T>): Promise<T> {
     this.conn.hold(true);
+    this.replacingFiles = true;
     this.conn.cancelRetry();
     await this.conn.retire();
     await this.store?.close();
@@ -378,6 +403,7 @@ export class PhoneSession {
       return result;
     } finally {
       this.conn.hold(false);
+      this.replacingFiles = false;
       if (swapped ? resumesAfterSwap(this.conn.intent) : this.conn.intent === 'run') {
         this.conn.intent = 'run';
         if (await this.openStore()) await this.conn.connect('connecting');

@@ -46,7 +46,7 @@ export interface HandlerDeps {
    * A native confirmation shown by main (not by the page): true only when the person agreed.
    * Without it, actions that need one (confirmationFor, exporting the recovery key) are refused.
    */
-  confirm?(message: string): Promise<boolean>;
+  confirm?(message: string, detail?: string): Promise<boolean>;
   /** the local API (absent: the window shows it off and cannot make secrets) */
   localApi?: { state(): LocalApiState; newSecret(target: ApiSecretTarget): Promise<string> };
   onSettingsSaved?(settings: AppSettings): void;
@@ -63,6 +63,7 @@ export type SensitiveCall =
   | { call: 'setSettings'; before: AppSettings; after: AppSettings }
   | { call: 'logout'; phoneId: string }
   | { call: 'restore'; phoneId: string; generation?: string }
+  | { call: 'resumeSending'; phoneId: string }
   | { call: 'newApiSecret'; target: ApiSecretTarget };
 
 export function confirmationFor(c: SensitiveCall): string | null {
@@ -75,13 +76,13 @@ export function confirmationFor(c: SensitiveCall): string | null {
       const a = c.after.backup;
       const changed: string[] = [];
       if (a.target !== b.target) changed.push(`the backup target from ${b.target} to ${a.target}`);
-      if (a.supabase.url !== b.supabase.url) changed.push(`the Supabase URL to ${a.supabase.url || '(none)'}`);
-      if (a.supabase.bucket !== b.supabase.bucket) changed.push(`the Supabase bucket to ${a.supabase.bucket || '(none)'}`);
+      if (a.supabase.url !== b.supabase.url) changed.push(`the Supabase URL to ${hostOf(a.supabase.url)}`);
+      if (a.supabase.bucket !== b.supabase.bucket) changed.push(`the Supabase bucket to ${quoted(a.supabase.bucket)}`);
       const asks: string[] = [];
       if (changed.length) asks.push(`Change ${changed.join(', ')}? Your session backups will be sent there.`);
       // the app downloads and installs whatever this address serves
       if (c.after.updateUrl !== c.before.updateUrl) {
-        asks.push(c.after.updateUrl ? `Install updates from ${c.after.updateUrl}? Session Keeper will download and run what that address serves.` : 'Turn off automatic updates?');
+        asks.push(c.after.updateUrl ? `Install updates from ${hostOf(c.after.updateUrl)}? Session Keeper will download and run what that address serves.` : 'Turn off automatic updates?');
       }
       const api = apiChangeConfirmation(c.before.api, c.after.api);
       if (api) asks.push(api);
@@ -91,6 +92,8 @@ export function confirmationFor(c: SensitiveCall): string | null {
       return `Log out "${c.phoneId}"? WhatsApp removes this linked device; linking again needs the phone.`;
     case 'restore':
       return `Restore "${c.phoneId}" from ${c.generation ?? 'the newest backup'}? The current session files are set aside.`;
+    case 'resumeSending':
+      return `Resume sending on "${c.phoneId}"? Sending stopped because WhatsApp refused messages; more refusals can get the number banned.`;
     case 'newApiSecret':
       return c.target.kind === 'token'
         ? 'Make a new local API token? Programs using the old token stop working until they get the new one.'
@@ -98,12 +101,57 @@ export function confirmationFor(c: SensitiveCall): string | null {
   }
 }
 
+/**
+ * The dialog's smaller text under the question: the full addresses a settings change sends
+ * backups or events to, or takes updates from (the question names only their host). Pure.
+ */
+export function confirmationDetailFor(c: SensitiveCall): string | null {
+  if (c.call !== 'setSettings') return null;
+  const lines: string[] = [];
+  if (c.after.backup.supabase.url && c.after.backup.supabase.url !== c.before.backup.supabase.url) lines.push(`Supabase URL: ${hrefOf(c.after.backup.supabase.url)}`);
+  if (c.after.updateUrl && c.after.updateUrl !== c.before.updateUrl) lines.push(`Update URL: ${hrefOf(c.after.updateUrl)}`);
+  for (const url of addedWebhooks(c.before.api, c.after.api)) lines.push(`Webhook: ${hrefOf(url)}`);
+  return lines.length ? lines.join('\n') : null;
+}
+
+// The schema refuses URLs with control characters or that are not written as their href, and
+// buckets with control characters; these still never put raw page text into a dialog.
+function hostOf(url: string): string {
+  if (!url) return '(none)';
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(an invalid address)';
+  }
+}
+
+function hrefOf(url: string): string {
+  try {
+    return new URL(url).href;
+  } catch {
+    return '(an invalid address)';
+  }
+}
+
+const BUCKET_SHOWN = 40;
+
+function quoted(bucket: string): string {
+  if (!bucket) return '(none)';
+  const clean = bucket.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
+  return JSON.stringify(clean.length > BUCKET_SHOWN ? `${clean.slice(0, BUCKET_SHOWN)}…` : clean);
+}
+
+/** Webhook URLs in `after` that `before` did not send to. */
+function addedWebhooks(before: AppSettings['api'], after: AppSettings['api']): string[] {
+  const known = new Set((before?.webhooks ?? []).map((w) => w.url));
+  return (after?.webhooks ?? []).filter((w) => !known.has(w.url)).map((w) => w.url);
+}
+
 /** Turning the local API on, or sending its events to a new URL, lets a program act as this account. Pure. */
 function apiChangeConfirmation(before: AppSettings['api'], after: AppSettings['api']): string | null {
-  const known = new Set((before?.webhooks ?? []).map((w) => w.url));
-  const added = (after?.webhooks ?? []).filter((w) => !known.has(w.url)).map((w) => w.url);
+  const added = addedWebhooks(before, after);
   const enabling = Boolean(after?.enabled) && !before?.enabled;
-  if (added.length > 0) return `Send every event, incoming messages included, to ${added.join(', ')}?`;
+  if (added.length > 0) return `Send every event, incoming messages included, to ${added.map(hostOf).join(', ')}?`;
   if (enabling) return 'Turn on the local API? Programs on this computer with its token can send and read messages as this account.';
   return null;
 }
@@ -119,7 +167,8 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     const message = confirmationFor(c);
     if (message === null) return;
     if (!deps.confirm) throw new KeeperError('refused-by-gate', 'This change needs a native confirmation, and main has none wired.');
-    if (!(await deps.confirm(message))) throw new KeeperError('refused-by-gate', 'Cancelled: nothing was changed.');
+    const detail = confirmationDetailFor(c);
+    if (!(await (detail === null ? deps.confirm(message) : deps.confirm(message, detail)))) throw new KeeperError('refused-by-gate', 'Cancelled: nothing was changed.');
   };
   return {
     getStatuses: () => deps.keeper().statuses(),
@@ -164,6 +213,8 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     pauseKeepAlive: ({ phoneId }) => deps.keeper().pauseKeepAlive(phoneId),
     resumeKeepAlive: ({ phoneId }) => deps.keeper().resumeKeepAlive(phoneId),
     resumeSending: async ({ phoneId }) => {
+      // lifts the anti-ban stop: a page script must not restart sending into a ban alone
+      await confirmed({ call: 'resumeSending', phoneId });
       await deps.keeper().resumeOutbound(phoneId);
     },
     importSession: async ({ phoneId, replace }) => {

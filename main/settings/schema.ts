@@ -31,6 +31,9 @@ const reconnectSchema = z.object({
     .default(12),
 });
 
+/** C0 and C1 controls, DEL and the bidi overrides: invisible in a dialog, able to reorder or add lines. */
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
 /** The URL as it may be echoed in a message: a user name and password in it become "***". */
 function withoutUserInfo(u: URL): string {
   if (!u.username && !u.password) return u.href;
@@ -40,14 +43,21 @@ function withoutUserInfo(u: URL): string {
   return shown.href;
 }
 
-/** https only, plain http just to this machine (tests, a local server). */
+/**
+ * https only, plain http just to this machine (tests, a local server). The text must be the URL
+ * as WHATWG writes it (a trailing slash aside): `new URL` silently drops tabs and newlines, so a
+ * string that merely parses could carry sentences of its own into main's confirmation dialog.
+ */
 function secureUrlProblem(label: string, example: string, url: string): string | null {
+  // the input is not echoed: it may hold a password
+  if (CONTROL_CHARACTERS.test(url)) return `${label} must not contain control characters (tabs, line breaks, direction marks)`;
   let u: URL;
   try {
     u = new URL(url);
   } catch {
     return `${label} must be a URL like ${example} (got ${JSON.stringify(url)})`;
   }
+  if (u.href !== url && u.href !== `${url}/`) return `${label} must be written as ${JSON.stringify(withoutUserInfo(u))}`;
   if (u.protocol === 'https:') return null;
   if (u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) return null;
   return `${label} must start with https:// (plain http only for 127.0.0.1 or localhost; got ${JSON.stringify(withoutUserInfo(u))})`;
@@ -60,7 +70,8 @@ export function supabaseUrlProblem(url: string): string | null {
 
 /**
  * The app installs what this URL serves: the same rule as the Supabase URL. No user:password in
- * it either: electron-updater logs the addresses it fetches.
+ * it either: electron-updater logs the addresses it fetches. (Plain http to this machine is
+ * syntax here; whether a build may use it is the update plan's decision: installed builds may not.)
  */
 export function updateUrlProblem(url: string): string | null {
   const problem = secureUrlProblem('Update URL', 'https://example.com/session-keeper/updates', url);
@@ -77,7 +88,12 @@ const supabaseSchema = z.object({
       const problem = url === '' ? null : supabaseUrlProblem(url);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
-  bucket: z.string().max(100).default(''),
+  /** shown in main's confirmation dialog: no control characters, and short */
+  bucket: z
+    .string()
+    .max(100, { error: 'Supabase bucket must be at most 100 characters' })
+    .refine((b) => !CONTROL_CHARACTERS.test(b), { error: 'Supabase bucket must not contain control characters' })
+    .default(''),
   prefix: z.string().max(200).default('session-keeper'),
 });
 
@@ -99,15 +115,7 @@ const backupSchema = z
 
 /** Webhooks carry incoming messages: https, plain http only to this machine (a bot next to the app). */
 export function webhookUrlProblem(url: string): string | null {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return `Webhook URL must be a URL like https://bot.example/hook (got ${JSON.stringify(url)})`;
-  }
-  if (u.protocol === 'https:') return null;
-  if (u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) return null;
-  return `Webhook URL must start with https:// (plain http only for 127.0.0.1 or localhost; got ${JSON.stringify(url)})`;
+  return secureUrlProblem('Webhook URL', 'https://bot.example/hook', url);
 }
 
 const apiWebhookSchema = z

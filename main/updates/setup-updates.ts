@@ -2,9 +2,9 @@
 // checked a little after start and every few hours, downloaded in the background (sha512 checked
 // by electron-updater against latest.yml) and installed when the app quits. Thin: every decision
 // is in update-policy.ts.
-import type { AppUpdater, ProgressInfo, UpdateInfo } from 'electron-updater';
+import electronUpdater, { type AppUpdater, type ProgressInfo, type UpdateInfo } from 'electron-updater';
 import type { Clock, TimerHandle } from '../engine/clock.js';
-import { FIRST_CHECK_DELAY_MS, nextCheckInMs, nextUpdateState, takesOffer, updatePlan, type UpdateState, type UpdaterEvent } from './update-policy.js';
+import { FIRST_CHECK_DELAY_MS, installMode, nextCheckInMs, nextUpdateState, takesOffer, updatePlan, type UpdaterKind, type UpdateState, type UpdaterEvent } from './update-policy.js';
 
 export interface UpdatesLog {
   info(msg: string): void;
@@ -15,6 +15,8 @@ export interface UpdatesDeps {
   /** electron-updater's autoUpdater for this OS; asked for only once updates are on */
   updater: () => AppUpdater;
   isPackaged: boolean;
+  /** plain http (to this machine) for the feed: plainHttpUpdatesAllowed() */
+  plainHttpAllowed: boolean;
   currentVersion: string;
   clock: Clock;
   log: UpdatesLog;
@@ -29,6 +31,14 @@ export interface Updates {
   state(): UpdateState;
   /** no more checks (quitting); a downloaded update still installs on quit */
   stop(): void;
+}
+
+function kindOf(u: AppUpdater): UpdaterKind {
+  if (u instanceof electronUpdater.DebUpdater) return 'deb';
+  if (u instanceof electronUpdater.RpmUpdater) return 'rpm';
+  if (u instanceof electronUpdater.PacmanUpdater) return 'pacman';
+  if (u instanceof electronUpdater.AppImageUpdater) return 'appimage';
+  return 'other';
 }
 
 export function setupUpdates(deps: UpdatesDeps): Updates {
@@ -54,13 +64,15 @@ export function setupUpdates(deps: UpdatesDeps): Updates {
     if (updater) return updater;
     const u = deps.updater();
     u.logger = { info: (m: unknown) => deps.log.info(String(m)), warn: (m: unknown) => deps.log.warn(String(m)), error: (m: unknown) => deps.log.warn(String(m)) };
-    u.autoDownload = true;
+    const manual = installMode(kindOf(u)) === 'manual';
+    // a package installed as root is not downloaded to be run on quit: the person is pointed at it
+    u.autoDownload = !manual;
     // our gate in front of electron-updater's own (minimum OS version, staged rollout)
     const osCheck = u.isUpdateSupported;
     u.isUpdateSupported = async (info: UpdateInfo) => takesOffer(deps.currentVersion, info.version) && (await osCheck(info));
     u.on('checking-for-update', () => apply({ kind: 'checking' }));
     u.on('update-not-available', (info: UpdateInfo) => apply({ kind: 'not-available', latest: info.version, at: deps.clock.now() }));
-    u.on('update-available', (info: UpdateInfo) => apply({ kind: 'available', version: info.version }));
+    u.on('update-available', (info: UpdateInfo) => apply(manual ? { kind: 'offered', version: info.version, from: feedUrl ?? '' } : { kind: 'available', version: info.version }));
     u.on('download-progress', (p: ProgressInfo) => apply({ kind: 'progress', percent: p.percent }));
     u.on('update-downloaded', (info: UpdateInfo) => apply({ kind: 'downloaded', version: info.version }));
     u.on('error', (err: Error & { code?: string }) => apply({ kind: 'error', error: { message: err.message, ...(err.code ? { code: err.code } : {}) }, at: deps.clock.now() }));
@@ -84,7 +96,7 @@ export function setupUpdates(deps: UpdatesDeps): Updates {
 
   return {
     configure(updateUrl) {
-      const plan = updatePlan({ updateUrl, isPackaged: deps.isPackaged });
+      const plan = updatePlan({ updateUrl, isPackaged: deps.isPackaged, plainHttpAllowed: deps.plainHttpAllowed });
       if (!plan.enabled) {
         feedUrl = null;
         schedule(null);
@@ -99,7 +111,7 @@ export function setupUpdates(deps: UpdatesDeps): Updates {
       if (plan.feedUrl === feedUrl) return;
       feedUrl = plan.feedUrl;
       const u = connect();
-      u.autoInstallOnAppQuit = true;
+      u.autoInstallOnAppQuit = installMode(kindOf(u)) === 'on-quit';
       u.setFeedURL({ provider: 'generic', url: plan.feedUrl });
       deps.log.info(`updates from ${plan.feedUrl}`);
       state = { kind: 'idle' };

@@ -11,20 +11,44 @@ export const CHECK_INTERVAL_MS = 4 * 60 * 60_000;
 /** A failed check (server down, no network) is tried again sooner than the regular interval. */
 export const RETRY_AFTER_ERROR_MS = 60 * 60_000;
 
-export type UpdatesOffReason = 'no-url' | 'not-installed' | 'unsupported-build';
+export type UpdatesOffReason = 'no-url' | 'not-installed' | 'unsupported-build' | 'insecure-url';
 
 export type UpdatePlan = { enabled: true; feedUrl: string } | { enabled: false; reason: UpdatesOffReason };
 
 /**
  * Updates run only with an update URL (the setting; empty = off) and only in an installed build:
  * a checkout started with `npm start` has nothing to replace. The URL itself was validated by
- * the settings schema (https, or plain http to this machine).
+ * the settings schema (https, or plain http to this machine). Plain http to this machine only
+ * where `plainHttpAllowed`: in an installed build any other user of the computer could serve
+ * updates on that port while the person's own server is down.
  */
-export function updatePlan(input: { updateUrl: string; isPackaged: boolean }): UpdatePlan {
+export function updatePlan(input: { updateUrl: string; isPackaged: boolean; plainHttpAllowed: boolean }): UpdatePlan {
   const url = input.updateUrl.trim();
   if (url === '') return { enabled: false, reason: 'no-url' };
   if (!input.isPackaged) return { enabled: false, reason: 'not-installed' };
+  if (!input.plainHttpAllowed && !url.startsWith('https:')) return { enabled: false, reason: 'insecure-url' };
   return { enabled: true, feedUrl: url };
+}
+
+/** Set only by tests that play an installed build against a local update server. */
+export const PLAIN_HTTP_UPDATES_ENV = 'SESSION_KEEPER_TEST_HTTP_UPDATES';
+
+/** Plain http (to this machine) for updates: a checkout, or a test that says so in the env. */
+export function plainHttpUpdatesAllowed(input: { isPackaged: boolean; env: NodeJS.ProcessEnv }): boolean {
+  return !input.isPackaged || input.env[PLAIN_HTTP_UPDATES_ENV] === '1';
+}
+
+/** Which electron-updater installs this build (its own choice by platform and package-type). */
+export type UpdaterKind = 'appimage' | 'deb' | 'rpm' | 'pacman' | 'other';
+
+/**
+ * How a verified download is installed. Without code signing the only checks are TLS and the
+ * sha512 in latest.yml, both from the update server. A deb/rpm/pacman install runs the package
+ * as root (pkexec): that is not done on quit; the person is told where to download it instead.
+ * An AppImage replaces the person's own file, as the person could: it installs on quit.
+ */
+export function installMode(kind: UpdaterKind): 'on-quit' | 'manual' {
+  return kind === 'deb' || kind === 'rpm' || kind === 'pacman' ? 'manual' : 'on-quit';
 }
 
 interface Version {
@@ -86,6 +110,8 @@ export type UpdateState =
   | { kind: 'up-to-date'; latest: string | null; at: number }
   | { kind: 'downloading'; version: string; percent: number | null }
   | { kind: 'ready'; version: string }
+  /** a newer version this installation does not install itself (installMode 'manual') */
+  | { kind: 'available'; version: string; from: string }
   | { kind: 'error'; problem: UpdateProblem; at: number };
 
 /** What electron-updater reported, as plain data (setup-updates.ts translates its events). */
@@ -93,6 +119,8 @@ export type UpdaterEvent =
   | { kind: 'checking' }
   | { kind: 'not-available'; latest: string | null; at: number }
   | { kind: 'available'; version: string }
+  /** a newer version, offered to an installation that does not install it itself */
+  | { kind: 'offered'; version: string; from: string }
   | { kind: 'progress'; percent: number }
   | { kind: 'downloaded'; version: string }
   | { kind: 'error'; error: { message: string; code?: string }; at: number }
@@ -118,17 +146,19 @@ export function nextUpdateState(state: UpdateState, event: UpdaterEvent): Update
   if (state.kind === 'off') return state;
   switch (event.kind) {
     case 'checking':
-      return state.kind === 'ready' || state.kind === 'downloading' ? state : { kind: 'checking' };
+      return state.kind === 'ready' || state.kind === 'downloading' || state.kind === 'available' ? state : { kind: 'checking' };
     case 'not-available':
       return state.kind === 'ready' ? state : { kind: 'up-to-date', latest: event.latest, at: event.at };
     case 'available':
       return { kind: 'downloading', version: event.version, percent: null };
+    case 'offered':
+      return { kind: 'available', version: event.version, from: event.from };
     case 'progress':
       return state.kind === 'downloading' ? { ...state, percent: Math.max(0, Math.min(100, Math.round(event.percent))) } : state;
     case 'downloaded':
       return { kind: 'ready', version: event.version };
     case 'error':
-      return state.kind === 'ready' ? state : { kind: 'error', problem: classifyUpdateError(event.error), at: event.at };
+      return state.kind === 'ready' || state.kind === 'available' ? state : { kind: 'error', problem: classifyUpdateError(event.error), at: event.at };
     case 'inactive':
       return { kind: 'off', reason: 'unsupported-build' };
   }
@@ -151,6 +181,7 @@ const PROBLEM_TEXT: Record<UpdateProblem, string> = {
 export function updateLine(state: UpdateState): UpdateLine | null {
   switch (state.kind) {
     case 'off':
+      if (state.reason === 'insecure-url') return { text: 'Updates off: an installed build takes updates over https only', tone: 'problem' };
       return state.reason === 'unsupported-build' ? { text: 'Updates: this kind of installation cannot update itself', tone: 'info' } : null;
     case 'idle':
     case 'checking':
@@ -160,6 +191,8 @@ export function updateLine(state: UpdateState): UpdateLine | null {
       return { text: `Downloading update ${state.version}${state.percent === null ? '' : ` (${state.percent} %)`}…`, tone: 'info' };
     case 'ready':
       return { text: `Update ready — installs when you quit (version ${state.version})`, tone: 'ready' };
+    case 'available':
+      return { text: `Update available: download version ${state.version} from ${state.from}`, tone: 'ready' };
     case 'error':
       return { text: `Update failed: ${PROBLEM_TEXT[state.problem]}`, tone: 'problem' };
   }

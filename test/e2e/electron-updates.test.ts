@@ -54,6 +54,8 @@ test('an installed build with an update URL downloads a newer release in the bac
         SESSION_KEEPER_DATA_DIR: join(dir, 'keeper'),
         // no WhatsApp needed here: the sessions fail to connect and keep retrying
         SESSION_KEEPER_WA_URL: 'wss://127.0.0.1:9/ws/chat',
+        // the update server is plain http on this machine: an installed build takes that only in tests
+        SESSION_KEEPER_TEST_HTTP_UPDATES: '1',
       },
       timeout: 30_000,
     });

@@ -58,7 +58,8 @@ test('a script in the page that turns the local API on with its own webhook and 
     assert.match(cancelled.tokenError ?? '', /Cancelled/);
     const dialogs = standIn.dialogCalls.slice(asked).filter((d) => d.kind === 'message');
     assert.equal(dialogs.length, 2, 'main asked for the webhook and for the token');
-    assert.match(JSON.stringify(dialogs[0]?.options), /Send every event, incoming messages included, to http:\/\/127\.0\.0\.1:\d+\/loot/);
+    // the question names the host, the detail under it the full address
+    assert.match(JSON.stringify(dialogs[0]?.options), /Send every event, incoming messages included, to 127\.0\.0\.1:\d+\?.*Webhook: http:\/\/127\.0\.0\.1:\d+\/loot/);
     const off = await apiState();
     assert.equal(off.url, null);
     await assert.rejects(fetch(`http://127.0.0.1:${port}/v1/phones`), 'nothing listens');

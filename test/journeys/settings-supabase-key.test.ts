@@ -41,7 +41,8 @@ test('changing the Supabase URL drops the stored key, and the settings view show
     standIn.dialogAnswers.message.push(1);
     await save.click();
     await keyState.filter({ hasText: /^Not set$/ }).waitFor({ timeout: 5_000 });
-    assert.match((await status.textContent()) ?? '', /Supabase key was for the old URL and was removed/);
+    // the secrets line may be redrawn by a push from main a moment before the save's own re-read
+    await status.filter({ hasText: /Supabase key was for the old URL and was removed/ }).waitFor({ timeout: 5_000 });
     const env = await page.evaluate(() => (globalThis as unknown as { keeper: PageKeeper }).keeper.getEnvironment());
     assert.equal(env.secrets.set.supabaseKey, false, 'main holds no key either');
 

@@ -23,6 +23,21 @@ test('--pair-code refuses a number without country code, two phones, or a comman
   assert.throws(() => parseHeadlessArgs(['backup', '--pair-code', '+15550000001']), /only goes with a run/);
 });
 
+test('--pair-code alone reads the number from SESSION_KEEPER_PAIR_NUMBER, keeping it off the command line (ps); the flag\'s own number still wins', () => {
+  const env = { SESSION_KEEPER_PAIR_NUMBER: '+44 7700 900123' };
+  for (const argv of [['--pair-code'], ['--pair-code', '--phone', 'shop'], ['--pair-code=']]) {
+    const cmd = parseHeadlessArgs(argv, env);
+    assert.ok(cmd.kind === 'run' && cmd.pairCode?.number === '447700900123', `${argv.join(' ')}: ${JSON.stringify(cmd)}`);
+  }
+  assert.ok(parseHeadlessArgs(['--pair-code', '--phone', 'shop'], env).kind === 'run');
+  const flag = parseHeadlessArgs(['--pair-code', '+15550000001'], env);
+  assert.ok(flag.kind === 'run' && flag.pairCode?.number === '15550000001');
+  assert.throws(() => parseHeadlessArgs(['--pair-code'], {}), (e: unknown) => e instanceof UsageError && /SESSION_KEEPER_PAIR_NUMBER/.test(e.message));
+  assert.throws(() => parseHeadlessArgs(['--pair-code'], { SESSION_KEEPER_PAIR_NUMBER: '0770' }), /--pair-code: /);
+  assert.equal(parseHeadlessArgs([], env).kind, 'run', 'the variable alone links nothing: only --pair-code asks for a code');
+  assert.ok(!('pairCode' in parseHeadlessArgs([], env)));
+});
+
 test('the code is for the phone named, else the only one running', () => {
   assert.equal(pairCodeTarget({ number: '1', phone: null }, ['default']), 'default');
   assert.equal(pairCodeTarget({ number: '1', phone: 'shop' }, ['shop', 'home']), 'shop');

@@ -15,6 +15,7 @@ import type { KeepAliveSettings, OutboundSettings } from '../settings-schema.js'
 import type { LogLevel } from '../types.js';
 import { DAY, decideSend, looksLikeRestriction, refusalsStop, type OutboundStop } from './outbound-gate.js';
 import { OutboundJournal } from './outbound-journal.js';
+import { maskedNumber } from '../pairing-code.js';
 import {
   MESSAGE_STATES,
   type IncomingMessage,
@@ -79,7 +80,8 @@ interface StoredRecord extends MessageRecord {
 
 type JournalEntry =
   | { t: 'rec'; r: StoredRecord }
-  | { t: 'known'; jid: string }
+  /** a chat the account talked to, and when it last did (absent in journals written before it) */
+  | { t: 'known'; jid: string; at?: number }
   | { t: 'stop'; at: number; reason: string }
   | { t: 'resume'; at: number }
   | { t: 'refusal'; at: number };
@@ -91,7 +93,8 @@ interface Book {
   records: Map<string, StoredRecord>;
   byKey: Map<string, string>;
   byWaId: Map<string, string>;
-  known: Set<string>;
+  /** chats the account talked to → when it last did; forgotten with the records */
+  known: Map<string, number>;
   stop: OutboundStop | null;
   refusals: number[];
   /** send times in the last day, oldest first; and those that started a new chat */
@@ -127,7 +130,7 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
         records: new Map(),
         byKey: new Map(),
         byWaId: new Map(),
-        known: new Set(),
+        known: new Map(),
         stop: null,
         refusals: [],
         sends: [],
@@ -464,7 +467,9 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
     const at = this.opts.clock.now();
     if (r.sending && r.jid !== null && typeof r.attemptAt === 'number') countSend(book, r.jid, r.attemptAt);
     await this.save(book, { ...r, state: 'failed', reason, code, sending: false, text: null, times: { ...r.times, failed: at } });
-    this.opts.log(book.phoneId, 'warn', event, `Message ${r.id} failed: ${reason}`, { id: r.id, code });
+    // the record keeps the recipient (the caller gave it); the event log gets its last digits only
+    const logged = r.to === '' ? reason : reason.split(r.to).join(maskedRecipient(r.to));
+    this.opts.log(book.phoneId, 'warn', event, `Message ${r.id} failed: ${logged}`, { id: r.id, code });
   }
 
   private async stopPhone(book: Book, reason: string): Promise<void> {
@@ -530,10 +535,13 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
     }
   }
 
+  /** Written when new, and again at most once a day, so a crash loses no more than a day of its age. */
   private async learnChat(book: Book, jid: string): Promise<void> {
-    if (book.known.has(jid)) return;
-    book.known.add(jid);
-    await this.write(book, { t: 'known', jid });
+    const at = this.opts.clock.now();
+    const before = book.known.get(jid);
+    book.known.set(jid, Math.max(at, before ?? at));
+    if (before !== undefined && at - before < DAY) return;
+    await this.write(book, { t: 'known', jid, at });
   }
 
   /** Work the port's events start: tracked so `settled()` (and shutdown) wait for it. */
@@ -586,21 +594,22 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
     book.refusals = [];
     book.sends = [];
     book.newChatSends = [];
+    const now = this.opts.clock.now();
     const { entries, unreadable } = await book.journal.read();
     if (unreadable > 0) this.opts.log(book.phoneId, 'warn', 'outbound.journal-damaged', `${unreadable} unreadable line(s) in the outbound journal were skipped (a crash mid-write).`);
     for (const e of entries) {
       if (!isEntry(e)) continue;
       if (e.t === 'rec') book.records.set(e.r.id, e.r);
-      else if (e.t === 'known') book.known.add(e.jid);
+      else if (e.t === 'known') book.known.set(e.jid, Math.max(e.at ?? now, book.known.get(e.jid) ?? -Infinity));
       else if (e.t === 'stop') book.stop = { at: e.at, reason: e.reason };
       else if (e.t === 'resume') {
         book.stop = null;
         book.refusals = [];
       } else book.refusals.push(e.at);
     }
-    const now = this.opts.clock.now();
     for (const r of book.records.values()) {
       if (r.idempotencyKey !== null) book.byKey.set(r.idempotencyKey, r.id);
+      if (r.jid !== null && r.times.sent !== undefined && book.known.has(r.jid)) book.known.set(r.jid, Math.max(r.times.sent, book.known.get(r.jid) ?? 0));
       if (r.waId !== null) book.byWaId.set(r.waId, r.id);
       // sent, or failed after a send began (it may have gone out); queued ones marked sending are counted as they fail below
       const sentAt = r.times.sent ?? (r.state === 'failed' ? (r.attemptAt ?? undefined) : undefined);
@@ -620,7 +629,7 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
     pruneDay(book, now);
   }
 
-  /** Rewrites the journal with what is still needed: records younger than the keep period. */
+  /** Rewrites the journal with what is still needed: records, and chats talked to, younger than the keep period. */
   private async compact(book: Book): Promise<void> {
     const now = this.opts.clock.now();
     const keepFrom = now - this.opts.outbound.keepRecordsDays * DAY;
@@ -630,8 +639,9 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
       if (r.idempotencyKey !== null && book.byKey.get(r.idempotencyKey) === id) book.byKey.delete(r.idempotencyKey);
       if (r.waId !== null) book.byWaId.delete(r.waId);
     }
+    for (const [jid, at] of book.known) if (at < keepFrom) book.known.delete(jid);
     const entries: JournalEntry[] = [
-      ...[...book.known].map((jid): JournalEntry => ({ t: 'known', jid })),
+      ...[...book.known].map(([jid, at]): JournalEntry => ({ t: 'known', jid, at })),
       ...book.refusals.filter((at) => at > now - DAY).map((at): JournalEntry => ({ t: 'refusal', at })),
       ...(book.stop ? [{ t: 'stop', at: book.stop.at, reason: book.stop.reason } as JournalEntry] : []),
       ...[...book.records.values()].map((r): JournalEntry => ({ t: 'rec', r })),
@@ -639,6 +649,11 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
     await book.journal.rewrite(entries);
     book.linesSinceCompact = entries.length;
   }
+}
+
+/** A recipient as the log shows it: its last four digits, like a pairing number. */
+function maskedRecipient(to: string): string {
+  return maskedNumber(to.replace(/@.*$/, '').replace(/\D/g, ''));
 }
 
 /** A send (or an attempt that may have gone out) counts against the rate, the caps and the chat gap. */
@@ -673,7 +688,7 @@ function isEntry(e: unknown): e is JournalEntry {
     case 'rec':
       return typeof x.r?.id === 'string' && MESSAGE_STATES.includes(x.r.state as MessageState) && typeof x.r.times === 'object';
     case 'known':
-      return typeof x.jid === 'string';
+      return typeof x.jid === 'string' && (x.at === undefined || typeof x.at === 'number');
     case 'stop':
       return typeof x.at === 'number' && typeof x.reason === 'string';
     case 'resume':

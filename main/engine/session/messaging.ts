@@ -8,6 +8,7 @@ import { KeeperError } from '../errors.js';
 import type { IncomingMessage, MessageStatusUpdate, SentMessage } from '../messaging/types.js';
 import { incomingFromUpsert, parseRecipient, personJid, serverAckFromNode, statusFromReceipt, statusFromUpdate } from '../messaging/wa-mapping.js';
 import type { LogLevel } from '../types.js';
+import { loggableId } from '../log-redaction.js';
 
 export interface PhoneMessagingOptions {
   phoneId: string;
@@ -57,8 +58,10 @@ export class PhoneMessaging {
       for (const msg of messages) {
         const m = incomingFromUpsert(phoneId, msg, clock.now());
         if (!m) continue;
-        this.o.log('info', 'message.received', `Message ${m.waId} received (${m.kind}${m.text === null ? '' : `, ${m.text.length} chars`}).`, {
-          waId: m.waId,
+        // the id is the sender's choice: logged only when it is a plain token
+        const id = loggableId(m.waId);
+        this.o.log('info', 'message.received', `Message ${id} received (${m.kind}${m.text === null ? '' : `, ${m.text.length} chars`}).`, {
+          waId: id,
           kind: m.kind,
           length: m.text?.length ?? null,
         });
@@ -88,7 +91,7 @@ export class PhoneMessaging {
       held.push(u);
       return;
     }
-    if (u.state === 'failed') this.o.log('warn', 'message.failed', `WhatsApp refused message ${u.waId}.`, { waId: u.waId });
+    if (u.state === 'failed') this.o.log('warn', 'message.failed', `WhatsApp refused message ${loggableId(u.waId)}.`, { waId: loggableId(u.waId) });
     this.o.onStatus(u);
   }
 

@@ -63,6 +63,8 @@ test('the auth store tells how each creds save and key batch ended on a full dis
   });
   await store.saveCreds();
   await fs.fill();
+  // a save of unchanged creds writes nothing (they are durable already), so change them
+  store.state.creds.nextPreKeyId += 1;
   await assert.rejects(store.saveCreds(), { code: 'ENOSPC' });
   await assert.rejects(async () => store.state.keys.set({ 'pre-key': { '1': { public: Buffer.alloc(32, 1), private: Buffer.alloc(32, 2) } } }), { code: 'ENOSPC' });
   assert.deepEqual((await readdir(dir)).filter((n) => n.startsWith('.')), [], 'no temp file, no journal');

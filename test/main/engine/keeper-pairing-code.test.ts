@@ -107,6 +107,27 @@ test('asking for a code is refused for a bad number and while a phone is linked'
   }
 });
 
+test('asking again for the same number while its code lives returns that code without a new registration; another number within the minute is refused', async () => {
+  const h = await waitingHarness();
+  try {
+    const first = await h.keeper.requestPairingCode('default', NUMBER);
+    const connections = h.server.connections.length;
+    assert.deepEqual(await h.keeper.requestPairingCode('default', '+15550000001'), first);
+    assert.equal(h.server.connections.length, connections, 'no new socket, no new code at WhatsApp');
+    await assert.rejects(
+      h.keeper.requestPairingCode('default', '+44 7700 900123'),
+      (err: unknown) => err instanceof KeeperError && err.code === 'refused-by-gate' && /less than a minute ago/.test(err.message),
+    );
+    assert.deepEqual(h.keeper.status('default').pairingCode, first, 'the code on screen stays');
+    // the code still works after the refused request
+    await helloArrived(h);
+    await h.server.phone.enterCode(first.code);
+    await h.waitForStatus('default', (s) => s.state === 'open');
+  } finally {
+    await h.close();
+  }
+});
+
 test('a keeper stopped while a code was on screen starts again as a new link, not as a login with the bare number', async () => {
   const h = await waitingHarness();
   try {

@@ -24,7 +24,7 @@ const OUR_WC = 7;
 const ORIGIN = 'app://session-keeper';
 const ours: IpcEventLike = { sender: { id: OUR_WC }, senderFrame: { url: `${ORIGIN}/index.html`, parent: null } };
 
-async function setup(opts: { keeper?: Partial<KeeperOptions>; saveTo?: (dir: string) => string; confirm?: (message: string) => Promise<boolean> } = {}) {
+async function setup(opts: { keeper?: Partial<KeeperOptions>; saveTo?: (dir: string) => string; confirm?: (message: string, detail?: string) => Promise<boolean> } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'shell-ipc-'));
   const keeper = createKeeper({ dataDir: join(dir, 'keeper'), phones: [{ id: 'default', label: 'WhatsApp' }], backup: false, ...opts.keeper });
   const settings = new SettingsStore(new Conf<StoredSettings>(settingsStoreOptions(dir)));
@@ -134,7 +134,7 @@ test('a weak backup passphrase is refused with a sentence saying why, and nothin
   }
 });
 
-test('passphrase, Supabase key, backup target/URL/bucket, log out and restore wait for main\'s own dialog; Cancel changes nothing', async () => {
+test('passphrase, Supabase key, backup target/URL/bucket, log out, restore and resuming sending wait for main\'s own dialog; Cancel changes nothing', async () => {
   const asked: string[] = [];
   let answer = false;
   const t = await setup({ confirm: (m) => (asked.push(m), Promise.resolve(answer)) });
@@ -147,13 +147,15 @@ test('passphrase, Supabase key, backup target/URL/bucket, log out and restore wa
       [INVOKE.setSettings.channel, elsewhere],
       [INVOKE.logout.channel, { phoneId: 'default' }],
       [INVOKE.restore.channel, { phoneId: 'default' }],
+      [INVOKE.resumeSending.channel, { phoneId: 'default' }],
     ];
     for (const [channel, payload] of calls) {
       const r = await t.router(channel, ours, payload);
       assert.ok(!r.ok && r.error.code === 'refused-by-gate' && /Cancelled/.test(r.error.message), `${channel}: ${JSON.stringify(r)}`);
     }
     assert.equal(asked.length, calls.length, 'each call asked once');
-    assert.match(asked[2] ?? '', /https:\/\/attacker\.example/, 'the dialog names where backups would go');
+    assert.match(asked[2] ?? '', /URL to attacker\.example\b/, 'the dialog names the host backups would go to');
+    assert.match(asked[5] ?? '', /Resume sending on "default"\?/);
     assert.deepEqual(t.settings.get(), before);
     assert.deepEqual(t.secrets.info().set, { supabaseKey: false, backupPassphrase: false });
     assert.equal(t.saved.length, 0);
@@ -168,6 +170,36 @@ test('passphrase, Supabase key, backup target/URL/bucket, log out and restore wa
     assert.equal((await t.router(INVOKE.setSettings.channel, ours, elsewhere)).ok, true);
     assert.equal(t.settings.get().backup.supabase.url, 'https://attacker.example');
     assert.equal(t.secrets.has('supabaseKey'), false, 'a new Supabase URL drops the key given for the old one');
+  } finally {
+    await t.close();
+  }
+});
+
+test('a page cannot write its own sentences into the update or Supabase dialog: URLs with control characters or not written as their href are refused before any dialog', async () => {
+  const asked: { message: string; detail?: string }[] = [];
+  const t = await setup({ confirm: (message, detail) => (asked.push({ message, ...(detail !== undefined ? { detail } : {}) }), Promise.resolve(true)) });
+  try {
+    const before = t.settings.get();
+    const forged = [
+      'https://updates.example/sk\nSession Keeper verified this address. Click Continue.',
+      'https://updates.example/\tsk',
+      'https://updates.example/sk?\u202egnp.exe',
+      'https://UPDATES.example/sk',
+    ];
+    for (const updateUrl of forged) {
+      const r = await t.router(INVOKE.setSettings.channel, ours, { ...before, updateUrl });
+      assert.ok(!r.ok && r.error.code === 'invalid-payload', `${JSON.stringify(updateUrl)}: ${JSON.stringify(r)}`);
+    }
+    const supa = await t.router(INVOKE.setSettings.channel, ours, { ...before, backup: { ...before.backup, supabase: { url: 'https://x.supabase.co/\r\nContinue is safe', bucket: 'b', prefix: 'p' } } });
+    assert.ok(!supa.ok, JSON.stringify(supa));
+    const bucket = await t.router(INVOKE.setSettings.channel, ours, { ...before, backup: { ...before.backup, supabase: { ...before.backup.supabase, bucket: 'b\nThis backup is encrypted end to end' } } });
+    assert.ok(!bucket.ok, JSON.stringify(bucket));
+    assert.equal(asked.length, 0, 'no dialog was shown for a refused address');
+    assert.deepEqual(t.settings.get(), before);
+
+    // a clean address: the question names the host, the detail the full address
+    assert.equal((await t.router(INVOKE.setSettings.channel, ours, { ...before, updateUrl: 'https://updates.example/sk/' })).ok, true);
+    assert.deepEqual(asked, [{ message: 'Install updates from updates.example? Session Keeper will download and run what that address serves.', detail: 'Update URL: https://updates.example/sk/' }]);
   } finally {
     await t.close();
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultAppSettings, parseAppSettings, supabaseUrlProblem, updateUrlProblem } from '../../../main/settings/schema.js';
+import { defaultAppSettings, parseAppSettings, supabaseUrlProblem, updateUrlProblem, webhookUrlProblem } from '../../../main/settings/schema.js';
 
 test('a Supabase URL is accepted over https, and over plain http only to this machine', () => {
   for (const ok of ['https://abcd.supabase.co', 'http://127.0.0.1:54321', 'http://localhost:8000', 'http://[::1]:9000']) assert.equal(supabaseUrlProblem(ok), null, ok);
@@ -35,6 +35,27 @@ test('a settings file written before the outbound gate stays valid and gets its 
   assert.equal(r.settings.outbound.perMinute, 20);
   const bad = parseAppSettings({ ...before, outbound: { inSleepWindow: 'sometimes' } });
   assert.ok(!bad.ok && bad.problems.some((p) => p.path === 'outbound.inSleepWindow'), JSON.stringify(bad));
+});
+
+test('a URL with control characters, or not written the way the URL parser writes it, is refused: new URL() would drop a newline and keep the rest', () => {
+  for (const problem of [updateUrlProblem, supabaseUrlProblem, webhookUrlProblem]) {
+    for (const bad of ['https://a.example/x\nClick Continue', 'https://a.example/\tx', 'https://a.example/x\r', 'https://a.example/\u202ex', 'https://a.example/x\u0000']) {
+      assert.match(problem(bad) ?? '', /must not contain control characters/, JSON.stringify(bad));
+    }
+    for (const bad of ['https://A.example/x', 'https://a.example/a b', 'https://a.example/../x', 'https://bücher.example', ' https://a.example']) {
+      assert.match(problem(bad) ?? '', /must be written as "https:\/\//, JSON.stringify(bad));
+    }
+    for (const ok of ['https://a.example', 'https://a.example/', 'https://a.example/x/y?z=1']) assert.equal(problem(ok), null, ok);
+    const secret = problem('https://user:pw-s3cret@a.example/x\n') ?? '';
+    assert.ok(!secret.includes('pw-s3cret'), `a refused URL is not echoed with its password: ${secret}`);
+    assert.ok(!(problem('https://user:pw-s3cret@A.example/x') ?? '').includes('pw-s3cret'));
+  }
+});
+
+test('a Supabase bucket name with control characters is refused (it is shown in main\'s dialog)', () => {
+  const base = defaultAppSettings();
+  const r = parseAppSettings({ ...base, backup: { ...base.backup, supabase: { ...base.backup.supabase, bucket: 'b\nok' } } });
+  assert.ok(!r.ok && r.problems.some((p) => p.path === 'backup.supabase.bucket' && /control characters/.test(p.message)), JSON.stringify(r));
 });
 
 test('a refused http URL with a user name and password is echoed without them', () => {

@@ -31,8 +31,11 @@ interface Installed {
   updatersMade: () => number;
 }
 
-/** An installed AppImage build of this version, with the updater wired as main wires it. */
-async function installedBuild(): Promise<Installed> {
+/**
+ * An installed build of this version (an AppImage unless `deb`), with the updater wired as main
+ * wires it. Its feed is a local http server: the test env's allowance unless `plainHttpAllowed`.
+ */
+async function installedBuild(opts: { deb?: boolean; plainHttpAllowed?: boolean } = {}): Promise<Installed> {
   const root = await mkdtemp(join(tmpdir(), 'sk-updates-'));
   const resources = join(root, 'resources');
   await mkdir(resources);
@@ -55,9 +58,10 @@ async function installedBuild(): Promise<Installed> {
   const updates = setupUpdates({
     updater: () => {
       made++;
-      return new electronUpdater.AppImageUpdater();
+      return opts.deb ? new electronUpdater.DebUpdater() : new electronUpdater.AppImageUpdater();
     },
     isPackaged: standIn.app.isPackaged,
+    plainHttpAllowed: opts.plainHttpAllowed ?? true,
     currentVersion: CURRENT,
     clock,
     log: { info: (m) => log.push(m), warn: (m) => log.push(`WARN ${m}`) },
@@ -174,6 +178,39 @@ test('turning updates off after a release was downloaded: nothing is installed o
     assert.equal(i.clock.pending(), 0, 'no check planned');
     standIn.app.quit();
     assert.equal(await readFile(i.appImage, 'utf8'), 'the installed version');
+    assert.equal(existsSync(i.marker), false);
+  } finally {
+    await teardown(i);
+    await server.close();
+  }
+});
+
+test('an installed build refuses a plain-http feed on this machine (another user could serve that port): updates stay off and nothing is asked', { skip, timeout: 30_000 }, async () => {
+  const server = await updateServer(() => ({ version: '95.0.0', bytes: Buffer.from('x') }));
+  const i = await installedBuild({ plainHttpAllowed: false });
+  try {
+    i.updates.configure(server.url);
+    assert.deepEqual(i.updates.state(), { kind: 'off', reason: 'insecure-url' });
+    await i.updates.checkNow();
+    i.clock.advance(FIRST_CHECK_DELAY_MS);
+    assert.equal(i.updatersMade(), 0);
+    assert.deepEqual(server.requests, []);
+  } finally {
+    await teardown(i);
+    await server.close();
+  }
+});
+
+test('a deb install is told where to download a newer release; nothing is downloaded and nothing runs as root on quit', { skip, timeout: 30_000 }, async () => {
+  const i = await installedBuild({ deb: true });
+  const server = await updateServer(() => ({ version: '94.0.0', bytes: fakeRelease('94.0.0', i.marker) }));
+  try {
+    i.updates.configure(server.url);
+    await i.updates.checkNow();
+    assert.deepEqual(i.updates.state(), { kind: 'available', version: '94.0.0', from: server.url }, JSON.stringify(i.states));
+    assert.deepEqual(updateLine(i.updates.state()), { text: `Update available: download version 94.0.0 from ${server.url}`, tone: 'ready' });
+    assert.ok(server.requests.every((p) => p.endsWith('.yml')), `only latest.yml was fetched: ${server.requests.join(' ')}`);
+    standIn.app.quit();
     assert.equal(existsSync(i.marker), false);
   } finally {
     await teardown(i);

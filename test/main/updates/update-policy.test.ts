@@ -5,6 +5,8 @@ import {
   RETRY_AFTER_ERROR_MS,
   classifyUpdateError,
   compareVersions,
+  installMode,
+  plainHttpUpdatesAllowed,
   nextCheckInMs,
   nextUpdateState,
   takesOffer,
@@ -15,10 +17,34 @@ import {
 } from '../../../main/updates/update-policy.js';
 
 test('updates run only with an update URL and only in an installed build', () => {
-  assert.deepEqual(updatePlan({ updateUrl: '', isPackaged: true }), { enabled: false, reason: 'no-url' });
-  assert.deepEqual(updatePlan({ updateUrl: '  ', isPackaged: true }), { enabled: false, reason: 'no-url' });
-  assert.deepEqual(updatePlan({ updateUrl: 'https://u.example/sk', isPackaged: false }), { enabled: false, reason: 'not-installed' });
-  assert.deepEqual(updatePlan({ updateUrl: ' https://u.example/sk ', isPackaged: true }), { enabled: true, feedUrl: 'https://u.example/sk' });
+  assert.deepEqual(updatePlan({ updateUrl: '', isPackaged: true, plainHttpAllowed: false }), { enabled: false, reason: 'no-url' });
+  assert.deepEqual(updatePlan({ updateUrl: '  ', isPackaged: true, plainHttpAllowed: false }), { enabled: false, reason: 'no-url' });
+  assert.deepEqual(updatePlan({ updateUrl: 'https://u.example/sk', isPackaged: false, plainHttpAllowed: true }), { enabled: false, reason: 'not-installed' });
+  assert.deepEqual(updatePlan({ updateUrl: ' https://u.example/sk ', isPackaged: true, plainHttpAllowed: false }), { enabled: true, feedUrl: 'https://u.example/sk' });
+});
+
+test('an installed build takes no updates over plain http, even from this machine (another user could serve that port), unless the test env allows it', () => {
+  const local = 'http://127.0.0.1:8080/updates';
+  assert.deepEqual(updatePlan({ updateUrl: local, isPackaged: true, plainHttpAllowed: false }), { enabled: false, reason: 'insecure-url' });
+  assert.deepEqual(updatePlan({ updateUrl: local, isPackaged: true, plainHttpAllowed: true }), { enabled: true, feedUrl: local });
+  assert.deepEqual(updateLine({ kind: 'off', reason: 'insecure-url' }), { text: 'Updates off: an installed build takes updates over https only', tone: 'problem' });
+  assert.equal(plainHttpUpdatesAllowed({ isPackaged: true, env: {} }), false);
+  assert.equal(plainHttpUpdatesAllowed({ isPackaged: true, env: { SESSION_KEEPER_TEST_HTTP_UPDATES: 'yes' } }), false, 'only the exact value');
+  assert.equal(plainHttpUpdatesAllowed({ isPackaged: true, env: { SESSION_KEEPER_TEST_HTTP_UPDATES: '1' } }), true);
+  assert.equal(plainHttpUpdatesAllowed({ isPackaged: false, env: {} }), true, 'a checkout (it runs no updates anyway)');
+});
+
+test('a package installed as root (deb, rpm, pacman) is not installed on quit: the person is told where to download it; an AppImage still installs on quit', () => {
+  assert.equal(installMode('deb'), 'manual');
+  assert.equal(installMode('rpm'), 'manual');
+  assert.equal(installMode('pacman'), 'manual');
+  assert.equal(installMode('appimage'), 'on-quit');
+  assert.equal(installMode('other'), 'on-quit');
+  const offered = nextUpdateState({ kind: 'idle' }, { kind: 'offered', version: '2.0.0', from: 'https://u.example/sk' });
+  assert.deepEqual(offered, { kind: 'available', version: '2.0.0', from: 'https://u.example/sk' });
+  assert.deepEqual(updateLine(offered), { text: 'Update available: download version 2.0.0 from https://u.example/sk', tone: 'ready' });
+  assert.equal(nextUpdateState(offered, { kind: 'checking' }), offered, 'a later check keeps saying it');
+  assert.equal(nextUpdateState(offered, { kind: 'error', error: { message: 'x' }, at: 1 }), offered);
 });
 
 test('versions compare by semver precedence, pre-releases below their release', () => {

@@ -492,3 +492,43 @@ test('a send that failed on the way (it may have gone out) still counts against 
     await r.close();
   }
 });
+
+test('a message refused because its number is not on WhatsApp: the record keeps the number, the event log only its last four digits', async () => {
+  const r = await rig();
+  const stranger = '+49 1555 9876543';
+  try {
+    r.port.setOpen('p1', false);
+    const rec = await r.queue.submit({ phoneId: 'p1', to: stranger, text: 'hello' });
+    r.port.setOpen('p1', true);
+    r.queue.kick('p1');
+    await r.run(5 * SECOND);
+    const failed = r.queue.get('p1', rec.id);
+    assert.equal(failed?.state, 'failed');
+    assert.match(failed?.reason ?? '', /not on WhatsApp/);
+    const refused = r.logs.find((l) => l.event === 'outbound.refused');
+    assert.match(refused?.message ?? '', /…6543 is not on WhatsApp/);
+    for (const l of r.logs) {
+      const text = `${l.message} ${JSON.stringify(l.data ?? {})}`;
+      assert.ok(!text.includes(stranger) && !text.replace(/\D/g, '').includes('4915559876543'), `no full number in ${text}`);
+    }
+  } finally {
+    await r.close();
+  }
+});
+
+test('compaction forgets a chat talked to longer ago than the records are kept: the journal holds no trace of its number', async () => {
+  const r = await rig({ outbound: { keepRecordsDays: 2 } });
+  try {
+    const chat = NUMBERS[3] ?? '';
+    await r.queue.submit({ phoneId: 'p1', to: chat, text: 'hi' });
+    await r.run(5 * SECOND);
+    const path = join(r.dir, 'state', 'p1', JOURNAL_FILE);
+    await r.restart();
+    assert.match(await readFile(path, 'utf8'), new RegExp(chat), 'a recent chat is kept');
+    r.clock.advance(3 * DAY);
+    await r.restart();
+    assert.doesNotMatch(await readFile(path, 'utf8'), new RegExp(chat));
+  } finally {
+    await r.close();
+  }
+});
