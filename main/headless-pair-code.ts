@@ -41,7 +41,8 @@ export class PairCodePrinter {
   /** Asks WhatsApp for a (new) code; a refusal is printed, the run goes on. */
   request(): void {
     this.print(`[${this.phoneId}] asking WhatsApp for a pairing code…`);
-    this.keeper.requestPairingCode(this.phoneId, this.number).catch((err: unknown) => this.print(`[${this.phoneId}] no pairing code: ${refusalText(this.phoneId, err)}`));
+    // the parsed digits are country code first: the + says so to the engine's own check
+    this.keeper.requestPairingCode(this.phoneId, `+${this.number}`).catch((err: unknown) => this.print(`[${this.phoneId}] no pairing code: ${refusalText(this.phoneId, err)}`));
   }
 
   /** Prints each new code once, then its countdown every 30 s while it lives. */

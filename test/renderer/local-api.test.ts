@@ -1,32 +1,17 @@
 // Settings → Local API in the real window (Chromium) over main's own local API service and a
 // real keeper: turn it on, get a token once, add a webhook and see its last delivery.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
-import type { Browser } from 'playwright';
 import { openWindow, pageProblems } from './window-page.js';
 import { startHarness } from '../support/keeper-harness.js';
 import { startRendererServer } from '../support/renderer-bridge/bridge-server.js';
-import { chromiumMissing, launchChromium } from '../support/renderer-bridge/chromium.js';
+import { chromiumPerFile, RENDERER_ROOT } from '../support/renderer-bridge/chromium.js';
 
-const ROOT = fileURLToPath(new URL('../../renderer/', import.meta.url));
-const missing = chromiumMissing();
-if (missing) console.log(`# skipping the Chromium local API test: ${missing}`);
-const skip = missing ?? false;
-
-let browser: Browser | null = null;
-before(async () => {
-  if (missing) return;
-  assert.ok(existsSync(join(ROOT, 'app.js')), `the bundled renderer is missing at ${ROOT} (run npm run build)`);
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-});
+const ROOT = RENDERER_ROOT;
+const chromium = chromiumPerFile('the Chromium local API test');
+const skip = chromium.skip;
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -49,7 +34,7 @@ test('the window turns the API on, shows a new token once that then works, and s
   const h = await startHarness();
   const server = await startRendererServer(h, ROOT);
   try {
-    const page = await openWindow(browser, server);
+    const page = await openWindow(chromium.browser(), server);
     await page.locator('nav').getByRole('button', { name: 'Settings' }).click();
     const status = page.locator('#api-status');
     await status.filter({ hasText: 'Off: no program can use this session.' }).waitFor();

@@ -1,31 +1,16 @@
 // The window when WhatsApp made the keeper stop sending: the card says why and offers the one
 // way out, "Resume sending", which only a person can press. Real Chromium, a real keeper.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
-import type { Browser } from 'playwright';
 import { openWindow, pageProblems } from './window-page.js';
 import { startHarness } from '../support/keeper-harness.js';
 import { FakeMessagingPort } from '../support/fake-messaging-port.js';
 import { startRendererServer } from '../support/renderer-bridge/bridge-server.js';
-import { chromiumMissing, launchChromium } from '../support/renderer-bridge/chromium.js';
+import { chromiumPerFile, RENDERER_ROOT } from '../support/renderer-bridge/chromium.js';
 
-const ROOT = fileURLToPath(new URL('../../renderer/', import.meta.url));
-const missing = chromiumMissing();
-if (missing) console.log(`# skipping the Chromium window tests: ${missing}`);
-const skip = missing ?? false;
-
-let browser: Browser | null = null;
-before(async () => {
-  if (missing) return;
-  assert.ok(existsSync(join(ROOT, 'app.js')), `the bundled renderer is missing at ${ROOT} (run npm run build)`);
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-});
+const ROOT = RENDERER_ROOT;
+const chromium = chromiumPerFile('the Chromium window tests');
+const skip = chromium.skip;
 
 test('a restriction shows on the card with its reason, and Resume sending lifts it and goes away', { skip }, async () => {
   const port = new FakeMessagingPort({ phoneIds: ['default'], onWhatsApp: ['491555000300'] });
@@ -41,7 +26,7 @@ test('a restriction shows on the card with its reason, and Resume sending lifts 
   const server = await startRendererServer(h, ROOT);
   try {
     await h.keeper.start();
-    const page = await openWindow(browser, server);
+    const page = await openWindow(chromium.browser(), server);
     const card = page.locator('article.card[data-phone="default"]');
     await card.waitFor();
     const resume = card.getByRole('button', { name: 'Resume sending' });
