@@ -13,14 +13,7 @@ import { AesGcmEncryptor } from '../../main/settings/encryptor.js';
 import { setupLocalApi } from '../../main/setup-local-api.js';
 import { NOON_TODAY, ShiftedClock, startOutbound } from '../support/api-under-test.js';
 import { FakeMessagingPort } from '../support/fake-messaging-port.js';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+import { freePort } from '../support/free-port.js';
 
 test('the tray API starts when enabled with a stored token, rotates it at once, re-signs after a new webhook secret, and stops when disabled', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'tray-api-'));

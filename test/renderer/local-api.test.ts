@@ -8,18 +8,11 @@ import { openWindow, pageProblems } from './window-page.js';
 import { startHarness } from '../support/keeper-harness.js';
 import { startRendererServer } from '../support/renderer-bridge/bridge-server.js';
 import { chromiumPerFile, RENDERER_ROOT } from '../support/renderer-bridge/chromium.js';
+import { freePort } from '../support/free-port.js';
 
 const ROOT = RENDERER_ROOT;
 const chromium = chromiumPerFile('the Chromium local API test');
 const skip = chromium.skip;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 test('the window turns the API on, shows a new token once that then works, and shows a webhook\'s last delivery', { skip }, async () => {
   const received: string[] = [];

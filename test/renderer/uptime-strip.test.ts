@@ -1,41 +1,29 @@
 // The uptime strip in real Chromium against a real keeper whose history holds a simulated month
 // (a 6 h outage, two 401 retries): each day a named SVG cell, the hover and focus text naming
 // what happened, the three percentages, a click that shows that day's log, both themes.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import type { Browser } from 'playwright';
 import type { LogEntry } from '../../main/engine/types.js';
 import { ManualClock } from '../../main/engine/clock.js';
 import { historyDir, historyFile } from '../../main/engine/uptime/history-store.js';
 import { historyLine } from '../../main/engine/uptime/history-record.js';
 import { startHarness } from '../support/keeper-harness.js';
 import { startRendererServer } from '../support/renderer-bridge/bridge-server.js';
-import { chromiumMissing, launchChromium } from '../support/renderer-bridge/chromium.js';
+import { chromiumPerFile, RENDERER_ROOT } from '../support/renderer-bridge/chromium.js';
 import { HOUR, simulatedMonth } from '../support/uptime-history.js';
 import { openWindow, pageProblems } from './window-page.js';
 
-const ROOT = fileURLToPath(new URL('../../renderer/', import.meta.url));
+const ROOT = RENDERER_ROOT;
 const SHOTS = process.env.RENDERER_SCREENSHOTS ?? null;
-const missing = chromiumMissing();
-if (missing) console.log(`# skipping the Chromium uptime strip test: ${missing}`);
-
-let browser: Browser | null = null;
+const chromium = chromiumPerFile('the Chromium uptime strip test');
 before(async () => {
-  if (missing) return;
-  assert.ok(existsSync(join(ROOT, 'app.js')), `the bundled renderer is missing at ${ROOT} (run npm run build)`);
-  browser = await launchChromium();
   if (SHOTS) await mkdir(SHOTS, { recursive: true });
 });
-after(async () => {
-  await browser?.close();
-});
 
-test('the card shows 30 days with the 6 h outage and the two 401 retries named on hover and focus, the percentages, and a click opens that day\'s log', { skip: missing ?? false }, async () => {
+test('the card shows 30 days with the 6 h outage and the two 401 retries named on hover and focus, the percentages, and a click opens that day\'s log', { skip: chromium.skip }, async () => {
   const m = simulatedMonth('UTC', DateTime.fromMillis(Date.now(), { zone: 'UTC' }));
   const outageDay = DateTime.fromISO(m.outageDate, { zone: 'UTC' }).toMillis();
   const seedLog: LogEntry[] = [
@@ -50,7 +38,7 @@ test('the card shows 30 days with the 6 h outage and the two 401 retries named o
   const server = await startRendererServer(h, ROOT, { seedLog });
   try {
     await h.keeper.start();
-    const page = await openWindow(browser, server);
+    const page = await openWindow(chromium.browser(), server);
     const card = page.locator('article.card[data-phone="default"]');
     const cells = card.locator('svg.uptime-strip rect.uptime-cell');
     await cells.nth(29).waitFor();
