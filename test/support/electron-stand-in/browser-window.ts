@@ -148,7 +148,9 @@ class StandInWebContents extends EventEmitter {
       this.emit('will-navigate', { preventDefault: () => (prevented = true), url }, url, false, true, 1, 1);
       if (!prevented) return route.continue();
       this.refused.push({ what: 'navigation', url });
-      return route.abort('blockedbyclient');
+      // Electron cancels a prevented navigation and the page stays as it was; Chromium commits an
+      // error page (chrome-error://) for 'blockedbyclient' a moment later, so that code would not.
+      return route.abort('aborted');
     });
     // window.open asks the window open handler; the stand-in only carries out 'deny'
     await page.exposeBinding('__skWindowOpen', (_source: unknown, url: string) => {
