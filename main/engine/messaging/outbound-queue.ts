@@ -320,8 +320,14 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
     scan: for (;;) {
       if (this.closed) return;
       let wake = Infinity;
+      // One pass decides at one instant: time that passes while a hold is journaled must not let a
+      // later message overtake the one just held. And a chat keeps its order: once one of its
+      // messages waits, the ones behind it wait too.
+      const passNow = this.opts.clock.now();
+      const waitingChats = new Set<string>();
       for (const r of book.records.values()) {
         if (r.state !== 'queued') continue;
+        if (waitingChats.has(r.to) || (r.jid !== null && waitingChats.has(r.jid))) continue;
         if (r.sending) {
           // a send whose outcome could not be recorded (the disk refused): never sent again
           await this.fail(book, r, INTERRUPTED, 'interrupted', 'outbound.interrupted');
@@ -329,13 +335,16 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
         }
         if (r.jid === null) {
           const looked = await this.lookUp(book, r);
-          if (looked === 'wait') wake = Math.min(wake, this.opts.clock.now() + NOT_OPEN_RETRY_MS);
+          if (looked === 'wait') {
+            wake = Math.min(wake, this.opts.clock.now() + NOT_OPEN_RETRY_MS);
+            waitingChats.add(r.to);
+          }
           // the record changed (or failed): decide on its new version in the next pass
           if (looked === 'ok') continue scan;
           continue;
         }
         const jid = r.jid;
-        const now = this.opts.clock.now();
+        const now = passNow;
         pruneDay(book, now);
         const d = decideSend({
           now,
@@ -357,6 +366,7 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
         }
         if (d.kind === 'hold') {
           wake = Math.min(wake, d.until);
+          waitingChats.add(jid).add(r.to);
           if (r.code !== d.code) {
             await this.save(book, { ...r, reason: d.reason, code: d.code });
             this.opts.log(book.phoneId, 'info', 'outbound.held', `Message ${r.id} held until ${new Date(d.until).toISOString()}: ${d.reason}`, { id: r.id, code: d.code, until: d.until });

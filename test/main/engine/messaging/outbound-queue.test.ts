@@ -38,6 +38,8 @@ interface RigOptions {
   pairedAt?: number | null;
   phones?: string[];
   dir?: string;
+  /** called after each log line, with the clock (to let time pass where the queue logs) */
+  onLog?: (event: string, clock: ManualClock) => void;
 }
 
 async function rig(o: RigOptions = {}): Promise<Rig> {
@@ -58,7 +60,10 @@ async function rig(o: RigOptions = {}): Promise<Rig> {
       keepAlive: keepAlive.settings,
       clock,
       pairedAt: () => o.pairedAt ?? null,
-      log: (phoneId, level, event, message, data) => logs.push({ at: clock.now(), phoneId, level, event, message, ...(data ? { data } : {}) }),
+      log: (phoneId, level, event, message, data) => {
+        logs.push({ at: clock.now(), phoneId, level, event, message, ...(data ? { data } : {}) });
+        o.onLog?.(event, clock);
+      },
     });
   };
   const newPort = () => new FakeMessagingPort({ phoneIds: phones, onWhatsApp: NUMBERS, now: () => clock.now() });
@@ -110,6 +115,18 @@ test('a burst of ten messages goes out one every 4 s by default, each once, in o
     const held = r.logs.filter((l) => l.event === 'outbound.held');
     assert.ok(held.length >= 9 && held.every((l) => l.data?.code === 'rate'), 'each hold is logged with its reason');
     for (const rec of records) assert.equal(r.queue.get('p1', rec.id)?.state, 'sent');
+  } finally {
+    await r.close();
+  }
+});
+
+test('messages go out in the order they were queued, even when time passes while one of them is held', async () => {
+  // each hold is journaled before the next message is looked at: a slow disk lets time pass there
+  const r = await rig({ outbound: { intervalSeconds: 1, burst: 1 }, onLog: (e, clock) => e === 'outbound.held' && clock.advance(600) });
+  try {
+    const records = await submitMany(r, 6);
+    await r.run(20 * SECOND);
+    assert.deepEqual(r.port.sends.map((s) => s.text), records.map((_, i) => `message ${i}`));
   } finally {
     await r.close();
   }
