@@ -5,6 +5,7 @@
 //
 // argv: <engine: baileys|keeper> <mode: pair|open> <dataDir> <wsUrl> <phones> <rootKeyHex> <cpu: 0|1>
 // Env VS_BAILEYS_HEAPSNAPSHOT=<folder>: writes <engine>-<phones>.heapsnapshot there after the RSS samples.
+// Env VS_BAILEYS_CPUPROF=<file>: a V8 CPU profile of start → open (inspector, both sides alike).
 // Talks to the parent over IPC: {type:'qr'} while pairing (the parent scans it), then one {type:'result'}.
 import { performance } from 'node:perf_hooks';
 
@@ -34,6 +35,22 @@ interface Running {
   stop(): Promise<void>;
 }
 
+/** Starts the V8 profiler in this process; the returned function stops it and writes `file`. */
+async function startCpuProfile(file: string): Promise<() => Promise<void>> {
+  const { Session } = await import('node:inspector/promises');
+  const { writeFile } = await import('node:fs/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
 async function main(): Promise<void> {
   const [engine, mode, dataDir, url, phones, rootKeyHex, cpu] = process.argv.slice(2);
   if ((engine !== 'baileys' && engine !== 'keeper') || (mode !== 'pair' && mode !== 'open')) throw new Error(`bad child args: ${process.argv.slice(2).join(' ')}`);
@@ -57,6 +74,7 @@ async function main(): Promise<void> {
   const plain = engine === 'baileys' ? await import('./plain-baileys.js') : null;
   const engineModule = engine === 'keeper' ? await import('../main/engine/keeper.js') : null;
   let running: Running;
+  const profile = process.env.VS_BAILEYS_CPUPROF ? await startCpuProfile(process.env.VS_BAILEYS_CPUPROF) : null;
   const t0 = performance.now();
   if (plain) {
     running = await plain.startPlainBaileys(dataDir ?? '', url ?? '', ids, { onQr, onOpen });
@@ -76,6 +94,7 @@ async function main(): Promise<void> {
   await opened;
   const openMs = performance.now() - t0;
   const openAt = performance.now();
+  await profile?.();
 
   if (mode === 'pair') {
     await running.stop();

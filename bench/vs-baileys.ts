@@ -1,13 +1,17 @@
 // Session Keeper against plain Baileys, side by side (issue 14). One WhatsApp Web test server in
 // this (parent) process; every measurement runs in a fresh child (`node --expose-gc`) that holds
-// either bench/plain-baileys.ts or the engine, never both, and the two alternate run by run so a
-// busy machine slows both alike. Prints each number for both and the ratio against the goal.
+// either bench/plain-baileys.ts or the engine, never both. The two sides are interleaved run by
+// run in ABBA order (plain, keeper, keeper, plain, …), so a load that drifts over minutes slows both
+// alike; before the timed runs of each size one untimed run of each side warms the OS file cache
+// and the data folders the same way. Prints the median of each side with its spread (min–max),
+// and the ratio of the medians against the goal.
 //
-// Run: npm run build && node dist/bench/vs-baileys.js [--phones=1,10,50] [--reps=5]
+// Run: npm run build && node dist/bench/vs-baileys.js [--phones=1,10,50] [--reps=7] [--pair-reps=3]
 //      (or `npm run bench -- vs-baileys`)
+// Env VS_BAILEYS_CPUPROF=<folder>: every child writes a V8 CPU profile of its start → open there.
 import { fork } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installTestRoot, startWaServer, testRootPublicKey, uninstallTestRoot, type WaServer } from '../test/support/wa-server/index.js';
@@ -19,7 +23,9 @@ type Engine = ChildResult['engine'];
 const ENGINES: readonly Engine[] = ['baileys', 'keeper'];
 const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const SIZES = (arg('phones') ?? '1,10,50').split(',').map(Number);
-const REPS = Number(arg('reps') ?? 5);
+const REPS = Number(arg('reps') ?? 7);
+const PAIR_REPS = Number(arg('pair-reps') ?? 3);
+const CPUPROF = process.env.VS_BAILEYS_CPUPROF;
 const MAX = Math.max(...SIZES);
 const childFile = join(dirname(fileURLToPath(import.meta.url)), 'vs-baileys-child.js');
 
@@ -47,10 +53,12 @@ function qrScanner(server: WaServer): (m: ChildQr) => void {
   };
 }
 
+let childCount = 0;
 function runChild(server: WaServer, engine: Engine, mode: 'pair' | 'open', dataDir: string, phones: number, cpu: boolean): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const args = [engine, mode, dataDir, server.url, String(phones), testRootPublicKey().toString('hex'), cpu ? '1' : '0'];
-    const child = fork(childFile, args, { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const env = CPUPROF ? { ...process.env, VS_BAILEYS_CPUPROF: join(CPUPROF, `${String(++childCount).padStart(3, '0')}-${engine}-${mode}-${phones}.cpuprofile`) } : process.env;
+    const child = fork(childFile, args, { execArgv: ['--expose-gc'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const scan = qrScanner(server);
     let result: ChildResult | undefined;
     const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
@@ -71,28 +79,46 @@ const ratio = (keeper: number, baileys: number): string => `${(keeper / baileys)
 const pct = (v: number): string => `${v.toFixed(2)} %`;
 const points = (v: number): string => `${v < 0 ? '−' : '+'}${Math.abs(v).toFixed(2)} pt`;
 const secs = (v: number): string => (v >= 1_000 ? `${(v / 1_000).toFixed(2)} s` : ms(v));
+/** "median (min–max)" of one side's runs */
+const spread = (runs: readonly ChildResult[], f: (r: ChildResult) => number, fmt: (v: number) => string): string => {
+  const v = runs.map(f);
+  return `${fmt(median(v))} (${fmt(Math.min(...v))}–${fmt(Math.max(...v))})`;
+};
 
 async function main(): Promise<void> {
-  console.log(`vs-baileys bench: ${machineLine(machineInfo())}; ${REPS} alternating runs per size\n`);
+  console.log(`vs-baileys bench: ${machineLine(machineInfo())}; ${REPS} interleaved runs per size (ABBA, after one untimed run of each), ${PAIR_REPS} pairing runs\n`);
   installTestRoot();
   const server = await startWaServer();
   const dirs = { baileys: await mkdtemp(join(tmpdir(), 'sk-vs-plain-')), keeper: await mkdtemp(join(tmpdir(), 'sk-vs-keeper-')) };
   const rows: string[][] = [];
   const verdicts: string[] = [];
   const goal = (what: string, r: number, max: number) => verdicts.push(`${r <= max ? 'PASS' : 'MISS'} ${what}: ${r.toFixed(2)}× (goal ≤ ${max}×)`);
+  /** ABBA…: rep 0 plain first, rep 1 keeper first, and so on */
+  const orderOf = (rep: number): readonly Engine[] => (rep % 2 === 0 ? ENGINES : [...ENGINES].reverse());
   try {
-    const pair = {} as Record<Engine, ChildResult>;
-    for (const e of ENGINES) pair[e] = await runChild(server, e, 'pair', dirs[e], MAX, false);
-    const pr = pair.keeper.openMs / pair.baileys.openMs;
-    rows.push([String(MAX), 'pair all by QR', secs(pair.baileys.openMs), secs(pair.keeper.openMs), ratio(pair.keeper.openMs, pair.baileys.openMs)]);
-    goal(`pair ${MAX} phones`, pr, 1.2);
+    if (CPUPROF) await mkdir(CPUPROF, { recursive: true });
+    // pairing: every rep links every phone afresh into an emptied folder; the last rep's sessions
+    // are the stored creds the open runs start from
+    const pairs: Record<Engine, ChildResult[]> = { baileys: [], keeper: [] };
+    for (let rep = 0; rep < PAIR_REPS; rep++) {
+      for (const e of orderOf(rep)) {
+        await rm(dirs[e], { recursive: true, force: true });
+        await mkdir(dirs[e], { recursive: true });
+        pairs[e].push(await runChild(server, e, 'pair', dirs[e], MAX, false));
+      }
+    }
+    const pairB = median(pairs.baileys.map((r) => r.openMs));
+    const pairK = median(pairs.keeper.map((r) => r.openMs));
+    rows.push([String(MAX), `pair all by QR (${PAIR_REPS} runs)`, spread(pairs.baileys, (r) => r.openMs, secs), spread(pairs.keeper, (r) => r.openMs, secs), ratio(pairK, pairB)]);
+    goal(`pair ${MAX} phones`, pairK / pairB, 1.2);
 
     for (const n of SIZES) {
+      // untimed: the same warm-up for both sides (file cache, first open of these phones)
+      for (const e of ENGINES) await runChild(server, e, 'open', dirs[e], n, false);
       const runs: Record<Engine, ChildResult[]> = { baileys: [], keeper: [] };
       for (let rep = 0; rep < REPS; rep++) {
-        // alternate who goes first; the CPU window is measured on the first pair of runs only
-        const order = rep % 2 === 0 ? ENGINES : [...ENGINES].reverse();
-        for (const e of order) runs[e].push(await runChild(server, e, 'open', dirs[e], n, rep === 0));
+        // the CPU window is measured on the first pair of runs only (it adds 15 s per run)
+        for (const e of orderOf(rep)) runs[e].push(await runChild(server, e, 'open', dirs[e], n, rep === 0));
       }
       const med = (e: Engine, f: (r: ChildResult) => number) => median(runs[e].map(f));
       const rssB = med('baileys', (r) => r.rss);
@@ -101,16 +127,16 @@ async function main(): Promise<void> {
       const openK = med('keeper', (r) => r.openMs);
       const cpuB = runs.baileys[0]?.cpuPct ?? Number.NaN;
       const cpuK = runs.keeper[0]?.cpuPct ?? Number.NaN;
-      rows.push([String(n), 'RSS after open (median of 7 post-GC samples, median over runs)', mib(rssB), mib(rssK), ratio(rssK, rssB)]);
-      rows.push([String(n), '  heapUsed at the same samples', mib(med('baileys', (r) => r.heapUsed)), mib(med('keeper', (r) => r.heapUsed)), ratio(med('keeper', (r) => r.heapUsed), med('baileys', (r) => r.heapUsed))]);
-      rows.push([String(n), 'start → open, stored creds (all phones)', secs(openB), secs(openK), ratio(openK, openB)]);
-      rows.push([String(n), 'CPU in the 10 s after open + 5 s (% of one core)', pct(cpuB), pct(cpuK), points(cpuK - cpuB)]);
+      rows.push([String(n), `RSS after open (median of 7 post-GC samples; median of ${REPS} runs, min–max)`, spread(runs.baileys, (r) => r.rss, mib), spread(runs.keeper, (r) => r.rss, mib), ratio(rssK, rssB)]);
+      rows.push([String(n), '  heapUsed at the same samples', spread(runs.baileys, (r) => r.heapUsed, mib), spread(runs.keeper, (r) => r.heapUsed, mib), ratio(med('keeper', (r) => r.heapUsed), med('baileys', (r) => r.heapUsed))]);
+      rows.push([String(n), 'start → open, stored creds (all phones)', spread(runs.baileys, (r) => r.openMs, secs), spread(runs.keeper, (r) => r.openMs, secs), ratio(openK, openB)]);
+      rows.push([String(n), 'CPU in the 10 s after open + 5 s (% of one core, first run)', pct(cpuB), pct(cpuK), points(cpuK - cpuB)]);
       goal(`RSS, ${n} phones`, rssK / rssB, 1.1);
       goal(`start → open, ${n} phones`, openK / openB, 1.2);
       verdicts.push(`${cpuK - cpuB <= 0.5 ? 'PASS' : 'MISS'} CPU after open, ${n} phones: ${points(cpuK - cpuB)} (goal ≤ +0.50 pt)`);
     }
     console.log(markdownTable(['phones', 'what', 'plain Baileys', 'Session Keeper', 'ratio'], rows));
-    console.log(`\n${verdicts.join('\n')}`);
+    console.log(`\n${verdicts.join('\n')}\n(1-minute load average at the end: ${loadavg()[0]?.toFixed(2)})`);
   } finally {
     await server.close();
     uninstallTestRoot();
