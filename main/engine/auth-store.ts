@@ -6,7 +6,9 @@
 // - writes never interleave (one queue for creds saves, key batches and backup snapshots);
 // - bytes already on disk are not written again (a re-open's login saves the same creds and
 //   device list): a file there is durable as it is (every writer fsyncs before its rename) and
-//   the folder is fsynced once, so a skipped write promises exactly what the write would have;
+//   the folder is fsynced once, so a skipped write promises exactly what the write would have.
+//   That folder fsync starts when the store opens, in the background: a re-open's login, seconds
+//   later, finds it done instead of waiting for it behind every other phone's fsync;
 // - an unreadable creds.json is never replaced by a new identity: the folder is moved to
 //   quarantine and openAuthStore says so in `quarantined` (it does not throw for this);
 // - folders are 0700 and files 0600.
@@ -134,7 +136,6 @@ class FileAuthStore implements AuthStore {
   private readonly queue = new SerialQueue();
   private readonly inLock = new AsyncLocalStorage<true>();
   private open = true;
-  private dirReady = false;
   private pendingCredsSave: Promise<void> | null = null;
   /** set when a batch failed after its journal was written: finish it before the next write */
   private journalMayBePending = false;
@@ -151,6 +152,10 @@ class FileAuthStore implements AuthStore {
     private readonly onWrite: (write: 'creds' | 'keys', err: unknown) => void,
     /** sha256 of creds.json as it is on disk (loaded or last written); null: none or unknown */
     private durableCreds: string | null,
+    /** the folder fsync begun at open (true once it landed); null when the folder was not there */
+    private readonly syncedAtOpen: Promise<boolean> | null,
+    /** the folder is there with its mode tightened (the open did it): the first write need not */
+    private dirReady: boolean,
   ) {
     const keys: SignalKeyStore = {
       get: (type, ids) => this.getKeys(type, ids),
@@ -175,10 +180,14 @@ class FileAuthStore implements AuthStore {
     }
   }
 
-  /** A write skipped because the bytes are there already promises what the write would have. */
+  /**
+   * A write skipped because the bytes are there already promises what the write would have. The
+   * bytes it compared with were there when the store opened (the open's folder fsync covers their
+   * names) or written by this store (every write here fsyncs its folder itself).
+   */
   private async keepAsIs(): Promise<void> {
     if (this.dirDurable) return;
-    await fsyncDir(this.dir);
+    if (!(await this.syncedAtOpen)) await fsyncDir(this.dir);
     this.dirDurable = true;
   }
 
@@ -376,6 +385,8 @@ export async function openAuthStore(opts: OpenAuthStoreOptions): Promise<OpenAut
   let quarantined: OpenAuthStoreResult['quarantined'] = null;
   let creds: AuthenticationCreds | null = null;
   let durableCreds: string | null = null;
+  let syncedAtOpen: Promise<boolean> | null = null;
+  let dirReady = false;
 
   const st = await stat(dir).catch((err: unknown) => {
     if (isNotFound(err)) return null;
@@ -396,6 +407,14 @@ export async function openAuthStore(opts: OpenAuthStoreOptions): Promise<OpenAut
     if (loaded.ok === true) {
       creds = loaded.creds;
       durableCreds = sha256(loaded.text);
+      // the folder is there and tightenModes made it 0700: what the first write's ensureDir does
+      dirReady = true;
+      // after the sweep, the journal and the modes: every name a skipped write relies on is in it;
+      // not awaited here (a failure only means keepAsIs fsyncs the folder itself)
+      syncedAtOpen = fsyncDir(dir).then(
+        () => true,
+        () => false,
+      );
     } else if (loaded.ok === false) {
       const to = await moveToQuarantine(dir, quarantineDir, loaded.reason, clock.now(), label);
       quarantined = { to, reason: loaded.reason, detail: loaded.detail };
@@ -409,7 +428,7 @@ export async function openAuthStore(opts: OpenAuthStoreOptions): Promise<OpenAut
     log({ level: 'info', event: 'auth.creds.fresh', message: 'no saved session; starting a new, unlinked identity' });
   }
   const onWrite = opts.onWrite ?? (() => {});
-  return { store: new FileAuthStore(dir, creds, quarantineDir, clock, log, label, onWrite, durableCreds), quarantined, recovered };
+  return { store: new FileAuthStore(dir, creds, quarantineDir, clock, log, label, onWrite, durableCreds, syncedAtOpen, dirReady), quarantined, recovered };
 }
 
 /** For tests and the import path: the exact journal file name inside a session folder. */
