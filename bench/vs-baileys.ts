@@ -1,10 +1,12 @@
-// Session Keeper against plain Baileys, side by side (issue 14). One WhatsApp Web test server in
-// this (parent) process; every measurement runs in a fresh child (`node --expose-gc`) that holds
-// either bench/plain-baileys.ts or the engine, never both. The two sides are interleaved run by
-// run in ABBA order (plain, keeper, keeper, plain, …), so a load that drifts over minutes slows both
-// alike; before the timed runs of each size one untimed run of each side warms the OS file cache
-// and the data folders the same way. Prints the median of each side with its spread (min–max),
-// and the ratio of the medians against the goal.
+// Session Keeper against plain Baileys, side by side (issue 14). Each side has its own WhatsApp
+// Web test server in this (parent) process, started afresh for each of its pairings (one server
+// through three pairings of 50 phones answered the later logins with 401). Every measurement runs
+// in a fresh child (`node --expose-gc`) that holds either bench/plain-baileys.ts or the engine,
+// never both. The two sides are interleaved run by run in ABBA order (plain, keeper, keeper,
+// plain, …), so a load that drifts over minutes slows both alike; before the timed runs of each
+// size one untimed run of each side warms the OS file cache and the data folders the same way.
+// Prints the median of each side with its spread (min–max), and the ratio of the medians against
+// the goal.
 //
 // Run: npm run build && node dist/bench/vs-baileys.js [--phones=1,10,50] [--reps=7] [--pair-reps=3]
 //      (or `npm run bench -- vs-baileys`)
@@ -88,7 +90,7 @@ const spread = (runs: readonly ChildResult[], f: (r: ChildResult) => number, fmt
 async function main(): Promise<void> {
   console.log(`vs-baileys bench: ${machineLine(machineInfo())}; ${REPS} interleaved runs per size (ABBA, after one untimed run of each), ${PAIR_REPS} pairing runs\n`);
   installTestRoot();
-  const server = await startWaServer();
+  const servers = {} as Record<Engine, WaServer>;
   const dirs = { baileys: await mkdtemp(join(tmpdir(), 'sk-vs-plain-')), keeper: await mkdtemp(join(tmpdir(), 'sk-vs-keeper-')) };
   const rows: string[][] = [];
   const verdicts: string[] = [];
@@ -104,7 +106,9 @@ async function main(): Promise<void> {
       for (const e of orderOf(rep)) {
         await rm(dirs[e], { recursive: true, force: true });
         await mkdir(dirs[e], { recursive: true });
-        pairs[e].push(await runChild(server, e, 'pair', dirs[e], MAX, false));
+        await servers[e]?.close();
+        servers[e] = await startWaServer();
+        pairs[e].push(await runChild(servers[e], e, 'pair', dirs[e], MAX, false));
       }
     }
     const pairB = median(pairs.baileys.map((r) => r.openMs));
@@ -114,11 +118,11 @@ async function main(): Promise<void> {
 
     for (const n of SIZES) {
       // untimed: the same warm-up for both sides (file cache, first open of these phones)
-      for (const e of ENGINES) await runChild(server, e, 'open', dirs[e], n, false);
+      for (const e of ENGINES) await runChild(servers[e], e, 'open', dirs[e], n, false);
       const runs: Record<Engine, ChildResult[]> = { baileys: [], keeper: [] };
       for (let rep = 0; rep < REPS; rep++) {
         // the CPU window is measured on the first pair of runs only (it adds 15 s per run)
-        for (const e of orderOf(rep)) runs[e].push(await runChild(server, e, 'open', dirs[e], n, rep === 0));
+        for (const e of orderOf(rep)) runs[e].push(await runChild(servers[e], e, 'open', dirs[e], n, rep === 0));
       }
       const med = (e: Engine, f: (r: ChildResult) => number) => median(runs[e].map(f));
       const rssB = med('baileys', (r) => r.rss);
@@ -138,7 +142,7 @@ async function main(): Promise<void> {
     console.log(markdownTable(['phones', 'what', 'plain Baileys', 'Session Keeper', 'ratio'], rows));
     console.log(`\n${verdicts.join('\n')}\n(1-minute load average at the end: ${loadavg()[0]?.toFixed(2)})`);
   } finally {
-    await server.close();
+    for (const server of Object.values(servers)) await server.close();
     uninstallTestRoot();
     for (const d of Object.values(dirs)) await rm(d, { recursive: true, force: true });
   }

@@ -91,6 +91,11 @@ export interface AuthStore {
   quarantine(reason: string): Promise<string | null>;
   /** resolves when every write queued so far is durable */
   flush(): Promise<void>;
+  /**
+   * Resolves when every key batch queued so far has settled, so a new socket reads what the old
+   * one wrote; creds saves may still be under way (a socket uses the creds in memory).
+   */
+  keysSettled(): Promise<void>;
   /** flush, then reject further writes */
   close(): Promise<void>;
 }
@@ -139,6 +144,8 @@ class FileAuthStore implements AuthStore {
   private pendingCredsSave: Promise<void> | null = null;
   /** set when a batch failed after its journal was written: finish it before the next write */
   private journalMayBePending = false;
+  /** the newest key batch (settled either way): the queue runs in turn, so every earlier one too */
+  private lastKeyBatch: Promise<unknown> = Promise.resolve();
   /** the folder was fsynced by this store: every name in it is durable */
   private dirDurable = false;
 
@@ -240,7 +247,7 @@ class FileAuthStore implements AuthStore {
       this.assertWritable();
       const entries = batchEntries(data);
       if (entries.length === 0) return Promise.resolve();
-      return this.queue.run(async () => {
+      const batch = this.queue.run(async () => {
         try {
           await this.prepareWrite();
           const changed = await this.changedEntries(entries);
@@ -270,6 +277,8 @@ class FileAuthStore implements AuthStore {
         }
         this.onWrite('keys', null);
       });
+      this.lastKeyBatch = batch.catch(() => {});
+      return batch;
     } catch (err) {
       return Promise.reject(err as Error);
     }
@@ -328,6 +337,10 @@ class FileAuthStore implements AuthStore {
 
   flush(): Promise<void> {
     return this.queue.drain();
+  }
+
+  async keysSettled(): Promise<void> {
+    await this.lastKeyBatch;
   }
 
   async close(): Promise<void> {

@@ -178,7 +178,10 @@ export class ConnectionController {
 
   async connect(state: 'connecting' | 'reconnecting'): Promise<void> {
     if (!this.mayConnect()) return;
-    await this.retire();
+    // the new socket needs the old one's key batches on disk (it reads keys from there), not its
+    // creds saves (it uses the creds in memory): the link's two saves no longer hold up the
+    // login after the 515 that ends every pairing; 'open' still waits for all of them (onOpen)
+    await this.retire('keys');
     const store = this.o.host.store();
     if (!this.mayConnect() || !store) return;
     const { gate, clock, status } = this.o;
@@ -248,8 +251,11 @@ export class ConnectionController {
     });
   }
 
-  /** Ends the socket (if any) and flushes the store; its late events are ignored. */
-  async retire(): Promise<void> {
+  /**
+   * Ends the socket (if any) and waits for the store's writes (`keys`: its key batches only); the
+   * socket's late events are ignored.
+   */
+  async retire(settle: 'all' | 'keys' = 'all'): Promise<void> {
     const sock = this.sock;
     this.sock = null;
     this.generation += 1;
@@ -265,7 +271,8 @@ export class ConnectionController {
       this.o.status.patch({ connectedSince: null });
     }
     await sock.end(undefined).catch(() => {});
-    await this.o.host.store()?.flush();
+    const store = this.o.host.store();
+    await (settle === 'keys' ? store?.keysSettled() : store?.flush());
   }
 
   /** The close that follows is ours (a logout), not a server decision. */

@@ -394,6 +394,33 @@ test('withWriteLock holds off every write until it returns, and writing from ins
   assert.deepEqual((await again.state.keys.get('session', ['a']))['a'], Buffer.from('during'));
 });
 
+test('keysSettled waits for the key batches queued before it, not for a held creds save, which flush still waits for', async (t) => {
+  const { dir, q } = await pairedFolder(await tempDir(t));
+  const { store } = await openAuthStore({ dir, quarantineDir: q });
+  void store.state.keys.set({ session: { k: Buffer.from('v1') } });
+  await store.keysSettled();
+  assert.ok((await readdir(dir)).includes('session-k.json'), 'the batch queued before keysSettled is on disk');
+
+  let release!: () => void;
+  const gate = new Promise<void>((r) => { release = r; });
+  const locked = store.withWriteLock(() => gate);
+  store.state.creds.accountSyncCounter = 7;
+  let saved = false;
+  const save = store.saveCreds().then(() => { saved = true; });
+  let flushed = false;
+  const flush = store.flush().then(() => { flushed = true; });
+  // the lock opens a little later; were keysSettled to wait for the creds save, it would end after it
+  setTimeout(release, 50);
+  await store.keysSettled();
+  assert.equal(saved, false, 'keysSettled resolved while the creds save was still held');
+  assert.equal(flushed, false);
+  await flush;
+  assert.equal(saved, true, 'flush waited for the creds save');
+  await Promise.all([locked, save]);
+  const { store: again } = await openAuthStore({ dir, quarantineDir: q });
+  assert.equal(again.state.creds.accountSyncCounter, 7);
+});
+
 test('many concurrent batches and creds saves all land, each batch whole', async (t) => {
   const root = await tempDir(t);
   const opts = { dir: join(root, 's'), quarantineDir: join(root, 'q') };
