@@ -8,6 +8,7 @@ import type { LogEntry, PhoneStatus } from '../engine/types.js';
 import { EventJournal } from './event-journal.js';
 import { Inbox } from './inbox.js';
 import { apiEventFromLog } from './log-events.js';
+import type { ApiEventData } from './schemas.js';
 import { WebhookDispatcher, type WebhookConfig, type WebhookOptions } from './webhooks.js';
 
 /** What the API needs of the keeper: statuses, the manual actions, and its events. */
@@ -61,7 +62,7 @@ export class ApiEvents {
     const key = statusKey(s);
     if (this.lastStatus.get(s.phoneId) === key) return;
     this.lastStatus.set(s.phoneId, key);
-    this.journal.append('phone.status', s.phoneId, s);
+    this.journal.append('phone.status', s.phoneId, phoneStatusEventData(s));
   });
 
   private readonly onLog = this.guarded((e: LogEntry) => {
@@ -106,7 +107,14 @@ export class ApiEvents {
   }
 }
 
+/** What a phone.status event says: the status with `qrWaiting` in place of the QR string. */
+export function phoneStatusEventData(s: PhoneStatus): ApiEventData<'phone.status'> {
+  const { qr, ...rest } = s;
+  return { ...rest, qrWaiting: qr !== null };
+}
+
+/** The event's content without its timestamp: a new QR alone moves qrExpiresAt, so it still counts. */
 function statusKey(s: PhoneStatus): string {
-  const { updatedAt: _at, ...rest } = s;
+  const { updatedAt: _at, ...rest } = phoneStatusEventData(s);
   return JSON.stringify(rest);
 }

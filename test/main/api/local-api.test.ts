@@ -221,6 +221,9 @@ test('the OpenAPI document is valid OpenAPI 3.1 and lists every route the server
     const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
     assert.equal(doc.openapi, '3.1.0');
     assert.ok(doc.components.schemas.Event, 'the event shape (SSE data, webhook body) is documented');
+    const statusEvent = doc.components.schemas.PhoneStatusEvent as { properties: Record<string, unknown>; required: string[] } | undefined;
+    assert.ok(statusEvent?.required.includes('qrWaiting'), 'phone.status events document whether a QR waits…');
+    assert.ok(!('qr' in statusEvent.properties), '…and carry no QR string');
     const result = await new Validator().validate(doc as Parameters<Validator['validate']>[0]);
     assert.equal(result.valid, true, JSON.stringify(result.errors));
     const { createApiApp } = await import('../../../main/api/app.js');
