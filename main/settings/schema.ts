@@ -187,6 +187,10 @@ export const appSettingsSchema = z
   });
 
 export type AppSettings = z.output<typeof appSettingsSchema>;
+
+/** The top-level sections a save may name alone (each form of the window owns some of them). */
+export const SETTINGS_SECTIONS = ['phones', 'keepAlive', 'outbound', 'reconnect', 'backup', 'startAtLogin', 'api', 'updateUrl'] as const satisfies readonly (keyof AppSettings)[];
+export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 export type AppSettingsInput = z.input<typeof appSettingsSchema>;
 
 export type AppSettingsResult = { ok: true; settings: AppSettings } | { ok: false; problems: SettingsProblem[] };
