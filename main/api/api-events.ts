@@ -124,8 +124,9 @@ export class ApiEvents {
 
 /** What a phone.status event says: the status with `qrWaiting` in place of the QR string. */
 export function phoneStatusEventData(s: PhoneStatus): ApiEventData<'phone.status'> {
-  const { qr, ...rest } = s;
-  return { ...rest, qrWaiting: qr !== null };
+  // either links a device to whoever uses it while it is valid: the API's own routes show them
+  const { qr, pairingCode, ...rest } = s;
+  return { ...rest, qrWaiting: qr !== null, pairingCodeWaiting: (pairingCode ?? null) !== null };
 }
 
 /** The event's content without its timestamp: a new QR alone moves qrExpiresAt, so it still counts. */

@@ -174,8 +174,11 @@ export const BackupDoneSchema = z
  * the QR string, which links a device to the account and must not reach webhooks or disk; a bot
  * sees that one is waiting and fetches it from GET /v1/phones/{id}/qr when it needs it.
  */
-export const PhoneStatusEventSchema = PhoneStatusSchema.omit({ qr: true })
-  .extend({ qrWaiting: z.boolean().openapi({ description: 'a pairing QR is waiting for a scan (GET /v1/phones/{id}/qr shows it)' }) })
+export const PhoneStatusEventSchema = PhoneStatusSchema.omit({ qr: true, pairingCode: true })
+  .extend({
+    qrWaiting: z.boolean().openapi({ description: 'a pairing QR is waiting for a scan (GET /v1/phones/{id}/qr shows it)' }),
+    pairingCodeWaiting: z.boolean().openapi({ description: 'a code to type on the phone is waiting (GET /v1/phones/{id} shows it)' }),
+  })
   .openapi('PhoneStatusEvent');
 
 const eventBase = { id: z.string().openapi({ description: 'increasing; send back as Last-Event-ID to resume' }), at: ms('when it happened') };
