@@ -122,11 +122,12 @@ test('the headless API plan: the file\'s section when on, each flag overriding i
   const file = { enabled: true, port: 9100, webhooks: [{ id: 'bot', url: 'https://bot.example/in' }], inboxKeepDays: 7 };
   assert.equal(headlessApiPlan({ api: null, webhooks: [] }, undefined), null, 'no file section, no flag: off');
   assert.equal(headlessApiPlan({ api: null, webhooks: [] }, { ...file, enabled: false }), null);
-  assert.deepEqual(headlessApiPlan({ api: null, webhooks: [] }, file), { address: { host: '127.0.0.1', port: 9100 }, webhooks: [{ id: 'bot', url: 'https://bot.example/in' }], inboxKeepDays: 7 });
+  assert.deepEqual(headlessApiPlan({ api: null, webhooks: [] }, file), { address: { host: '127.0.0.1', port: 9100 }, webhooks: [{ id: 'bot', url: 'https://bot.example/in' }], inboxKeepDays: 7, fromFile: true });
   assert.deepEqual(headlessApiPlan({ api: { host: '::1', port: 0 }, webhooks: ['https://other.example/x'] }, { ...file, enabled: false }), {
     address: { host: '::1', port: 0 },
     webhooks: [{ url: 'https://other.example/x' }],
     inboxKeepDays: 7,
+    fromFile: false,
   });
   assert.deepEqual(headlessApiPlan({ api: { host: '127.0.0.1', port: 0 }, webhooks: [] }, undefined)?.inboxKeepDays, 30);
 });
