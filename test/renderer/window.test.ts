@@ -14,6 +14,7 @@ import type { LogEntry, LogLevel } from '../../main/engine/types.js';
 import { startHarness, type Harness } from '../support/keeper-harness.js';
 import { installInstallationKey, installationKeyPath } from '../../main/engine/backup/key-store.js';
 import { formatRecoveryKey, generateInstallationKey } from '../../main/engine/backup/recovery-key.js';
+import { RECOVERY_KEY_SAVE_CONFIRM, RECOVERY_KEY_SHOW_CONFIRM } from '../../main/presenters/recovery-key-sheet.js';
 import { startRendererServer, type RendererServer } from '../support/renderer-bridge/bridge-server.js';
 import { chromiumMissing, launchChromium, scanQrOnScreen } from '../support/renderer-bridge/chromium.js';
 
@@ -150,7 +151,7 @@ async function linkedWindow(sleepStartsIn: number, sleepHours: number) {
     assert.ok(qr);
     await h.server.phone.scan(qr);
     await card.locator('.badge', { hasText: 'Connected' }).waitFor();
-    return { h, page, card, sleepWindow, close };
+    return { h, server, page, card, sleepWindow, close };
   } catch (err) {
     await close();
     throw err;
@@ -196,7 +197,7 @@ test('Keep-alive now sends a pulse the server sees, and Restore… puts the chos
 
 test('Keep-alive now inside the sleep window shows the reason it was refused, not a generic failure', { skip }, async () => {
   // the sleep window is put around now, so the gate refuses a manual pulse that is not forced
-  const { h, page, card, sleepWindow, close } = await linkedWindow(0, 2);
+  const { h, server, page, card, sleepWindow, close } = await linkedWindow(0, 2);
   try {
     await card.getByRole('button', { name: 'Keep-alive now' }).click();
     const result = card.locator('.result', { hasText: 'sleep window' });
@@ -207,9 +208,11 @@ test('Keep-alive now inside the sleep window shows the reason it was refused, no
     assert.equal(h.keeper.status('default').lastKeepAliveAt, null, 'no pulse went out');
     await shot(page, 'keepalive-refused-sleep');
 
-    // The contrast: a failure nobody meant (the export file's name is taken by a folder, so
-    // the write fails with EISDIR) shows a plain sentence and where to look, not errno text.
-    await mkdir(join(h.dataDir, 'exported-log-1.jsonl'));
+    // The contrast: a failure nobody meant (the save dialog answers a folder, so main's write
+    // fails with EISDIR) shows a plain sentence and where to look, not errno text.
+    const taken = join(h.dataDir, 'exported-log.jsonl');
+    await mkdir(taken);
+    server.state.pickSaveFile = () => taken;
     await page.locator('nav').getByRole('button', { name: 'Log' }).click();
     await page.locator('#log-export').click();
     const exportResult = page.locator('#log-result', { hasText: 'Could not export' });
@@ -358,7 +361,11 @@ test('Export recovery key… shows the key that opens the backups only after the
     await page.locator('#recovery-key-text', { hasText: formatRecoveryKey(key) }).waitFor();
     await page.getByRole('button', { name: 'Save as text file…' }).click();
     await status.filter({ hasText: /^Saved to .*recovery-key\.txt/ }).waitFor();
-    assert.deepEqual(server.state.calls.filter((c) => c.startsWith('confirm:')), ['confirm:show', 'confirm:show', 'confirm:save']);
+    assert.deepEqual(
+      server.state.confirmations.map((c) => c.message),
+      [RECOVERY_KEY_SHOW_CONFIRM, RECOVERY_KEY_SHOW_CONFIRM, RECOVERY_KEY_SAVE_CONFIRM],
+      'main asked before each showing and before saving',
+    );
     await page.getByRole('button', { name: 'Hide' }).click();
     assert.equal(await page.locator('#recovery-key-text').isVisible(), false);
     assert.deepEqual(pageProblems(page), []);
