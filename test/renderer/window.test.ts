@@ -327,6 +327,61 @@ test('an interval of 3 hours shows its message by the field and Save stays disab
     await page.locator('#secret-backupPassphrase-state', { hasText: /^Set$/ }).waitFor();
     assert.equal(await page.getByLabel('Backup passphrase').inputValue(), '');
     assert.equal(server.state.secrets.backupPassphrase, true);
+    // main asked for the passphrase, not for the interval
+    assert.deepEqual(server.state.confirmations.map((c) => c.message), ['Change the backup passphrase? New backups will be encrypted with it.']);
+    assert.deepEqual(pageProblems(page), []);
+    await page.close();
+  } finally {
+    await server.close();
+    await h.close();
+  }
+});
+
+test('a new Supabase URL is saved only once the person agrees in main’s dialog, and then the key given for the old URL is removed', { skip }, async () => {
+  const h = await startHarness();
+  const server = await startRendererServer(h, ROOT);
+  try {
+    const page = await openWindow(server);
+    await page.locator('nav').getByRole('button', { name: 'Settings' }).click();
+    const url = page.getByLabel('Supabase project URL');
+    const save = page.getByRole('button', { name: 'Save settings' });
+    const status = page.locator('#settings-status');
+    await page.locator('#field-backupTarget').selectOption('supabase');
+    await url.fill('https://abcd.supabase.co');
+    await page.getByLabel('Bucket').fill('backups');
+    await save.click();
+    await status.filter({ hasText: /^Saved\.$/ }).waitFor();
+    const key = page.getByLabel('Supabase key (anon or user, never service-role)');
+    await key.fill('anon-key');
+    await page.locator('.secret-row', { hasText: 'Supabase key' }).getByRole('button', { name: 'Set' }).click();
+    await page.locator('#secret-supabaseKey-state', { hasText: /^Set$/ }).waitFor();
+    assert.equal(server.state.secrets.supabaseKey, true);
+    const saves = server.state.saved.length;
+
+    server.state.declineConfirm = true;
+    await url.fill('https://wxyz.supabase.co');
+    await save.click();
+    await status.filter({ hasText: 'Not saved: Cancelled: nothing was changed.' }).waitFor();
+    assert.equal(server.state.saved.length, saves, 'declined: nothing saved');
+    assert.equal(server.state.settings.backup.supabase.url, 'https://abcd.supabase.co');
+    assert.equal(server.state.secrets.supabaseKey, true, 'declined: the key stays');
+
+    server.state.declineConfirm = false;
+    await save.click();
+    await status.filter({ hasText: 'The Supabase key was for the old URL and was removed' }).waitFor();
+    assert.equal(server.state.settings.backup.supabase.url, 'https://wxyz.supabase.co');
+    assert.equal(server.state.secrets.supabaseKey, false);
+    await page.locator('#secret-supabaseKey-state', { hasText: /^Not set$/ }).waitFor();
+    // main's own questions, from its confirmation table, with the full address underneath
+    assert.deepEqual(
+      server.state.confirmations.map((c) => [c.message, c.detail]),
+      [
+        ['Change the backup target from local to supabase, the Supabase URL to abcd.supabase.co, the Supabase bucket to "backups"? Your session backups will be sent there.', 'Supabase URL: https://abcd.supabase.co/'],
+        ['Store a new Supabase key? Backups will be sent with it.', null],
+        ['Change the Supabase URL to wxyz.supabase.co? Your session backups will be sent there.', 'Supabase URL: https://wxyz.supabase.co/'],
+        ['Change the Supabase URL to wxyz.supabase.co? Your session backups will be sent there.', 'Supabase URL: https://wxyz.supabase.co/'],
+      ],
+    );
     assert.deepEqual(pageProblems(page), []);
     await page.close();
   } finally {
