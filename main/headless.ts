@@ -24,15 +24,19 @@ import { CODE_HINT, CONSOLE_HELP, CONSOLE_HINT, parseConsoleLine } from './headl
 import { pairCodeTarget, PairCodePrinter } from './headless-pair-code.js';
 import { ensureDir } from './engine/auth-store/atomic-fs.js';
 import { DataFolderLockedError, DataFolderUnwritableError, holdDataFolder, type DataFolderLock } from './engine/data-folder-lock.js';
-import { startHeadlessApi } from './headless-api.js';
+import { headlessApiPlan, startHeadlessApi } from './headless-api.js';
+import type { AppSettings } from './settings/schema.js';
 import type { LocalApi } from './api/local-api.js';
 
 async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<number> {
   const dataDir = cmd.dataDir ?? defaultDataDir();
   const lock = await holdDataFolder(dataDir, 'headless run', { onLost: (err) => lostDataFolder(err), onRefreshRefused: (err) => refusedLockRefresh(err) });
   let keeper: Keeper;
+  let settings: AppSettings;
   try {
-    keeper = createKeeper(await headlessKeeperOptions(cmd.dataDir, cmd.phones));
+    const setup = await headlessSetup(cmd.dataDir, cmd.phones);
+    settings = setup.settings;
+    keeper = createKeeper(setup.options);
   } catch (err) {
     await lock.release();
     throw err;
@@ -83,11 +87,12 @@ async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<numb
     await stopAndRelease(keeper, lock).catch(() => undefined);
     return 1;
   }
-  if (cmd.api) {
+  // the settings file's api section (as the tray app uses it), the flags overriding it
+  const apiPlan = headlessApiPlan(cmd, settings.api);
+  if (apiPlan) {
     try {
       api = await startHeadlessApi({
-        address: cmd.api,
-        webhookUrls: cmd.webhooks,
+        plan: apiPlan,
         dataDir,
         settingsDir: settingsDirFor(cmd.dataDir),
         keeper,
@@ -97,13 +102,27 @@ async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<numb
         print: (line) => process.stdout.write(`${line}\n`),
       });
     } catch (err) {
-      await stopAndRelease(keeper, lock).catch(() => undefined);
-      throw new ConfigError(`The local API could not start: ${(err as Error).message}`);
+      const why = apiStartProblem(err, apiPlan.address);
+      if (apiPlan.fromFile) {
+        // the command line never asked for the API: keeping the sessions alive matters more (as in the tray app)
+        process.stderr.write(`warning: the local API from the settings file's api section could not start: ${why}. The keeper runs on without it; change api.port in the settings file or free the port, then restart.\n`);
+      } else {
+        await stopAndRelease(keeper, lock).catch(() => undefined);
+        throw new ConfigError(`The local API could not start: ${why}`);
+      }
     }
   }
   codes?.request();
   listenForCommands(keeper, states, codes);
   return -1; // keeps running until a signal
+}
+
+/** Why the API could not listen, in words: a taken port names itself. */
+function apiStartProblem(err: unknown, address: { host: string; port: number }): string {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EADDRINUSE') return `port ${address.port} on ${address.host} is already in use`;
+  if (code === 'EACCES') return `port ${address.port} on ${address.host} may not be used by this user`;
+  return (err as Error).message;
 }
 
 /** Flushes the sessions, then lets the data folder go. */
@@ -189,6 +208,11 @@ function settingsDirFor(dataDirFlag: string | null): string {
  * passphrase, Supabase) and --phone flags. An invalid settings file is an error, never ignored.
  */
 async function headlessKeeperOptions(dataDirFlag: string | null, phones: string[] | null, readOnly = false): Promise<KeeperOptions> {
+  return (await headlessSetup(dataDirFlag, phones, readOnly)).options;
+}
+
+/** The keeper's options and the settings they came from (the run also reads the `api` section). */
+async function headlessSetup(dataDirFlag: string | null, phones: string[] | null, readOnly = false): Promise<{ options: KeeperOptions; settings: AppSettings }> {
   const env = process.env;
   const dataDir = dataDirFlag ?? defaultDataDir();
   const settingsDir = settingsDirFor(dataDirFlag);
@@ -223,7 +247,7 @@ async function headlessKeeperOptions(dataDirFlag: string | null, phones: string[
   const socket = socketOverridesFromEnv(env);
   const waVersionUrl = waVersionUrlFromEnv(env);
   const options = keeperOptionsFromSettings(effective, { dataDir, secret, supabaseTarget, waVersionUrl, ...(socket ? { socket } : {}) });
-  return phones ? { ...options, phones: phones.map((id) => ({ id })) } : options;
+  return { options: phones ? { ...options, phones: phones.map((id) => ({ id })) } : options, settings };
 }
 
 async function importFolder(cmd: Extract<HeadlessCommand, { kind: 'import' }>): Promise<void> {

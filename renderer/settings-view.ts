@@ -4,7 +4,7 @@ import type { AppEnvironment, BackupCheckResult, KeeperApi, SecretsInfo } from '
 import type { AppSettings, SecretName } from '../main/settings/schema.js';
 import { el, setText } from './dom.js';
 import { errorText } from './view-model/error-text.js';
-import { formFromSettings, sameSettings, validateSettingsForm, type SettingsField, type SettingsFormValues } from './view-model/settings-form.js';
+import { formFromSettings, sameSettings, settingsFormSections, validateSettingsForm, type SettingsField, type SettingsFormValues } from './view-model/settings-form.js';
 
 type TextField = Exclude<SettingsField, 'startAtLogin' | 'backupTarget'>;
 
@@ -199,13 +199,14 @@ export class SettingsView {
     const hadKey = this.shownSecrets?.set.supabaseKey === true;
     this.savedNotice = null;
     try {
-      const saved = await this.keeper.setSettings(this.valid);
+      const saved = await this.keeper.updateSettings(settingsFormSections(this.valid));
       this.valid = null;
       this.load(saved, true);
       setText(this.status, 'Saved.');
     } catch (err) {
-      setText(this.status, `Not saved: ${errorText(err)}`);
+      // validate first: it enables Save again, and its "Unsaved changes." must not hide why not
       this.validate();
+      setText(this.status, `Not saved: ${errorText(err)}`);
       return;
     }
     await this.rereadSecrets(hadKey);

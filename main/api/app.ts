@@ -126,6 +126,7 @@ const routes = {
     path: '/v1/phones/{id}/inbox',
     security,
     summary: 'Incoming messages after a cursor (durable: a bot that was down catches up)',
+    description: 'Each message is kept for the inbox keep period (settings `api.inboxKeepDays`, default 30 days) after it arrived, then pruned; cursors never repeat.',
     request: { params: PhoneIdParams, query: InboxQuery },
     responses: { 200: json(InboxPageSchema, 'A page of the inbox'), ...common, ...errorResponses(400, 404) },
   }),
@@ -341,7 +342,7 @@ function eventStream(c: Context, deps: ApiAppDeps): Response {
     }, deps.heartbeatMs ?? SSE_HEARTBEAT_MS);
     try {
       await stream.write('retry: 2000\n\n');
-      if (!backlog.complete) await stream.write(': some events since Last-Event-ID are no longer kept; the inbox has every incoming message\n\n');
+      if (!backlog.complete) await stream.write(': some events since Last-Event-ID are no longer kept; the inbox keeps incoming messages for its keep period\n\n');
       while (open && !overflowed) {
         const next = queue.shift();
         if (next) {
