@@ -1,14 +1,16 @@
-// The local API of the headless runner: the token from SESSION_KEEPER_API_TOKEN or a file beside
-// the settings (made once, 0600, printed once), a secret per --webhook kept the same way, and the
-// server itself over the keeper.
+// The local API of the headless runner: what to serve (the settings file's `api` section, the same
+// the tray app uses, with --api / --webhook overriding it), the token from SESSION_KEEPER_API_TOKEN
+// or a file beside the settings (made once, 0600, printed once), a secret per webhook kept the same
+// way, and the server itself over the keeper.
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startLocalApi, type LocalApi } from './api/local-api.js';
+import type { LocalApi } from './api/local-api.js';
 import type { WebhookConfig } from './api/webhooks.js';
 import type { Keeper } from './engine/keeper.js';
 import type { MessagingPort, OutboundService } from './engine/messaging/types.js';
 import type { ApiAddress } from './headless-args.js';
+import { INBOX_KEEP_DAYS, type ApiSettings } from './settings/schema.js';
 
 export const API_TOKEN_FILE = 'api-token';
 export const WEBHOOK_SECRETS_FILE = 'api-webhook-secrets.json';
@@ -40,14 +42,41 @@ export function headlessApiToken(env: NodeJS.ProcessEnv, settingsDir: string): {
   return { token, created: true, path };
 }
 
-/** One secret per webhook URL, kept across runs; new ones are reported so they can be printed once. */
-export function headlessWebhooks(urls: string[], settingsDir: string): { webhooks: WebhookConfig[]; created: WebhookConfig[] } {
+/** A webhook to serve: from the settings file (with its id) or from --webhook (id from the URL). */
+export interface HeadlessWebhook {
+  url: string;
+  id?: string;
+}
+
+export interface HeadlessApiPlan {
+  address: ApiAddress;
+  webhooks: HeadlessWebhook[];
+  inboxKeepDays: number;
+}
+
+/**
+ * The API a run serves, or null for none: the settings file's `api` section when it is turned on,
+ * each flag overriding its part (--api the address, and turns it on; --webhook the webhook list).
+ * The file names a port only: the tray app's API listens on 127.0.0.1. Pure.
+ */
+export function headlessApiPlan(flags: { api: ApiAddress | null; webhooks: string[] }, file: ApiSettings | undefined): HeadlessApiPlan | null {
+  if (!flags.api && !file?.enabled) return null;
+  const address = flags.api ?? { host: '127.0.0.1', port: file?.port ?? 0 };
+  const webhooks = flags.webhooks.length > 0 ? flags.webhooks.map((url) => ({ url })) : (file?.webhooks ?? []).map((w) => ({ id: w.id, url: w.url }));
+  return { address, webhooks, inboxKeepDays: file?.inboxKeepDays ?? INBOX_KEEP_DAYS.default };
+}
+
+/**
+ * One secret per webhook URL, kept across runs; new ones are reported so they can be printed once.
+ * (The tray app keeps its secrets in the OS keychain, which a headless process cannot read.)
+ */
+export function headlessWebhooks(hooks: HeadlessWebhook[], settingsDir: string): { webhooks: WebhookConfig[]; created: WebhookConfig[] } {
   const path = join(settingsDir, WEBHOOK_SECRETS_FILE);
   const stored = JSON.parse(readIfExists(path) ?? '{}') as Record<string, string>;
   const created: WebhookConfig[] = [];
-  const webhooks = urls.map((url) => {
-    // the id comes from the URL: the outbox keeps a webhook's undelivered events across runs by it
-    const hook = { id: createHash('sha256').update(url).digest('hex').slice(0, 16), url, secret: stored[url] ?? newSecret() };
+  const webhooks = hooks.map(({ url, id }) => {
+    // the outbox keeps a webhook's undelivered events across runs by its id: the settings' own, or one from the URL
+    const hook = { id: id ?? createHash('sha256').update(url).digest('hex').slice(0, 16), url, secret: stored[url] ?? newSecret() };
     if (stored[url] === undefined) {
       stored[url] = hook.secret;
       created.push(hook);
@@ -59,8 +88,7 @@ export function headlessWebhooks(urls: string[], settingsDir: string): { webhook
 }
 
 export interface HeadlessApiOptions {
-  address: ApiAddress;
-  webhookUrls: string[];
+  plan: HeadlessApiPlan;
   dataDir: string;
   settingsDir: string;
   keeper: Keeper;
@@ -71,10 +99,13 @@ export interface HeadlessApiOptions {
 
 export async function startHeadlessApi(o: HeadlessApiOptions): Promise<LocalApi> {
   const { token, created, path } = headlessApiToken(process.env, o.settingsDir);
-  const { webhooks, created: newHooks } = headlessWebhooks(o.webhookUrls, o.settingsDir);
+  const { webhooks, created: newHooks } = headlessWebhooks(o.plan.webhooks, o.settingsDir);
+  // the API's modules (hono, its OpenAPI schemas: ~8 MiB of RSS) load only when it is served
+  const { startLocalApi } = await import('./api/local-api.js');
   const api = await startLocalApi({
-    host: o.address.host,
-    port: o.address.port,
+    host: o.plan.address.host,
+    port: o.plan.address.port,
+    inboxKeepDays: o.plan.inboxKeepDays,
     token: () => token,
     dir: join(o.dataDir, 'api'),
     keeper: o.keeper,

@@ -43,7 +43,9 @@ Options:
   --api <host:port>  serve the local API (send and receive from a bot) on this loopback address,
                      e.g. 127.0.0.1:8787 (port 0 picks a free one); the bearer token is
                      $SESSION_KEEPER_API_TOKEN, else one generated once and stored (0600) beside
-                     the settings file as api-token
+                     the settings file as api-token. Without it, the settings file's api section
+                     (as the tray app saves it: enabled, port, webhooks) decides; --api overrides
+                     its address and --webhook its webhooks
   --webhook <url>    with --api: POST every event to this URL (https, or http to this machine),
                      signed with a per-webhook secret (printed once, stored beside the settings
                      file); repeat for several

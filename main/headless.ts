@@ -23,14 +23,19 @@ import { CODE_HINT, CONSOLE_HELP, CONSOLE_HINT, parseConsoleLine } from './headl
 import { pairCodeTarget, PairCodePrinter } from './headless-pair-code.js';
 import { ensureDir } from './engine/auth-store/atomic-fs.js';
 import { DataFolderLockedError, DataFolderUnwritableError, holdDataFolder, type DataFolderLock } from './engine/data-folder-lock.js';
+import { headlessApiPlan, startHeadlessApi } from './headless-api.js';
+import type { AppSettings } from './settings/schema.js';
 import type { LocalApi } from './api/local-api.js';
 
 async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<number> {
   const dataDir = cmd.dataDir ?? defaultDataDir();
   const lock = await holdDataFolder(dataDir, 'headless run', { onLost: (err) => lostDataFolder(err), onRefreshRefused: (err) => refusedLockRefresh(err) });
   let keeper: Keeper;
+  let settings: AppSettings;
   try {
-    keeper = createKeeper(await headlessKeeperOptions(cmd.dataDir, cmd.phones));
+    const setup = await headlessSetup(cmd.dataDir, cmd.phones);
+    settings = setup.settings;
+    keeper = createKeeper(setup.options);
   } catch (err) {
     await lock.release();
     throw err;
@@ -84,13 +89,12 @@ async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<numb
     await stopAndRelease(keeper, lock).catch(() => undefined);
     return 1;
   }
-  if (cmd.api) {
+  // the settings file's api section (as the tray app uses it), the flags overriding it
+  const apiPlan = headlessApiPlan(cmd, settings.api);
+  if (apiPlan) {
     try {
-      // the local API (hono, its OpenAPI schemas: ~8 MiB of RSS) is loaded only when asked for
-      const { startHeadlessApi } = await import('./headless-api.js');
       api = await startHeadlessApi({
-        address: cmd.api,
-        webhookUrls: cmd.webhooks,
+        plan: apiPlan,
         dataDir,
         settingsDir: settingsDirFor(cmd.dataDir),
         keeper,
@@ -192,6 +196,11 @@ function settingsDirFor(dataDirFlag: string | null): string {
  * passphrase, Supabase) and --phone flags. An invalid settings file is an error, never ignored.
  */
 async function headlessKeeperOptions(dataDirFlag: string | null, phones: string[] | null, readOnly = false): Promise<KeeperOptions> {
+  return (await headlessSetup(dataDirFlag, phones, readOnly)).options;
+}
+
+/** The keeper's options and the settings they came from (the run also reads the `api` section). */
+async function headlessSetup(dataDirFlag: string | null, phones: string[] | null, readOnly = false): Promise<{ options: KeeperOptions; settings: AppSettings }> {
   const env = process.env;
   const dataDir = dataDirFlag ?? defaultDataDir();
   const settingsDir = settingsDirFor(dataDirFlag);
@@ -226,7 +235,7 @@ async function headlessKeeperOptions(dataDirFlag: string | null, phones: string[
   const socket = socketOverridesFromEnv(env);
   const waVersionUrl = waVersionUrlFromEnv(env);
   const options = keeperOptionsFromSettings(effective, { dataDir, secret, supabaseTarget, waVersionUrl, ...(socket ? { socket } : {}) });
-  return phones ? { ...options, phones: phones.map((id) => ({ id })) } : options;
+  return { options: phones ? { ...options, phones: phones.map((id) => ({ id })) } : options, settings };
 }
 
 async function importFolder(cmd: Extract<HeadlessCommand, { kind: 'import' }>): Promise<void> {

@@ -89,6 +89,7 @@ export function setupLocalApi(deps: LocalApiDeps): LocalApiService {
         outbound: backend.outbound,
         webhooks: settings.webhooks.map((w) => ({ id: w.id, url: w.url, secret: secrets[w.id] ?? '' })),
         webhookOptions: { log: (level, _event, message) => deps.log(level, message) },
+        inboxKeepDays: settings.inboxKeepDays,
         onError: (err) => deps.log('warn', `Local API error: ${(err as Error).message}`),
       });
       deps.log('info', `Local API listening on ${api.url}`);

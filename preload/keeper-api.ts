@@ -48,6 +48,7 @@ export function createKeeperApi(ipc: IpcRendererLike): KeeperApi {
     importSession: (phoneId, options) => call('importSession', defined({ phoneId, replace: options?.replace })),
     getSettings: () => call('getSettings'),
     setSettings: (settings) => call('setSettings', settings),
+    updateSettings: (sections) => call('updateSettings', sections),
     onSettings: (l) => subscribe(PUSH.settings, l),
     setSecret: (name, value) => call('setSecret', { name, value }),
     getEnvironment: () => call('getEnvironment'),

@@ -1,6 +1,6 @@
 // Settings → Local API: turn it on, choose the port, see where it listens, make a new token
 // (shown here once, with Copy), and manage webhooks with each one's last delivery. Its own Save:
-// it changes only the settings' `api` section, on top of the settings main has now.
+// it saves only the settings' `api` section, which main puts over the settings it has now.
 import type { KeeperApi, LocalApiState } from '../main/ipc/contract.js';
 import type { AppSettings } from '../main/settings/schema.js';
 import { el, setText } from './dom.js';
@@ -165,7 +165,7 @@ export class LocalApiView {
     }
     this.save.disabled = true;
     try {
-      const saved = await this.keeper.setSettings(v.settings);
+      const saved = await this.keeper.updateSettings({ api: v.settings.api });
       this.load(saved, true);
       setText(this.saveStatus, 'Saved.');
     } catch (err) {

@@ -4,7 +4,7 @@ import type { AppEnvironment, BackupCheckResult, KeeperApi, SecretsInfo } from '
 import type { AppSettings, SecretName } from '../main/settings/schema.js';
 import { el, setText } from './dom.js';
 import { errorText } from './view-model/error-text.js';
-import { formFromSettings, sameSettings, validateSettingsForm, type SettingsField, type SettingsFormValues } from './view-model/settings-form.js';
+import { formFromSettings, sameSettings, settingsFormSections, validateSettingsForm, type SettingsField, type SettingsFormValues } from './view-model/settings-form.js';
 
 type TextField = Exclude<SettingsField, 'startAtLogin' | 'backupTarget'>;
 
@@ -199,7 +199,7 @@ export class SettingsView {
     const hadKey = this.shownSecrets?.set.supabaseKey === true;
     this.savedNotice = null;
     try {
-      const saved = await this.keeper.setSettings(this.valid);
+      const saved = await this.keeper.updateSettings(settingsFormSections(this.valid));
       this.valid = null;
       this.load(saved, true);
       setText(this.status, 'Saved.');

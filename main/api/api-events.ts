@@ -8,6 +8,7 @@ import type { LogEntry, PhoneStatus } from '../engine/types.js';
 import { EventJournal } from './event-journal.js';
 import { Inbox } from './inbox.js';
 import { apiEventFromLog } from './log-events.js';
+import type { ApiEventData } from './schemas.js';
 import { WebhookDispatcher, type WebhookConfig, type WebhookOptions } from './webhooks.js';
 
 /** What the API needs of the keeper: statuses, the manual actions, and its events. */
@@ -21,10 +22,16 @@ export interface ApiEventsOptions {
   outbound: OutboundService | null;
   webhooks: WebhookConfig[];
   webhookOptions?: Omit<WebhookOptions, 'dir' | 'webhooks'>;
+  /** days a received message stays in the inbox (default INBOX_KEEP_DAYS.default) */
+  inboxKeepDays?: number;
+  /** how often the inbox is pruned while running (it is also pruned at start) */
+  inboxPruneEveryMs?: number;
   now?: () => number;
   /** an event that could not be recorded (e.g. the disk refused the write) */
   onError?: (err: unknown) => void;
 }
+
+export const INBOX_PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 export class ApiEvents {
   readonly journal: EventJournal;
@@ -34,11 +41,12 @@ export class ApiEvents {
   /** each phone's last status without its timestamp: a rebuilt but equal snapshot is no event */
   private readonly lastStatus = new Map<string, string>();
   private attached = false;
+  private pruneTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: ApiEventsOptions) {
     this.now = opts.now ?? Date.now;
     this.journal = new EventJournal({ dir: opts.dir, now: this.now });
-    this.inbox = new Inbox(join(opts.dir, 'inbox'));
+    this.inbox = new Inbox(join(opts.dir, 'inbox'), { now: this.now, ...(opts.inboxKeepDays !== undefined ? { keepDays: opts.inboxKeepDays } : {}) });
     this.webhooks = new WebhookDispatcher({ ...opts.webhookOptions, dir: join(opts.dir, 'webhooks'), webhooks: opts.webhooks });
     this.journal.on('event', (e) => this.webhooks.enqueue(e));
   }
@@ -61,7 +69,7 @@ export class ApiEvents {
     const key = statusKey(s);
     if (this.lastStatus.get(s.phoneId) === key) return;
     this.lastStatus.set(s.phoneId, key);
-    this.journal.append('phone.status', s.phoneId, s);
+    this.journal.append('phone.status', s.phoneId, phoneStatusEventData(s));
   });
 
   private readonly onLog = this.guarded((e: LogEntry) => {
@@ -82,10 +90,16 @@ export class ApiEvents {
     this.journal.append('message.status', r.phoneId, r);
   });
 
-  /** Starts listening and delivering what an earlier run left undelivered. */
+  private readonly pruneInbox = this.guarded(() => this.inbox.prune());
+
+  /** Starts listening and delivering what an earlier run left undelivered; prunes the inbox now and then. */
   start(): void {
     if (this.attached) return;
     this.attached = true;
+    this.pruneInbox();
+    // an always-on machine may run for months without a restart
+    this.pruneTimer = setInterval(this.pruneInbox, this.opts.inboxPruneEveryMs ?? INBOX_PRUNE_EVERY_MS);
+    this.pruneTimer.unref();
     for (const s of this.opts.keeper.statuses()) this.lastStatus.set(s.phoneId, statusKey(s));
     this.opts.keeper.on('status', this.onStatus);
     this.opts.keeper.on('log', this.onLog);
@@ -95,6 +109,8 @@ export class ApiEvents {
   }
 
   async stop(): Promise<void> {
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    this.pruneTimer = null;
     if (this.attached) {
       this.opts.keeper.off('status', this.onStatus);
       this.opts.keeper.off('log', this.onLog);
@@ -106,7 +122,15 @@ export class ApiEvents {
   }
 }
 
+/** What a phone.status event says: the status with `qrWaiting` in place of the QR string. */
+export function phoneStatusEventData(s: PhoneStatus): ApiEventData<'phone.status'> {
+  // either links a device to whoever uses it while it is valid: the API's own routes show them
+  const { qr, pairingCode, ...rest } = s;
+  return { ...rest, qrWaiting: qr !== null, pairingCodeWaiting: (pairingCode ?? null) !== null };
+}
+
+/** The event's content without its timestamp: a new QR alone moves qrExpiresAt, so it still counts. */
 function statusKey(s: PhoneStatus): string {
-  const { updatedAt: _at, ...rest } = s;
+  const { updatedAt: _at, ...rest } = phoneStatusEventData(s);
   return JSON.stringify(rest);
 }

@@ -126,6 +126,7 @@ const routes = {
     path: '/v1/phones/{id}/inbox',
     security,
     summary: 'Incoming messages after a cursor (durable: a bot that was down catches up)',
+    description: 'Each message is kept for the inbox keep period (settings `api.inboxKeepDays`, default 30 days) after it arrived, then pruned; cursors never repeat.',
     request: { params: PhoneIdParams, query: InboxQuery },
     responses: { 200: json(InboxPageSchema, 'A page of the inbox'), ...common, ...errorResponses(400, 404) },
   }),

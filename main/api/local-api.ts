@@ -24,6 +24,11 @@ export interface LocalApiOptions {
   webhooks?: WebhookConfig[];
   webhookOptions?: Omit<WebhookOptions, 'dir' | 'webhooks'>;
   heartbeatMs?: number;
+  /** days a received message stays in the inbox */
+  inboxKeepDays?: number;
+  /** for tests: the clock of event times, inbox receipt times and pruning */
+  now?: () => number;
+  inboxPruneEveryMs?: number;
   /** a request that failed unexpectedly (answered 500) or an event that could not be recorded */
   onError?: (err: unknown) => void;
 }
@@ -47,6 +52,9 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<LocalApi> {
     webhooks: opts.webhooks ?? [],
     ...(opts.webhookOptions ? { webhookOptions: opts.webhookOptions } : {}),
     ...(opts.onError ? { onError: opts.onError } : {}),
+    ...(opts.inboxKeepDays !== undefined ? { inboxKeepDays: opts.inboxKeepDays } : {}),
+    ...(opts.inboxPruneEveryMs !== undefined ? { inboxPruneEveryMs: opts.inboxPruneEveryMs } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
   });
   const app = createApiApp({
     token: opts.token,

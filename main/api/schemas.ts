@@ -169,13 +169,25 @@ export const BackupDoneSchema = z
   })
   .openapi('BackupDone');
 
+/**
+ * A phone's status as events carry it (SSE, webhooks, the journal on disk): the status without
+ * the QR string, which links a device to the account and must not reach webhooks or disk; a bot
+ * sees that one is waiting and fetches it from GET /v1/phones/{id}/qr when it needs it.
+ */
+export const PhoneStatusEventSchema = PhoneStatusSchema.omit({ qr: true, pairingCode: true })
+  .extend({
+    qrWaiting: z.boolean().openapi({ description: 'a pairing QR is waiting for a scan (GET /v1/phones/{id}/qr shows it)' }),
+    pairingCodeWaiting: z.boolean().openapi({ description: 'a code to type on the phone is waiting (GET /v1/phones/{id} shows it)' }),
+  })
+  .openapi('PhoneStatusEvent');
+
 const eventBase = { id: z.string().openapi({ description: 'increasing; send back as Last-Event-ID to resume' }), at: ms('when it happened') };
 
 export const ApiEventSchema = z
   .discriminatedUnion('type', [
     z.object({ ...eventBase, type: z.literal('message.received'), phoneId: z.string(), data: InboxEntrySchema.omit({ eventId: true }) }),
     z.object({ ...eventBase, type: z.literal('message.status'), phoneId: z.string(), data: MessageRecordSchema }),
-    z.object({ ...eventBase, type: z.literal('phone.status'), phoneId: z.string(), data: PhoneStatusSchema }),
+    z.object({ ...eventBase, type: z.literal('phone.status'), phoneId: z.string(), data: PhoneStatusEventSchema }),
     z.object({ ...eventBase, type: z.literal('keepalive.sent'), phoneId: z.string(), data: KeepAliveSentSchema }),
     z.object({ ...eventBase, type: z.literal('backup.done'), phoneId: z.string(), data: BackupDoneSchema }),
   ])

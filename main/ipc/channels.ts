@@ -20,6 +20,7 @@ export const INVOKE_CHANNEL = {
   importSession: 'keeper:import-session',
   getSettings: 'settings:get',
   setSettings: 'settings:set',
+  updateSettings: 'settings:update',
   setSecret: 'secrets:set',
   getEnvironment: 'app:get-environment',
   exportRecoveryKey: 'keeper:export-recovery-key',

@@ -3,7 +3,7 @@
 // Runtime-neutral on purpose: no electron, no node built-ins.
 import { z } from 'zod';
 import type { LogEntry, LogLevel, PairingCode, PhoneStatus } from '../engine/types.js';
-import { appSettingsSchema, SECRET_NAMES, type AppSettings, type SecretName } from '../settings/schema.js';
+import { appSettingsSchema, SECRET_NAMES, SETTINGS_SECTIONS, type AppSettings, type SecretName, type SettingsSection } from '../settings/schema.js';
 import type { SettingsProblem } from '../engine/settings-schema.js';
 import type { KeeperErrorCode } from '../engine/errors.js';
 import { PHONE_ID_PATTERN } from '../engine/phone-id.js';
@@ -59,6 +59,12 @@ export const INVOKE = {
   importSession: { channel: INVOKE_CHANNEL.importSession, payload: z.object({ phoneId: phoneIdSchema, replace: z.boolean().optional() }).strict() },
   getSettings: { channel: INVOKE_CHANNEL.getSettings, payload: z.undefined() },
   setSettings: { channel: INVOKE_CHANNEL.setSettings, payload: appSettingsSchema },
+  /**
+   * Only the named sections, put over the settings main has now: two forms editing one settings
+   * object each save their own part, so neither writes back an older copy of the other's.
+   * The merged settings are checked whole in the handler (with the same problems as setSettings).
+   */
+  updateSettings: { channel: INVOKE_CHANNEL.updateSettings, payload: z.partialRecord(z.enum(SETTINGS_SECTIONS), z.unknown()) },
   /** write-only: the renderer can set or clear a secret, never read one back */
   setSecret: {
     channel: INVOKE_CHANNEL.setSecret,
@@ -219,6 +225,8 @@ export interface KeeperApi {
   importSession(phoneId: string, options?: { replace?: boolean }): Promise<{ me: string; quarantinedTo: string | null } | null>;
   getSettings(): Promise<AppSettings>;
   setSettings(settings: AppSettings): Promise<AppSettings>;
+  /** saves only these sections over main's current settings; answers the whole saved settings */
+  updateSettings(sections: Partial<Pick<AppSettings, SettingsSection>>): Promise<AppSettings>;
   onSettings(listener: (settings: AppSettings) => void): () => void;
   setSecret(name: SecretName, value: string | null): Promise<SecretsInfo>;
   getEnvironment(): Promise<AppEnvironment>;

@@ -5,7 +5,7 @@ import type { Keeper } from '../engine/keeper.js';
 import type { ApiSecretTarget, AppEnvironment, LocalApiState } from './contract.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { SecretStore } from '../settings/secret-store.js';
-import type { AppSettings, SecretName } from '../settings/schema.js';
+import { parseAppSettings, type AppSettings, type SecretName } from '../settings/schema.js';
 import { ProblemsError, type IpcHandlers } from './router.js';
 import { KeeperError } from '../engine/errors.js';
 import { presentUptime } from '../presenters/uptime-presenter.js';
@@ -170,6 +170,19 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     const detail = confirmationDetailFor(c);
     if (!(await (detail === null ? deps.confirm(message) : deps.confirm(message, detail)))) throw new KeeperError('refused-by-gate', 'Cancelled: nothing was changed.');
   };
+  /** Whole settings, as a save or a merged update gives them: confirmed, stored, announced. */
+  const saveSettings = async (settings: AppSettings): Promise<AppSettings> => {
+    const before = deps.settings.get();
+    await confirmed({ call: 'setSettings', before, after: settings });
+    const r = deps.settings.set(settings);
+    if (!r.ok) throw new ProblemsError(r.problems);
+    if (supabaseKeyOutlived(before, r.settings) && deps.secrets.has('supabaseKey')) {
+      await deps.secrets.set('supabaseKey', null);
+      deps.onSecretChanged?.('supabaseKey');
+    }
+    deps.onSettingsSaved?.(r.settings);
+    return r.settings;
+  };
   return {
     getStatuses: () => deps.keeper().statuses(),
     getLog: (q) => deps.keeper().logTail(q ?? {}),
@@ -223,17 +236,11 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
       return deps.keeper().importSession(phoneId, from, { replace: replace ?? false });
     },
     getSettings: () => deps.settings.get(),
-    setSettings: async (settings) => {
-      const before = deps.settings.get();
-      await confirmed({ call: 'setSettings', before, after: settings });
-      const r = deps.settings.set(settings);
-      if (!r.ok) throw new ProblemsError(r.problems);
-      if (supabaseKeyOutlived(before, r.settings) && deps.secrets.has('supabaseKey')) {
-        await deps.secrets.set('supabaseKey', null);
-        deps.onSecretChanged?.('supabaseKey');
-      }
-      deps.onSettingsSaved?.(r.settings);
-      return r.settings;
+    setSettings: (settings) => saveSettings(settings),
+    updateSettings: async (sections) => {
+      const merged = parseAppSettings({ ...deps.settings.get(), ...sections });
+      if (!merged.ok) throw new ProblemsError(merged.problems);
+      return saveSettings(merged.settings);
     },
     setSecret: async ({ name, value }) => {
       await confirmed({ call: 'setSecret', name, value });

@@ -132,6 +132,9 @@ const apiWebhookSchema = z
   })
   .strict();
 
+/** Days the API inbox keeps a received message for a bot to read (as the outbound journal's keepRecordsDays). */
+export const INBOX_KEEP_DAYS = { min: 1, max: 365, default: 30 } as const;
+
 /** The local API (issue 13): off unless turned on; it binds to 127.0.0.1, so only the port is chosen. */
 const apiSchema = z
   .object({
@@ -143,6 +146,13 @@ const apiSchema = z
       .max(65535, { error: (iss) => `API port must be between 1024 and 65535 (got ${String(iss.input)})` })
       .default(8787),
     webhooks: z.array(apiWebhookSchema).max(10, { error: 'At most 10 webhooks' }).default([]),
+    /** received messages older than this leave the inbox (GET /v1/phones/{id}/inbox) */
+    inboxKeepDays: z
+      .number()
+      .int()
+      .min(INBOX_KEEP_DAYS.min, { error: (iss) => `Inbox keep days must be between ${INBOX_KEEP_DAYS.min} and ${INBOX_KEEP_DAYS.max} (got ${String(iss.input)})` })
+      .max(INBOX_KEEP_DAYS.max, { error: (iss) => `Inbox keep days must be between ${INBOX_KEEP_DAYS.min} and ${INBOX_KEEP_DAYS.max} (got ${String(iss.input)})` })
+      .default(INBOX_KEEP_DAYS.default),
   })
   .refine((a) => new Set(a.webhooks.map((w) => w.id)).size === a.webhooks.length && new Set(a.webhooks.map((w) => w.url)).size === a.webhooks.length, {
     error: 'Two webhooks have the same URL',
@@ -177,6 +187,10 @@ export const appSettingsSchema = z
   });
 
 export type AppSettings = z.output<typeof appSettingsSchema>;
+
+/** The top-level sections a save may name alone (each form of the window owns some of them). */
+export const SETTINGS_SECTIONS = ['phones', 'keepAlive', 'outbound', 'reconnect', 'backup', 'startAtLogin', 'api', 'updateUrl'] as const satisfies readonly (keyof AppSettings)[];
+export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 export type AppSettingsInput = z.input<typeof appSettingsSchema>;
 
 export type AppSettingsResult = { ok: true; settings: AppSettings } | { ok: false; problems: SettingsProblem[] };

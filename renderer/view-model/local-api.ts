@@ -17,7 +17,8 @@ export function apiFormFromSettings(s: AppSettings): LocalApiFormValues {
 /** The whole settings with this `api` section, or the problems in words. */
 export function validateApiForm(v: LocalApiFormValues, base: AppSettings): { ok: true; settings: AppSettings } | { ok: false; problems: string[] } {
   const port = /^\d+$/.test(v.port.trim()) ? Number(v.port.trim()) : v.port;
-  const r = parseAppSettings({ ...base, api: { enabled: v.enabled, port, webhooks: v.webhooks.map((w) => ({ id: w.id, url: w.url.trim() })) } });
+  // spread first: settings this form does not show (the inbox keep period) stay as they are
+  const r = parseAppSettings({ ...base, api: { ...base.api, enabled: v.enabled, port, webhooks: v.webhooks.map((w) => ({ id: w.id, url: w.url.trim() })) } });
   if (r.ok) return { ok: true, settings: r.settings };
   const problems = r.problems.map((p) => (p.path.startsWith('api.port') && typeof port === 'string' ? 'API port must be a whole number between 1024 and 65535' : p.message));
   return { ok: false, problems: [...new Set(problems)] };

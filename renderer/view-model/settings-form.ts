@@ -144,6 +144,14 @@ export function validateSettingsForm(values: SettingsFormValues, base: AppSettin
   return { ok: false, byField, general };
 }
 
+/**
+ * The sections this form edits, and all it saves: main puts them over the settings it has now,
+ * so a save never writes back an older copy of another form's section (the Local API's).
+ */
+export function settingsFormSections(s: AppSettings): Pick<AppSettings, 'keepAlive' | 'reconnect' | 'backup' | 'startAtLogin' | 'updateUrl'> {
+  return { keepAlive: s.keepAlive, reconnect: s.reconnect, backup: s.backup, startAtLogin: s.startAtLogin, updateUrl: s.updateUrl };
+}
+
 export function sameSettings(a: AppSettings, b: AppSettings): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }

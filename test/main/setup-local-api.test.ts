@@ -37,7 +37,7 @@ test('the tray API starts when enabled with a stored token, rotates it at once, 
   try {
     const apiPort = await freePort();
     const webhooks = [{ id: 'bot', url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/in` }];
-    await service.apply({ enabled: true, port: apiPort, webhooks }, backend);
+    await service.apply({ enabled: true, port: apiPort, webhooks, inboxKeepDays: 30 }, backend);
     const state = service.state();
     assert.equal(state.url, `http://127.0.0.1:${apiPort}`);
     assert.equal(state.tokenSet, true);
@@ -61,12 +61,12 @@ test('the tray API starts when enabled with a stored token, rotates it at once, 
     assert.equal(service.state().webhooks[0]?.lastDelivery?.status, 204);
     await assert.rejects(service.newSecret({ kind: 'webhook', webhookId: 'ghost' }), /save the webhook first/);
 
-    await service.apply({ enabled: false, port: apiPort, webhooks }, backend);
+    await service.apply({ enabled: false, port: apiPort, webhooks, inboxKeepDays: 30 }, backend);
     assert.equal(service.state().url, null);
     await assert.rejects(get(rotated), 'nothing listens once disabled');
 
     // a taken port is said in words, not thrown
-    await service.apply({ enabled: true, port: (hook.address() as AddressInfo).port, webhooks: [] }, backend);
+    await service.apply({ enabled: true, port: (hook.address() as AddressInfo).port, webhooks: [], inboxKeepDays: 30 }, backend);
     assert.match(service.state().error ?? '', /Port \d+ is already in use/);
   } finally {
     await service.stop();

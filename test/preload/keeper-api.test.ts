@@ -23,7 +23,7 @@ function fakeIpc(answer: (channel: string, payload: unknown) => unknown) {
 const KEYS: Record<keyof KeeperApi, true> = {
   getStatuses: true, onStatus: true, getLog: true, onLog: true, reconnect: true, requestQr: true, requestPairingCode: true, logout: true,
   backupNow: true, listBackups: true, checkBackupTarget: true, restore: true, keepAliveNow: true, pauseKeepAlive: true, resumeKeepAlive: true, resumeSending: true,
-  importSession: true, getSettings: true, setSettings: true, onSettings: true, setSecret: true, getEnvironment: true,
+  importSession: true, getSettings: true, setSettings: true, updateSettings: true, onSettings: true, setSecret: true, getEnvironment: true,
   exportLog: true, exportRecoveryKey: true, onFocusPhone: true, getApiState: true, newApiSecret: true, getUptime: true, onUpdate: true,
 };
 

@@ -115,10 +115,10 @@ export class FakeMessagingPort implements MessagingPort {
     this.failures.push(err);
   }
 
-  /** A receipt or server ack for a sent message, as the real port emits it. */
-  receipt(phoneId: string, waId: string, state: MessageStatusUpdate['state']): void {
+  /** A receipt or server ack for a sent message, as the real port emits it (a refusal may carry its code). */
+  receipt(phoneId: string, waId: string, state: MessageStatusUpdate['state'], errorCode?: string): void {
     const s = this.sends.find((x) => x.waId === waId && x.phoneId === phoneId);
-    const update: MessageStatusUpdate = { phoneId, waId, jid: s?.jid ?? '', state, at: this.now() };
+    const update: MessageStatusUpdate = { phoneId, waId, jid: s?.jid ?? '', state, at: this.now(), ...(errorCode !== undefined ? { errorCode } : {}) };
     this.events.emit('message-status', update);
   }
 

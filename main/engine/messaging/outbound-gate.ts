@@ -178,6 +178,16 @@ export function looksLikeRestriction(err: unknown): boolean {
   return /\b463\b|restrict|time-?lock|banned|spam|blocked by whatsapp/.test(text);
 }
 
+/**
+ * A server refusal (NACK code) that means the account is restricted from reaching out: 463 (a
+ * restricted account / the reach-out time-lock; Baileys does not retry it because a retry counts as
+ * another reach-out). One is enough to stop; other codes (e.g. 479, a stale device session) only
+ * count toward the refusal threshold.
+ */
+export function isRestrictionNack(code: string | undefined): boolean {
+  return code === '463';
+}
+
 /** Refusals counted in the last 24 hours reached the setting: sending must stop. */
 export function refusalsStop(failures: readonly number[], now: number, o: OutboundSettings): boolean {
   return countAfter(failures, now - DAY, now) >= o.failuresBeforeStop;

@@ -13,7 +13,7 @@ import type { Clock, TimerHandle } from '../clock.js';
 import { errorCode, KeeperError } from '../errors.js';
 import type { KeepAliveSettings, OutboundSettings } from '../settings-schema.js';
 import type { LogLevel } from '../types.js';
-import { DAY, decideSend, looksLikeRestriction, refusalsStop, type OutboundStop } from './outbound-gate.js';
+import { DAY, decideSend, isRestrictionNack, looksLikeRestriction, refusalsStop, type OutboundStop } from './outbound-gate.js';
 import { OutboundJournal } from './outbound-journal.js';
 import { maskedNumber } from '../pairing-code.js';
 import {
@@ -534,13 +534,18 @@ export class OutboundQueue extends EventEmitter<OutboundQueueEvents> implements 
     const r = id === undefined ? undefined : book.records.get(id);
     if (!r || rank(u.state) <= rank(r.state)) return;
     const failed = u.state === 'failed';
-    await this.save(book, { ...r, state: u.state, times: { ...r.times, [u.state]: u.at }, ...(failed ? { reason: 'WhatsApp refused this message', code: 'server-refused' } : {}) });
-    this.opts.log(book.phoneId, failed ? 'warn' : 'debug', 'outbound.status', `Message ${r.id} is ${u.state}.`, { id: r.id, waId: u.waId, state: u.state });
+    const restricted = failed && isRestrictionNack(u.errorCode);
+    const reason = restricted ? `WhatsApp refused this message: the account is restricted from reaching out (error ${u.errorCode ?? ''})` : u.errorCode !== undefined ? `WhatsApp refused this message (error ${u.errorCode})` : 'WhatsApp refused this message';
+    await this.save(book, { ...r, state: u.state, times: { ...r.times, [u.state]: u.at }, ...(failed ? { reason, code: 'server-refused' } : {}) });
+    this.opts.log(book.phoneId, failed ? 'warn' : 'debug', 'outbound.status', `Message ${r.id} is ${u.state}.`, { id: r.id, waId: u.waId, state: u.state, ...(u.errorCode !== undefined ? { errorCode: u.errorCode } : {}) });
     if (!failed) return;
     const now = this.opts.clock.now();
     book.refusals.push(now);
     await this.write(book, { t: 'refusal', at: now });
-    if (refusalsStop(book.refusals, now, this.opts.outbound)) {
+    if (restricted) {
+      // sending on would count as more reach-outs and deepen the restriction: stop now
+      await this.stopPhone(book, `WhatsApp restricted this account from reaching out (error ${u.errorCode ?? ''}); a message was refused`);
+    } else if (refusalsStop(book.refusals, now, this.opts.outbound)) {
       await this.stopPhone(book, `WhatsApp refused ${this.opts.outbound.failuresBeforeStop} message(s) in 24 hours`);
     }
   }

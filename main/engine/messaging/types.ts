@@ -37,6 +37,8 @@ export interface MessageStatusUpdate {
   jid: string;
   state: Extract<MessageState, 'server-ack' | 'delivered' | 'read' | 'failed'>;
   at: number;
+  /** with 'failed': the error code of the server's refusal (its NACK), e.g. '463', when it gave one */
+  errorCode?: string;
 }
 
 /**

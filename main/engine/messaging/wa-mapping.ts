@@ -95,11 +95,24 @@ export function stateFromWaStatus(status: proto.WebMessageInfo.Status | null | u
   }
 }
 
-/** A status update for one of our messages from `messages.update`; null for anything else. */
-export function statusFromUpdate(phoneId: string, key: WAMessageKey, status: proto.WebMessageInfo.Status | null | undefined, now: number): MessageStatusUpdate | null {
+/**
+ * A status update for one of our messages from `messages.update`; null for anything else. Baileys
+ * reports the server's refusal (an `<ack>` with an error) as status ERROR with the error code as
+ * the first stub parameter (`messages-recv.js`, handleBadAck): it is kept as `errorCode`.
+ */
+export function statusFromUpdate(
+  phoneId: string,
+  key: WAMessageKey,
+  status: proto.WebMessageInfo.Status | null | undefined,
+  now: number,
+  stubParameters?: readonly (string | null | undefined)[] | null,
+): MessageStatusUpdate | null {
   const state = stateFromWaStatus(status);
   if (!state || !key.fromMe || !key.id || !key.remoteJid) return null;
-  return { phoneId, waId: key.id, jid: preferPhoneJid(key.remoteJid, key.remoteJidAlt), state, at: now };
+  const update: MessageStatusUpdate = { phoneId, waId: key.id, jid: preferPhoneJid(key.remoteJid, key.remoteJidAlt), state, at: now };
+  const code = stubParameters?.[0];
+  if (state === 'failed' && typeof code === 'string' && /^\d{3}$/.test(code)) update.errorCode = code;
+  return update;
 }
 
 /** A `message-receipt.update` (group and broadcast receipts, per member). */

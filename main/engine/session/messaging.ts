@@ -70,7 +70,7 @@ export class PhoneMessaging {
     });
     sock.ev.on('messages.update', (updates) => {
       if (!current()) return;
-      for (const { key, update } of updates) this.status(statusFromUpdate(phoneId, key, update.status, clock.now()));
+      for (const { key, update } of updates) this.status(statusFromUpdate(phoneId, key, update.status, clock.now(), update.messageStubParameters));
     });
     sock.ev.on('message-receipt.update', (receipts) => {
       if (!current()) return;

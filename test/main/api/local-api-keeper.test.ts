@@ -37,6 +37,9 @@ test('a headless machine links over the API: the QR as PNG and text, phone.statu
     const decoded = jsQR(new Uint8ClampedArray(image.rgba), image.width, image.height);
     assert.equal(decoded?.data, qrText, 'the PNG holds the very QR string');
     assert.ok(waiting.qr);
+    const qrEvent = await sse.waitFor((e) => e.type === 'phone.status' && e.data.state === 'waiting-for-scan');
+    assert.equal(qrEvent.data.qrWaiting, true, 'the event says a QR waits…');
+    assert.ok(!JSON.stringify(qrEvent).includes(qrText), '…without carrying it: the QR is fetched from /qr');
 
     await h.server.phone.scan(qrText);
     await sse.waitFor((e) => e.type === 'phone.status' && e.data.state === 'open');

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { MAX_BODY_BYTES } from '../../../main/api/app.js';
 import { NOON_TODAY, rawRequest, readSse, startApiUnderTest, TEST_TOKEN } from '../../support/api-under-test.js';
 
@@ -221,6 +223,9 @@ test('the OpenAPI document is valid OpenAPI 3.1 and lists every route the server
     const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
     assert.equal(doc.openapi, '3.1.0');
     assert.ok(doc.components.schemas.Event, 'the event shape (SSE data, webhook body) is documented');
+    const statusEvent = doc.components.schemas.PhoneStatusEvent as { properties: Record<string, unknown>; required: string[] } | undefined;
+    assert.ok(statusEvent?.required.includes('qrWaiting'), 'phone.status events document whether a QR waits…');
+    assert.ok(statusEvent && !('qr' in statusEvent.properties), '…and carry no QR string');
     const result = await new Validator().validate(doc as Parameters<Validator['validate']>[0]);
     assert.equal(result.valid, true, JSON.stringify(result.errors));
     const { createApiApp } = await import('../../../main/api/app.js');
@@ -231,6 +236,51 @@ test('the OpenAPI document is valid OpenAPI 3.1 and lists every route the server
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
     assert.ok(registered.length >= 11);
     assert.deepEqual([...new Set(registered)].sort(), documented.sort());
+  } finally {
+    await t.close();
+  }
+});
+
+test('the inbox keeps a message for the keep period, then prunes it at start and while running; cursors never repeat', async () => {
+  const DAY = 24 * 60 * 60 * 1000;
+  let shift = 0;
+  const now = () => Date.now() + shift;
+  const t = await startApiUnderTest({ inboxKeepDays: 2, now });
+  type Page = { messages: { cursor: string; message: { text: string } }[]; next: string };
+  const inbox = async (after?: string) => (await (await t.call(`/v1/phones/default/inbox${after ? `?after=${after}` : ''}`)).json()) as Page;
+  const texts = (p: Page) => p.messages.map((m) => [m.cursor, m.message.text]);
+  const file = join(t.dir, 'api', 'inbox', 'default.jsonl');
+  try {
+    t.port.receive('default', '15551230001', 'old-1');
+    t.port.receive('default', '15551230001', 'old-2');
+    shift = 1.5 * DAY;
+    t.port.receive('default', '15551230001', 'young');
+    shift = 2.5 * DAY; // old-1 and old-2 are past the 2 days; young is 1 day old
+    await t.stop();
+    await t.restart();
+    assert.deepEqual(texts(await inbox()), [['3', 'young']], 'pruned at start; the young one stays');
+    assert.deepEqual(texts(await inbox('1')), [['3', 'young']], 'a bot behind the pruned ones gets what is left');
+    const onDisk = await readFile(file, 'utf8');
+    assert.ok(!onDisk.includes('old-1') && !onDisk.includes('old-2') && onDisk.includes('young'), 'the file lost the old messages');
+    t.port.receive('default', '15551230001', 'new');
+    assert.deepEqual(texts(await inbox('3')), [['4', 'new']], 'the cursors go on after a prune');
+
+    // an always-on machine: pruned while running, without a restart
+    await t.stop();
+    await t.restart({ inboxPruneEveryMs: 50 });
+    assert.deepEqual(texts(await inbox()).map(([, text]) => text), ['young', 'new'], 'nothing younger than 2 days is dropped');
+    shift = 4 * DAY; // young is 2.5 days old, new 1.5 days
+    const deadline = Date.now() + 5000;
+    while ((await inbox()).messages.length !== 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    assert.deepEqual(texts(await inbox()), [['4', 'new']]);
+
+    // everything pruned: the next message still gets a new cursor, after a restart too
+    shift = 10 * DAY;
+    await t.stop();
+    await t.restart();
+    assert.deepEqual(await inbox(), { messages: [], next: '4' }, 'an empty inbox answers the last cursor given');
+    t.port.receive('default', '15551230001', 'later');
+    assert.deepEqual(texts(await inbox('4')), [['5', 'later']]);
   } finally {
     await t.close();
   }

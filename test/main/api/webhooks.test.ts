@@ -4,13 +4,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { DEAD_LETTER_FILE, retryDelay } from '../../../main/api/webhooks.js';
-import { startApiUnderTest } from '../../support/api-under-test.js';
+import { PhoneStatusEventSchema } from '../../../main/api/schemas.js';
+import { collectSse, startApiUnderTest } from '../../support/api-under-test.js';
 
 interface Delivery {
   headers: IncomingMessage['headers'];
@@ -163,6 +164,42 @@ test('an event SIGKILLed between receipt and delivery is delivered after a resta
   } finally {
     await r.close();
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a phone.status event says a QR or a pairing code is waiting but never carries either: not on the stream, not to a webhook, not on disk', async () => {
+  // the receiver holds the delivery unanswered, so the event also waits in the outbox file
+  const r = await receiver(() => 'hang');
+  const t = await startApiUnderTest({ webhooks: [{ id: 'bot', url: r.url, secret: 's' }] });
+  const sse = collectSse(await t.call('/v1/events'));
+  const QR = '2@secret-link-ref,pubkey-material,identity,adv-secret';
+  const CODE = 'QX7KZ9WM';
+  try {
+    t.keeper.emit('status', { ...t.keeper.status('default'), state: 'waiting-for-scan', qr: QR, qrExpiresAt: Date.now() + 60_000, pairingCode: { code: CODE, expiresAt: Date.now() + 60_000 } });
+    const streamed = await sse.waitFor((e) => e.type === 'phone.status');
+    assert.equal(streamed.data.qrWaiting, true);
+    assert.equal(streamed.data.pairingCodeWaiting, true);
+    assert.ok(!('qr' in streamed.data) && !('pairingCode' in streamed.data), 'no qr or pairingCode field on the stream');
+    assert.deepEqual(PhoneStatusEventSchema.strict().parse(streamed.data), streamed.data, 'exactly the documented event shape');
+    await r.wait(1);
+    const hooked = JSON.parse(r.got[0]!.body) as { type: string; data: Record<string, unknown> };
+    assert.equal(hooked.type, 'phone.status');
+    assert.equal(hooked.data.qrWaiting, true);
+    assert.ok(!r.got[0]!.body.includes(QR) && !r.got[0]!.body.includes(CODE), 'the webhook body has no QR string and no code');
+    const files = (await readdir(join(t.dir, 'api'), { recursive: true, withFileTypes: true })).filter((f) => f.isFile());
+    assert.ok(files.some((f) => f.name === 'events.jsonl') && files.some((f) => f.name === 'outbox.jsonl'), 'the journal and the outbox were written');
+    for (const f of files) {
+      const text = await readFile(join(f.parentPath, f.name), 'utf8');
+      assert.ok(!text.includes(QR) && !text.includes(CODE), `${f.name} holds no QR string and no code`);
+    }
+
+    t.keeper.emit('status', { ...t.keeper.status('default'), state: 'open', qr: null, qrExpiresAt: null, pairingCode: null });
+    const open = await sse.waitFor((e) => e.type === 'phone.status' && e.data.state === 'open');
+    assert.deepEqual([open.data.qrWaiting, open.data.pairingCodeWaiting], [false, false]);
+  } finally {
+    await sse.close();
+    await t.close();
+    await r.close();
   }
 });
 

@@ -69,7 +69,7 @@ test('an outbound journal that cannot be read leaves the phones running and says
   }
 });
 
-test('real Baileys: gated sends reach the contact in order, spaced by the rate, read receipts advance the records, and refusals (463) stop the phone', async () => {
+test('real Baileys: gated sends reach the contact in order, spaced by the rate, read receipts advance the records, and refusals (479) stop the phone at the set number', async () => {
   const now = Date.now();
   const h = await startHarness({
     keeper: {
@@ -91,7 +91,7 @@ test('real Baileys: gated sends reach the contact in order, spaced by the rate, 
     await h.waitForLog((e) => e.event === 'outbound.status' && e.data?.id === records[2]?.id && e.data?.state === 'read');
     for (const r of records) assert.equal(h.keeper.outbound.get('default', r.id)?.state, 'read');
 
-    contact.refuseWith = '463';
+    contact.refuseWith = '479';
     const refused = await h.keeper.sendText('default', contact.number, 'four');
     const stopped = await h.waitForStatus('default', (s) => (s.outboundStop ?? null) !== null, 15_000);
     assert.match(stopped.outboundStop?.reason ?? '', /refused 1 message/);
@@ -100,6 +100,31 @@ test('real Baileys: gated sends reach the contact in order, spaced by the rate, 
     const held = await h.keeper.sendText('default', contact.number, 'five');
     await h.waitForLog((e) => e.event === 'outbound.refused' && e.data?.id === held.id);
     assert.equal(contact.inbox.length, 3, 'nothing went out while stopped');
+  } finally {
+    await h.close();
+  }
+});
+
+test('real Baileys: a message the server refuses with 463 stops the phone\'s sending at once, below the refusal threshold', async () => {
+  const now = Date.now();
+  const h = await startHarness({
+    keeper: {
+      keepAlive: { timeZone: 'UTC', sleepWindow: { start: hhmm(now + 6 * 3_600_000), end: hhmm(now + 7 * 3_600_000) }, reducedWindows: [] },
+      outbound: { intervalSeconds: 1, composing: false, warmUpDays: 0, failuresBeforeStop: 5 },
+    },
+  });
+  const contact = h.server.addContact({ number: '15550000033', pushName: 'Dan' });
+  try {
+    await h.keeper.start();
+    await h.pair();
+    contact.refuseWith = '463';
+    const refused = await h.keeper.sendText('default', `+${contact.number}`, 'hello');
+    const stopped = await h.waitForStatus('default', (s) => (s.outboundStop ?? null) !== null, 15_000);
+    assert.match(stopped.outboundStop?.reason ?? '', /restricted this account from reaching out \(error 463\)/);
+    const record = h.keeper.outbound.get('default', refused.id);
+    assert.equal(record?.state, 'failed');
+    assert.match(record?.reason ?? '', /error 463/);
+    assert.equal(contact.inbox.length, 0);
   } finally {
     await h.close();
   }

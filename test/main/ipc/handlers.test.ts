@@ -32,7 +32,7 @@ test('only a new Supabase URL drops the stored key', () => {
 });
 
 test('a new API token or webhook secret, turning the API on and adding a webhook need a confirmation; a port change does not', () => {
-  const api = (over: Partial<NonNullable<AppSettings['api']>>): AppSettings => ({ ...base, api: { enabled: true, port: 8787, webhooks: [], ...over } });
+  const api = (over: Partial<NonNullable<AppSettings['api']>>): AppSettings => ({ ...base, api: { enabled: true, port: 8787, webhooks: [], inboxKeepDays: 30, ...over } });
   assert.match(confirmationFor({ call: 'newApiSecret', target: { kind: 'token' } }) ?? '', /new local API token\? Programs using the old token stop working/);
   assert.match(confirmationFor({ call: 'newApiSecret', target: { kind: 'webhook', webhookId: 'bot' } }) ?? '', /signing secret/);
   assert.match(confirmationFor({ call: 'setSettings', before: base, after: api({}) }) ?? '', /Turn on the local API\?/);

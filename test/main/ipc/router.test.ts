@@ -14,6 +14,8 @@ import { SettingsStore, settingsStoreOptions, type StoredSettings } from '../../
 import { SecretStore } from '../../../main/settings/secret-store.js';
 import { AesGcmEncryptor } from '../../../main/settings/encryptor.js';
 import { defaultAppSettings } from '../../../main/settings/schema.js';
+import { formFromSettings, settingsFormSections, validateSettingsForm } from '../../../renderer/view-model/settings-form.js';
+import { validateApiForm } from '../../../renderer/view-model/local-api.js';
 import { installInstallationKey, installationKeyPath } from '../../../main/engine/backup/key-store.js';
 import { formatRecoveryKey, generateInstallationKey } from '../../../main/engine/backup/recovery-key.js';
 import type { BackupCheckResult } from '../../../main/ipc/contract.js';
@@ -86,6 +88,44 @@ test('valid settings are saved to the real store and returned normalised', async
     assert.equal(t.settings.get().startAtLogin, true);
     assert.deepEqual(t.settings.get().phones, [{ id: 'work', label: 'Work' }]);
     assert.equal(t.saved.length, 1);
+  } finally {
+    await t.close();
+  }
+});
+
+test('two forms, one settings object: the Settings form saved mid-edit keeps the API section the Local API form saved meanwhile', async () => {
+  const t = await setup({ confirm: () => Promise.resolve(true) });
+  try {
+    // the Settings form shows the settings and the person starts editing the keep-alive interval
+    const loaded = t.settings.get();
+    const edit = validateSettingsForm({ ...formFromSettings(loaded), intervalHours: '8' }, loaded);
+    assert.ok(edit.ok);
+    // meanwhile the Local API form turns the API on and saves
+    const apiForm = validateApiForm({ enabled: true, port: '9123', webhooks: [] }, t.settings.get());
+    assert.ok(apiForm.ok);
+    const a = await t.router(INVOKE.updateSettings.channel, ours, { api: apiForm.settings.api });
+    assert.equal(a.ok, true, JSON.stringify(a));
+    // then the Settings form saves its edit, made over what it loaded before the API was on
+    const r = await t.router(INVOKE.updateSettings.channel, ours, settingsFormSections(edit.settings));
+    assert.equal(r.ok, true, JSON.stringify(r));
+    const now = t.settings.get();
+    assert.equal(now.keepAlive.intervalHours, 8);
+    assert.deepEqual(now.api, { enabled: true, port: 9123, webhooks: [], inboxKeepDays: 30 }, 'the API stays on');
+    assert.deepEqual(r.ok && r.value, now, 'the answer is the whole saved settings');
+    assert.deepEqual(t.saved.at(-1), now, 'main applied the merged settings');
+
+    // the other way round: an API save leaves the keep-alive edit alone
+    const off = await t.router(INVOKE.updateSettings.channel, ours, { api: { ...now.api, enabled: false } });
+    assert.equal(off.ok, true);
+    assert.equal(t.settings.get().keepAlive.intervalHours, 8);
+
+    // a section the settings do not have, or a bad value, is refused and nothing changes
+    const before = t.settings.get();
+    const unknown = await t.router(INVOKE.updateSettings.channel, ours, { evil: true });
+    assert.ok(!unknown.ok && unknown.error.code === 'invalid-payload');
+    const bad = await t.router(INVOKE.updateSettings.channel, ours, { api: { enabled: true, port: 80 } });
+    assert.ok(!bad.ok && bad.error.code === 'invalid-payload' && bad.error.problems?.some((p) => p.path === 'api.port'), JSON.stringify(bad));
+    assert.deepEqual(t.settings.get(), before);
   } finally {
     await t.close();
   }

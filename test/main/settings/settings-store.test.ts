@@ -139,7 +139,7 @@ test('the optional local API section is saved and read back; a file without one 
     assert.ok(r.ok, JSON.stringify(r));
     const reread = open(dir).load();
     assert.ok(reread.ok);
-    assert.deepEqual(reread.settings.api, api);
+    assert.deepEqual(reread.settings.api, { ...api, inboxKeepDays: 30 }, 'the inbox keep period defaults to 30 days');
     const refused = store.set({ ...store.get(), api: { ...api, webhooks: [{ id: 'hook-1', url: 'http://bot.example/in' }] } });
     assert.ok(!refused.ok && refused.problems.some((p) => /plain http only for 127\.0\.0\.1/.test(p.message)));
   });

@@ -9,7 +9,9 @@ test('the Local API form starts off on port 8787 and saves into the settings\' a
   assert.deepEqual(apiFormFromSettings(base), { enabled: false, port: '8787', webhooks: [] });
   const ok = validateApiForm({ enabled: true, port: ' 9000 ', webhooks: [{ id: 'hook-1', url: ' https://bot.example/in ' }] }, base);
   assert.ok(ok.ok);
-  assert.deepEqual(ok.settings.api, { enabled: true, port: 9000, webhooks: [{ id: 'hook-1', url: 'https://bot.example/in' }] });
+  assert.deepEqual(ok.settings.api, { enabled: true, port: 9000, webhooks: [{ id: 'hook-1', url: 'https://bot.example/in' }], inboxKeepDays: 30 });
+  const kept = validateApiForm({ enabled: false, port: '9000', webhooks: [] }, { ...base, api: { enabled: true, port: 9000, webhooks: [], inboxKeepDays: 7 } });
+  assert.ok(kept.ok && kept.settings.api?.inboxKeepDays === 7, 'the inbox keep period, not on the form, is kept');
   assert.deepEqual(ok.settings.keepAlive, base.keepAlive, 'the rest of the settings is kept');
   const bad = validateApiForm({ enabled: true, port: 'abc', webhooks: [{ id: 'hook-1', url: 'http://bot.example/in' }] }, base);
   assert.ok(!bad.ok);

@@ -40,7 +40,7 @@ export const BROWSER_BRIDGE_JS = String.raw`(() => {
     return () => listeners[kind].delete(fn);
   };
   const METHODS = ['getStatuses', 'getLog', 'reconnect', 'requestQr', 'requestPairingCode', 'logout', 'backupNow', 'listBackups', 'restore',
-    'keepAliveNow', 'pauseKeepAlive', 'resumeKeepAlive', 'resumeSending', 'importSession', 'getSettings', 'setSettings', 'setSecret',
+    'keepAliveNow', 'pauseKeepAlive', 'resumeKeepAlive', 'resumeSending', 'importSession', 'getSettings', 'setSettings', 'updateSettings', 'setSecret',
     'getEnvironment', 'exportLog', 'exportRecoveryKey', 'checkBackupTarget', 'getApiState', 'newApiSecret', 'getUptime'];
   const api = { onStatus: on('status'), onLog: on('log'), onSettings: on('settings'), onFocusPhone: on('focusPhone') };
   for (const m of METHODS) api[m] = (...args) => call(m, ...args);

@@ -50,6 +50,15 @@ export function keeperHandlers(h: Harness, opts: BridgeOptions, onSettings: (s: 
   const state: BridgeState = { settings: initial.settings, saved: [], secrets: { supabaseKey: false, backupPassphrase: false }, calls: [] };
   const secretsInfo = (): SecretsInfo => ({ set: { ...state.secrets }, backend: opts.secretsBackend ?? 'keychain' });
   let exports = 0;
+  const save = async (s: unknown): Promise<AppSettings> => {
+    const r = parseAppSettings(s);
+    if (!r.ok) throw new PayloadRefused(r.problems.map((p) => p.message).join('; '));
+    state.settings = r.settings;
+    state.saved.push(r.settings);
+    await localApi.apply(r.settings.api, apiBackend);
+    onSettings(r.settings);
+    return r.settings;
+  };
   const handlers: Record<string, Handler> = {
     getStatuses: async () => h.keeper.statuses(),
     getLog: async (q) => {
@@ -85,15 +94,9 @@ export function keeperHandlers(h: Harness, opts: BridgeOptions, onSettings: (s: 
     // main would show a folder picker here; the test user cancels it
     importSession: async () => null,
     getSettings: async () => state.settings,
-    setSettings: async (s) => {
-      const r = parseAppSettings(s);
-      if (!r.ok) throw new PayloadRefused(r.problems.map((p) => p.message).join('; '));
-      state.settings = r.settings;
-      state.saved.push(r.settings);
-      await localApi.apply(r.settings.api, apiBackend);
-      onSettings(r.settings);
-      return r.settings;
-    },
+    setSettings: (s) => save(s),
+    // main's handler: only the named sections, over the settings as they are now
+    updateSettings: (sections) => save({ ...state.settings, ...(sections as object) }),
     setSecret: async (name, value) => {
       if (!SECRET_NAMES.includes(name as SecretName)) throw new PayloadRefused('Unknown secret');
       state.secrets[name as SecretName] = typeof value === 'string' && value !== '';

@@ -267,6 +267,28 @@ test('messages the server refuses stop sending once the set number is reached', 
   }
 });
 
+test('one refusal with 463 (a restricted account) stops sending at once; a refusal with another code only counts', async () => {
+  const r = await rig({ outbound: { failuresBeforeStop: 3 } });
+  try {
+    const records = await submitMany(r, 4);
+    await r.run(10 * SECOND);
+    r.port.receipt('p1', r.port.sends[0]?.waId ?? '', 'failed', '479');
+    await r.run(SECOND);
+    assert.equal(r.queue.stopOf('p1'), null, 'a 479 is one refusal of three');
+    assert.match(r.queue.get('p1', records[0]?.id ?? '')?.reason ?? '', /refused this message \(error 479\)/);
+    r.port.receipt('p1', r.port.sends[1]?.waId ?? '', 'failed', '463');
+    await r.run(SECOND);
+    assert.match(r.queue.stopOf('p1')?.reason ?? '', /restricted this account from reaching out \(error 463\)/);
+    assert.match(r.queue.get('p1', records[1]?.id ?? '')?.reason ?? '', /restricted from reaching out/);
+    const late = await r.queue.submit({ phoneId: 'p1', to: NUMBERS[9] ?? '', text: 'after the stop' });
+    await r.run(10 * SECOND);
+    assert.equal(r.queue.get('p1', late.id)?.state, 'failed', 'nothing goes out once stopped');
+    assert.equal(r.port.sends.some((s) => s.text === 'after the stop'), false);
+  } finally {
+    await r.close();
+  }
+});
+
 test('the same idempotency key on the same phone gives the same record and one send, even when asked twice at once', async () => {
   const r = await rig({ phones: ['p1', 'p2'] });
   try {
