@@ -9,7 +9,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 // names pick benches; `--x=y` options go through to each (e.g. `npm run bench -- vs-baileys --reps=3`)
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const options = process.argv.slice(2).filter((a) => a.startsWith('--'));
-const benches = ['engine', 'keepalive', 'backup', 'api', 'renderer', 'gate', 'first-qr', 'vs-baileys'].filter((b) => only.length === 0 || only.includes(b));
+const benches = ['engine', 'keepalive', 'backup', 'restore', 'api', 'renderer', 'gate', 'first-qr', 'vs-baileys'].filter((b) => only.length === 0 || only.includes(b));
 let failed = 0;
 for (const name of benches) {
   const file = join(here, `${name}.js`);

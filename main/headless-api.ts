@@ -52,6 +52,8 @@ export interface HeadlessApiPlan {
   address: ApiAddress;
   webhooks: HeadlessWebhook[];
   inboxKeepDays: number;
+  /** the address is the settings file's (no --api): failing to listen there does not stop the keeper */
+  fromFile: boolean;
 }
 
 /**
@@ -62,8 +64,10 @@ export interface HeadlessApiPlan {
 export function headlessApiPlan(flags: { api: ApiAddress | null; webhooks: string[] }, file: ApiSettings | undefined): HeadlessApiPlan | null {
   if (!flags.api && !file?.enabled) return null;
   const address = flags.api ?? { host: '127.0.0.1', port: file?.port ?? 0 };
-  const webhooks = flags.webhooks.length > 0 ? flags.webhooks.map((url) => ({ url })) : (file?.webhooks ?? []).map((w) => ({ id: w.id, url: w.url }));
-  return { address, webhooks, inboxKeepDays: file?.inboxKeepDays ?? INBOX_KEEP_DAYS.default };
+  // the file's webhooks belong to the file's API: while it is off, the tray sends them nothing either
+  const fileHooks = file?.enabled ? file.webhooks.map((w) => ({ id: w.id, url: w.url })) : [];
+  const webhooks = flags.webhooks.length > 0 ? flags.webhooks.map((url) => ({ url })) : fileHooks;
+  return { address, webhooks, inboxKeepDays: file?.inboxKeepDays ?? INBOX_KEEP_DAYS.default, fromFile: flags.api === null };
 }
 
 /**

@@ -104,13 +104,27 @@ async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<numb
         print: (line) => process.stdout.write(`${line}\n`),
       });
     } catch (err) {
-      await stopAndRelease(keeper, lock).catch(() => undefined);
-      throw new ConfigError(`The local API could not start: ${(err as Error).message}`);
+      const why = apiStartProblem(err, apiPlan.address);
+      if (apiPlan.fromFile) {
+        // the command line never asked for the API: keeping the sessions alive matters more (as in the tray app)
+        process.stderr.write(`warning: the local API from the settings file's api section could not start: ${why}. The keeper runs on without it; change api.port in the settings file or free the port, then restart.\n`);
+      } else {
+        await stopAndRelease(keeper, lock).catch(() => undefined);
+        throw new ConfigError(`The local API could not start: ${why}`);
+      }
     }
   }
   codes?.request();
   listenForCommands(keeper, states, codes);
   return -1; // keeps running until a signal
+}
+
+/** Why the API could not listen, in words: a taken port names itself. */
+function apiStartProblem(err: unknown, address: { host: string; port: number }): string {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EADDRINUSE') return `port ${address.port} on ${address.host} is already in use`;
+  if (code === 'EACCES') return `port ${address.port} on ${address.host} may not be used by this user`;
+  return (err as Error).message;
 }
 
 /** Flushes the sessions, then lets the data folder go. */

@@ -204,8 +204,9 @@ export class SettingsView {
       this.load(saved, true);
       setText(this.status, 'Saved.');
     } catch (err) {
-      setText(this.status, `Not saved: ${errorText(err)}`);
+      // validate first: it enables Save again, and its "Unsaved changes." must not hide why not
       this.validate();
+      setText(this.status, `Not saved: ${errorText(err)}`);
       return;
     }
     await this.rereadSecrets(hadKey);

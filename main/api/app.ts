@@ -342,7 +342,7 @@ function eventStream(c: Context, deps: ApiAppDeps): Response {
     }, deps.heartbeatMs ?? SSE_HEARTBEAT_MS);
     try {
       await stream.write('retry: 2000\n\n');
-      if (!backlog.complete) await stream.write(': some events since Last-Event-ID are no longer kept; the inbox has every incoming message\n\n');
+      if (!backlog.complete) await stream.write(': some events since Last-Event-ID are no longer kept; the inbox keeps incoming messages for its keep period\n\n');
       while (open && !overflowed) {
         const next = queue.shift();
         if (next) {

@@ -3,8 +3,8 @@
 // (1, 2, 3…) in its phone's inbox: plain, increasing, and stable across restarts and pruning.
 // Entries older than the keep period (counted from when the keeper received them) are pruned,
 // so an always-on machine does not grow the files without bound; nothing younger is ever dropped.
-import { appendFileSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { IncomingMessage } from '../engine/messaging/types.js';
 import { INBOX_KEEP_DAYS } from '../settings/schema.js';
 import { readJsonLines } from './event-journal.js';
@@ -82,14 +82,20 @@ export class Inbox {
     inbox.last = Math.max(inbox.last, Number(entry.cursor));
   }
 
-  /** Up to `limit` entries after `after` (absent: from the oldest kept), and the cursor to ask with next. */
-  page(phoneId: string, after: string | undefined, limit: number): { messages: InboxEntry[]; next: string } {
+  /**
+   * Up to `limit` entries after `after` (absent: from the oldest kept), the cursor to ask with
+   * next, and whether messages right after `after` were pruned before the bot read them (cursors
+   * are given without gaps, so a first kept cursor beyond `after + 1` means some are gone).
+   */
+  page(phoneId: string, after: string | undefined, limit: number): { messages: InboxEntry[]; next: string; missed: boolean } {
     const { entries, last } = this.load(phoneId);
     const from = after === undefined ? 0 : Number(after);
     const start = entries.findIndex((e) => Number(e.cursor) > from);
     const messages = start < 0 ? [] : entries.slice(start, start + limit);
     const newest = messages[messages.length - 1];
-    return { messages, next: newest ? newest.cursor : String(after === undefined ? last : Math.min(from, last)) };
+    const firstAfter = messages[0] ? Number(messages[0].cursor) : last + 1;
+    const missed = after !== undefined && firstAfter > from + 1;
+    return { messages, next: newest ? newest.cursor : String(after === undefined ? last : Math.min(from, last)), missed };
   }
 
   /**
@@ -106,10 +112,33 @@ export class Inbox {
       const kept = inbox.entries.filter((e) => e.receivedAt >= from);
       if (kept.length === inbox.entries.length) continue;
       const mark: PrunedMark = { prunedThrough: inbox.last };
-      const path = this.file(phoneId);
-      writeFileSync(`${path}.tmp`, [mark, ...kept].map((l) => `${JSON.stringify(l)}\n`).join(''), { mode: 0o600 });
-      renameSync(`${path}.tmp`, path);
+      writeDurablySync(this.file(phoneId), [mark, ...kept].map((l) => `${JSON.stringify(l)}\n`).join(''));
       inbox.entries = kept;
     }
+  }
+}
+
+/**
+ * Temp file, fsync, rename, folder fsync: after a power cut the file is the old one or the new
+ * one, never empty (a rename can reach the disk before the data it names on some filesystems).
+ */
+function writeDurablySync(path: string, text: string): void {
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+  let dir: number | null = null;
+  try {
+    dir = openSync(dirname(path), 'r');
+    fsyncSync(dir);
+  } catch {
+    // Windows cannot open or fsync a folder; its rename is durable once it returns
+  } finally {
+    if (dir !== null) closeSync(dir);
   }
 }

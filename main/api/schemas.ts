@@ -151,6 +151,7 @@ export const InboxPageSchema = z
   .object({
     messages: z.array(InboxEntrySchema),
     next: z.string().openapi({ description: 'the cursor to ask with next time (unchanged when nothing new)' }),
+    missed: z.boolean().openapi({ description: 'messages right after `after` were older than the inbox keep period and pruned before they were read: they are gone' }),
   })
   .openapi('InboxPage');
 

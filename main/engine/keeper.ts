@@ -572,6 +572,9 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       if (swept.removed.length > 0) {
         this.log(null, 'info', 'temp.swept', `Removed ${swept.removed.length} unfinished temp file(s) left by an earlier run.`, { files: swept.removed });
       }
+      for (const c of swept.completed) {
+        this.log(null, 'warn', 'temp.restore-completed', `A restore interrupted while swapping sessions was finished: the restored session is now at ${c.to} (a session it replaced, if any, is in quarantine).`, c);
+      }
       for (const q of swept.quarantined) {
         const what = q.kind === 'restored-session' ? 'A restored session that an interrupted restore never put in place' : 'A file named like a temp file but not made by Session Keeper';
         this.log(null, 'warn', 'temp.quarantined', `${what} was moved to ${q.to}.`, q);

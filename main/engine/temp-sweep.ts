@@ -3,12 +3,15 @@
 // files AND older than this process go; a `.tmp-` name we did not make is moved to quarantine,
 // never deleted; everything else, and the quarantine itself, is left alone.
 // A restore killed mid-way leaves folders too: its unfinished, unverified `.restoring-` folder
-// goes (the backup it came from is untouched); a verified `.restored-` folder is a whole session
-// (a kill between the swap's two renames leaves it as the newest copy), so it is quarantined.
-import { readdir, rm, stat } from 'node:fs/promises';
+// goes (the backup it came from is untouched). A `.restored-` folder is a whole, synced, verified
+// session: with no live session beside it (a kill between the swap's two renames, whose first
+// moved the old one to quarantine) it is put in place, finishing the swap; otherwise the phone
+// kept its session and the restored one is quarantined.
+import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { isNotFound, TEMP_PREFIX, unlinkIfExists } from './auth-store/atomic-fs.js';
+import { fsyncDir, isNotFound, pathExists, TEMP_PREFIX, unlinkIfExists } from './auth-store/atomic-fs.js';
 import { moveToQuarantine } from './auth-store/quarantine.js';
+import { verifySessionFolder } from './backup/verify-session.js';
 
 /** `.tmp-<pid>-<counter>-<6 hex>-<name>`: exactly what atomic-fs names its temp files. */
 const OUR_TEMP = /^\.tmp-\d+-\d+-[0-9a-f]{6}-.+$/;
@@ -16,7 +19,7 @@ const OUR_TEMP = /^\.tmp-\d+-\d+-[0-9a-f]{6}-.+$/;
 /** restore.ts: `mkdtemp('.<dest>.restoring-')`, six random characters. */
 const RESTORING_DIR = /^\..+\.restoring-[A-Za-z0-9]{6}$/;
 /** restore-run.ts: `.<live>.restored-<8 hex>`. */
-const RESTORED_DIR = /^\..+\.restored-[0-9a-f]{8}$/;
+const RESTORED_DIR = /^\.(.+)\.restored-[0-9a-f]{8}$/;
 
 const RESTORE_DIR_HINT = /\.restor(?:ing|ed)-/;
 
@@ -31,6 +34,19 @@ export function tempDirVerdict(name: string, mtimeMs: number, processStartedAt: 
   return 'keep';
 }
 
+/**
+ * What to do with a verified-named `.restored-` folder the sweep would quarantine: finish the
+ * swap only when no live session is there to lose and the folder still verifies. Pure.
+ */
+export function restoredDirAction(liveExists: boolean, verifies: boolean): 'put-in-place' | 'quarantine' {
+  return !liveExists && verifies ? 'put-in-place' : 'quarantine';
+}
+
+/** The live session folder name a `.restored-` folder was made for, or null for any other name. */
+export function liveNameOfRestored(name: string): string | null {
+  return RESTORED_DIR.exec(name)?.[1] ?? null;
+}
+
 /** What to do with one file, from its name and age. Pure. */
 export function tempVerdict(name: string, mtimeMs: number, processStartedAt: number): TempVerdict {
   if (!name.startsWith(TEMP_PREFIX)) return 'keep';
@@ -43,6 +59,8 @@ export interface TempSweepResult {
   removed: string[];
   /** kind 'restored-session': a verified restore that was not swapped in before the kill */
   quarantined: Array<{ from: string; to: string; kind: 'stray-temp-file' | 'restored-session' }>;
+  /** restored sessions put in place of a live folder that was missing (a swap cut short) */
+  completed: Array<{ from: string; to: string }>;
 }
 
 export async function sweepStaleTemps(opts: {
@@ -52,7 +70,7 @@ export async function sweepStaleTemps(opts: {
   /** names the quarantine folders */
   now: number;
 }): Promise<TempSweepResult> {
-  const result: TempSweepResult = { removed: [], quarantined: [] };
+  const result: TempSweepResult = { removed: [], quarantined: [], completed: [] };
   const walk = async (dir: string): Promise<void> => {
     let entries;
     try {
@@ -72,6 +90,7 @@ export async function sweepStaleTemps(opts: {
           await rm(path, { recursive: true, force: true });
           result.removed.push(path);
         } else if (verdict === 'quarantine') {
+          if (await putInPlace(dir, e.name)) continue;
           const to = await moveToQuarantine(path, opts.quarantineDir, 'restore-interrupted', opts.now, relative(opts.root, path));
           result.quarantined.push({ from: path, to, kind: 'restored-session' });
         } else {
@@ -90,6 +109,21 @@ export async function sweepStaleTemps(opts: {
         result.quarantined.push({ from: path, to, kind: 'stray-temp-file' });
       }
     }
+  };
+  const putInPlace = async (dir: string, name: string): Promise<boolean> => {
+    const live = liveNameOfRestored(name);
+    if (live === null) return false;
+    const from = join(dir, name);
+    const to = join(dir, live);
+    const verifies = await verifySessionFolder(from).then(
+      () => true,
+      () => false,
+    );
+    if (restoredDirAction(await pathExists(to), verifies) !== 'put-in-place') return false;
+    await rename(from, to);
+    await fsyncDir(dir);
+    result.completed.push({ from, to });
+    return true;
   };
   await walk(opts.root);
   return result;

@@ -5,7 +5,7 @@ import type { Keeper } from '../engine/keeper.js';
 import type { ApiSecretTarget, AppEnvironment, LocalApiState } from './contract.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { SecretStore } from '../settings/secret-store.js';
-import { parseAppSettings, type AppSettings, type SecretName } from '../settings/schema.js';
+import { parseAppSettings, type AppSettings, type SecretName, type SettingsSection } from '../settings/schema.js';
 import { ProblemsError, type IpcHandlers } from './router.js';
 import { KeeperError } from '../engine/errors.js';
 import { presentUptime } from '../presenters/uptime-presenter.js';
@@ -147,13 +147,20 @@ function addedWebhooks(before: AppSettings['api'], after: AppSettings['api']): s
   return (after?.webhooks ?? []).filter((w) => !known.has(w.url)).map((w) => w.url);
 }
 
-/** Turning the local API on, or sending its events to a new URL, lets a program act as this account. Pure. */
+/**
+ * Turning the local API on, or sending its events to a new URL, lets a program act as this account;
+ * a shorter inbox keep period deletes received messages a bot may not have read yet. Pure.
+ */
 function apiChangeConfirmation(before: AppSettings['api'], after: AppSettings['api']): string | null {
   const added = addedWebhooks(before, after);
   const enabling = Boolean(after?.enabled) && !before?.enabled;
-  if (added.length > 0) return `Send every event, incoming messages included, to ${added.map(hostOf).join(', ')}?`;
-  if (enabling) return 'Turn on the local API? Programs on this computer with its token can send and read messages as this account.';
-  return null;
+  const asks: string[] = [];
+  if (added.length > 0) asks.push(`Send every event, incoming messages included, to ${added.map(hostOf).join(', ')}?`);
+  else if (enabling) asks.push('Turn on the local API? Programs on this computer with its token can send and read messages as this account.');
+  if (before && after && after.inboxKeepDays < before.inboxKeepDays) {
+    asks.push(`Keep received messages in the API inbox for ${after.inboxKeepDays} day(s) instead of ${before.inboxKeepDays}? Older ones are deleted, read by a bot or not.`);
+  }
+  return asks.length ? asks.join(' ') : null;
 }
 
 /** A Supabase key belongs to the server it was given for: a new URL drops it. Pure. */
@@ -170,10 +177,40 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     const detail = confirmationDetailFor(c);
     if (!(await (detail === null ? deps.confirm(message) : deps.confirm(message, detail)))) throw new KeeperError('refused-by-gate', 'Cancelled: nothing was changed.');
   };
-  /** Whole settings, as a save or a merged update gives them: confirmed, stored, announced. */
+  /** Whole settings, as a save gives them: confirmed, stored, announced. */
   const saveSettings = async (settings: AppSettings): Promise<AppSettings> => {
     const before = deps.settings.get();
     await confirmed({ call: 'setSettings', before, after: settings });
+    return storeSettings(before, settings);
+  };
+  /**
+   * Some sections over the stored settings. Main's dialog can stay open a long time, and other
+   * saves (the tray's "Start at login") go on meanwhile: the sections are merged again onto what is
+   * stored once the person answered, and asked again only if that changes the question.
+   */
+  const updateSettings = async (sections: Partial<Record<SettingsSection, unknown>>): Promise<AppSettings> => {
+    const mergeOnto = (current: AppSettings): AppSettings => {
+      const merged = parseAppSettings({ ...current, ...sections });
+      if (!merged.ok) throw new ProblemsError(merged.problems);
+      return merged.settings;
+    };
+    let asked: string | null = null;
+    for (let round = 0; round < 3; round++) {
+      const before = deps.settings.get();
+      const after = mergeOnto(before);
+      const c: SensitiveCall = { call: 'setSettings', before, after };
+      const question = JSON.stringify([confirmationFor(c), confirmationDetailFor(c)]);
+      if (question !== asked) {
+        await confirmed(c);
+        asked = question;
+        // other saves may have landed while the dialog was open: merge again and check the question still holds
+        if (deps.settings.get() !== before) continue;
+      }
+      return storeSettings(before, after);
+    }
+    throw new KeeperError('restarting', 'The settings kept changing while this change waited for confirmation; nothing was changed. Try again.');
+  };
+  const storeSettings = async (before: AppSettings, settings: AppSettings): Promise<AppSettings> => {
     const r = deps.settings.set(settings);
     if (!r.ok) throw new ProblemsError(r.problems);
     if (supabaseKeyOutlived(before, r.settings) && deps.secrets.has('supabaseKey')) {
@@ -237,11 +274,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     },
     getSettings: () => deps.settings.get(),
     setSettings: (settings) => saveSettings(settings),
-    updateSettings: async (sections) => {
-      const merged = parseAppSettings({ ...deps.settings.get(), ...sections });
-      if (!merged.ok) throw new ProblemsError(merged.problems);
-      return saveSettings(merged.settings);
-    },
+    updateSettings: (sections) => updateSettings(sections),
     setSecret: async ({ name, value }) => {
       await confirmed({ call: 'setSecret', name, value });
       await deps.secrets.set(name, value);

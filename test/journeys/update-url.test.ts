@@ -28,7 +28,7 @@ test('setting an update URL asks main\'s native confirmation naming the address;
     await save.click();
     const asked = () => standIn.dialogCalls.filter((c) => c.kind === 'message').map((c) => (c.options as { message: string }).message);
     await eventually(() => asked().length === 1, () => 'main asked its confirmation');
-    await page.locator('#settings-status', { hasText: 'Unsaved changes.' }).waitFor();
+    await page.locator('#settings-status', { hasText: 'Not saved: Cancelled: nothing was changed.' }).waitFor();
     assert.match(asked()[0] ?? '', /^Install updates from updates\.example\?/, 'the native dialog names the host in its question');
     const details = standIn.dialogCalls.filter((c) => c.kind === 'message').map((c) => (c.options as { detail?: string }).detail);
     assert.equal(details[0], 'Update URL: https://updates.example/sk', 'and the full address under it');

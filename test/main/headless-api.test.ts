@@ -122,11 +122,41 @@ test('the headless API plan: the file\'s section when on, each flag overriding i
   const file = { enabled: true, port: 9100, webhooks: [{ id: 'bot', url: 'https://bot.example/in' }], inboxKeepDays: 7 };
   assert.equal(headlessApiPlan({ api: null, webhooks: [] }, undefined), null, 'no file section, no flag: off');
   assert.equal(headlessApiPlan({ api: null, webhooks: [] }, { ...file, enabled: false }), null);
-  assert.deepEqual(headlessApiPlan({ api: null, webhooks: [] }, file), { address: { host: '127.0.0.1', port: 9100 }, webhooks: [{ id: 'bot', url: 'https://bot.example/in' }], inboxKeepDays: 7 });
+  assert.deepEqual(headlessApiPlan({ api: null, webhooks: [] }, file), { address: { host: '127.0.0.1', port: 9100 }, webhooks: [{ id: 'bot', url: 'https://bot.example/in' }], inboxKeepDays: 7, fromFile: true });
   assert.deepEqual(headlessApiPlan({ api: { host: '::1', port: 0 }, webhooks: ['https://other.example/x'] }, { ...file, enabled: false }), {
     address: { host: '::1', port: 0 },
     webhooks: [{ url: 'https://other.example/x' }],
     inboxKeepDays: 7,
+    fromFile: false,
   });
   assert.deepEqual(headlessApiPlan({ api: { host: '127.0.0.1', port: 0 }, webhooks: [] }, undefined)?.inboxKeepDays, 30);
+});
+
+test('--api alone does not send events to the webhooks of a settings-file API that is turned off', () => {
+  // the tray app sends nothing to these while its API is off; a run with --api only asked for the API
+  const off = { enabled: false, port: 9100, webhooks: [{ id: 'bot', url: 'https://bot.example/in' }], inboxKeepDays: 30 };
+  assert.deepEqual(headlessApiPlan({ api: { host: '127.0.0.1', port: 0 }, webhooks: [] }, off)?.webhooks, []);
+});
+
+test('a settings-file API whose port is taken is reported plainly and does not stop the keeper it never asked to stop', async () => {
+  installTestRoot();
+  const server = await startWaServer();
+  const dataDir = await mkdtemp(join(tmpdir(), 'headless-api-busy-'));
+  const squatter = createServer();
+  await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', r));
+  const port = (squatter.address() as AddressInfo).port;
+  await writeFile(join(dataDir, `${SETTINGS_FILE_NAME}.json`), JSON.stringify({ version: 1, api: { enabled: true, port, webhooks: [] } }));
+  const env = { SESSION_KEEPER_WA_URL: server.url, WA_TEST_ROOT: testRootPublicKey().toString('hex'), SESSION_KEEPER_API_TOKEN: 'settings-file-token-0123' };
+  const run = runHeadless(['--data-dir', dataDir], env);
+  try {
+    const code = await Promise.race([run.exit, new Promise<'running'>((r) => setTimeout(() => r('running'), 8000))]);
+    assert.equal(code, 'running', `the keeper keeps running like the tray app does (exit ${String(code)}):\n${run.err()}`);
+    assert.match(run.out() + run.err(), new RegExp(`port ${port}.*(in use|settings)`, 'i'), 'the message names the port and where it came from');
+  } finally {
+    if (run.child.exitCode === null) run.child.kill('SIGKILL');
+    await new Promise<void>((r) => squatter.close(() => r()));
+    await server.close();
+    uninstallTestRoot();
+    await rm(dataDir, { recursive: true, force: true });
+  }
 });

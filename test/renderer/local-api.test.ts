@@ -39,14 +39,17 @@ test('the window turns the API on, shows a new token once that then works, and s
     await page.getByLabel('Webhook 1', { exact: true }).fill(`http://127.0.0.1:${(hook.address() as AddressInfo).port}/in`);
     await page.getByRole('button', { name: 'Save Local API' }).click();
     await status.filter({ hasText: `Listening on http://127.0.0.1:${port} (this computer only).` }).waitFor();
-    assert.deepEqual(server.state.saved.at(-1)?.api?.webhooks.map((w) => w.url), [`http://127.0.0.1:${(hook.address() as AddressInfo).port}/in`]);
+    const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/in`;
+    assert.deepEqual(server.state.saved.at(-1)?.api?.webhooks.map((w) => w.url), [hookUrl]);
+    // main's dialog named where every event will go before it saved
+    assert.deepEqual(server.state.confirmations, [{ message: `Send every event, incoming messages included, to ${new URL(hookUrl).host}?`, detail: `Webhook: ${hookUrl}` }]);
 
     // turning it on made a token nobody has seen: the button offers to rotate it
     await page.getByRole('button', { name: 'Rotate token…' }).click();
     const token = page.locator('#api-token');
     await token.filter({ hasText: /\S{20,}/ }).waitFor();
     const shown = (await token.textContent()) ?? '';
-    assert.ok(server.state.calls.includes('confirm:api-secret'), 'main confirmed before making it');
+    assert.match(server.state.confirmations.at(-1)?.message ?? '', /^Make a new local API token\?/, 'main confirmed before making it');
     const res = await fetch(`http://127.0.0.1:${port}/v1/phones`, { headers: { authorization: `Bearer ${shown}` } });
     assert.equal(res.status, 200, 'the token shown is the one the API wants');
     await page.getByRole('button', { name: 'Hide' }).first().click();

@@ -14,6 +14,7 @@ import type { LogEntry, LogLevel } from '../../main/engine/types.js';
 import { startHarness, type Harness } from '../support/keeper-harness.js';
 import { installInstallationKey, installationKeyPath } from '../../main/engine/backup/key-store.js';
 import { formatRecoveryKey, generateInstallationKey } from '../../main/engine/backup/recovery-key.js';
+import { RECOVERY_KEY_SAVE_CONFIRM, RECOVERY_KEY_SHOW_CONFIRM } from '../../main/presenters/recovery-key-sheet.js';
 import { startRendererServer, type RendererServer } from '../support/renderer-bridge/bridge-server.js';
 import { chromiumMissing, launchChromium, scanQrOnScreen } from '../support/renderer-bridge/chromium.js';
 
@@ -150,7 +151,7 @@ async function linkedWindow(sleepStartsIn: number, sleepHours: number) {
     assert.ok(qr);
     await h.server.phone.scan(qr);
     await card.locator('.badge', { hasText: 'Connected' }).waitFor();
-    return { h, page, card, sleepWindow, close };
+    return { h, server, page, card, sleepWindow, close };
   } catch (err) {
     await close();
     throw err;
@@ -196,7 +197,7 @@ test('Keep-alive now sends a pulse the server sees, and Restore… puts the chos
 
 test('Keep-alive now inside the sleep window shows the reason it was refused, not a generic failure', { skip }, async () => {
   // the sleep window is put around now, so the gate refuses a manual pulse that is not forced
-  const { h, page, card, sleepWindow, close } = await linkedWindow(0, 2);
+  const { h, server, page, card, sleepWindow, close } = await linkedWindow(0, 2);
   try {
     await card.getByRole('button', { name: 'Keep-alive now' }).click();
     const result = card.locator('.result', { hasText: 'sleep window' });
@@ -207,9 +208,11 @@ test('Keep-alive now inside the sleep window shows the reason it was refused, no
     assert.equal(h.keeper.status('default').lastKeepAliveAt, null, 'no pulse went out');
     await shot(page, 'keepalive-refused-sleep');
 
-    // The contrast: a failure nobody meant (the export file's name is taken by a folder, so
-    // the write fails with EISDIR) shows a plain sentence and where to look, not errno text.
-    await mkdir(join(h.dataDir, 'exported-log-1.jsonl'));
+    // The contrast: a failure nobody meant (the save dialog answers a folder, so main's write
+    // fails with EISDIR) shows a plain sentence and where to look, not errno text.
+    const taken = join(h.dataDir, 'exported-log.jsonl');
+    await mkdir(taken);
+    server.state.pickSaveFile = () => taken;
     await page.locator('nav').getByRole('button', { name: 'Log' }).click();
     await page.locator('#log-export').click();
     const exportResult = page.locator('#log-result', { hasText: 'Could not export' });
@@ -324,6 +327,61 @@ test('an interval of 3 hours shows its message by the field and Save stays disab
     await page.locator('#secret-backupPassphrase-state', { hasText: /^Set$/ }).waitFor();
     assert.equal(await page.getByLabel('Backup passphrase').inputValue(), '');
     assert.equal(server.state.secrets.backupPassphrase, true);
+    // main asked for the passphrase, not for the interval
+    assert.deepEqual(server.state.confirmations.map((c) => c.message), ['Change the backup passphrase? New backups will be encrypted with it.']);
+    assert.deepEqual(pageProblems(page), []);
+    await page.close();
+  } finally {
+    await server.close();
+    await h.close();
+  }
+});
+
+test('a new Supabase URL is saved only once the person agrees in main’s dialog, and then the key given for the old URL is removed', { skip }, async () => {
+  const h = await startHarness();
+  const server = await startRendererServer(h, ROOT);
+  try {
+    const page = await openWindow(server);
+    await page.locator('nav').getByRole('button', { name: 'Settings' }).click();
+    const url = page.getByLabel('Supabase project URL');
+    const save = page.getByRole('button', { name: 'Save settings' });
+    const status = page.locator('#settings-status');
+    await page.locator('#field-backupTarget').selectOption('supabase');
+    await url.fill('https://abcd.supabase.co');
+    await page.getByLabel('Bucket').fill('backups');
+    await save.click();
+    await status.filter({ hasText: /^Saved\.$/ }).waitFor();
+    const key = page.getByLabel('Supabase key (anon or user, never service-role)');
+    await key.fill('anon-key');
+    await page.locator('.secret-row', { hasText: 'Supabase key' }).getByRole('button', { name: 'Set' }).click();
+    await page.locator('#secret-supabaseKey-state', { hasText: /^Set$/ }).waitFor();
+    assert.equal(server.state.secrets.supabaseKey, true);
+    const saves = server.state.saved.length;
+
+    server.state.declineConfirm = true;
+    await url.fill('https://wxyz.supabase.co');
+    await save.click();
+    await status.filter({ hasText: 'Not saved: Cancelled: nothing was changed.' }).waitFor();
+    assert.equal(server.state.saved.length, saves, 'declined: nothing saved');
+    assert.equal(server.state.settings.backup.supabase.url, 'https://abcd.supabase.co');
+    assert.equal(server.state.secrets.supabaseKey, true, 'declined: the key stays');
+
+    server.state.declineConfirm = false;
+    await save.click();
+    await status.filter({ hasText: 'The Supabase key was for the old URL and was removed' }).waitFor();
+    assert.equal(server.state.settings.backup.supabase.url, 'https://wxyz.supabase.co');
+    assert.equal(server.state.secrets.supabaseKey, false);
+    await page.locator('#secret-supabaseKey-state', { hasText: /^Not set$/ }).waitFor();
+    // main's own questions, from its confirmation table, with the full address underneath
+    assert.deepEqual(
+      server.state.confirmations.map((c) => [c.message, c.detail]),
+      [
+        ['Change the backup target from local to supabase, the Supabase URL to abcd.supabase.co, the Supabase bucket to "backups"? Your session backups will be sent there.', 'Supabase URL: https://abcd.supabase.co/'],
+        ['Store a new Supabase key? Backups will be sent with it.', null],
+        ['Change the Supabase URL to wxyz.supabase.co? Your session backups will be sent there.', 'Supabase URL: https://wxyz.supabase.co/'],
+        ['Change the Supabase URL to wxyz.supabase.co? Your session backups will be sent there.', 'Supabase URL: https://wxyz.supabase.co/'],
+      ],
+    );
     assert.deepEqual(pageProblems(page), []);
     await page.close();
   } finally {
@@ -358,7 +416,11 @@ test('Export recovery key… shows the key that opens the backups only after the
     await page.locator('#recovery-key-text', { hasText: formatRecoveryKey(key) }).waitFor();
     await page.getByRole('button', { name: 'Save as text file…' }).click();
     await status.filter({ hasText: /^Saved to .*recovery-key\.txt/ }).waitFor();
-    assert.deepEqual(server.state.calls.filter((c) => c.startsWith('confirm:')), ['confirm:show', 'confirm:show', 'confirm:save']);
+    assert.deepEqual(
+      server.state.confirmations.map((c) => c.message),
+      [RECOVERY_KEY_SHOW_CONFIRM, RECOVERY_KEY_SHOW_CONFIRM, RECOVERY_KEY_SAVE_CONFIRM],
+      'main asked before each showing and before saving',
+    );
     await page.getByRole('button', { name: 'Hide' }).click();
     assert.equal(await page.locator('#recovery-key-text').isVisible(), false);
     assert.deepEqual(pageProblems(page), []);

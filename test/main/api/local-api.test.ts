@@ -172,7 +172,7 @@ test('an incoming message reaches the SSE stream and the inbox; Last-Event-ID re
     const after = (await (await t.call(`/v1/phones/default/inbox?after=${all.messages[0]!.cursor}&limit=1`)).json()) as { messages: { message: { text: string } }[]; next: string };
     assert.deepEqual(after.messages.map((m) => m.message.text), ['second']);
     const end = (await (await t.call(`/v1/phones/default/inbox?after=${all.next}`)).json()) as { messages: unknown[]; next: string };
-    assert.deepEqual(end, { messages: [], next: all.next });
+    assert.deepEqual(end, { messages: [], next: all.next, missed: false });
   } finally {
     await t.close();
   }
@@ -246,7 +246,7 @@ test('the inbox keeps a message for the keep period, then prunes it at start and
   let shift = 0;
   const now = () => Date.now() + shift;
   const t = await startApiUnderTest({ inboxKeepDays: 2, now });
-  type Page = { messages: { cursor: string; message: { text: string } }[]; next: string };
+  type Page = { messages: { cursor: string; message: { text: string } }[]; next: string; missed: boolean };
   const inbox = async (after?: string) => (await (await t.call(`/v1/phones/default/inbox${after ? `?after=${after}` : ''}`)).json()) as Page;
   const texts = (p: Page) => p.messages.map((m) => [m.cursor, m.message.text]);
   const file = join(t.dir, 'api', 'inbox', 'default.jsonl');
@@ -259,7 +259,11 @@ test('the inbox keeps a message for the keep period, then prunes it at start and
     await t.stop();
     await t.restart();
     assert.deepEqual(texts(await inbox()), [['3', 'young']], 'pruned at start; the young one stays');
-    assert.deepEqual(texts(await inbox('1')), [['3', 'young']], 'a bot behind the pruned ones gets what is left');
+    const behind = await inbox('1');
+    assert.deepEqual(texts(behind), [['3', 'young']], 'a bot behind the pruned ones gets what is left');
+    assert.equal(behind.missed, true, '…and is told that old-2 is gone');
+    assert.equal((await inbox('2')).missed, false, 'a bot that read old-2 missed nothing');
+    assert.equal((await inbox()).missed, false, 'no cursor: from the oldest kept, nothing to miss');
     const onDisk = await readFile(file, 'utf8');
     assert.ok(!onDisk.includes('old-1') && !onDisk.includes('old-2') && onDisk.includes('young'), 'the file lost the old messages');
     t.port.receive('default', '15551230001', 'new');
@@ -278,7 +282,9 @@ test('the inbox keeps a message for the keep period, then prunes it at start and
     shift = 10 * DAY;
     await t.stop();
     await t.restart();
-    assert.deepEqual(await inbox(), { messages: [], next: '4' }, 'an empty inbox answers the last cursor given');
+    assert.deepEqual(await inbox(), { messages: [], next: '4', missed: false }, 'an empty inbox answers the last cursor given');
+    assert.equal((await inbox('3')).missed, true, 'the bot that had read up to 3 learns that 4 was pruned');
+    assert.equal((await inbox('4')).missed, false);
     t.port.receive('default', '15551230001', 'later');
     assert.deepEqual(texts(await inbox('4')), [['5', 'later']]);
   } finally {

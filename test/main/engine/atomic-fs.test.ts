@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createFileAtomic, writeFileAtomic, writeNewFileSynced } from '../../../main/engine/auth-store/atomic-fs.js';
+import { createFileAtomic, syncfsReportsErrors, writeFileAtomic, writeNewFileSynced, writeNewFilesSynced } from '../../../main/engine/auth-store/atomic-fs.js';
 import { tempDir } from '../../support/auth-store/fixtures.js';
 
 test('createFileAtomic publishes a private file once and never overwrites it, leaving no temp behind', async (t) => {
@@ -37,4 +37,29 @@ test('writeNewFileSynced refuses to write over an existing file', async (t) => {
   await writeFile(join(dir, 'a'), 'keep');
   await assert.rejects(writeNewFileSynced(join(dir, 'a'), 'lost'), { code: 'EEXIST' });
   assert.equal(await readFile(join(dir, 'a'), 'utf8'), 'keep');
+});
+
+test('writeNewFilesSynced creates every file of a batch whole and 0600, across its yields to the event loop', async (t) => {
+  const dir = await tempDir(t, 'atomic-fs-');
+  const files = Array.from({ length: 300 }, (_, i) => ({ name: `pre-key-${i}.json`, bytes: i % 2 ? `{"n":${i}}` : Buffer.alloc(i * 7, i) }));
+  await writeNewFilesSynced(dir, files);
+  assert.equal((await readdir(dir)).length, 300);
+  for (const f of files) assert.deepEqual(await readFile(join(dir, f.name)), Buffer.from(f.bytes));
+  if (process.platform !== 'win32') assert.equal((await stat(join(dir, 'pre-key-299.json'))).mode & 0o777, 0o600);
+});
+
+test('writeNewFilesSynced refuses a name that exists, keeps that file and removes every file it had created', async (t) => {
+  const dir = await tempDir(t, 'atomic-fs-');
+  await writeFile(join(dir, 'b-150'), 'theirs');
+  const files = Array.from({ length: 200 }, (_, i) => ({ name: `b-${i}`, bytes: 'ours' }));
+  await assert.rejects(writeNewFilesSynced(dir, files), { code: 'EEXIST' });
+  assert.deepEqual(await readdir(dir), ['b-150']);
+  assert.equal(await readFile(join(dir, 'b-150'), 'utf8'), 'theirs');
+});
+
+test('one syncfs stands for the batch only on kernels whose syncfs reports write-back errors (Linux 5.8 on)', () => {
+  assert.equal(syncfsReportsErrors('6.18.44-fc-v1045'), true);
+  assert.equal(syncfsReportsErrors('5.8.0'), true);
+  assert.equal(syncfsReportsErrors('5.4.0-150-generic'), false);
+  assert.equal(syncfsReportsErrors('4.19.0'), false);
 });

@@ -3,8 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { sweepStaleTemps, tempDirVerdict, tempVerdict } from '../../../main/engine/temp-sweep.js';
+import { liveNameOfRestored, restoredDirAction, sweepStaleTemps, tempDirVerdict, tempVerdict } from '../../../main/engine/temp-sweep.js';
+import { writeBaileysSession } from './backup/session-fixture.js';
 import { startHarness } from '../../support/keeper-harness.js';
 import { tempDir } from '../../support/auth-store/fixtures.js';
 
@@ -53,7 +55,7 @@ test('the sweep never enters the quarantine folder', async (t) => {
   await writeFile(kept, 'evidence');
   await utimes(kept, new Date(0), new Date(0));
   const r = await sweepStaleTemps({ root, quarantineDir, processStartedAt: performance.timeOrigin, now: STARTED });
-  assert.deepEqual(r, { removed: [], quarantined: [] });
+  assert.deepEqual(r, { removed: [], quarantined: [], completed: [] });
   assert.equal(await readFile(kept, 'utf8'), 'evidence');
 });
 
@@ -91,4 +93,33 @@ test('a keeper start removes the half-written folder of a restore killed mid-way
   assert.ok(q, 'the move is logged');
   assert.match(q.message, /interrupted restore/);
   assert.equal(await readFile(join(String(q.data?.to), 'creds.json'), 'utf8'), '{"restored":true}', 'moved, not deleted');
+});
+
+test('a verified restored folder is put in place only when no live session is there and it still verifies; otherwise it is quarantined', () => {
+  assert.equal(liveNameOfRestored('.default.restored-0a1b2c3d'), 'default');
+  assert.equal(liveNameOfRestored('..default.restored-0a1b2c3d.restoring-Ab3xZ9'), null);
+  assert.equal(restoredDirAction(false, true), 'put-in-place', 'the swap was cut between its two renames');
+  assert.equal(restoredDirAction(true, true), 'quarantine', 'the phone kept its own session');
+  assert.equal(restoredDirAction(false, false), 'quarantine', 'never a session that does not verify');
+});
+
+test('a swap cut between its two renames is finished at the next start: the restored session becomes the live one, the old one stays in quarantine', async (t) => {
+  const root = await tempDir(t, 'sweep-');
+  const quarantineDir = join(root, 'quarantine');
+  const sessions = join(root, 'sessions');
+  const restored = join(sessions, '.default.restored-0a1b2c3d');
+  await writeBaileysSession(restored, 3);
+  const beforeSwap = join(quarantineDir, 'default-before-restore-x');
+  await mkdir(beforeSwap, { recursive: true });
+  await writeFile(join(beforeSwap, 'creds.json'), '{"old":true}');
+  const old = new Date(performance.timeOrigin - 60_000);
+  await utimes(restored, old, old);
+  const files = (await readdir(restored)).sort();
+
+  const r = await sweepStaleTemps({ root, quarantineDir, processStartedAt: performance.timeOrigin, now: STARTED });
+  assert.deepEqual(r.completed, [{ from: restored, to: join(sessions, 'default') }]);
+  assert.deepEqual((await readdir(join(sessions, 'default'))).sort(), files, 'the whole restored session is live');
+  assert.ok(!existsSync(restored));
+  assert.equal(await readFile(join(beforeSwap, 'creds.json'), 'utf8'), '{"old":true}', 'the old session is untouched in quarantine');
+  assert.deepEqual(r.quarantined, []);
 });

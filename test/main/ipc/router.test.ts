@@ -419,3 +419,68 @@ test('a pairing code request: letters are refused by the contract, a number with
     await t.close();
   }
 });
+
+test('updateSettings asks main\'s own dialog before turning the API on or changing the update URL; Cancel changes nothing', async () => {
+  const asked: string[] = [];
+  const t = await setup({
+    confirm: (message) => {
+      asked.push(message);
+      return Promise.resolve(false);
+    },
+  });
+  try {
+    const before = t.settings.get();
+    const api = await t.router(INVOKE.updateSettings.channel, ours, { api: { enabled: true, port: 9123, webhooks: [] } });
+    assert.ok(!api.ok && api.error.code === 'refused-by-gate', JSON.stringify(api));
+    const hook = await t.router(INVOKE.updateSettings.channel, ours, { api: { enabled: false, port: 9123, webhooks: [{ id: 'w1', url: 'https://evil.example/in' }] } });
+    assert.ok(!hook.ok && hook.error.code === 'refused-by-gate', JSON.stringify(hook));
+    const upd = await t.router(INVOKE.updateSettings.channel, ours, { updateUrl: 'https://evil.example/updates/' });
+    assert.ok(!upd.ok && upd.error.code === 'refused-by-gate', JSON.stringify(upd));
+    const proto = await t.router(INVOKE.updateSettings.channel, ours, JSON.parse('{"__proto__": {"updateUrl": "https://evil.example/updates/"}}'));
+    assert.equal(asked.length, 3, 'each sensitive part asked once');
+    assert.deepEqual(t.settings.get(), before, JSON.stringify(proto));
+    assert.equal(({} as Record<string, unknown>).updateUrl, undefined, 'no prototype pollution');
+  } finally {
+    await t.close();
+  }
+});
+
+test('an update waiting on main\'s dialog does not write back a section another save changed meanwhile', async () => {
+  let agree: (yes: boolean) => void = () => undefined;
+  const t = await setup({ confirm: () => new Promise<boolean>((r) => (agree = r)) });
+  try {
+    // the Settings form saves a new update URL: main's dialog is open…
+    const pending = t.router(INVOKE.updateSettings.channel, ours, { updateUrl: 'https://updates.example/' });
+    await new Promise((r) => setImmediate(r));
+    // …while another save (the tray's Start at login toggle writes the store the same way) changes another section
+    const other = await t.router(INVOKE.updateSettings.channel, ours, { startAtLogin: true });
+    assert.equal(other.ok, true, JSON.stringify(other));
+    agree(true);
+    const r = await pending;
+    assert.equal(r.ok, true, JSON.stringify(r));
+    assert.equal(t.settings.get().updateUrl, 'https://updates.example/');
+    assert.equal(t.settings.get().startAtLogin, true, 'the change saved while the dialog was open is kept');
+  } finally {
+    await t.close();
+  }
+});
+
+test('shortening the inbox keep period (which deletes received messages at once) waits for main\'s own dialog', async () => {
+  const asked: string[] = [];
+  const t = await setup({
+    confirm: (message) => {
+      asked.push(message);
+      return Promise.resolve(true);
+    },
+  });
+  try {
+    const on = await t.router(INVOKE.updateSettings.channel, ours, { api: { enabled: true, port: 9123, webhooks: [], inboxKeepDays: 365 } });
+    assert.equal(on.ok, true, JSON.stringify(on));
+    asked.length = 0;
+    const r = await t.router(INVOKE.updateSettings.channel, ours, { api: { enabled: true, port: 9123, webhooks: [], inboxKeepDays: 1 } });
+    assert.equal(r.ok, true, JSON.stringify(r));
+    assert.equal(asked.length, 1, 'a page script can otherwise delete up to 364 days of unread messages unasked');
+  } finally {
+    await t.close();
+  }
+});

@@ -1,11 +1,31 @@
-// Child for the restore crash test: restores one sealed backup into a new folder and says
-// 'done' once restoreBackup resolved. The test SIGKILLs it at random moments before that.
-// argv: <backup file> <installation key hex> <dest> <phoneId> <createdAt>
-import { readFile } from 'node:fs/promises';
-import { restoreBackup } from '../../../main/engine/backup/restore.js';
+// Child for the restore crash test: restores the newest backup of one phone over its live session
+// the way the backup manager does (restoreFirstUsable: a new synced, verified folder, then the
+// swap that quarantines the old one) and says 'done' once that resolved. The test SIGKILLs it at
+// random moments before that. argv: <data folder> <installation key hex> <phoneId>
+import { join } from 'node:path';
+import { LocalFolderTarget } from '../../../main/engine/backup/local-folder-target.js';
+import { restoreFirstUsable } from '../../../main/engine/backup/restore-run.js';
 
-const [file, keyHex, dest, phoneId, createdAt] = process.argv.slice(2);
-const bytes = await readFile(file ?? '');
+const [dataDir = '', keyHex = '', phoneId = ''] = process.argv.slice(2);
+const target = new LocalFolderTarget(dataDir);
+const names = (await target.list(phoneId)).map((e) => e.name);
 process.stdout.write('ready\n');
-await restoreBackup(bytes, { installationKey: Buffer.from(keyHex ?? '', 'hex') }, dest ?? '', { binding: { phoneId: phoneId ?? '', createdAt: Number(createdAt) } });
+await restoreFirstUsable({
+  target,
+  port: {
+    phoneId,
+    sessionDir: join(dataDir, 'sessions', phoneId),
+    status: () => ({ state: 'stopped', pairedAt: null, quarantinedTo: null }),
+    withWriteLock: (fn) => fn(),
+    withSessionStopped: (fn) => fn(),
+    removedDevice: () => null,
+    log: () => {},
+    changed: () => {},
+  },
+  secret: { installationKey: Buffer.from(keyHex, 'hex') },
+  names,
+  chosen: false,
+  quarantineRoot: join(dataDir, 'quarantine'),
+  now: Date.now,
+});
 process.stdout.write('done\n');

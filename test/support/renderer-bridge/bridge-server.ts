@@ -1,16 +1,17 @@
 // Serves the built renderer (dist/renderer) over local HTTP for Chromium, with a test-only copy
 // of index.html that loads /test-bridge.js first, and a WebSocket at /bridge that answers its
-// calls from a real keeper and pushes status and log events back with their send time.
+// calls with main's own preload, router and handlers over a real keeper (main-ipc.ts), and pushes
+// status, log and settings events back with their send time.
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { AppSettings } from '../../../main/settings/schema.js';
-import { errorCode } from '../../../main/engine/errors.js';
+import { INVOKE_CHANNEL } from '../../../main/ipc/channels.js';
 import type { Harness } from '../keeper-harness.js';
 import { WebSocketServer, type WsSocket } from '../wa-server/ws-module.js';
 import { BROWSER_BRIDGE_JS } from './browser-bridge.js';
-import { keeperHandlers, PayloadRefused, type BridgeOptions, type BridgeState } from './keeper-api.js';
+import { startMainIpc, type BridgeOptions, type BridgeState } from './main-ipc.js';
 
 export interface RendererServer {
   url: string;
@@ -34,12 +35,6 @@ export async function startRendererServer(h: Harness, root: string, opts: Bridge
     const sentAt = Date.now();
     for (const ws of sockets) send(ws, { push, payload, sentAt });
   };
-  const { handlers, state, localApi } = keeperHandlers(h, opts, (s: AppSettings) => broadcast('settings', s));
-  const onStatus = (s: unknown) => broadcast('status', s);
-  const onLog = (e: unknown) => broadcast('log', e);
-  h.keeper.on('status', onStatus);
-  h.keeper.on('log', onLog);
-
   const server: Server = createServer((req, res) => {
     void (async () => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -62,6 +57,8 @@ export async function startRendererServer(h: Harness, root: string, opts: Bridge
   server.on('upgrade', (req, socket, head) => {
     if (req.url !== '/bridge') return socket.destroy();
     wss.handleUpgrade(req, socket, head, (ws) => {
+      // the page's origin stands for Electron's senderFrame: main's router checks it
+      const api = main.apiFor(req.headers.origin ?? '');
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
       ws.on('error', () => sockets.delete(ws));
@@ -69,15 +66,17 @@ export async function startRendererServer(h: Harness, root: string, opts: Bridge
         void (async () => {
           const msg = JSON.parse(String(data)) as { id: number; method: string; args: unknown[] };
           const args = msg.args.map((a) => (a !== null && typeof a === 'object' && '$undefined' in a ? undefined : a));
-          state.calls.push(msg.method);
-          const fn = handlers[msg.method];
+          main.state.calls.push(msg.method);
+          if (!Object.hasOwn(INVOKE_CHANNEL, msg.method)) {
+            send(ws, { id: msg.id, ok: false, error: { code: 'forbidden', message: `No such method: ${msg.method}` } });
+            return;
+          }
           try {
-            if (!fn) throw new Error(`No such method: ${msg.method}`);
-            const value = await fn(...args);
+            const value = await (api[msg.method as keyof typeof INVOKE_CHANNEL] as (...a: unknown[]) => Promise<unknown>)(...args);
             send(ws, { id: msg.id, ok: true, value: value === undefined ? { $undefined: true } : value });
           } catch (err) {
-            // the IpcFailure the router would answer: the engine's code, else 'internal'
-            send(ws, { id: msg.id, ok: false, error: { code: err instanceof PayloadRefused ? 'invalid-payload' : errorCode(err), message: err instanceof Error ? err.message : String(err) } });
+            // the preload rejects with main's IpcFailure ({ code, message, problems? }), as plain data
+            send(ws, { id: msg.id, ok: false, error: err });
           }
         })();
       });
@@ -85,11 +84,19 @@ export async function startRendererServer(h: Harness, root: string, opts: Bridge
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const main = await startMainIpc(h, `http://127.0.0.1:${port}`, opts, (s: AppSettings) => broadcast('settings', s)).catch(async (err: unknown) => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw err;
+  });
+  const onStatus = (s: unknown) => broadcast('status', s);
+  const onLog = (e: unknown) => broadcast('log', e);
+  h.keeper.on('status', onStatus);
+  h.keeper.on('log', onLog);
   return {
     url: `http://127.0.0.1:${port}/`,
-    state,
+    state: main.state,
     async close() {
-      await localApi.stop();
+      await main.close();
       h.keeper.off('status', onStatus);
       h.keeper.off('log', onLog);
       for (const ws of sockets) ws.terminate();
