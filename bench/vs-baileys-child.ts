@@ -6,6 +6,9 @@
 // argv: <engine: baileys|keeper> <mode: pair|open> <dataDir> <wsUrl> <phones> <rootKeyHex> <cpu: 0|1>
 // Env VS_BAILEYS_HEAPSNAPSHOT=<folder>: writes <engine>-<phones>.heapsnapshot there after the RSS samples.
 // Env VS_BAILEYS_CPUPROF=<file>: a V8 CPU profile of start → open (inspector, both sides alike).
+// Env VS_BAILEYS_SETTLE_MS=<ms> (default 2000): how long after open the RSS samples wait. V8 keeps
+// the young generation a start grew until its memory reducer runs (within ~30 s of quiet), so 2 s
+// reads RSS just after open and 30000 reads it at rest (docs/benchmarks.md, fourth pass).
 // Talks to the parent over IPC: {type:'qr'} while pairing (the parent scans it), then one {type:'result'}.
 import { performance } from 'node:perf_hooks';
 
@@ -102,7 +105,7 @@ async function main(): Promise<void> {
     return;
   }
   // let the post-login chatter (pre-key count, props, presence) finish, then sample
-  await sleep(2_000);
+  await sleep(Number(process.env.VS_BAILEYS_SETTLE_MS ?? 2_000));
   const rss: number[] = [];
   const heap: number[] = [];
   for (let i = 0; i < 7; i++) {
@@ -121,7 +124,8 @@ async function main(): Promise<void> {
     // what RSS is made of (read before the snapshot, which grows it): anonymous (heap, native)
     // vs file-backed (the pages of the node binary and libraries that ran)
     const status = await readFile('/proc/self/status', 'utf8').catch(() => '');
-    const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.space_used_size]));
+    // used and resident bytes per space: an emptied young generation stays resident until V8 shrinks it
+    const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, { used: s.space_used_size, physical: s.physical_space_size }]));
     await writeFile(
       `${snapshots}/${engine}-${phones}.memory.json`,
       JSON.stringify({ memoryUsage: process.memoryUsage(), spaces, status: status.split('\n').filter((l) => /^(VmRSS|Rss)/.test(l)) }, null, 1),

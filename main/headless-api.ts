@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startLocalApi, type LocalApi } from './api/local-api.js';
+import type { LocalApi } from './api/local-api.js';
 import type { WebhookConfig } from './api/webhooks.js';
 import type { Keeper } from './engine/keeper.js';
 import type { MessagingPort, OutboundService } from './engine/messaging/types.js';
@@ -104,6 +104,8 @@ export interface HeadlessApiOptions {
 export async function startHeadlessApi(o: HeadlessApiOptions): Promise<LocalApi> {
   const { token, created, path } = headlessApiToken(process.env, o.settingsDir);
   const { webhooks, created: newHooks } = headlessWebhooks(o.plan.webhooks, o.settingsDir);
+  // the API's modules (hono, its OpenAPI schemas: ~8 MiB of RSS) load only when it is served
+  const { startLocalApi } = await import('./api/local-api.js');
   const api = await startLocalApi({
     host: o.plan.address.host,
     port: o.plan.address.port,

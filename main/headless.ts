@@ -2,7 +2,6 @@
 // headless-stop first: its signal handlers must exist before the heavy imports below load.
 import { markOneShot, setStopper } from './headless-stop.js';
 import { createInterface } from 'node:readline';
-import QRCode from 'qrcode';
 import { defaultDataDir } from './engine/data-dir.js';
 import { createKeeper, type Keeper, type KeeperOptions } from './engine/index.js';
 import { dirname } from 'node:path';
@@ -62,8 +61,11 @@ async function run(cmd: Extract<HeadlessCommand, { kind: 'run' }>): Promise<numb
     codes?.onStatus(s);
     // a phone linking by number gets its code printed instead of the QR
     if (s.qr && s.phoneId !== codeTarget && lastQr.get(s.phoneId) !== s.qr) {
-      lastQr.set(s.phoneId, s.qr);
-      QRCode.toString(s.qr, { type: 'terminal', small: true, errorCorrectionLevel: 'L' })
+      const qr = s.qr;
+      lastQr.set(s.phoneId, qr);
+      // qrcode is loaded by the first QR to draw: a linked phone's runner never needs it
+      import('qrcode')
+        .then(({ default: QRCode }) => QRCode.toString(qr, { type: 'terminal', small: true, errorCorrectionLevel: 'L' }))
         .then((art) => process.stdout.write(`${art}\nScan with WhatsApp → Linked devices → Link a device (${s.phoneId})\n`))
         .catch((err: unknown) => process.stderr.write(`could not draw the QR code: ${(err as Error).message}\n`));
     }

@@ -4,7 +4,7 @@
 // Electron-free: the secret store's encryptor is what ties it to the OS keychain.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { startLocalApi, type LocalApi } from './api/local-api.js';
+import type { LocalApi } from './api/local-api.js';
 import type { KeeperPort } from './api/api-events.js';
 import { KeeperError } from './engine/errors.js';
 import type { MessagingPort, OutboundService } from './engine/messaging/types.js';
@@ -77,6 +77,8 @@ export function setupLocalApi(deps: LocalApiDeps): LocalApiService {
       for (const w of missing) secrets[w.id] = newSecret();
       if (missing.length > 0) await deps.secrets.set('apiWebhookSecrets', JSON.stringify(secrets));
       for (const id of Object.keys(secrets)) withSecret.add(id);
+      // the API's modules (hono, its OpenAPI schemas: ~8 MiB of RSS) load when it is first switched on
+      const { startLocalApi } = await import('./api/local-api.js');
       api = await startLocalApi({
         host: deps.host ?? '127.0.0.1',
         port: settings.port,

@@ -2,9 +2,9 @@
 // reconnecting / down (by reason) / not linked, the share of time open over 24 h, 7 d and 30 d,
 // and one cell per local day (and per hour for the last 24) with what happened in it. Pure: the
 // records, `now` and the time zone in, a plain serialisable report out.
-import { DateTime } from 'luxon';
 import type { PhoneState } from '../types.js';
 import { HISTORY_STALE_MS, UPTIME_MAX_DAYS, type HistoryRecord } from './history-record.js';
+import { luxon } from '../zone-clock.js';
 
 export type UptimeCondition = 'open' | 'reconnecting' | 'down' | 'not-linked';
 /** Why a phone was down; 'not-running' is a gap in the record (app closed, crashed, machine asleep, clock jumped). */
@@ -220,6 +220,8 @@ function clip(intervals: readonly UptimeInterval[], from: number, to: number): U
 export function computeUptime(phoneId: string, records: readonly HistoryRecord[], opts: UptimeOptions): UptimeReport {
   const now = opts.now;
   const windowDays = Math.min(UPTIME_MAX_DAYS, Math.max(1, Math.floor(opts.days ?? UPTIME_DEFAULT_DAYS)));
+  // luxon only when a report is asked for: a keeper at rest never computes one
+  const { DateTime } = luxon();
   let local = DateTime.fromMillis(now, { zone: opts.timeZone });
   if (!local.isValid) local = DateTime.fromMillis(now, { zone: 'UTC' });
   const timeZone = local.zoneName ?? 'UTC';

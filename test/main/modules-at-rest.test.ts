@@ -1,0 +1,72 @@
+// What the product loads at rest (issue 14: RSS): a module only one feature needs is loaded by
+// that feature, so a runner keeping a linked phone in its own zone carries neither luxon, nor the
+// local API (hono and its OpenAPI schemas), nor the QR drawer. Each check runs in a fresh node
+// whose module loads are traced (test/support/module-trace.ts).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const TRACE = join(here, '..', 'support', 'module-trace.js');
+const dist = join(here, '..', '..');
+const url = (path: string) => pathToFileURL(join(dist, path)).href;
+
+/** Runs node with the trace on; returns the ES modules it loaded and what it printed. */
+async function traced(args: string[]): Promise<{ modules: string[]; stdout: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'sk-trace-'));
+  try {
+    const file = join(dir, 'modules.txt');
+    const run = spawnSync(process.execPath, ['--import', TRACE, ...args], { env: { ...process.env, MODULE_TRACE_FILE: file }, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(run.status, 0, run.stderr);
+    const modules = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+    return { modules, stdout: run.stdout };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const holding = (modules: string[], part: string) => modules.filter((m) => m.includes(part));
+
+test('the engine loads luxon only when a time in a zone other than UTC or its own is asked for', async () => {
+  // luxon's CommonJS build is required on demand: the require cache says whether it is in
+  const code = `
+    import { createRequire } from 'node:module';
+    const cache = createRequire(import.meta.url).cache;
+    const withLuxon = () => Object.keys(cache).some((k) => k.includes('/luxon/'));
+    await import(${JSON.stringify(url('main/engine/keeper.js'))});
+    const zc = await import(${JSON.stringify(url('main/engine/zone-clock.js'))});
+    const t = Date.UTC(2026, 2, 29, 12);
+    zc.localFields(t, 'UTC');
+    zc.zoneOffsets('UTC')(t);
+    const known = zc.isKnownZone('Asia/Tokyo') && !zc.isKnownZone('Fantasia/Castle');
+    const before = withLuxon();
+    const tokyo = zc.localFields(t, 'Asia/Tokyo');
+    console.log(JSON.stringify({ known, before, after: withLuxon(), tokyoHour: tokyo.hour }));`;
+  const { modules, stdout } = await traced(['--input-type=module', '-e', code]);
+  const seen = JSON.parse(stdout) as { known: boolean; before: boolean; after: boolean; tokyoHour: number };
+  assert.equal(seen.known, true, 'zones are told apart without luxon');
+  assert.equal(seen.before, false, 'no luxon for UTC, nor for telling a zone is known');
+  assert.deepEqual(holding(modules, '/luxon/'), [], 'no luxon ES module in the engine graph');
+  assert.equal(seen.after, true, 'the first Tokyo time loads luxon');
+  assert.equal(seen.tokyoHour, 21);
+});
+
+test('the headless runner starts without the local API, its web framework or the QR drawer', async () => {
+  // --help answers after every module the runner imports up front has loaded
+  const { modules, stdout } = await traced([join(dist, 'main', 'headless-entry.js'), '--help']);
+  assert.match(stdout, /headless/);
+  assert.ok(holding(modules, '/main/engine/keeper.js').length > 0, 'the trace sees the runner load the engine');
+  for (const part of ['/node_modules/hono/', '/node_modules/@hono/', '/node_modules/qrcode/', '/main/api/']) {
+    assert.deepEqual(holding(modules, part), [], `${part} loaded without --api or a QR to draw`);
+  }
+});
+
+test("the tray app's local API setup loads the web framework only when the API is switched on", async () => {
+  const { modules } = await traced(['--input-type=module', '-e', `await import(${JSON.stringify(url('main/setup-local-api.js'))});`]);
+  assert.ok(holding(modules, '/main/setup-local-api.js').length > 0);
+  for (const part of ['/node_modules/hono/', '/node_modules/@hono/', '/main/api/local-api.js']) assert.deepEqual(holding(modules, part), [], `${part} loaded before the API is on`);
+});
