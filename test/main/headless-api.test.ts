@@ -88,7 +88,15 @@ test('the settings file\'s api section (the tray app\'s) starts the API without 
     const url = `http://127.0.0.1:${port}`;
     assert.equal((await fetch(`${url}/v1/phones`, { headers: auth })).status, 200);
     assert.deepEqual(((await (await fetch(`${url}/v1/webhooks`, { headers: auth })).json()) as Hooks).webhooks.map((w) => [w.id, w.url]), [['bot', hookUrl]], 'the file\'s webhook, by its own id');
-    // the phone connecting makes phone.status events: the file's webhook gets them, signed
+    // linking the phone (its QR read through the API) makes phone.status events after the API is
+    // up: the file's webhook gets them, signed
+    let qr = '';
+    for (const until = Date.now() + 15_000; !qr && Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
+      const res = await fetch(`${url}/v1/phones/default/qr?format=raw`, { headers: auth });
+      if (res.ok) qr = await res.text();
+    }
+    assert.ok(qr, 'the API shows the QR');
+    await server.phone.scan(qr);
     const deadline = Date.now() + 15_000;
     while (bodies.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const first = bodies[0];
@@ -104,7 +112,7 @@ test('the settings file\'s api section (the tray app\'s) starts the API without 
 
     await writeSettings({ enabled: false, port, webhooks: [] });
     run = runHeadless(['--data-dir', dataDir], env);
-    await run.waitForOutput(/Scan with WhatsApp/);
+    await run.waitForOutput(/Connected with the saved session/);
     assert.doesNotMatch(run.out(), /Local API on/, 'turned off in the file: no API');
     await assert.rejects(fetch(`${url}/v1/phones`, { headers: auth }), 'nothing listens on the file\'s port');
     await stopped(run);
