@@ -294,20 +294,27 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     // the root holds every session's keys: 0700, like each folder inside (README promises it)
     await ensureDir(this.paths.root);
     this.log(null, 'info', 'keeper.start', `Session Keeper starting with ${this.sessions.size} phone(s).`);
-    await this.sweepTemps();
-    await this.history.start();
-    // The rhythm, the outbox and the backup plans are loaded side by side (they share no file)
-    // before any phone starts, so every status already shows the next keep-alive.
+    // What is read before the phones start is read side by side (a start spent ~30 ms waiting for
+    // these small reads one after another; none shares a file with another). The temp sweep may
+    // finish an interrupted restore, so it ends before any auth store is read. The rhythm, the
+    // outbox and the backup plans load after the uptime history, which must be recording to keep
+    // the per-phone warnings they may log, and before any phone starts, so every status already
+    // shows the next keep-alive. The WhatsApp Web version is learned before any phone connects: a
+    // retired one would only earn a 405.
     await Promise.all([
-      this.scheduler.start(),
-      // an unreadable outbox must not keep the sessions from being kept alive: sends then fail with its error
-      this.outbound.start().catch((err: unknown) => {
-        this.log(null, 'error', 'outbound.start-failed', `Outgoing messages are unavailable: the outbound journal could not be read (${(err as Error).message}).`);
-      }),
-      this.registerBackups(),
+      this.sweepTemps(),
+      this.waVersion?.start(),
+      this.history.start().then(() =>
+        Promise.all([
+          this.scheduler.start(),
+          // an unreadable outbox must not keep the sessions from being kept alive: sends then fail with its error
+          this.outbound.start().catch((err: unknown) => {
+            this.log(null, 'error', 'outbound.start-failed', `Outgoing messages are unavailable: the outbound journal could not be read (${(err as Error).message}).`);
+          }),
+          this.registerBackups(),
+        ]),
+      ),
     ]);
-    // before any phone connects: a retired version would only earn a 405
-    await this.waVersion?.start();
     return Promise.all([...this.sessions.values()].map(async (s) => ({ phoneId: s.id, error: await this.guard(s.id, 'start', () => s.start()) })));
   }
 
