@@ -102,6 +102,8 @@ test('the settings file\'s api section (the tray app\'s) starts the API without 
     const first = bodies[0];
     assert.ok(first, 'the webhook from the settings file was called');
     assert.equal(first.signature, `sha256=${createHmac('sha256', secret).update(first.body).digest('hex')}`);
+    // the link is complete (its creds are on disk) before this run stops: the next runs log in with it
+    await run.waitForOutput(/Linked as .*session age starts now/);
     await stopped(run);
 
     run = runHeadless(['--data-dir', dataDir, '--api', '127.0.0.1:0'], env);
