@@ -154,13 +154,7 @@ export async function linkByScanningTheScreen(j: Journey, phoneId = 'default'): 
 }
 
 /** Polls a condition on the test side (the tray, the clipboard…). */
-export async function eventually(check: () => boolean, describe: () => string, timeoutMs = 10_000): Promise<void> {
-  const until = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > until) assert.fail(`timed out: ${describe()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { eventually } from './eventually.js';
 
 const SHOTS = process.env.JOURNEY_SCREENSHOTS ?? null;
 

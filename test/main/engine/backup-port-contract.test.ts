@@ -21,6 +21,7 @@ import type { PhoneStatus } from '../../../main/engine/types.js';
 import { installTestRoot, startWaServer, uninstallTestRoot } from '../../support/wa-server/index.js';
 import { TestPort } from './backup/backup-manager-fixture.js';
 import { writeBaileysSession } from './backup/session-fixture.js';
+import { eventually } from '../../support/eventually.js';
 
 const T0 = Date.UTC(2026, 10, 27, 12, 0, 0);
 
@@ -42,17 +43,6 @@ interface PortSubject {
 
 type Factory = () => Promise<PortSubject>;
 
-function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = (): void => {
-      if (check()) resolve();
-      else if (Date.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
 
 async function realSession(): Promise<PortSubject> {
   installTestRoot();
@@ -75,9 +65,9 @@ async function realSession(): Promise<PortSubject> {
   });
   const state = (): PhoneStatus | null => last;
   await session.start();
-  await until(() => state()?.qr != null, 'a QR');
+  await eventually(() => state()?.qr != null, 'a QR');
   await server.phone.scan(state()?.qr ?? '');
-  await until(() => state()?.state === 'open', 'the first open');
+  await eventually(() => state()?.state === 'open', 'the first open');
   return {
     port: session.backupPort(),
     dataDir,
@@ -89,7 +79,7 @@ async function realSession(): Promise<PortSubject> {
       await writeFile(join(dataPaths(dataDir).session('default'), 'creds.json'), '{"noiseKey":');
       await session.start();
     },
-    waitConnected: () => until(() => session.status().state === 'open', 'open'),
+    waitConnected: () => eventually(() => session.status().state === 'open', 'open'),
     async close() {
       await session.stop();
       await server.close();
@@ -113,7 +103,7 @@ async function fakePort(): Promise<PortSubject> {
     stop: () => port.stop(),
     logout: () => port.logout(),
     loseSession: () => port.unlink(),
-    waitConnected: () => until(() => port.status().state === 'open', 'open'),
+    waitConnected: () => eventually(() => port.status().state === 'open', 'open'),
     async close() {
       await port.store?.close();
       await rm(dataDir, { recursive: true, force: true });

@@ -14,18 +14,8 @@ import { KeeperError } from '../../../main/engine/errors.js';
 import { dataPaths } from '../../../main/engine/paths.js';
 import { PhoneSession } from '../../../main/engine/phone-session.js';
 import { installTestRoot, startWaServer, uninstallTestRoot } from '../../support/wa-server/index.js';
+import { eventually } from '../../support/eventually.js';
 
-function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = (): void => {
-      if (check()) resolve();
-      else if (Date.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
 
 test('while a restore holds the session folder, a pairing code request is refused with a clear message and opens nothing', async () => {
   installTestRoot();
@@ -45,7 +35,7 @@ test('while a restore holds the session folder, a pairing code request is refuse
   });
   try {
     await session.start();
-    await until(() => session.status().qr !== null, 'a QR');
+    await eventually(() => session.status().qr !== null, 'a QR');
     const connections = server.connections.length;
     await session.backupPort().withSessionStopped(async () => {
       await assert.rejects(
@@ -56,7 +46,7 @@ test('while a restore holds the session folder, a pairing code request is refuse
       assert.equal(server.connections.length, connections, 'no registration socket meanwhile');
     });
     // once the folder is back the same request goes through
-    await until(() => session.status().qr !== null, 'a QR again');
+    await eventually(() => session.status().qr !== null, 'a QR again');
     const code = await session.requestPairingCode('+1 555 000 0001');
     assert.match(code.code, /^[1-9A-HJ-NP-TV-Z]{8}$/);
   } finally {

@@ -16,6 +16,7 @@ import { fakeRelease, sha512, updateServer, type Release } from '../../support/u
 import { ManualClock } from '../../../main/engine/clock.js';
 import { setupUpdates, type Updates } from '../../../main/updates/setup-updates.js';
 import { CHECK_INTERVAL_MS, FIRST_CHECK_DELAY_MS, updateLine, type UpdateState } from '../../../main/updates/update-policy.js';
+import { eventually } from '../../support/eventually.js';
 
 const skip = process.platform === 'linux' ? false : 'electron-updater updates an AppImage on Linux; Windows (NSIS) and macOS (Squirrel) are checked on those machines (docs/platforms.md)';
 const CURRENT = standIn.app.getVersion();
@@ -80,12 +81,6 @@ async function teardown(i: Installed): Promise<void> {
   await rm(i.root, { recursive: true, force: true });
 }
 
-async function until(check: () => boolean, what: () => string, ms = 10_000): Promise<void> {
-  for (const end = performance.now() + ms; !check(); ) {
-    if (performance.now() > end) assert.fail(`timed out: ${what()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 test('with no update URL nothing is asked, not even electron-updater', { skip, timeout: 30_000 }, async () => {
   const i = await installedBuild();
@@ -110,14 +105,14 @@ test('no newer version (the same one, or a beta offered to a release install): n
     i.clock.advance(FIRST_CHECK_DELAY_MS - 1);
     assert.equal(server.requests.length, 0, 'not before the start delay');
     i.clock.advance(1);
-    await until(() => i.updates.state().kind === 'up-to-date', () => JSON.stringify(i.states));
+    await eventually(() => i.updates.state().kind === 'up-to-date', () => JSON.stringify(i.states));
     assert.deepEqual(i.updates.state(), { kind: 'up-to-date', latest: CURRENT, at: i.clock.now() });
     assert.equal(updateLine(i.updates.state()), null);
-    await until(() => i.clock.pending() === 1, () => 'the next check is planned');
+    await eventually(() => i.clock.pending() === 1, () => 'the next check is planned');
     release = { version: '99.0.0-beta.1', bytes: Buffer.from('beta') };
     i.clock.advance(CHECK_INTERVAL_MS);
-    await until(() => server.requests.length === 2, () => server.requests.join(' '));
-    await until(() => i.updates.state().kind === 'up-to-date' && (i.updates.state() as { latest: string }).latest === '99.0.0-beta.1', () => JSON.stringify(i.updates.state()));
+    await eventually(() => server.requests.length === 2, () => server.requests.join(' '));
+    await eventually(() => i.updates.state().kind === 'up-to-date' && (i.updates.state() as { latest: string }).latest === '99.0.0-beta.1', () => JSON.stringify(i.updates.state()));
     assert.ok(server.requests.every((p) => p.endsWith('.yml')), `only latest.yml was fetched: ${server.requests.join(' ')}`);
   } finally {
     await teardown(i);
