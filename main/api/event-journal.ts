@@ -3,9 +3,10 @@
 // client that comes back with Last-Event-ID, even after a restart, gets what it missed.
 // Writes are synchronous on purpose: an event the webhook outbox takes must already be on disk.
 import { EventEmitter } from 'node:events';
-import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiEvent, ApiEventData, ApiEventType } from './schemas.js';
+import { replaceFileSync } from './replace-file.js';
 
 export const EVENTS_FILE = 'events.jsonl';
 
@@ -71,9 +72,7 @@ export class EventJournal extends EventEmitter<{ event: [ApiEvent] }> {
 
   /** Rewrites the file with only the kept events (atomically: a crash leaves the old or the new). */
   private compact(): void {
-    const tmp = `${this.path}.tmp`;
-    writeFileSync(tmp, this.recent.map((e) => `${JSON.stringify(e)}\n`).join(''), { mode: 0o600 });
-    renameSync(tmp, this.path);
+    replaceFileSync(this.path, this.recent.map((e) => `${JSON.stringify(e)}\n`).join(''));
     this.linesInFile = this.recent.length;
   }
 }

@@ -3,11 +3,12 @@
 // (1, 2, 3…) in its phone's inbox: plain, increasing, and stable across restarts and pruning.
 // Entries older than the keep period (counted from when the keeper received them) are pruned,
 // so an always-on machine does not grow the files without bound; nothing younger is ever dropped.
-import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { appendFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { IncomingMessage } from '../engine/messaging/types.js';
 import { INBOX_KEEP_DAYS } from '../settings/schema.js';
 import { readJsonLines } from './event-journal.js';
+import { replaceFileSync } from './replace-file.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const FILE_SUFFIX = '.jsonl';
@@ -112,33 +113,8 @@ export class Inbox {
       const kept = inbox.entries.filter((e) => e.receivedAt >= from);
       if (kept.length === inbox.entries.length) continue;
       const mark: PrunedMark = { prunedThrough: inbox.last };
-      writeDurablySync(this.file(phoneId), [mark, ...kept].map((l) => `${JSON.stringify(l)}\n`).join(''));
+      replaceFileSync(this.file(phoneId), [mark, ...kept].map((l) => `${JSON.stringify(l)}\n`).join(''));
       inbox.entries = kept;
     }
-  }
-}
-
-/**
- * Temp file, fsync, rename, folder fsync: after a power cut the file is the old one or the new
- * one, never empty (a rename can reach the disk before the data it names on some filesystems).
- */
-function writeDurablySync(path: string, text: string): void {
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  let dir: number | null = null;
-  try {
-    dir = openSync(dirname(path), 'r');
-    fsyncSync(dir);
-  } catch {
-    // Windows cannot open or fsync a folder; its rename is durable once it returns
-  } finally {
-    if (dir !== null) closeSync(dir);
   }
 }

@@ -8,6 +8,7 @@ import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJsonLines } from './event-journal.js';
 import type { ApiEvent, WebhookView } from './schemas.js';
+import { replaceFileSync } from './replace-file.js';
 
 export interface WebhookConfig {
   /** stable name of the webhook (its outbox entries carry it) */
@@ -132,9 +133,7 @@ export class WebhookDispatcher {
         for (let i = 0; i < p.failures; i++) lines.push({ op: 'fail', webhookId: hook.config.id, eventId: p.event.id });
       }
     }
-    const tmp = `${this.outbox}.tmp`;
-    writeFileSync(tmp, lines.map((l) => `${JSON.stringify(l)}\n`).join(''), { mode: 0o600 });
-    renameSync(tmp, this.outbox);
+    replaceFileSync(this.outbox, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
   }
 
   private write(line: OutboxLine): void {
