@@ -300,7 +300,9 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     // outbox and the backup plans load after the uptime history, which must be recording to keep
     // the per-phone warnings they may log, and before any phone starts, so every status already
     // shows the next keep-alive. The WhatsApp Web version is learned before any phone connects: a
-    // retired one would only earn a 405.
+    // retired one would only earn a 405. Each phone's meta is read beside them (nothing here
+    // writes it).
+    for (const s of this.sessions.values()) s.preloadMeta();
     await Promise.all([
       this.sweepTemps(),
       this.waVersion?.start(),

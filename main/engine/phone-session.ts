@@ -73,6 +73,7 @@ export class PhoneSession {
   private liveCode: LiveCode | null = null;
   private codesAskedAt: number[] = [];
   private readonly meta: PhoneMetaStore;
+  private metaLoading: Promise<string | null> | null = null;
   private readonly faults: StorageFaults;
   private readonly model: StatusModel;
   private readonly conn: ConnectionController;
@@ -148,8 +149,22 @@ export class PhoneSession {
   }
 
   /** Loads the session from disk and connects (or reports why it cannot). */
+  /**
+   * Begins reading the phone's meta beside the keeper's other start reads (none of them touches
+   * it); the next start() takes the result instead of reading again. Its warning is logged by
+   * start(), when the uptime history records it.
+   */
+  preloadMeta(): void {
+    if (this.metaLoading) return;
+    const loading = this.meta.load();
+    loading.catch(() => {}); // start() hears of a failure; a start that never comes must not crash
+    this.metaLoading = loading;
+  }
+
   async start(): Promise<void> {
-    const setAside = await this.meta.load();
+    const loading = this.metaLoading ?? this.meta.load();
+    this.metaLoading = null;
+    const setAside = await loading;
     if (setAside) this.opts.log('warn', 'meta.damaged', `Phone state file was damaged and set aside: ${setAside}`);
     // A missing or unreadable session with a backup is restored before anything else reads it,
     // and while the phone is not started yet, so the restore does not connect on its own: the

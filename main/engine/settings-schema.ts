@@ -3,6 +3,12 @@
 import { z } from 'zod';
 import { isKnownZone, processZoneName } from './zone-clock.js';
 
+// Zod compiles a fast path for each object schema on its first parse (`new Function`). That pays
+// off for a schema parsed thousands of times; ours are parsed a handful of times (settings, state
+// files, an API request), so the compile was pure start-up cost: ~3 ms of a 1-phone start before
+// the first connection (docs/benchmarks.md, fifth pass). Global for the process, same results.
+z.config({ jitless: true });
+
 export const INTERVAL_HOURS = { min: 6, max: 24, default: 12 } as const;
 export const JITTER_PERCENT = { min: 0, max: 20, default: 10 } as const;
 export const HOLD_SECONDS = { min: 0, max: 300, default: 20 } as const;
