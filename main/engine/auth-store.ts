@@ -33,7 +33,6 @@ import { commitBatch, recoverJournal, JOURNAL_FILE, type JournalEntry, type Jour
 import { moveToQuarantine } from './auth-store/quarantine.js';
 import { SerialQueue } from './auth-store/serial-queue.js';
 
-export { importSession, checkImport, AuthImportError, type ImportSessionOptions, type ImportSessionResult } from './auth-store/import-session.js';
 export { quarantineName } from './auth-store/quarantine.js';
 export type { CredsProblem } from './auth-store/creds-check.js';
 

@@ -12,7 +12,7 @@ import type { Clock } from './clock.js';
 import type { PolicyConfig } from './disconnect-policy.js';
 import type { DeafWatchConfig } from './session/deaf-socket-watch.js';
 import type { WaVersionSource } from './wa-version.js';
-import { checkImport, importSession, openAuthStore, type AuthStore } from './auth-store/index.js';
+import { openAuthStore, type AuthStore } from './auth-store/index.js';
 import { KeeperError } from './errors.js';
 import type { KeepAliveView, PulseResult } from './keepalive-scheduler.js';
 import type { DataPaths } from './paths.js';
@@ -287,6 +287,8 @@ export class PhoneSession {
       dataFolder: this.opts.paths.root,
       sessionsDir: dirname(to),
     };
+    // loaded on first use: a resting phone does not carry the import
+    const { checkImport, importSession } = await import('./auth-store/import-session.js');
     await checkImport(from, to, importOptions); // a refused import leaves the running phone alone
     const resume = resumesAfterSwap(this.conn.intent);
     this.replacingFiles = true;

@@ -14,13 +14,12 @@ import {
 } from '@whiskeysockets/baileys';
 import {
   AUTH_JOURNAL_FILE,
-  AuthImportError,
   AuthStoreClosedError,
   WriteLockReentryError,
   batchEntries,
-  importSession,
   openAuthStore,
 } from '../../../main/engine/auth-store.js';
+import { AuthImportError, importSession } from '../../../main/engine/auth-store/import-session.js';
 import { encodeJournal } from '../../../main/engine/auth-store/journal.js';
 import { ManualClock } from '../../../main/engine/clock.js';
 import { everyKeyType, KEY_TYPES, snapshotFolder, tempDir } from '../../support/auth-store/fixtures.js';
