@@ -70,7 +70,7 @@ test('a keeper with one phone loads neither the session import, the recovery exp
   const uptimeAt = all.findIndex((m) => m.endsWith('/main/engine/uptime/uptime.js'));
   assert.ok(uptimeAt > 0, 'the uptime report loaded its module when asked');
   assert.ok(holding(all.slice(0, uptimeAt), '/main/engine/keeper.js').length > 0, 'the engine was loaded before the report was asked for');
-  for (const part of ['/auth-store/import-session.js', '/backup/recovery-export.js', '/backup/recovery-key.js', '/backup/target-check.js', '/backup/supabase-errors.js']) {
+  for (const part of ['/auth-store/import-session.js', '/backup/recovery-export.js', '/backup/target-check.js', '/backup/supabase-errors.js']) {
     assert.deepEqual(holding(all, part), [], `${part} loaded by a keeper that was not asked for it`);
   }
 });
