@@ -66,79 +66,72 @@ export const DEFAULT_REDUCED_WINDOWS = [
   { start: '06:00', end: '08:00' },
 ] as const;
 
-// The two schemas are built by a call and not kept by this module: the engine parses its
-// settings once at createKeeper and on a change, so a resting keeper holds no schema (issue 14:
-// RSS at rest). main/settings/schema.ts builds its own copy once into the settings file's schema.
-
-/** The keep-alive and anti-ban settings schema, built afresh. */
-export function keepAliveSettingsSchema() {
-  return z
-    .object({
-      /** Hours between pulses, before jitter. */
-      intervalHours: rangedNumber('Keep-alive interval', 'hours', INTERVAL_HOURS).default(INTERVAL_HOURS.default),
-      /** ± percent of the interval drawn at random for each pulse. */
-      jitterPercent: rangedNumber('Keep-alive jitter', '%', JITTER_PERCENT).default(JITTER_PERCENT.default),
-      /** Seconds between presence 'available' and 'unavailable'; 0 = send both at once. */
-      holdSeconds: rangedNumber('Pulse hold', 'seconds', HOLD_SECONDS).default(HOLD_SECONDS.default),
-      /** IANA zone the windows are read in; resolved to the system's zone when absent. */
-      timeZone: z
-        .string({ error: (iss) => `Time zone must be an IANA name such as 'Asia/Jerusalem' (got ${show(iss.input)})` })
-        .refine((s) => isKnownZone(s), { error: (iss) => `Unknown time zone ${show(iss.input)}` })
-        .default(systemTimeZone),
-      sleepWindow: windowSchema('Sleep window').default({ ...DEFAULT_SLEEP_WINDOW }),
-      reducedWindows: z
-        .array(windowSchema('Reduced window'), { error: (iss) => `Reduced windows must be a list of { start, end } (got ${show(iss.input)})` })
-        .default(() => DEFAULT_REDUCED_WINDOWS.map((w) => ({ ...w }))),
-      /** Connection attempts allowed per phone in any rolling hour. */
-      reconnectBudgetPerHour: rangedNumber('Reconnect budget', 'attempts per hour', RECONNECT_BUDGET, true).default(
-        RECONNECT_BUDGET.default,
-      ),
-      /** Minimum distance between two phones' pulses. */
-      staggerMinutes: rangedNumber('Pulse stagger', 'minutes', STAGGER_MINUTES).default(STAGGER_MINUTES.default),
-      /** A pulse pushed out of sleep lands at the sleep end plus up to this many minutes. */
-      sleepExitSpreadMinutes: rangedNumber('Sleep exit spread', 'minutes', SLEEP_EXIT_SPREAD_MINUTES).default(
-        SLEEP_EXIT_SPREAD_MINUTES.default,
-      ),
-    })
-    // Cross-field rules run even when a number field failed, so a person sees every problem at once.
-    .superRefine((s, ctx) => {
-      const sleep = windowMinutes(s.sleepWindow);
-      if (sleep && sleep.start === sleep.end) {
-        ctx.addIssue({ code: 'custom', path: ['sleepWindow'], message: `Sleep window ${label(s.sleepWindow)} is empty` });
+export const keepAliveSettingsSchema = z
+  .object({
+    /** Hours between pulses, before jitter. */
+    intervalHours: rangedNumber('Keep-alive interval', 'hours', INTERVAL_HOURS).default(INTERVAL_HOURS.default),
+    /** ± percent of the interval drawn at random for each pulse. */
+    jitterPercent: rangedNumber('Keep-alive jitter', '%', JITTER_PERCENT).default(JITTER_PERCENT.default),
+    /** Seconds between presence 'available' and 'unavailable'; 0 = send both at once. */
+    holdSeconds: rangedNumber('Pulse hold', 'seconds', HOLD_SECONDS).default(HOLD_SECONDS.default),
+    /** IANA zone the windows are read in; resolved to the system's zone when absent. */
+    timeZone: z
+      .string({ error: (iss) => `Time zone must be an IANA name such as 'Asia/Jerusalem' (got ${show(iss.input)})` })
+      .refine((s) => isKnownZone(s), { error: (iss) => `Unknown time zone ${show(iss.input)}` })
+      .default(systemTimeZone),
+    sleepWindow: windowSchema('Sleep window').default({ ...DEFAULT_SLEEP_WINDOW }),
+    reducedWindows: z
+      .array(windowSchema('Reduced window'), { error: (iss) => `Reduced windows must be a list of { start, end } (got ${show(iss.input)})` })
+      .default(() => DEFAULT_REDUCED_WINDOWS.map((w) => ({ ...w }))),
+    /** Connection attempts allowed per phone in any rolling hour. */
+    reconnectBudgetPerHour: rangedNumber('Reconnect budget', 'attempts per hour', RECONNECT_BUDGET, true).default(
+      RECONNECT_BUDGET.default,
+    ),
+    /** Minimum distance between two phones' pulses. */
+    staggerMinutes: rangedNumber('Pulse stagger', 'minutes', STAGGER_MINUTES).default(STAGGER_MINUTES.default),
+    /** A pulse pushed out of sleep lands at the sleep end plus up to this many minutes. */
+    sleepExitSpreadMinutes: rangedNumber('Sleep exit spread', 'minutes', SLEEP_EXIT_SPREAD_MINUTES).default(
+      SLEEP_EXIT_SPREAD_MINUTES.default,
+    ),
+  })
+  // Cross-field rules run even when a number field failed, so a person sees every problem at once.
+  .superRefine((s, ctx) => {
+    const sleep = windowMinutes(s.sleepWindow);
+    if (sleep && sleep.start === sleep.end) {
+      ctx.addIssue({ code: 'custom', path: ['sleepWindow'], message: `Sleep window ${label(s.sleepWindow)} is empty` });
+    }
+    const reduced = Array.isArray(s.reducedWindows) ? s.reducedWindows : [];
+    reduced.forEach((w, i) => {
+      const r = windowMinutes(w);
+      if (!r) return;
+      if (r.start === r.end) {
+        ctx.addIssue({ code: 'custom', path: ['reducedWindows', i], message: `Reduced window ${label(w)} is empty` });
+        return;
       }
-      const reduced = Array.isArray(s.reducedWindows) ? s.reducedWindows : [];
-      reduced.forEach((w, i) => {
-        const r = windowMinutes(w);
-        if (!r) return;
-        if (r.start === r.end) {
-          ctx.addIssue({ code: 'custom', path: ['reducedWindows', i], message: `Reduced window ${label(w)} is empty` });
-          return;
-        }
-        if (sleep && sleep.start !== sleep.end && overlaps(r, sleep)) {
+      if (sleep && sleep.start !== sleep.end && overlaps(r, sleep)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reducedWindows', i],
+          message: `Reduced window ${label(w)} overlaps the sleep window ${label(s.sleepWindow)}`,
+        });
+      }
+      for (let j = 0; j < i; j++) {
+        const other = reduced[j];
+        const o = windowMinutes(other);
+        if (other && o && o.start !== o.end && overlaps(r, o)) {
           ctx.addIssue({
             code: 'custom',
             path: ['reducedWindows', i],
-            message: `Reduced window ${label(w)} overlaps the sleep window ${label(s.sleepWindow)}`,
+            message: `Reduced window ${label(w)} overlaps the reduced window ${label(other)}`,
           });
         }
-        for (let j = 0; j < i; j++) {
-          const other = reduced[j];
-          const o = windowMinutes(other);
-          if (other && o && o.start !== o.end && overlaps(r, o)) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['reducedWindows', i],
-              message: `Reduced window ${label(w)} overlaps the reduced window ${label(other)}`,
-            });
-          }
-        }
-      });
-    }, { when: () => true })
-    .prefault({});
-}
+      }
+    });
+  }, { when: () => true })
+  .prefault({});
 
-export type KeepAliveSettings = z.output<ReturnType<typeof keepAliveSettingsSchema>>;
-export type KeepAliveSettingsInput = z.input<ReturnType<typeof keepAliveSettingsSchema>>;
+export type KeepAliveSettings = z.output<typeof keepAliveSettingsSchema>;
+export type KeepAliveSettingsInput = z.input<typeof keepAliveSettingsSchema>;
 export type TimeWindow = KeepAliveSettings['sleepWindow'];
 
 export interface SettingsProblem {
@@ -150,7 +143,7 @@ export interface SettingsProblem {
 export type ParseResult = { ok: true; settings: KeepAliveSettings } | { ok: false; problems: SettingsProblem[] };
 
 export function parseKeepAliveSettings(input: unknown): ParseResult {
-  const r = keepAliveSettingsSchema().safeParse(input);
+  const r = keepAliveSettingsSchema.safeParse(input);
   if (r.success) return { ok: true, settings: r.data };
   return { ok: false, problems: problemsFromZod(r.error) };
 }
@@ -162,7 +155,7 @@ export function problemsFromZod(error: z.ZodError): SettingsProblem[] {
 
 /** Defaults with the system's time zone resolved now. */
 export function defaultKeepAliveSettings(): KeepAliveSettings {
-  return keepAliveSettingsSchema().parse({});
+  return keepAliveSettingsSchema.parse({});
 }
 
 /** "01:00–06:00" — the form every message uses. */
@@ -204,47 +197,44 @@ export const COMPOSING_MAX_SECONDS = { min: 0, max: 60, default: 8 } as const;
 export const FAILURES_BEFORE_STOP = { min: 1, max: 100, default: 2 } as const;
 export const KEEP_RECORDS_DAYS = { min: 1, max: 365, default: 30 } as const;
 
-/** The outbound gate's settings schema, built afresh. */
-export function outboundSettingsSchema() {
-  return z
-    .object({
-      /** Token bucket per phone: one token every this many seconds… */
-      intervalSeconds: rangedNumber('Send interval', 'seconds', SEND_INTERVAL_SECONDS).default(SEND_INTERVAL_SECONDS.default),
-      /** …holding at most this many (messages that may go back to back after a quiet spell). */
-      burst: rangedNumber('Send burst', 'messages', SEND_BURST, true).default(SEND_BURST.default),
-      /** Messages per phone in any rolling minute. */
-      perMinute: rangedNumber('Sends per minute', 'messages', SENDS_PER_MINUTE, true).default(SENDS_PER_MINUTE.default),
-      /** Minimum time between two messages to the same chat. */
-      chatGapSeconds: rangedNumber('Gap per chat', 'seconds', CHAT_GAP_SECONDS).default(CHAT_GAP_SECONDS.default),
-      /** Chats the account never talked to that may be started in any rolling 24 hours. */
-      newChatsPerDay: rangedNumber('New chats per day', 'chats', NEW_CHATS_PER_DAY, true).default(NEW_CHATS_PER_DAY.default),
-      /** Inside the sleep window: hold messages until it ends, or refuse them. */
-      inSleepWindow: z
-        .enum(['hold', 'refuse'], { error: (iss) => `In the sleep window must be 'hold' or 'refuse' (got ${show(iss.input)})` })
-        .default('hold'),
-      /** A freshly linked number: days of ramp from its link (0 = no warm-up)… */
-      warmUpDays: rangedNumber('Warm-up', 'days', WARM_UP_DAYS, true).default(WARM_UP_DAYS.default),
-      /** …and the messages allowed on its first day; day n allows n times as many. */
-      warmUpFirstDay: rangedNumber('Warm-up first day', 'messages', WARM_UP_FIRST_DAY, true).default(WARM_UP_FIRST_DAY.default),
-      /** Show "typing…" before each message, for a time that grows with the text. */
-      composing: z.boolean({ error: (iss) => `Composing must be true or false (got ${show(iss.input)})` }).default(true),
-      composingMsPerChar: rangedNumber('Composing time per character', 'ms', COMPOSING_MS_PER_CHAR).default(COMPOSING_MS_PER_CHAR.default),
-      composingMaxSeconds: rangedNumber('Longest composing', 'seconds', COMPOSING_MAX_SECONDS).default(COMPOSING_MAX_SECONDS.default),
-      /** Messages the server refuses (in any rolling 24 hours) before sending stops until a person resumes it. */
-      failuresBeforeStop: rangedNumber('Refusals before stop', 'messages', FAILURES_BEFORE_STOP, true).default(FAILURES_BEFORE_STOP.default),
-      /** Message records older than this are forgotten. */
-      keepRecordsDays: rangedNumber('Keep message records', 'days', KEEP_RECORDS_DAYS, true).default(KEEP_RECORDS_DAYS.default),
-    })
-    .prefault({});
-}
+export const outboundSettingsSchema = z
+  .object({
+    /** Token bucket per phone: one token every this many seconds… */
+    intervalSeconds: rangedNumber('Send interval', 'seconds', SEND_INTERVAL_SECONDS).default(SEND_INTERVAL_SECONDS.default),
+    /** …holding at most this many (messages that may go back to back after a quiet spell). */
+    burst: rangedNumber('Send burst', 'messages', SEND_BURST, true).default(SEND_BURST.default),
+    /** Messages per phone in any rolling minute. */
+    perMinute: rangedNumber('Sends per minute', 'messages', SENDS_PER_MINUTE, true).default(SENDS_PER_MINUTE.default),
+    /** Minimum time between two messages to the same chat. */
+    chatGapSeconds: rangedNumber('Gap per chat', 'seconds', CHAT_GAP_SECONDS).default(CHAT_GAP_SECONDS.default),
+    /** Chats the account never talked to that may be started in any rolling 24 hours. */
+    newChatsPerDay: rangedNumber('New chats per day', 'chats', NEW_CHATS_PER_DAY, true).default(NEW_CHATS_PER_DAY.default),
+    /** Inside the sleep window: hold messages until it ends, or refuse them. */
+    inSleepWindow: z
+      .enum(['hold', 'refuse'], { error: (iss) => `In the sleep window must be 'hold' or 'refuse' (got ${show(iss.input)})` })
+      .default('hold'),
+    /** A freshly linked number: days of ramp from its link (0 = no warm-up)… */
+    warmUpDays: rangedNumber('Warm-up', 'days', WARM_UP_DAYS, true).default(WARM_UP_DAYS.default),
+    /** …and the messages allowed on its first day; day n allows n times as many. */
+    warmUpFirstDay: rangedNumber('Warm-up first day', 'messages', WARM_UP_FIRST_DAY, true).default(WARM_UP_FIRST_DAY.default),
+    /** Show "typing…" before each message, for a time that grows with the text. */
+    composing: z.boolean({ error: (iss) => `Composing must be true or false (got ${show(iss.input)})` }).default(true),
+    composingMsPerChar: rangedNumber('Composing time per character', 'ms', COMPOSING_MS_PER_CHAR).default(COMPOSING_MS_PER_CHAR.default),
+    composingMaxSeconds: rangedNumber('Longest composing', 'seconds', COMPOSING_MAX_SECONDS).default(COMPOSING_MAX_SECONDS.default),
+    /** Messages the server refuses (in any rolling 24 hours) before sending stops until a person resumes it. */
+    failuresBeforeStop: rangedNumber('Refusals before stop', 'messages', FAILURES_BEFORE_STOP, true).default(FAILURES_BEFORE_STOP.default),
+    /** Message records older than this are forgotten. */
+    keepRecordsDays: rangedNumber('Keep message records', 'days', KEEP_RECORDS_DAYS, true).default(KEEP_RECORDS_DAYS.default),
+  })
+  .prefault({});
 
-export type OutboundSettings = z.output<ReturnType<typeof outboundSettingsSchema>>;
-export type OutboundSettingsInput = z.input<ReturnType<typeof outboundSettingsSchema>>;
+export type OutboundSettings = z.output<typeof outboundSettingsSchema>;
+export type OutboundSettingsInput = z.input<typeof outboundSettingsSchema>;
 
 export type OutboundParseResult = { ok: true; settings: OutboundSettings } | { ok: false; problems: SettingsProblem[] };
 
 export function parseOutboundSettings(input: unknown): OutboundParseResult {
-  const r = outboundSettingsSchema().safeParse(input);
+  const r = outboundSettingsSchema.safeParse(input);
   if (r.success) return { ok: true, settings: r.data };
   return { ok: false, problems: problemsFromZod(r.error) };
 }

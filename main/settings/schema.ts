@@ -164,9 +164,9 @@ export const appSettingsSchema = z
   .object({
     version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION),
     phones: z.array(phoneSchema).min(1, { error: 'At least one phone must be configured' }).default([{ id: 'default', label: 'WhatsApp' }]),
-    keepAlive: keepAliveSettingsSchema().prefault({}),
+    keepAlive: keepAliveSettingsSchema.prefault({}),
     /** the outbound anti-ban gate; absent in files written before it, so defaults */
-    outbound: outboundSettingsSchema(),
+    outbound: outboundSettingsSchema,
     reconnect: reconnectSchema.default({ unauthorizedRetries: 1, maxConsecutiveFailures: 12 }),
     backup: backupSchema.default({ target: 'local', keep: 14, supabase: { url: '', bucket: '', prefix: 'session-keeper' } }),
     startAtLogin: z.boolean().default(false),

@@ -33,7 +33,7 @@ test('no input yields the documented defaults with the system time zone', () => 
     sleepExitSpreadMinutes: 30,
   });
   assert.deepEqual(defaultKeepAliveSettings(), r.settings);
-  assert.deepEqual(keepAliveSettingsSchema().parse({}), r.settings);
+  assert.deepEqual(keepAliveSettingsSchema.parse({}), r.settings);
 });
 
 test('given values are kept, windows may cross midnight and may touch without overlapping', () => {
