@@ -13,7 +13,7 @@
 // is printed too, without a verdict: it is mostly V8's young generation, empty but still resident.
 //
 // Run: npm run build && node dist/bench/vs-baileys.js [--phones=1,10,50] [--reps=5] [--pair-reps=3]
-//      (or `npm run bench -- vs-baileys`)
+//      (or `npm run bench -- vs-baileys`); --reps=0 runs the pairing row only
 // Env VS_BAILEYS_CPUPROF=<folder>: every child writes a V8 CPU profile of its start → open there.
 import { fork } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     rows.push([String(MAX), `pair all by QR (${PAIR_REPS} runs)`, spread(pairs.baileys, (r) => r.openMs, secs), spread(pairs.keeper, (r) => r.openMs, secs), ratio(pairK, pairB)]);
     goal(`pair ${MAX} phones`, pairK / pairB, 1.2);
 
-    for (const n of SIZES) {
+    for (const n of REPS > 0 ? SIZES : []) {
       // untimed: the same warm-up for both sides (file cache, first open of these phones)
       for (const e of ENGINES) await runChild(servers[e], e, 'warm', dirs[e], n, false);
       const runs: Record<Engine, ChildResult[]> = { baileys: [], keeper: [] };

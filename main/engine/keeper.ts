@@ -548,7 +548,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.emit('status', this.withOutbound(status));
     // A phone that just opened may owe a pulse (after a restart or a wake): check it now.
     if (status.state === 'open' && before !== 'open') {
-      this.scheduler.check();
+      this.scheduler.check(status.phoneId);
       this.outbound.kick(status.phoneId);
     }
   }

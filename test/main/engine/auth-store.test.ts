@@ -393,6 +393,27 @@ test('withWriteLock holds off every write until it returns, and writing from ins
   assert.deepEqual((await again.state.keys.get('session', ['a']))['a'], Buffer.from('during'));
 });
 
+test("one store's write lock refuses writes to that store only: another store written from inside it saves, and nesting holds both", async (t) => {
+  const root = await tempDir(t);
+  const a = await pairedFolder(join(root, 'a'));
+  const b = await pairedFolder(join(root, 'b'));
+  const { store: storeA } = await openAuthStore({ dir: a.dir, quarantineDir: a.q });
+  const { store: storeB } = await openAuthStore({ dir: b.dir, quarantineDir: b.q });
+  storeB.state.creds.accountSyncCounter = 7;
+  await storeA.withWriteLock(async () => {
+    await assert.rejects(storeA.saveCreds(), WriteLockReentryError);
+    await storeB.saveCreds();
+    // B's lock taken from inside A's: both refuse writes until each lock is left
+    await storeB.withWriteLock(async () => {
+      await assert.rejects(storeA.saveCreds(), WriteLockReentryError);
+      await assert.rejects(storeB.saveCreds(), WriteLockReentryError);
+    });
+  });
+  await storeA.saveCreds();
+  const { store: again } = await openAuthStore({ dir: b.dir, quarantineDir: b.q });
+  assert.equal(again.state.creds.accountSyncCounter, 7);
+});
+
 test('keysSettled waits for the key batches queued before it, not for a held creds save, which flush still waits for', async (t) => {
   const { dir, q } = await pairedFolder(await tempDir(t));
   const { store } = await openAuthStore({ dir, quarantineDir: q });
