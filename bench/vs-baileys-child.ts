@@ -3,26 +3,42 @@
 // plain-Baileys child never loads (and is never charged for) the engine's modules, and the
 // other way round.
 //
-// argv: <engine: baileys|keeper> <mode: pair|open> <dataDir> <wsUrl> <phones> <rootKeyHex> <cpu: 0|1>
-// Env VS_BAILEYS_HEAPSNAPSHOT=<folder>: writes <engine>-<phones>.heapsnapshot there after the RSS samples.
+// argv: <engine: baileys|keeper> <mode: pair|open|warm> <dataDir> <wsUrl> <phones> <rootKeyHex> <cpu: 0|1>
+// Env VS_BAILEYS_HEAPSNAPSHOT=<folder>: writes <engine>-<phones>.heapsnapshot there after the samples at rest.
 // Env VS_BAILEYS_CPUPROF=<file>: a V8 CPU profile of start → open (inspector, both sides alike).
-// Env VS_BAILEYS_SETTLE_MS=<ms> (default 2000): how long after open the RSS samples wait. V8 keeps
-// the young generation a start grew until its memory reducer runs (within ~30 s of quiet), so 2 s
-// reads RSS just after open and 30000 reads it at rest (docs/benchmarks.md, fourth pass).
+//
+// Memory is sampled twice, each time 7 samples right after a full GC: 2 s after open (what the
+// start left behind) and at rest. V8 grows its young generation while a start allocates and
+// shrinks it back only in a GC that finds the allocation rate of its last ~5 s low
+// (Heap::ReduceNewSpaceSize: under 1 KB/ms over GCTracer's 5 s window). The samples after open are
+// such GCs, but their window still holds the start, so they read a young generation of 18–32 MiB
+// that is empty yet resident. REST_MS after them one more GC finds a window that holds only what
+// the program did while idle: a quiet program's young generation shrinks there, one that keeps
+// allocating keeps it grown. V8's background unmapper hands the freed pages back within a second,
+// and then the samples at rest are taken (docs/benchmarks.md, fifth pass: with a GC every second
+// after open, both sides shrank at the 6th or 7th and their RSS fell by the next).
+// Env VS_BAILEYS_REST_MS=<ms> changes that wait.
 // Talks to the parent over IPC: {type:'qr'} while pairing (the parent scans it), then one {type:'result'}.
 import { performance } from 'node:perf_hooks';
 
 export interface ChildResult {
   type: 'result';
   engine: 'baileys' | 'keeper';
-  mode: 'pair' | 'open';
+  mode: 'pair' | 'open' | 'warm';
   phones: number;
   /** start → every phone open */
   openMs: number;
-  /** median of 7 RSS samples, each right after a full GC */
+  /** at rest: median of 7 RSS samples, each right after a full GC, REST_MS after the samples after open */
   rss: number;
   heapUsed: number;
-  /** % of one core used in the 10 s window that starts 5 s after every phone opened; null if not asked */
+  /** resident bytes of V8's young generation at the same samples (shrunk at rest, grown by a start) */
+  youngGeneration: number;
+  /** when the samples at rest began, ms after open */
+  restAtMs: number;
+  /** the same medians 2 s after open (informational: what the start left behind) */
+  rssAfterOpen: number;
+  heapUsedAfterOpen: number;
+  /** % of one core used in the 10 s that follow the samples at rest; null if not asked */
   cpuPct: number | null;
 }
 
@@ -33,6 +49,35 @@ export interface ChildQr {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const AFTER_OPEN_MS = 2_000;
+/** V8's 5 s allocation-throughput window plus a margin */
+const REST_MS = Number(process.env.VS_BAILEYS_REST_MS ?? 5_500);
+/** time for V8's background unmapper to return the pages a shrink freed */
+const UNMAP_MS = 1_000;
+
+interface MemorySample {
+  rss: number;
+  heapUsed: number;
+  youngGeneration: number;
+}
+
+/** Medians of 7 samples, each right after a full GC, 150 ms apart. */
+async function sampleMemory(gc: () => void): Promise<MemorySample> {
+  const { getHeapSpaceStatistics } = await import('node:v8');
+  const rss: number[] = [];
+  const heap: number[] = [];
+  const young: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    gc();
+    const m = process.memoryUsage();
+    rss.push(m.rss);
+    heap.push(m.heapUsed);
+    young.push(getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.physical_space_size ?? Number.NaN);
+    await sleep(150);
+  }
+  const med = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? Number.NaN;
+  return { rss: med(rss), heapUsed: med(heap), youngGeneration: med(young) };
+}
 
 interface Running {
   stop(): Promise<void>;
@@ -56,7 +101,7 @@ async function startCpuProfile(file: string): Promise<() => Promise<void>> {
 
 async function main(): Promise<void> {
   const [engine, mode, dataDir, url, phones, rootKeyHex, cpu] = process.argv.slice(2);
-  if ((engine !== 'baileys' && engine !== 'keeper') || (mode !== 'pair' && mode !== 'open')) throw new Error(`bad child args: ${process.argv.slice(2).join(' ')}`);
+  if ((engine !== 'baileys' && engine !== 'keeper') || (mode !== 'pair' && mode !== 'open' && mode !== 'warm')) throw new Error(`bad child args: ${process.argv.slice(2).join(' ')}`);
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run the child with --expose-gc');
   // Trust the parent's test server root in this process only (what installTestRoot() does in tests).
@@ -99,22 +144,21 @@ async function main(): Promise<void> {
   const openAt = performance.now();
   await profile?.();
 
-  if (mode === 'pair') {
+  // 'warm' opens and stops, like 'pair' but from stored creds: it warms caches and measures nothing
+  if (mode !== 'open') {
     await running.stop();
-    process.send?.({ type: 'result', engine, mode, phones: ids.length, openMs, rss: Number.NaN, heapUsed: Number.NaN, cpuPct: null } satisfies ChildResult, () => process.exit(0));
+    const none = Number.NaN;
+    process.send?.({ type: 'result', engine, mode, phones: ids.length, openMs, rss: none, heapUsed: none, youngGeneration: none, restAtMs: none, rssAfterOpen: none, heapUsedAfterOpen: none, cpuPct: null } satisfies ChildResult, () => process.exit(0));
     return;
   }
-  // let the post-login chatter (pre-key count, props, presence) finish, then sample
-  await sleep(Number(process.env.VS_BAILEYS_SETTLE_MS ?? 2_000));
-  const rss: number[] = [];
-  const heap: number[] = [];
-  for (let i = 0; i < 7; i++) {
-    gc();
-    const m = process.memoryUsage();
-    rss.push(m.rss);
-    heap.push(m.heapUsed);
-    await sleep(150);
-  }
+  // the post-login chatter (pre-key count, props, presence) is over by then
+  await sleep(Math.max(0, openAt + AFTER_OPEN_MS - performance.now()));
+  const afterOpen = await sampleMemory(gc);
+  await sleep(REST_MS);
+  gc();
+  await sleep(UNMAP_MS);
+  const restAtMs = performance.now() - openAt;
+  const atRest = await sampleMemory(gc);
   // VS_BAILEYS_HEAPSNAPSHOT=<folder>: a heap snapshot at rest, to compare the two by constructor
   const snapshots = process.env.VS_BAILEYS_HEAPSNAPSHOT;
   if (snapshots) {
@@ -132,9 +176,9 @@ async function main(): Promise<void> {
     );
     writeHeapSnapshot(`${snapshots}/${engine}-${phones}.heapsnapshot`);
   }
+  // the CPU window starts after the samples at rest, so their GCs are not in it
   let cpuPct: number | null = null;
   if (cpu === '1') {
-    await sleep(Math.max(0, openAt + 5_000 - performance.now()));
     const c0 = process.cpuUsage();
     const w0 = performance.now();
     await sleep(10_000);
@@ -142,8 +186,7 @@ async function main(): Promise<void> {
     cpuPct = ((c.user + c.system) / 1000 / (performance.now() - w0)) * 100;
   }
   await running.stop();
-  const med = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? Number.NaN;
-  const result: ChildResult = { type: 'result', engine, mode, phones: ids.length, openMs, rss: med(rss), heapUsed: med(heap), cpuPct };
+  const result: ChildResult = { type: 'result', engine, mode, phones: ids.length, openMs, ...atRest, restAtMs, rssAfterOpen: afterOpen.rss, heapUsedAfterOpen: afterOpen.heapUsed, cpuPct };
   process.send?.(result, () => process.exit(0));
 }
 

@@ -172,9 +172,22 @@ export class KeepAliveScheduler {
     };
   }
 
-  /** Runs a check now (after a wake, an open, a resume): a missed pulse is caught up at once. */
-  check(): void {
-    if (this.running) this.tick();
+  /**
+   * Runs a check now (after a wake, an open, a resume): a missed pulse is caught up at once.
+   * With `phoneId` (it just opened) that phone only: the others' plans did not change, and
+   * checking all of them at each of 50 opens cost 50 × 50 plan checks over a pairing.
+   */
+  check(phoneId?: string): void {
+    if (!this.running) return;
+    if (phoneId === undefined) {
+      this.tick();
+      return;
+    }
+    const run = this.runs.get(phoneId);
+    if (!run) return;
+    const now = this.opts.clock.now();
+    this.noteMode(now);
+    this.checkRun(run, now);
   }
 
   async pause(phoneId: string): Promise<void> {
@@ -319,42 +332,44 @@ export class KeepAliveScheduler {
   private tick(): void {
     const now = this.opts.clock.now();
     this.noteMode(now);
-    for (const run of this.runs.values()) {
-      run.target.checkPhoneActivity(now);
-      // Pulses go out only on an open session; a phone that opens later is checked right then.
-      if (run.paused || run.busy || !run.target.isOpen()) continue;
-      if (run.state === null) {
-        const plan = planNextPulse({ ...this.common(run), lastPulseAt: null, now });
-        run.state = { dueAt: plan.dueAt, lastPulseAt: null, lastCheckAt: now };
-        this.opts.log(run.target.id, 'info', 'keepalive.planned', `First keep-alive planned for ${this.when(plan.dueAt)}.`, { dueAt: plan.dueAt });
+    for (const run of this.runs.values()) this.checkRun(run, now);
+  }
+
+  private checkRun(run: Run, now: number): void {
+    run.target.checkPhoneActivity(now);
+    // Pulses go out only on an open session; a phone that opens later is checked right then.
+    if (run.paused || run.busy || !run.target.isOpen()) return;
+    if (run.state === null) {
+      const plan = planNextPulse({ ...this.common(run), lastPulseAt: null, now });
+      run.state = { dueAt: plan.dueAt, lastPulseAt: null, lastCheckAt: now };
+      this.opts.log(run.target.id, 'info', 'keepalive.planned', `First keep-alive planned for ${this.when(plan.dueAt)}.`, { dueAt: plan.dueAt });
+      this.persist(run).catch(() => {});
+      run.target.notifyStatus();
+      return;
+    }
+    const out = pulseTick({ phoneId: run.target.id, state: run.state, now, gate: this.opts.gate, ...this.common(run) });
+    switch (out.kind) {
+      case 'wait':
+        run.state = out.state;
+        break;
+      case 'replanned':
+        run.state = out.state;
+        this.opts.log(run.target.id, 'warn', 'keepalive.replanned', `${out.reason}; next pulse planned for ${this.when(out.state.dueAt)}.`);
         this.persist(run).catch(() => {});
         run.target.notifyStatus();
-        continue;
-      }
-      const out = pulseTick({ phoneId: run.target.id, state: run.state, now, gate: this.opts.gate, ...this.common(run) });
-      switch (out.kind) {
-        case 'wait':
-          run.state = out.state;
-          break;
-        case 'replanned':
-          run.state = out.state;
-          this.opts.log(run.target.id, 'warn', 'keepalive.replanned', `${out.reason}; next pulse planned for ${this.when(out.state.dueAt)}.`);
-          this.persist(run).catch(() => {});
-          run.target.notifyStatus();
-          break;
-        case 'deferred':
-          run.state = out.state;
-          this.opts.log(run.target.id, 'info', 'keepalive.deferred', `Keep-alive not now: ${out.reason}. Moved to ${this.when(out.state.dueAt)}.`, {
-            code: out.decision?.code ?? 'stagger',
-            dueAt: out.state.dueAt,
-          });
-          this.persist(run).catch(() => {});
-          run.target.notifyStatus();
-          break;
-        case 'pulse':
-          this.startPulse(run, out.state, out.decision, out.trigger, out.lateByMs, now);
-          break;
-      }
+        break;
+      case 'deferred':
+        run.state = out.state;
+        this.opts.log(run.target.id, 'info', 'keepalive.deferred', `Keep-alive not now: ${out.reason}. Moved to ${this.when(out.state.dueAt)}.`, {
+          code: out.decision?.code ?? 'stagger',
+          dueAt: out.state.dueAt,
+        });
+        this.persist(run).catch(() => {});
+        run.target.notifyStatus();
+        break;
+      case 'pulse':
+        this.startPulse(run, out.state, out.decision, out.trigger, out.lateByMs, now);
+        break;
     }
   }
 

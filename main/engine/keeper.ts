@@ -28,13 +28,13 @@ import { ensureDir } from './auth-store/atomic-fs.js';
 import { BackupManager, type BackupResult } from './backup/backup-manager.js';
 import type { RestoreOutcome } from './backup/restore-run.js';
 import { installInstallationKey, installationKeyPath, keyFileSecretProvider, readInstallationKey, type BackupSecretProvider } from './backup/key-store.js';
-import { recoveryKeyFor, type RecoveryKeyFacts } from './backup/recovery-export.js';
+import type { RecoveryKeyFacts } from './backup/recovery-export.js';
 import type { BackupSecret } from './backup/envelope.js';
 import { LocalFolderTarget } from './backup/local-folder-target.js';
 import type { BackupEntry, BackupTarget } from './backup/targets.js';
-import { checkTarget, type TargetCheck } from './backup/target-check.js';
+import type { TargetCheck } from './backup/target-check.js';
 import { HISTORY_WRITE_FAILED, UptimeHistory } from './uptime/history-store.js';
-import { computeUptime, type UptimeReport } from './uptime/uptime.js';
+import type { UptimeReport } from './uptime/uptime.js';
 
 export interface KeeperBackupOptions {
   /** where generations go; default: an encrypted local folder under dataDir/backups; null: none set up */
@@ -495,6 +495,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       await this.registerBackups();
       facts = await this.backups.recoveryFacts();
     }
+    // the recovery export, the target check and the uptime report load on first use: a resting keeper does not carry them
+    const { recoveryKeyFor } = await import('./backup/recovery-export.js');
     return recoveryKeyFor({ key, ...facts }, keyFile);
   }
 
@@ -502,7 +504,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
    * "Test connection": writes, lists, reads and removes a probe object on the backup target and
    * says in plain words what is missing (a bucket, a policy, a valid key). Never throws.
    */
-  checkBackupTarget(): Promise<TargetCheck> {
+  async checkBackupTarget(): Promise<TargetCheck> {
+    const { checkTarget } = await import('./backup/target-check.js');
     return checkTarget(this.backupTarget, this.clock.now());
   }
 
@@ -524,6 +527,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
    */
   async uptime(phoneId: string, opts: { days?: number; now?: number } = {}): Promise<UptimeReport> {
     this.session(phoneId);
+    const { computeUptime } = await import('./uptime/uptime.js');
     return computeUptime(phoneId, await this.history.history(phoneId), {
       now: opts.now ?? this.clock.now(),
       timeZone: this.keepAliveSettings.timeZone,
@@ -546,7 +550,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.emit('status', this.withOutbound(status));
     // A phone that just opened may owe a pulse (after a restart or a wake): check it now.
     if (status.state === 'open' && before !== 'open') {
-      this.scheduler.check();
+      this.scheduler.check(status.phoneId);
       this.outbound.kick(status.phoneId);
     }
   }

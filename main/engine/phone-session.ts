@@ -12,7 +12,7 @@ import type { Clock } from './clock.js';
 import type { PolicyConfig } from './disconnect-policy.js';
 import type { DeafWatchConfig } from './session/deaf-socket-watch.js';
 import type { WaVersionSource } from './wa-version.js';
-import { checkImport, importSession, openAuthStore, type AuthStore } from './auth-store/index.js';
+import { openAuthStore, type AuthStore } from './auth-store/index.js';
 import { KeeperError } from './errors.js';
 import type { KeepAliveView, PulseResult } from './keepalive-scheduler.js';
 import type { DataPaths } from './paths.js';
@@ -116,7 +116,7 @@ export class PhoneSession {
       host: {
         store: () => this.store,
         opened: (me, now) => this.onOpened(me, now),
-        closed: (now) => void this.meta.update({ lastCloseAt: now }),
+        closed: (now) => this.onClosed(now),
         phoneSeen: (now) => this.activity.seen(now),
         credsSaved: () => opts.backupHooks?.onCredsChanged(id),
         paired: () => opts.backupHooks?.onPaired(id),
@@ -302,6 +302,8 @@ export class PhoneSession {
       dataFolder: this.opts.paths.root,
       sessionsDir: dirname(to),
     };
+    // loaded on first use: a resting phone does not carry the import
+    const { checkImport, importSession } = await import('./auth-store/import-session.js');
     await checkImport(from, to, importOptions); // a refused import leaves the running phone alone
     const resume = resumesAfterSwap(this.conn.intent);
     this.replacingFiles = true;
@@ -524,6 +526,16 @@ export class PhoneSession {
     return firstOpen;
   }
 
+  /**
+   * The socket closed: note when (bookkeeping, written in the background). The restart that ends
+   * every pairing (a new link, its first open next) leaves it to that open's meta write: one
+   * durable write per link instead of two.
+   */
+  private onClosed(now: number): void {
+    if (this.meta.value.pairedAt === null && this.store?.isRegistered()) this.meta.updateLater({ lastCloseAt: now }, REOPEN_META_DELAY_MS, this.opts.clock);
+    else void this.meta.update({ lastCloseAt: now });
+  }
+
   /** WhatsApp logged this device out (repeated 401, device_removed, 411): it is gone for good. */
   private async onServerLogout(quarantine: boolean, detail: string): Promise<void> {
     const device = this.linkedDevice();
@@ -593,7 +605,7 @@ export class PhoneSession {
   }
 }
 
-/** How long a re-open's meta write waits: past the opens of a start with many phones. */
+/** How long a bookkeeping meta write (a re-open's time, a pairing restart's close) may wait: past the opens of a start with many phones. */
 const REOPEN_META_DELAY_MS = 30_000;
 
 const CODE_EXPIRED_DETAIL = 'The pairing code expired before it was typed on the phone. Ask for a new code (or a QR code) to link this phone.';

@@ -35,7 +35,24 @@ export async function readStateFile<T extends object>(
   return { value: { ...empty }, setAside: aside };
 }
 
+/**
+ * Folders this process made (or found) with their mode tightened: a write there skips the mkdir
+ * and chmod (a pairing writes ~6 state files per phone). A folder removed meanwhile is made again.
+ */
+const readyDirs = new Set<string>();
+
 export async function writeStateFile(dir: string, file: string, value: object): Promise<void> {
+  const text = `${JSON.stringify(value, null, 2)}\n`;
+  if (readyDirs.has(dir)) {
+    try {
+      await writeFileAtomic(dir, file, text);
+      return;
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      readyDirs.delete(dir);
+    }
+  }
   await ensureDir(dir);
-  await writeFileAtomic(dir, file, `${JSON.stringify(value, null, 2)}\n`);
+  readyDirs.add(dir);
+  await writeFileAtomic(dir, file, text);
 }

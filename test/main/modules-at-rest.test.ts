@@ -1,6 +1,7 @@
 // What the product loads at rest (issue 14: RSS): a module only one feature needs is loaded by
 // that feature, so a runner keeping a linked phone in its own zone carries neither luxon, nor the
-// local API (hono and its OpenAPI schemas), nor the QR drawer. Each check runs in a fresh node
+// local API (hono and its OpenAPI schemas), nor the QR drawer, nor the session import, the
+// recovery export, the backup target check or the uptime report. Each check runs in a fresh node
 // whose module loads are traced (test/support/module-trace.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,6 +54,25 @@ test('the engine loads luxon only when a time in a zone other than UTC or its ow
   assert.deepEqual(holding(modules, '/luxon/'), [], 'no luxon ES module in the engine graph');
   assert.equal(seen.after, true, 'the first Tokyo time loads luxon');
   assert.equal(seen.tokyoHour, 21);
+});
+
+test('a keeper with one phone loads neither the session import, the recovery export, the target check nor the uptime report until asked', async () => {
+  const code = `
+    const { createKeeper } = await import(${JSON.stringify(url('main/engine/keeper.js'))});
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const dir = await mkdtemp(${JSON.stringify(join(tmpdir(), 'sk-rest-'))});
+    const keeper = createKeeper({ dataDir: dir, phones: [{ id: 'p0' }], backup: false });
+    const report = await keeper.uptime('p0', { days: 1 });
+    console.log(JSON.stringify({ days: report.days.length }));
+    await rm(dir, { recursive: true, force: true });`;
+  const { modules: all, stdout } = await traced(['--input-type=module', '-e', code]);
+  assert.equal((JSON.parse(stdout) as { days: number }).days, 1, 'the uptime report still comes');
+  const uptimeAt = all.findIndex((m) => m.endsWith('/main/engine/uptime/uptime.js'));
+  assert.ok(uptimeAt > 0, 'the uptime report loaded its module when asked');
+  assert.ok(holding(all.slice(0, uptimeAt), '/main/engine/keeper.js').length > 0, 'the engine was loaded before the report was asked for');
+  for (const part of ['/auth-store/import-session.js', '/backup/recovery-export.js', '/backup/target-check.js', '/backup/supabase-errors.js']) {
+    assert.deepEqual(holding(all, part), [], `${part} loaded by a keeper that was not asked for it`);
+  }
 });
 
 test('the headless runner starts without the local API, its web framework or the QR drawer', async () => {

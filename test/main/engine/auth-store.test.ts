@@ -14,13 +14,12 @@ import {
 } from '@whiskeysockets/baileys';
 import {
   AUTH_JOURNAL_FILE,
-  AuthImportError,
   AuthStoreClosedError,
   WriteLockReentryError,
   batchEntries,
-  importSession,
   openAuthStore,
 } from '../../../main/engine/auth-store.js';
+import { AuthImportError, importSession } from '../../../main/engine/auth-store/import-session.js';
 import { encodeJournal } from '../../../main/engine/auth-store/journal.js';
 import { ManualClock } from '../../../main/engine/clock.js';
 import { everyKeyType, KEY_TYPES, snapshotFolder, tempDir } from '../../support/auth-store/fixtures.js';
@@ -392,6 +391,27 @@ test('withWriteLock holds off every write until it returns, and writing from ins
   const { store: again } = await openAuthStore({ dir, quarantineDir: q });
   assert.equal(again.state.creds.accountSyncCounter, 42);
   assert.deepEqual((await again.state.keys.get('session', ['a']))['a'], Buffer.from('during'));
+});
+
+test("one store's write lock refuses writes to that store only: another store written from inside it saves, and nesting holds both", async (t) => {
+  const root = await tempDir(t);
+  const a = await pairedFolder(join(root, 'a'));
+  const b = await pairedFolder(join(root, 'b'));
+  const { store: storeA } = await openAuthStore({ dir: a.dir, quarantineDir: a.q });
+  const { store: storeB } = await openAuthStore({ dir: b.dir, quarantineDir: b.q });
+  storeB.state.creds.accountSyncCounter = 7;
+  await storeA.withWriteLock(async () => {
+    await assert.rejects(storeA.saveCreds(), WriteLockReentryError);
+    await storeB.saveCreds();
+    // B's lock taken from inside A's: both refuse writes until each lock is left
+    await storeB.withWriteLock(async () => {
+      await assert.rejects(storeA.saveCreds(), WriteLockReentryError);
+      await assert.rejects(storeB.saveCreds(), WriteLockReentryError);
+    });
+  });
+  await storeA.saveCreds();
+  const { store: again } = await openAuthStore({ dir: b.dir, quarantineDir: b.q });
+  assert.equal(again.state.creds.accountSyncCounter, 7);
 });
 
 test('keysSettled waits for the key batches queued before it, not for a held creds save, which flush still waits for', async (t) => {
