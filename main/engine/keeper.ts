@@ -258,7 +258,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
           keyFile: installationKeyPath(dataDir),
         }),
       paths: this.paths,
-      appVersion: appVersion(),
+      appVersion,
       clock: this.clock,
       ...(o.keep !== undefined ? { keep: o.keep } : {}),
     });
@@ -297,25 +297,22 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     // What is read before the phones start is read side by side (a start spent ~30 ms waiting for
     // these small reads one after another; none shares a file with another). The temp sweep may
     // finish an interrupted restore, so it ends before any auth store is read. The rhythm, the
-    // outbox and the backup plans load after the uptime history, which must be recording to keep
-    // the per-phone warnings they may log, and before any phone starts, so every status already
-    // shows the next keep-alive. The WhatsApp Web version is learned before any phone connects: a
-    // retired one would only earn a 405. Each phone's meta is read beside them (nothing here
-    // writes it).
+    // outbox and the backup plans load beside the uptime history, which holds the per-phone
+    // warnings they may log until it records (it is started first, so it holds them all), and
+    // before any phone starts, so every status already shows the next keep-alive. The WhatsApp
+    // Web version is learned before any phone connects: a retired one would only earn a 405. Each
+    // phone's meta is read beside them (nothing here writes it).
     for (const s of this.sessions.values()) s.preloadMeta();
     await Promise.all([
+      this.history.start(),
       this.sweepTemps(),
       this.waVersion?.start(),
-      this.history.start().then(() =>
-        Promise.all([
-          this.scheduler.start(),
-          // an unreadable outbox must not keep the sessions from being kept alive: sends then fail with its error
-          this.outbound.start().catch((err: unknown) => {
-            this.log(null, 'error', 'outbound.start-failed', `Outgoing messages are unavailable: the outbound journal could not be read (${(err as Error).message}).`);
-          }),
-          this.registerBackups(),
-        ]),
-      ),
+      this.scheduler.start(),
+      // an unreadable outbox must not keep the sessions from being kept alive: sends then fail with its error
+      this.outbound.start().catch((err: unknown) => {
+        this.log(null, 'error', 'outbound.start-failed', `Outgoing messages are unavailable: the outbound journal could not be read (${(err as Error).message}).`);
+      }),
+      this.registerBackups(),
     ]);
     return Promise.all([...this.sessions.values()].map(async (s) => ({ phoneId: s.id, error: await this.guard(s.id, 'start', () => s.start()) })));
   }

@@ -80,7 +80,8 @@ export interface BackupManagerOptions {
   target: BackupTarget | null;
   secret: BackupSecretProvider;
   paths: Pick<DataPaths, 'meta' | 'quarantine'>;
-  appVersion: string;
+  /** a function: read when a backup is written, not at start (it reads package.json) */
+  appVersion: string | (() => string);
   clock?: Clock;
   /** generations kept per phone */
   keep?: number;
@@ -459,7 +460,7 @@ export class BackupManager {
         allPhoneIds: [...this.phones.keys()],
         secret: this.opts.secret,
         snapshot,
-        info: { phoneId: p.port.phoneId, pairedAt: status.pairedAt, appVersion: this.opts.appVersion },
+        info: { phoneId: p.port.phoneId, pairedAt: status.pairedAt, appVersion: typeof this.opts.appVersion === 'function' ? this.opts.appVersion() : this.opts.appVersion },
         now,
         keep: this.keep,
       });

@@ -54,6 +54,8 @@ export class UptimeHistory {
   private readonly lastState = new Map<string, PhoneState>();
   private heartbeat: TimerHandle | null = null;
   private recording = false;
+  /** log entries that came while start() read the files: recorded once it records (the keeper loads its other state meanwhile) */
+  private held: LogEntry[] | null = null;
   private dirReady: Promise<void> | null = null;
 
   constructor(private readonly o: UptimeHistoryOptions) {}
@@ -61,11 +63,17 @@ export class UptimeHistory {
   /** Loads and compacts every phone's history, then records that the keeper runs. */
   async start(): Promise<void> {
     const now = this.o.clock.now();
-    await Promise.all(this.o.phoneIds.map((id) => this.loadAndCompact(id, now)));
-    this.recording = true;
-    this.lastState.clear(); // the first state after a start is news, even if it was the last one before
-    for (const id of this.o.phoneIds) this.append(id, { t: now, k: 'start' });
-    this.armHeartbeat();
+    this.held = [];
+    try {
+      await Promise.all(this.o.phoneIds.map((id) => this.loadAndCompact(id, now)));
+      this.recording = true;
+      this.lastState.clear(); // the first state after a start is news, even if it was the last one before
+      for (const id of this.o.phoneIds) this.append(id, { t: now, k: 'start' });
+      this.armHeartbeat();
+      for (const e of this.held) this.onLog(e);
+    } finally {
+      this.held = null;
+    }
   }
 
   /** Records the clean stop and waits until every line is on disk. */
@@ -87,7 +95,11 @@ export class UptimeHistory {
   }
 
   onLog(e: LogEntry): void {
-    if (!this.recording || e.phoneId === null) return;
+    if (!this.recording) {
+      if (e.phoneId !== null) this.held?.push(e);
+      return;
+    }
+    if (e.phoneId === null) return;
     if (e.event === 'disconnect.decision') {
       const code = e.data?.code;
       this.append(e.phoneId, { t: e.at, k: 'drop', c: typeof code === 'number' ? code : null });

@@ -106,3 +106,21 @@ test('statuses that repeat the same state add nothing; other phones and app-wide
     ]);
     assert.equal(historyLine({ t: 1, k: 'drop', c: 428 }), '{"t":1,"k":"drop","c":428}\n');
   }));
+
+test('a warning logged while the history still reads its files is recorded right after the start; one logged before the start is not', () =>
+  withDir(async (dataDir) => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 1));
+    const history = new UptimeHistory({ logsDir: join(dataDir, 'logs'), phoneIds: ['p'], clock, onError: () => {} });
+    history.onLog({ at: clock.now(), phoneId: 'p', level: 'warn', event: 'before.start', message: '' });
+    const starting = history.start();
+    // the keeper loads the rhythm and the backup plans meanwhile: their warnings must not be lost
+    history.onLog({ at: clock.now(), phoneId: 'p', level: 'warn', event: 'keepalive.damaged', message: '' });
+    history.onLog({ at: clock.now(), phoneId: null, level: 'warn', event: 'temp.sweep-failed', message: '' });
+    await starting;
+    await history.stop();
+    assert.deepEqual(await history.history('p'), [
+      { t: clock.now(), k: 'start' },
+      { t: clock.now(), k: 'warn', e: 'keepalive.damaged' },
+      { t: clock.now(), k: 'stop' },
+    ]);
+  }));
