@@ -116,6 +116,7 @@ export class PhoneSession {
       host: {
         store: () => this.store,
         opened: (me, now) => this.onOpened(me, now),
+        linkedBefore: () => this.meta.value.pairedAt !== null,
         closed: (now) => this.onClosed(now),
         phoneSeen: (now) => this.activity.seen(now),
         credsSaved: () => opts.backupHooks?.onCredsChanged(id),

@@ -62,6 +62,8 @@ export interface ConnectionHost {
    * the connection.
    */
   opened(me: string | null, now: number): boolean;
+  /** the phone was linked before this connection (a re-open, not the open that ends a pairing) */
+  linkedBefore(): boolean;
   /** the socket closed (bookkeeping, like `opened`); called after the disconnect was acted on */
   closed(now: number): void;
   phoneSeen(now: number): void;
@@ -308,10 +310,13 @@ export class ConnectionController {
   }
 
   private async onOpen(now: number): Promise<void> {
-    // 'open' promises a durable session: let the creds save of the login settle first. It
-    // settles either way (a refused write is a storage fault), so a full disk cannot hold it up.
+    // The open that ends a pairing promises a durable link: the link's creds and keys settle
+    // first (either way: a refused write is a storage fault, so a full disk cannot hold it up).
+    // A re-open's session was on disk before this connection; the login's own creds save lands
+    // right after, and a refused one is a storage fault, shown and retried. Waiting for it (and
+    // for the store's folder fsync behind it) cost a re-open 3-15 ms (docs/benchmarks.md, fifth pass).
     const generation = this.generation;
-    await this.o.host.store()?.flush();
+    if (!this.o.host.linkedBefore()) await this.o.host.store()?.flush();
     // closed or replaced meanwhile: that close was decided on its own
     if (generation !== this.generation || this.sock === null) return;
     const me = this.o.host.store()?.state.creds.me?.id ?? null;

@@ -19,6 +19,10 @@ const T0 = Date.UTC(2026, 10, 27, 12, 0, 0);
 
 interface Rig {
   server: WaServer;
+  /** holds every store flush until the returned function is called */
+  holdFlushes(): () => void;
+  /** one entry per flush asked of the store */
+  flushes: string[];
   clock: ManualClock;
   model: StatusModel;
   conn: ConnectionController;
@@ -32,7 +36,26 @@ async function rig(): Promise<Rig> {
   const server = await startWaServer({});
   const dir = await mkdtemp(join(tmpdir(), 'controller-'));
   const clock = new ManualClock(T0);
-  let store: AuthStore | null = (await openAuthStore({ dir: join(dir, 'session'), quarantineDir: join(dir, 'quarantine'), clock })).store;
+  const real = (await openAuthStore({ dir: join(dir, 'session'), quarantineDir: join(dir, 'quarantine'), clock })).store;
+  // the real store, whose flush a test can hold back (to see what 'open' waits for)
+  let flushGate: Promise<void> = Promise.resolve();
+  const flushes: string[] = [];
+  let releaseHeld: () => void = () => {};
+  let store: AuthStore | null = {
+    dir: real.dir,
+    state: real.state,
+    saveCreds: () => real.saveCreds(),
+    isRegistered: () => real.isRegistered(),
+    withWriteLock: (fn) => real.withWriteLock(fn),
+    quarantine: (reason) => real.quarantine(reason),
+    flush: async () => {
+      flushes.push('asked');
+      await flushGate;
+      await real.flush();
+    },
+    keysSettled: () => real.keysSettled(),
+    close: () => real.close(),
+  };
   let pairedAt: number | null = null;
   const calls: string[] = [];
   const model = new StatusModel(
@@ -57,6 +80,7 @@ async function rig(): Promise<Rig> {
         calls.push(first ? 'opened:first' : 'opened');
         return first;
       },
+      linkedBefore: () => pairedAt !== null,
       closed: () => {},
       phoneSeen: () => {},
       credsSaved: () => {},
@@ -88,12 +112,20 @@ async function rig(): Promise<Rig> {
     });
   return {
     server,
+    holdFlushes() {
+      let release!: () => void;
+      flushGate = new Promise<void>((r) => (release = r));
+      releaseHeld = release;
+      return release;
+    },
+    flushes,
     clock,
     model,
     conn,
     calls,
     until,
     async close() {
+      releaseHeld(); // a test that failed while holding flushes must not hang here
       conn.intent = 'user-stopped';
       conn.quiet();
       await conn.retire();
@@ -121,6 +153,34 @@ test('running, it shows a QR, and after the scan tells its host about the first 
     assert.deepEqual(r.calls, ['opened:first', 'paired']);
     assert.equal(r.model.field('qr'), null);
     assert.equal(r.conn.isOpen(), true);
+  } finally {
+    await r.close();
+  }
+});
+
+test('the open that ends a pairing waits until the link is on disk; a re-open is announced without waiting for its login\'s creds save', async () => {
+  const r = await rig();
+  try {
+    r.conn.intent = 'run';
+    await r.conn.connect('connecting');
+    await r.until(() => r.model.field('qr') !== null, 'a QR');
+    const release = r.holdFlushes();
+    await r.server.phone.scan(r.model.field('qr') ?? '');
+    await r.until(() => r.flushes.length > 0, 'the first open asking for a flush');
+    await new Promise((res) => setTimeout(res, 300));
+    assert.notEqual(r.model.state, 'open', 'the link is not announced before its writes settle');
+    release();
+    await r.until(() => r.model.state === 'open', 'open after the flush');
+    assert.deepEqual(r.calls, ['opened:first', 'paired']);
+
+    // a re-open with every flush held: still announced
+    await r.conn.retire();
+    const asked = r.flushes.length;
+    r.holdFlushes();
+    await r.conn.connect('reconnecting');
+    await r.until(() => r.model.state === 'open', 'the re-open');
+    assert.deepEqual(r.calls, ['opened:first', 'paired', 'opened']);
+    assert.equal(r.flushes.length, asked, 'the re-open did not wait for a flush');
   } finally {
     await r.close();
   }
