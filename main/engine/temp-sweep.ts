@@ -81,8 +81,7 @@ export async function sweepStaleTemps(opts: {
   // Looking is done in parallel, acting in order: reading every folder one after another was the
   // longest wait of a start (~5 ms for one phone); the rare moves into quarantine stay serial, so
   // two of them never pick the same name.
-  const found: Found[] = [];
-  const look = async (dir: string): Promise<void> => {
+  const look = async (dir: string, found: Found[]): Promise<void> => {
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
@@ -103,7 +102,7 @@ export async function sweepStaleTemps(opts: {
       // a session holds hundreds of key files: only a temp's name is looked at closer
       if (e.isFile() && e.name.startsWith(TEMP_PREFIX)) found.push({ dir, name: e.name, folder: false });
     }
-    await Promise.all(folders.map(look));
+    await Promise.all(folders.map((f) => look(f, found)));
   };
   const act = async ({ dir, name, folder }: Found): Promise<void> => {
     const path = join(dir, name);
@@ -131,10 +130,10 @@ export async function sweepStaleTemps(opts: {
     }
   };
   const sweep = async (dir: string): Promise<void> => {
-    const before = found.length;
-    await look(dir);
-    const mine = found.splice(before).sort((a, b) => (join(a.dir, a.name) < join(b.dir, b.name) ? -1 : 1));
-    for (const f of mine) await act(f);
+    const found: Found[] = [];
+    await look(dir, found);
+    found.sort((a, b) => (join(a.dir, a.name) < join(b.dir, b.name) ? -1 : 1));
+    for (const f of found) await act(f);
   };
   const putInPlace = async (dir: string, name: string): Promise<boolean> => {
     const live = liveNameOfRestored(name);
