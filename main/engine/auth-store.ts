@@ -12,7 +12,7 @@
 // - an unreadable creds.json is never replaced by a new identity: the folder is moved to
 //   quarantine and openAuthStore says so in `quarantined` (it does not throw for this);
 // - folders are 0700 and files 0600.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
@@ -26,7 +26,7 @@ import {
 } from '@whiskeysockets/baileys';
 import { systemClock, type Clock } from './clock.js';
 import type { LogLevel } from './types.js';
-import { ensureDir, fsyncDir, isNotFound, listFiles, pathExists, TEMP_PREFIX, tightenModes, unlinkIfExists, writeFileAtomic } from './auth-store/atomic-fs.js';
+import { ensureDir, fsyncDir, isNotFound, listFiles, pathExists, readText, TEMP_PREFIX, tightenModes, unlinkIfExists, writeFileAtomic } from './auth-store/atomic-fs.js';
 import { CREDS_FILE, deserialize, keyFileName, reviveKey, serialize } from './auth-store/codec.js';
 import { checkCredsText, pairedId, type CredsProblem } from './auth-store/creds-check.js';
 import { commitBatch, recoverJournal, JOURNAL_FILE, type JournalEntry, type JournalRecovery } from './auth-store/journal.js';
@@ -208,7 +208,7 @@ class FileAuthStore implements AuthStore {
     if (entries.length > COMPARE_BATCH_MAX) return entries;
     const same = await Promise.all(
       entries.map(async ([name, data]) => {
-        const onDisk = await readFile(join(this.dir, name), 'utf8').catch((err: unknown) => {
+        const onDisk = await readText(join(this.dir, name)).catch((err: unknown) => {
           if (isNotFound(err)) return null;
           throw err;
         });
@@ -232,7 +232,7 @@ class FileAuthStore implements AuthStore {
     const name = keyFileName(type, id);
     let text: string;
     try {
-      text = await readFile(join(this.dir, name), 'utf8');
+      text = await readText(join(this.dir, name));
     } catch (err) {
       // Missing is normal (Baileys asks for keys it may not have); anything else is a real fault.
       if (isNotFound(err)) return null;
@@ -375,7 +375,7 @@ type CredsLoad =
 async function loadCreds(dir: string, names: readonly string[]): Promise<CredsLoad> {
   let text: string;
   try {
-    text = await readFile(join(dir, CREDS_FILE), 'utf8');
+    text = await readText(join(dir, CREDS_FILE));
   } catch (err) {
     if (isNotFound(err)) {
       const keys = sessionFiles(names);

@@ -1,8 +1,8 @@
 // The keeper's small JSON state files (phone meta, keep-alive plan, backup state): written
 // atomically, and a damaged one is set aside and reported rather than trusted or deleted.
-import { readFile, rename } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensureDir, isNotFound, writeFileAtomic } from './auth-store/atomic-fs.js';
+import { ensureDir, isNotFound, readText, writeFileAtomic } from './auth-store/atomic-fs.js';
 
 /** A finite number or null: the shape of every optional timestamp in these files. */
 export function numOrNull(x: unknown): boolean {
@@ -19,7 +19,7 @@ export async function readStateFile<T extends object>(
   const path = join(dir, file);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readText(path);
   } catch (err) {
     if (isNotFound(err)) return { value: { ...empty }, setAside: null };
     throw err;

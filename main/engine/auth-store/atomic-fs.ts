@@ -3,10 +3,20 @@
 // bytes of a file, never a 0-byte or half-written one, and a finished write survives a power cut.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFile as readFileCallback, writeFileSync } from 'node:fs';
 import { chmod, link, mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+
+/**
+ * A whole small file as text. fs/promises' readFile walks a FileHandle through four awaited
+ * steps; the callback form chains the same steps in one request: 8 state files read side by side
+ * took 2.1-2.9 ms that way against 0.5-1.3 ms (docs/benchmarks.md, sixth pass), and a start and a
+ * login read dozens (state files, creds, keys).
+ */
+export function readText(path: string): Promise<string> {
+  return new Promise((done, fail) => readFileCallback(path, 'utf8', (err, text) => (err ? fail(err) : done(text))));
+}
 
 export const DIR_MODE = 0o700;
 export const FILE_MODE = 0o600;

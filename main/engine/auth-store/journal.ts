@@ -2,10 +2,9 @@
 // checksummed); only then are the key files touched. A crash before the journal is complete
 // means the batch never happened; a crash after it means the batch is replayed at open.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CREDS_FILE } from './codec.js';
-import { fsyncDir, isNotFound, unlinkIfExists, writeFileAtomic, writeFilesAtomic } from './atomic-fs.js';
+import { fsyncDir, isNotFound, readText, unlinkIfExists, writeFileAtomic, writeFilesAtomic } from './atomic-fs.js';
 
 /** Starts with a dot so Baileys, which only reads `${type}-${id}.json`, never trips over it. */
 export const JOURNAL_FILE = '.journal.json';
@@ -87,7 +86,7 @@ export async function commitBatch(dir: string, entries: readonly JournalEntry[])
 export async function recoverJournal(dir: string): Promise<{ outcome: JournalRecovery; detail: string | null }> {
   let text: string;
   try {
-    text = await readFile(join(dir, JOURNAL_FILE), 'utf8');
+    text = await readText(join(dir, JOURNAL_FILE));
   } catch (err) {
     if (isNotFound(err)) return { outcome: 'none', detail: null };
     throw err;

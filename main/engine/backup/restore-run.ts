@@ -1,9 +1,10 @@
 // Restoring: try generations newest first until one opens, verifies and is not of a device
 // WhatsApp removed, then swap it in with the phone stopped. Split from the manager, which
 // decides when this runs (its queue) and what it changes in the phone's backup state.
-import { readFile, mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { readText } from '../auth-store/atomic-fs.js';
 import { checkCredsText, pairedId } from '../auth-store/creds-check.js';
 import { KeeperError } from '../errors.js';
 import type { BackupPhonePort } from './backup-manager.js';
@@ -117,7 +118,7 @@ export async function restoreFirstUsable(run: RestoreRun): Promise<RestoreOutcom
 export async function liveCreds(sessionDir: string): Promise<LiveCreds> {
   let text: string;
   try {
-    text = await readFile(join(sessionDir, 'creds.json'), 'utf8');
+    text = await readText(join(sessionDir, 'creds.json'));
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unusable';
   }

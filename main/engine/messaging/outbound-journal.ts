@@ -2,9 +2,9 @@
 // every append is fsynced before it resolves, so a line the queue waited for survives SIGKILL and
 // a power cut. Replaced whole (temp + rename) when compacted; a torn last line (a crash mid-append)
 // is skipped on read.
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensureDir, FILE_MODE, fsyncDir, isNotFound, writeFileAtomic } from '../auth-store/atomic-fs.js';
+import { ensureDir, FILE_MODE, fsyncDir, isNotFound, readText, writeFileAtomic } from '../auth-store/atomic-fs.js';
 
 export const JOURNAL_FILE = 'outbound.jsonl';
 
@@ -31,7 +31,7 @@ export class OutboundJournal {
   async read(): Promise<{ entries: unknown[]; unreadable: number }> {
     let text: string;
     try {
-      text = await readFile(this.path, 'utf8');
+      text = await readText(this.path);
     } catch (err) {
       if (isNotFound(err)) {
         this.asRead = '';

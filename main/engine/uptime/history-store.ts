@@ -2,9 +2,8 @@
 // the event log but outside its rotation (x.jsonl → x.jsonl.1), so a chatty week cannot erase the
 // month. Records come from the same statuses and log entries everyone else sees; compaction to
 // HISTORY_KEEP_MS happens once at start, with a durable atomic rewrite.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensureDir, isNotFound, writeFileAtomic } from '../auth-store/atomic-fs.js';
+import { ensureDir, isNotFound, readText, writeFileAtomic } from '../auth-store/atomic-fs.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import { RotatingJsonlFile } from '../rotating-jsonl-file.js';
 import type { LogEntry, PhoneState, PhoneStatus } from '../types.js';
@@ -23,7 +22,7 @@ export function historyFile(logsDir: string, phoneId: string): string {
 export async function readHistoryFile(path: string): Promise<HistoryRecord[]> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readText(path);
   } catch (err) {
     if (isNotFound(err)) return [];
     throw err;

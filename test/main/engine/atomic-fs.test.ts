@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createFileAtomic, syncfsReportsErrors, writeFileAtomic, writeNewFileSynced, writeNewFilesSynced } from '../../../main/engine/auth-store/atomic-fs.js';
+import { createFileAtomic, isNotFound, readText, syncfsReportsErrors, writeFileAtomic, writeNewFileSynced, writeNewFilesSynced } from '../../../main/engine/auth-store/atomic-fs.js';
 import { tempDir } from '../../support/auth-store/fixtures.js';
 
 test('createFileAtomic publishes a private file once and never overwrites it, leaving no temp behind', async (t) => {
@@ -62,4 +62,16 @@ test('one syncfs stands for the batch only on kernels whose syncfs reports write
   assert.equal(syncfsReportsErrors('5.8.0'), true);
   assert.equal(syncfsReportsErrors('5.4.0-150-generic'), false);
   assert.equal(syncfsReportsErrors('4.19.0'), false);
+});
+
+test('readText reads a whole file as UTF-8, and a missing one fails as not found', async (t) => {
+  const dir = await tempDir(t, 'readtext-');
+  const text = `{"name":"Zoë ✓"}\n${'x'.repeat(70_000)}`; // longer than one read
+  await writeFile(join(dir, 'a.json'), text);
+  assert.equal(await readText(join(dir, 'a.json')), text);
+  const missing = await readText(join(dir, 'none.json')).then(
+    () => null,
+    (err: unknown) => err,
+  );
+  assert.ok(isNotFound(missing), `not found: ${String(missing)}`);
 });
