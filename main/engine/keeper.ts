@@ -117,6 +117,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   private readonly backupTarget: BackupTarget | null;
   private readonly backupRegistered = new Set<string>();
   private registering: Promise<unknown> | null = null;
+  /** the uptime history and the rhythm, loaded beside the first connections (loadRest) */
+  private rest: { promise: Promise<void>; done: boolean } | null = null;
   /** the WhatsApp Web version the sessions announce, when asked to learn it */
   private readonly waVersion: LearnedWaVersion | null;
   /** each phone's uptime history, outside the log's rotation */
@@ -190,6 +192,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
         onMessageStatus: (u) => this.rawMessaging.emitStatus(u),
         gate: this.gate,
         keepAliveView: (id) => this.scheduler.view(id),
+        untilLoaded: () => this.loadRest(),
         ...(backups
           ? {
               backupView: (id: string) => {
@@ -294,27 +297,50 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     // the root holds every session's keys: 0700, like each folder inside (README promises it)
     await ensureDir(this.paths.root);
     this.log(null, 'info', 'keeper.start', `Session Keeper starting with ${this.sessions.size} phone(s).`);
-    // What is read before the phones start is read side by side (a start spent ~30 ms waiting for
-    // these small reads one after another; none shares a file with another). The temp sweep may
-    // finish an interrupted restore, so it ends before any auth store is read. The rhythm, the
-    // outbox and the backup plans load beside the uptime history, which holds the per-phone
-    // warnings they may log until it records (it is started first, so it holds them all), and
-    // before any phone starts, so every status already shows the next keep-alive. The WhatsApp
-    // Web version is learned before any phone connects: a retired one would only earn a 405. Each
-    // phone's meta is read beside them (nothing here writes it).
+    // A phone connects as soon as what its connection needs is read, and the rest is read while
+    // the connections wait for the server (their handshake is mostly waiting; before, a 1-phone
+    // start spent ~15 ms of its own before it connected: docs/benchmarks.md, sixth pass).
+    // Before a phone reads its session: a restore interrupted mid-swap is finished (the rest of
+    // the sweep only removes temp files older than this process, so it can wait); the WhatsApp
+    // Web version is learned (a retired one would only earn a 405); the outbox is loaded (receipts
+    // can come right after the login) and the backup plans read (a missing session is restored
+    // first). Each phone's meta is read beside them (nothing here writes it).
     for (const s of this.sessions.values()) s.preloadMeta();
+    this.rest = null;
+    this.history.hold();
     await Promise.all([
-      this.history.start(),
-      this.sweepTemps(),
+      this.sweepTemps('session-swaps'),
       this.waVersion?.start(),
-      this.scheduler.start(),
       // an unreadable outbox must not keep the sessions from being kept alive: sends then fail with its error
       this.outbound.start().catch((err: unknown) => {
         this.log(null, 'error', 'outbound.start-failed', `Outgoing messages are unavailable: the outbound journal could not be read (${(err as Error).message}).`);
       }),
       this.registerBackups(),
     ]);
-    return Promise.all([...this.sessions.values()].map(async (s) => ({ phoneId: s.id, error: await this.guard(s.id, 'start', () => s.start()) })));
+    const started = await Promise.all([...this.sessions.values()].map(async (s) => ({ phoneId: s.id, error: await this.guard(s.id, 'start', () => s.start()) })));
+    // after the first part, so no two moves into quarantine pick the same name
+    await Promise.all([this.loadRest(), this.sweepTemps('all')]);
+    return started;
+  }
+
+  /**
+   * Loads the uptime history (which holds what the phones log and report until it records) and
+   * the rhythm, once per start: when every phone has begun connecting, or sooner when a phone is
+   * about to announce 'open' (one restoring at start must not hold up the others). An 'open' waits
+   * for it (ConnectionHost.untilLoaded): its status shows the next keep-alive and its catch-up
+   * check runs on the stored rhythm. Statuses announced before are announced again once it is
+   * loaded, with the keep-alive and backup fields filled in. Null once loaded.
+   */
+  private loadRest(): Promise<void> | null {
+    if (this.rest?.done) return null;
+    this.rest ??= {
+      done: false,
+      promise: Promise.all([this.history.start(), this.scheduler.start()]).finally(() => {
+        if (this.rest) this.rest.done = true;
+        for (const id of this.sessions.keys()) if (this.lastState.has(id)) this.emit('status', this.status(id));
+      }) as Promise<unknown> as Promise<void>,
+    };
+    return this.rest.promise;
   }
 
   /** Stops every phone (creds flushed) and closes the log. */
@@ -571,13 +597,14 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   }
 
   /** Unfinished writes of an earlier run must not keep a disk full; a sweep that fails is only logged. */
-  private async sweepTemps(): Promise<void> {
+  private async sweepTemps(scope: 'session-swaps' | 'all'): Promise<void> {
     try {
       const swept = await sweepStaleTemps({
         root: this.paths.root,
         quarantineDir: this.paths.quarantine,
         processStartedAt: performance.timeOrigin,
         now: this.clock.now(),
+        scope,
       });
       if (swept.removed.length > 0) {
         this.log(null, 'info', 'temp.swept', `Removed ${swept.removed.length} unfinished temp file(s) left by an earlier run.`, { files: swept.removed });

@@ -48,6 +48,8 @@ export interface PhoneSessionOptions {
   gate?: AntiBanGate;
   /** the keep-alive part of this phone's status, owned by the keeper's scheduler */
   keepAliveView?: (phoneId: string) => KeepAliveView;
+  /** what an 'open' waits for while the keeper still loads beside the first connection (null: nothing) */
+  untilLoaded?: () => Promise<void> | null;
   /** the backup part of this phone's status, owned by the keeper's backup manager */
   backupView?: (phoneId: string) => BackupView | undefined;
   /** lifecycle events the backup manager acts on */
@@ -117,6 +119,7 @@ export class PhoneSession {
         store: () => this.store,
         opened: (me, now) => this.onOpened(me, now),
         linkedBefore: () => this.meta.value.pairedAt !== null,
+        untilLoaded: () => opts.untilLoaded?.() ?? null,
         closed: (now) => this.onClosed(now),
         phoneSeen: (now) => this.activity.seen(now),
         credsSaved: () => opts.backupHooks?.onCredsChanged(id),

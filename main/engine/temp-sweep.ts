@@ -76,11 +76,17 @@ export async function sweepStaleTemps(opts: {
   processStartedAt: number;
   /** names the quarantine folders */
   now: number;
+  /**
+   * 'session-swaps': only what a restore left beside the session folders (`<root>/sessions`, not
+   * inside them): what must be settled before any auth store is read. Default 'all': the whole tree.
+   */
+  scope?: 'session-swaps' | 'all';
 }): Promise<TempSweepResult> {
   const result: TempSweepResult = { removed: [], quarantined: [], completed: [] };
   // Looking is done in parallel, acting in order: reading every folder one after another was the
   // longest wait of a start (~5 ms for one phone); the rare moves into quarantine stay serial, so
   // two of them never pick the same name.
+  const recurse = opts.scope !== 'session-swaps';
   const look = async (dir: string, found: Found[]): Promise<void> => {
     let entries;
     try {
@@ -102,7 +108,7 @@ export async function sweepStaleTemps(opts: {
       // a session holds hundreds of key files: only a temp's name is looked at closer
       if (e.isFile() && e.name.startsWith(TEMP_PREFIX)) found.push({ dir, name: e.name, folder: false });
     }
-    await Promise.all(folders.map((f) => look(f, found)));
+    if (recurse) await Promise.all(folders.map((f) => look(f, found)));
   };
   const act = async ({ dir, name, folder }: Found): Promise<void> => {
     const path = join(dir, name);
@@ -150,6 +156,6 @@ export async function sweepStaleTemps(opts: {
     result.completed.push({ from, to });
     return true;
   };
-  await sweep(opts.root);
+  await sweep(recurse ? opts.root : join(opts.root, 'sessions'));
   return result;
 }

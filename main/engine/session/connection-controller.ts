@@ -64,6 +64,8 @@ export interface ConnectionHost {
   opened(me: string | null, now: number): boolean;
   /** the phone was linked before this connection (a re-open, not the open that ends a pairing) */
   linkedBefore(): boolean;
+  /** what 'open' waits for first: the keeper's rhythm and history, while they still load beside the first connection (null: nothing) */
+  untilLoaded?(): Promise<void> | null;
   /** the socket closed (bookkeeping, like `opened`); called after the disconnect was acted on */
   closed(now: number): void;
   phoneSeen(now: number): void;
@@ -316,6 +318,8 @@ export class ConnectionController {
     // right after, and a refused one is a storage fault, shown and retried. Waiting for it (and
     // for the store's folder fsync behind it) cost a re-open 3-15 ms (docs/benchmarks.md, fifth pass).
     const generation = this.generation;
+    const loading = this.o.host.untilLoaded?.() ?? null;
+    if (loading) await loading;
     if (!this.o.host.linkedBefore()) await this.o.host.store()?.flush();
     // closed or replaced meanwhile: that close was decided on its own
     if (generation !== this.generation || this.sock === null) return;

@@ -53,25 +53,41 @@ export class UptimeHistory {
   private readonly lastState = new Map<string, PhoneState>();
   private heartbeat: TimerHandle | null = null;
   private recording = false;
-  /** log entries that came while start() read the files: recorded once it records (the keeper loads its other state meanwhile) */
-  private held: LogEntry[] | null = null;
+  /** log entries and statuses that came between hold() (or start()) and the start record, in order: recorded right after it */
+  private held: Array<{ log: LogEntry } | { status: PhoneStatus }> | null = null;
+  /** when the keeper began starting (hold()): the time of the start record */
+  private heldSince: number | null = null;
   private dirReady: Promise<void> | null = null;
 
   constructor(private readonly o: UptimeHistoryOptions) {}
 
-  /** Loads and compacts every phone's history, then records that the keeper runs. */
-  async start(): Promise<void> {
-    const now = this.o.clock.now();
+  /**
+   * The keeper is starting: what its phones log and report from now on is held until start()
+   * records (they connect before the history is read, docs/benchmarks.md, sixth pass).
+   */
+  hold(): void {
+    if (this.recording || this.held !== null) return;
     this.held = [];
+    this.heldSince = this.o.clock.now();
+  }
+
+  /** Loads and compacts every phone's history, then records that the keeper runs (since hold(), if called). */
+  async start(): Promise<void> {
+    const now = this.heldSince ?? this.o.clock.now();
+    this.held ??= [];
     try {
       await Promise.all(this.o.phoneIds.map((id) => this.loadAndCompact(id, now)));
       this.recording = true;
       this.lastState.clear(); // the first state after a start is news, even if it was the last one before
       for (const id of this.o.phoneIds) this.append(id, { t: now, k: 'start' });
       this.armHeartbeat();
-      for (const e of this.held) this.onLog(e);
+      for (const h of this.held) {
+        if ('log' in h) this.onLog(h.log);
+        else this.onStatus(h.status);
+      }
     } finally {
       this.held = null;
+      this.heldSince = null;
     }
   }
 
@@ -79,6 +95,8 @@ export class UptimeHistory {
   async stop(): Promise<void> {
     this.o.clock.clearTimeout(this.heartbeat);
     this.heartbeat = null;
+    this.held = null; // a start that failed before the history was read
+    this.heldSince = null;
     if (this.recording) {
       const now = this.o.clock.now();
       for (const id of this.o.phoneIds) this.append(id, { t: now, k: 'stop' });
@@ -88,14 +106,18 @@ export class UptimeHistory {
   }
 
   onStatus(s: PhoneStatus): void {
-    if (!this.recording || this.lastState.get(s.phoneId) === s.state) return;
+    if (!this.recording) {
+      this.held?.push({ status: s });
+      return;
+    }
+    if (this.lastState.get(s.phoneId) === s.state) return;
     this.lastState.set(s.phoneId, s.state);
     this.append(s.phoneId, { t: s.updatedAt, k: 'state', s: s.state });
   }
 
   onLog(e: LogEntry): void {
     if (!this.recording) {
-      if (e.phoneId !== null) this.held?.push(e);
+      if (e.phoneId !== null) this.held?.push({ log: e });
       return;
     }
     if (e.phoneId === null) return;

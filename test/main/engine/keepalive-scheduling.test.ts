@@ -71,6 +71,28 @@ test('a restart mid-interval keeps the persisted due time and pulses then, once'
   }
 });
 
+test('after a restart a phone connects before its rhythm is read; no open is announced without the stored due time, and what came before is announced again with it', async () => {
+  const clock = new ManualClock(NOON);
+  const h = await pairedKeeper(clock, { keeper: { keepAlive: UTC } });
+  try {
+    const due = h.keeper.status('default').nextKeepAliveAt;
+    assert.ok(due !== null);
+    await h.keeper.stop();
+    const from = h.statuses.length;
+    await h.restart();
+    await h.waitForStatus('default', (s) => s.state === 'open');
+    const after = h.statuses.slice(from).filter((s) => s.phoneId === 'default');
+    const firstOpen = after.findIndex((s) => s.state === 'open');
+    assert.ok(firstOpen > 0, `statuses: ${after.map((s) => s.state).join(', ')}`);
+    for (const s of after.filter((x) => x.state === 'open')) assert.equal(s.nextKeepAliveAt, due, 'an open shows the stored due time');
+    const before = after.slice(0, firstOpen);
+    assert.ok(before.every((s) => s.state === 'connecting'), before.map((s) => s.state).join(', '));
+    assert.equal(before.at(-1)?.nextKeepAliveAt, due, 'the connecting status is announced again once the rhythm is read');
+  } finally {
+    await h.close();
+  }
+});
+
 /** A fixed-offset zone in which `t` reads as 03:00: inside the default 01:00–06:00 sleep window. */
 function zoneWhereItIsThreeAm(t: number): string {
   const utcHour = new Date(t).getUTCHours() + new Date(t).getUTCMinutes() / 60;

@@ -123,3 +123,31 @@ test('a swap cut between its two renames is finished at the next start: the rest
   assert.equal(await readFile(join(beforeSwap, 'creds.json'), 'utf8'), '{"old":true}', 'the old session is untouched in quarantine');
   assert.deepEqual(r.quarantined, []);
 });
+
+test('the part of the sweep a start runs before any session is read finishes a cut swap and leaves the temp files inside the folders to the whole sweep', async (t) => {
+  const root = await tempDir(t, 'sweep-');
+  const quarantineDir = join(root, 'quarantine');
+  const sessions = join(root, 'sessions');
+  const restored = join(sessions, '.default.restored-0a1b2c3d');
+  await writeBaileysSession(restored, 3);
+  const old = new Date(performance.timeOrigin - 60_000);
+  await utimes(restored, old, old);
+  const other = join(sessions, 'other');
+  await mkdir(other, { recursive: true });
+  const staleInSession = join(other, '.tmp-1-1-abcdef-creds.json');
+  const staleInState = join(root, 'state', 'other', '.tmp-1-2-abcdef-keepalive.json');
+  await mkdir(dirname(staleInState), { recursive: true });
+  for (const f of [staleInSession, staleInState]) {
+    await writeFile(f, '{"half":');
+    await utimes(f, old, old);
+  }
+
+  const swaps = await sweepStaleTemps({ root, quarantineDir, processStartedAt: performance.timeOrigin, now: STARTED, scope: 'session-swaps' });
+  assert.deepEqual(swaps.completed, [{ from: restored, to: join(sessions, 'default') }], 'the swap is finished before the stores are read');
+  assert.deepEqual(swaps.removed, []);
+  assert.ok(existsSync(staleInSession) && existsSync(staleInState), 'temp files inside folders wait for the whole sweep');
+
+  const all = await sweepStaleTemps({ root, quarantineDir, processStartedAt: performance.timeOrigin, now: STARTED });
+  assert.deepEqual(all.removed.sort(), [staleInSession, staleInState].sort());
+  assert.deepEqual(all.completed, [], 'nothing is done twice');
+});

@@ -23,6 +23,8 @@ interface Rig {
   holdFlushes(): () => void;
   /** one entry per flush asked of the store */
   flushes: string[];
+  /** what the host's untilLoaded answers (null: loaded) */
+  loading: Promise<void> | null;
   clock: ManualClock;
   model: StatusModel;
   conn: ConnectionController;
@@ -81,6 +83,7 @@ async function rig(): Promise<Rig> {
         return first;
       },
       linkedBefore: () => pairedAt !== null,
+      untilLoaded: () => rigged.loading,
       closed: () => {},
       phoneSeen: () => {},
       credsSaved: () => {},
@@ -110,8 +113,9 @@ async function rig(): Promise<Rig> {
       };
       tick();
     });
-  return {
+  const rigged: Rig = {
     server,
+    loading: null,
     holdFlushes() {
       let release!: () => void;
       flushGate = new Promise<void>((r) => (release = r));
@@ -136,6 +140,7 @@ async function rig(): Promise<Rig> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return rigged;
 }
 
 async function paired(r: Rig): Promise<void> {
@@ -181,6 +186,28 @@ test('the open that ends a pairing waits until the link is on disk; a re-open is
     await r.until(() => r.model.state === 'open', 'the re-open');
     assert.deepEqual(r.calls, ['opened:first', 'paired', 'opened']);
     assert.equal(r.flushes.length, asked, 'the re-open did not wait for a flush');
+  } finally {
+    await r.close();
+  }
+});
+
+test('an open waits while its host still loads (the rhythm and history beside the first connection), then is announced', async () => {
+  const r = await rig();
+  try {
+    await paired(r);
+    await r.conn.retire();
+    let loaded!: () => void;
+    r.loading = new Promise<void>((res) => (loaded = res));
+    const before = r.server.connections.length;
+    await r.conn.connect('reconnecting');
+    await r.until(() => r.server.connections.slice(before).some((c) => c.state === 'logged-in'), 'the login');
+    await new Promise((res) => setTimeout(res, 300));
+    assert.equal(r.model.state, 'reconnecting', 'not announced while the host loads');
+    assert.deepEqual(r.calls, ['opened:first', 'paired']);
+    r.loading = null;
+    loaded();
+    await r.until(() => r.model.state === 'open', 'open once loaded');
+    assert.deepEqual(r.calls, ['opened:first', 'paired', 'opened']);
   } finally {
     await r.close();
   }

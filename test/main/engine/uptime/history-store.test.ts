@@ -107,6 +107,32 @@ test('statuses that repeat the same state add nothing; other phones and app-wide
     assert.equal(historyLine({ t: 1, k: 'drop', c: 428 }), '{"t":1,"k":"drop","c":428}\n');
   }));
 
+test('from hold() on, what the phones report and log before the history is read is recorded right after the start, in order, at the time of hold()', () =>
+  withDir(async (dataDir) => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 1));
+    const history = new UptimeHistory({ logsDir: join(dataDir, 'logs'), phoneIds: ['p'], clock, onError: () => {} });
+    const status = (state: PhoneStatus['state']): PhoneStatus => ({ phoneId: 'p', state, updatedAt: clock.now() }) as PhoneStatus;
+    history.onStatus(status('stopped')); // before the keeper starts: not news for the history
+    const began = clock.now();
+    history.hold();
+    // the phones start connecting before the history is read
+    clock.advance(5);
+    history.onStatus(status('connecting'));
+    history.onLog({ at: clock.now(), phoneId: 'p', level: 'warn', event: 'meta.damaged', message: '' });
+    clock.advance(5);
+    const starting = history.start();
+    history.onStatus(status('open'));
+    await starting;
+    await history.stop();
+    assert.deepEqual(await history.history('p'), [
+      { t: began, k: 'start' },
+      { t: began + 5, k: 'state', s: 'connecting' },
+      { t: began + 5, k: 'warn', e: 'meta.damaged' },
+      { t: began + 10, k: 'state', s: 'open' },
+      { t: began + 10, k: 'stop' },
+    ]);
+  }));
+
 test('a warning logged while the history still reads its files is recorded right after the start; one logged before the start is not', () =>
   withDir(async (dataDir) => {
     const clock = new ManualClock(Date.UTC(2026, 10, 1));
