@@ -18,7 +18,10 @@ import { collectSse, TEST_TOKEN } from '../../support/api-under-test.js';
 const jsQR = (jsQRModule as unknown as { default: (d: Uint8ClampedArray, w: number, h: number) => { data: string } | null }).default;
 
 test('a headless machine links over the API: the QR as PNG and text, phone.status, keep-alive, backup and reconnect with their events', async () => {
-  const h = await startHarness({ keeper: { keepAlive: { holdSeconds: 0, timeZone: 'UTC' } } });
+  // the real clock: the sleep window is put hours away from now, so the forced pulse below goes
+  // out as a manual one at any time of day (the default 01:00-06:00 UTC window made it 'forced' then)
+  const hour = (from: number) => `${String((new Date().getUTCHours() + from) % 24).padStart(2, '0')}:00`;
+  const h = await startHarness({ keeper: { keepAlive: { holdSeconds: 0, timeZone: 'UTC', sleepWindow: { start: hour(6), end: hour(8) }, reducedWindows: [] } } });
   const dir = await mkdtemp(join(tmpdir(), 'keeper-api-real-'));
   const api = await startLocalApi({ port: 0, token: () => TEST_TOKEN, dir, keeper: h.keeper, messaging: null, outbound: null });
   const call = (path: string, method = 'GET') => fetch(`${api.url}${path}`, { method, headers: { authorization: `Bearer ${TEST_TOKEN}` } });
