@@ -47,6 +47,12 @@ export async function setupEngine(settings: AppSettings, deps: EngineDeps): Prom
   const keeper = createKeeper(keeperOptionsFromSettings(settings, { dataDir: deps.dataDir, secret, supabaseTarget, waVersionUrl: waVersionUrlFromEnv(), ...(socket ? { socket } : {}) }));
   keeper.on('status', deps.onStatus);
   keeper.on('log', deps.onLog);
-  await keeper.start();
+  try {
+    await keeper.start();
+  } catch (err) {
+    // its phones may have connected already: a keeper nobody holds must not keep them
+    await keeper.stop().catch(() => undefined);
+    throw err;
+  }
   return { keeper, settings };
 }

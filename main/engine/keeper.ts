@@ -103,6 +103,15 @@ export class UnknownPhoneError extends KeeperError {
   }
 }
 
+/** The uptime history and the rhythm loading beside the first connections (Keeper.loadRest). */
+interface RestLoad {
+  /** rejects when either could not be read */
+  loaded: Promise<unknown>;
+  /** what an 'open' waits for: settles either way */
+  gate: Promise<void>;
+  done: boolean;
+}
+
 export class Keeper extends EventEmitter<KeeperEvents> {
   readonly paths: DataPaths;
   private readonly sessions = new Map<string, PhoneSession>();
@@ -118,13 +127,18 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   private readonly backupRegistered = new Set<string>();
   private registering: Promise<unknown> | null = null;
   /** the uptime history and the rhythm, loaded beside the first connections (loadRest) */
-  private rest: { promise: Promise<void>; done: boolean } | null = null;
+  private rest: RestLoad | null = null;
+  /** the second part of the temp sweep, under way */
+  private sweeping: Promise<void> | null = null;
+  /** counts starts and stops: a start a stop overtook loads nothing more */
+  private runs = 0;
   /** the WhatsApp Web version the sessions announce, when asked to learn it */
   private readonly waVersion: LearnedWaVersion | null;
   /** each phone's uptime history, outside the log's rotation */
   private readonly history: UptimeHistory;
   private lastHistoryError: string | null = null;
   private started = false;
+  private stopping = false;
   private readonly rawMessaging: KeeperMessaging;
   /** Every message sent through this keeper passes this queue and its anti-ban gate. */
   readonly outbound: OutboundQueue;
@@ -192,7 +206,10 @@ export class Keeper extends EventEmitter<KeeperEvents> {
         onMessageStatus: (u) => this.rawMessaging.emitStatus(u),
         gate: this.gate,
         keepAliveView: (id) => this.scheduler.view(id),
-        untilLoaded: () => this.loadRest(),
+        untilLoaded: () => {
+          const rest = this.loadRest();
+          return rest && !rest.done ? rest.gate : null;
+        },
         ...(backups
           ? {
               backupView: (id: string) => {
@@ -294,6 +311,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     if (this.started) return [];
     assertBaileysPatched();
     this.started = true;
+    const run = ++this.runs;
     // the root holds every session's keys: 0700, like each folder inside (README promises it)
     await ensureDir(this.paths.root);
     this.log(null, 'info', 'keeper.start', `Session Keeper starting with ${this.sessions.size} phone(s).`);
@@ -317,9 +335,16 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       }),
       this.registerBackups(),
     ]);
+    // stopped meanwhile: no phone connects after the stop
+    if (run !== this.runs) return [];
     const started = await Promise.all([...this.sessions.values()].map(async (s) => ({ phoneId: s.id, error: await this.guard(s.id, 'start', () => s.start()) })));
+    // a stop came meanwhile: it stopped what had started, and nothing more is loaded
+    if (run !== this.runs) return started;
+    const rest = this.loadRest();
     // after the first part, so no two moves into quarantine pick the same name
-    await Promise.all([this.loadRest(), this.sweepTemps('all')]);
+    this.sweeping = this.sweepTemps('all');
+    // a history or rhythm that cannot be read fails the start, as it did before the phones connected first
+    await Promise.all([rest?.loaded, this.sweeping]);
     return started;
   }
 
@@ -329,22 +354,45 @@ export class Keeper extends EventEmitter<KeeperEvents> {
    * about to announce 'open' (one restoring at start must not hold up the others). An 'open' waits
    * for it (ConnectionHost.untilLoaded): its status shows the next keep-alive and its catch-up
    * check runs on the stored rhythm. Statuses announced before are announced again once it is
-   * loaded, with the keep-alive and backup fields filled in. Null once loaded.
+   * loaded, with the keep-alive and backup fields filled in. The opens' wait ends even when a
+   * load fails (start() rejects with it, and the app stops the keeper). Nothing new is loaded
+   * while the keeper is not running: a stop must not be followed by a load that arms timers.
    */
-  private loadRest(): Promise<void> | null {
-    if (this.rest?.done) return null;
-    this.rest ??= {
-      done: false,
-      promise: Promise.all([this.history.start(), this.scheduler.start()]).finally(() => {
-        if (this.rest) this.rest.done = true;
-        for (const id of this.sessions.keys()) if (this.lastState.has(id)) this.emit('status', this.status(id));
-      }) as Promise<unknown> as Promise<void>,
-    };
-    return this.rest.promise;
+  private loadRest(): RestLoad | null {
+    if (!this.started || this.stopping) return this.rest;
+    if (!this.rest) {
+      const loaded = Promise.all([this.history.start(), this.scheduler.start()]);
+      const rest = { loaded, gate: Promise.resolve(), done: false };
+      rest.gate = loaded.then(
+        () => this.restLoaded(rest),
+        () => this.restLoaded(rest),
+      );
+      this.rest = rest;
+    }
+    return this.rest;
+  }
+
+  private restLoaded(rest: { done: boolean }): void {
+    rest.done = true;
+    if (this.rest !== rest || this.stopping) return;
+    for (const id of this.sessions.keys()) if (this.lastState.has(id)) this.emit('status', this.status(id));
   }
 
   /** Stops every phone (creds flushed) and closes the log. */
   async stop(): Promise<void> {
+    this.runs++;
+    this.stopping = true;
+    try {
+      // what a start still loads settles first, so no timer it arms outlives the stop
+      await this.rest?.gate;
+      await this.sweeping;
+      await this.stopParts();
+    } finally {
+      this.stopping = false;
+    }
+  }
+
+  private async stopParts(): Promise<void> {
     await this.outbound.stop();
     await this.scheduler.stop();
     await this.backups?.stop();

@@ -15,6 +15,8 @@ export interface Harness {
   logs: LogEntry[];
   /** a new keeper on the same data folder (the old one must be stopped first) */
   restart(extra?: Partial<KeeperOptions>): Promise<Keeper>;
+  /** like restart, but the new keeper is not started */
+  freshKeeper(extra?: Partial<KeeperOptions>): Keeper;
   waitForStatus(phoneId: string, pred: (s: PhoneStatus) => boolean, timeoutMs?: number): Promise<PhoneStatus>;
   waitForLog(pred: (e: LogEntry) => boolean, timeoutMs?: number): Promise<LogEntry>;
   /** pairs a phone by scanning its QR with the simulated phone; resolves once it is open */
@@ -80,6 +82,10 @@ export async function startHarness(
     async restart(extra) {
       h.keeper = make(extra);
       await h.keeper.start();
+      return h.keeper;
+    },
+    freshKeeper(extra) {
+      h.keeper = make(extra);
       return h.keeper;
     },
     waitForStatus(phoneId, pred, timeoutMs = 10_000) {

@@ -55,6 +55,8 @@ export class UptimeHistory {
   private recording = false;
   /** log entries and statuses that came between hold() (or start()) and the start record, in order: recorded right after it */
   private held: Array<{ log: LogEntry } | { status: PhoneStatus }> | null = null;
+  /** counts stops: a start() that a stop overtook records nothing */
+  private stops = 0;
   /** when the keeper began starting (hold()): the time of the start record */
   private heldSince: number | null = null;
   private dirReady: Promise<void> | null = null;
@@ -74,20 +76,25 @@ export class UptimeHistory {
   /** Loads and compacts every phone's history, then records that the keeper runs (since hold(), if called). */
   async start(): Promise<void> {
     const now = this.heldSince ?? this.o.clock.now();
-    this.held ??= [];
+    const held = (this.held ??= []);
+    const stops = this.stops;
     try {
       await Promise.all(this.o.phoneIds.map((id) => this.loadAndCompact(id, now)));
+      // stopped while the files were read: nothing is recorded after the stop, no timer is left
+      if (this.stops !== stops) return;
       this.recording = true;
       this.lastState.clear(); // the first state after a start is news, even if it was the last one before
       for (const id of this.o.phoneIds) this.append(id, { t: now, k: 'start' });
       this.armHeartbeat();
-      for (const h of this.held) {
+      for (const h of held) {
         if ('log' in h) this.onLog(h.log);
         else this.onStatus(h.status);
       }
     } finally {
-      this.held = null;
-      this.heldSince = null;
+      if (this.held === held) {
+        this.held = null;
+        this.heldSince = null;
+      }
     }
   }
 
@@ -95,7 +102,8 @@ export class UptimeHistory {
   async stop(): Promise<void> {
     this.o.clock.clearTimeout(this.heartbeat);
     this.heartbeat = null;
-    this.held = null; // a start that failed before the history was read
+    this.stops += 1;
+    this.held = null; // a start under way, or one that failed before the history was read
     this.heldSince = null;
     if (this.recording) {
       const now = this.o.clock.now();

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { errorCode } from '../../../main/engine/errors.js';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../../main/engine/clock.js';
@@ -88,6 +88,43 @@ test('after a restart a phone connects before its rhythm is read; no open is ann
     const before = after.slice(0, firstOpen);
     assert.ok(before.every((s) => s.state === 'connecting'), before.map((s) => s.state).join(', '));
     assert.equal(before.at(-1)?.nextKeepAliveAt, due, 'the connecting status is announced again once the rhythm is read');
+  } finally {
+    await h.close();
+  }
+});
+
+test('a rhythm that cannot be read fails the start after the phone connected: its open is not held back, and a stop ends it', async () => {
+  const clock = new ManualClock(NOON);
+  const h = await pairedKeeper(clock, { keeper: { keepAlive: UTC } });
+  try {
+    await h.keeper.stop();
+    // not a damaged file (that one is set aside): a read that fails (EISDIR, like EIO or EACCES)
+    const file = join(h.keeper.paths.meta('default'), 'keepalive.json');
+    await rm(file, { force: true });
+    await mkdir(file);
+    await assert.rejects(h.restart(), /EISDIR|directory/);
+    await h.waitForStatus('default', (s) => s.state === 'open');
+    await h.keeper.stop();
+    assert.equal(h.keeper.status('default').state, 'stopped');
+  } finally {
+    await h.close();
+  }
+});
+
+test('a stop that overtakes a start: no phone connects after it, and nothing the start would load is armed', async () => {
+  const clock = new ManualClock(NOON);
+  const h = await pairedKeeper(clock, { keeper: { keepAlive: UTC } });
+  try {
+    await h.keeper.stop();
+    const keeper = h.freshKeeper();
+    const before = h.server.connections.length;
+    const starting = keeper.start();
+    await keeper.stop();
+    await starting;
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(h.server.connections.length, before, 'no connection after the stop');
+    assert.equal(keeper.status('default').state, 'stopped');
+    assert.equal(keeper.status('default').nextKeepAliveAt, null, 'the rhythm was not loaded');
   } finally {
     await h.close();
   }

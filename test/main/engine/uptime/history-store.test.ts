@@ -133,6 +133,21 @@ test('from hold() on, what the phones report and log before the history is read 
     ]);
   }));
 
+test('a stop while the history still reads its files: nothing is recorded after it and no heartbeat stays armed', () =>
+  withDir(async (dataDir) => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 1));
+    const history = new UptimeHistory({ logsDir: join(dataDir, 'logs'), phoneIds: ['p'], clock, onError: () => {} });
+    history.hold();
+    history.onStatus({ phoneId: 'p', state: 'connecting', updatedAt: clock.now() } as PhoneStatus);
+    const starting = history.start();
+    await history.stop();
+    await starting;
+    assert.equal(clock.pending(), 0, 'no heartbeat');
+    assert.deepEqual(await history.history('p'), []);
+    history.onStatus({ phoneId: 'p', state: 'open', updatedAt: clock.now() } as PhoneStatus);
+    assert.deepEqual(await history.history('p'), [], 'not recording after the stop');
+  }));
+
 test('a warning logged while the history still reads its files is recorded right after the start; one logged before the start is not', () =>
   withDir(async (dataDir) => {
     const clock = new ManualClock(Date.UTC(2026, 10, 1));
