@@ -327,7 +327,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.rest = null;
     this.history.hold();
     await Promise.all([
-      this.sweepTemps('session-swaps'),
+      this.sweepTemps(this.paths.sessions),
       this.waVersion?.start(),
       // an unreadable outbox must not keep the sessions from being kept alive: sends then fail with its error
       this.outbound.start().catch((err: unknown) => {
@@ -342,7 +342,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     if (run !== this.runs) return started;
     const rest = this.loadRest();
     // after the first part, so no two moves into quarantine pick the same name
-    this.sweeping = this.sweepTemps('all');
+    this.sweeping = this.sweepTemps();
     // a history or rhythm that cannot be read fails the start, as it did before the phones connected first
     await Promise.all([rest?.loaded, this.sweeping]);
     return started;
@@ -645,14 +645,15 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   }
 
   /** Unfinished writes of an earlier run must not keep a disk full; a sweep that fails is only logged. */
-  private async sweepTemps(scope: 'session-swaps' | 'all'): Promise<void> {
+  /** `only`: one folder's own entries (sweepStaleTemps); without it the whole data folder */
+  private async sweepTemps(only?: string): Promise<void> {
     try {
       const swept = await sweepStaleTemps({
         root: this.paths.root,
         quarantineDir: this.paths.quarantine,
         processStartedAt: performance.timeOrigin,
         now: this.clock.now(),
-        scope,
+        ...(only !== undefined ? { only } : {}),
       });
       if (swept.removed.length > 0) {
         this.log(null, 'info', 'temp.swept', `Removed ${swept.removed.length} unfinished temp file(s) left by an earlier run.`, { files: swept.removed });

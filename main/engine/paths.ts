@@ -6,6 +6,8 @@ export { assertPhoneId } from './phone-id.js';
 
 export interface DataPaths {
   root: string;
+  /** the folder that holds every phone's session folder (and what a restore leaves beside them) */
+  sessions: string;
   /** Baileys-compatible session folder (creds.json + key files) */
   session(phoneId: string): string;
   /** keeper's own per-phone state (pairedAt, policy counters, keep-alive plan) */
@@ -16,9 +18,11 @@ export interface DataPaths {
 }
 
 export function dataPaths(root: string): DataPaths {
+  const sessions = join(root, 'sessions');
   return {
     root,
-    session: (id) => join(root, 'sessions', id),
+    sessions,
+    session: (id) => join(sessions, id),
     meta: (id) => join(root, 'state', id),
     quarantine: join(root, 'quarantine'),
     logs: join(root, 'logs'),

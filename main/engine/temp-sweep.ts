@@ -77,16 +77,17 @@ export async function sweepStaleTemps(opts: {
   /** names the quarantine folders */
   now: number;
   /**
-   * 'session-swaps': only what a restore left beside the session folders (`<root>/sessions`, not
-   * inside them): what must be settled before any auth store is read. Default 'all': the whole tree.
+   * Looks only directly inside this folder, not in the folders within: given the folder of the
+   * session folders, what a restore left beside them, which must be settled before any auth
+   * store is read. Without it: the whole tree under `root`.
    */
-  scope?: 'session-swaps' | 'all';
+  only?: string;
 }): Promise<TempSweepResult> {
   const result: TempSweepResult = { removed: [], quarantined: [], completed: [] };
   // Looking is done in parallel, acting in order: reading every folder one after another was the
   // longest wait of a start (~5 ms for one phone); the rare moves into quarantine stay serial, so
   // two of them never pick the same name.
-  const recurse = opts.scope !== 'session-swaps';
+  const recurse = opts.only === undefined;
   const look = async (dir: string, found: Found[]): Promise<void> => {
     let entries;
     try {
@@ -156,6 +157,6 @@ export async function sweepStaleTemps(opts: {
     result.completed.push({ from, to });
     return true;
   };
-  await sweep(recurse ? opts.root : join(opts.root, 'sessions'));
+  await sweep(opts.only ?? opts.root);
   return result;
 }

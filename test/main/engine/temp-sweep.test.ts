@@ -142,7 +142,7 @@ test('the part of the sweep a start runs before any session is read finishes a c
     await utimes(f, old, old);
   }
 
-  const swaps = await sweepStaleTemps({ root, quarantineDir, processStartedAt: performance.timeOrigin, now: STARTED, scope: 'session-swaps' });
+  const swaps = await sweepStaleTemps({ root, quarantineDir, processStartedAt: performance.timeOrigin, now: STARTED, only: sessions });
   assert.deepEqual(swaps.completed, [{ from: restored, to: join(sessions, 'default') }], 'the swap is finished before the stores are read');
   assert.deepEqual(swaps.removed, []);
   assert.ok(existsSync(staleInSession) && existsSync(staleInState), 'temp files inside folders wait for the whole sweep');
