@@ -18,7 +18,7 @@ export interface TestClient {
   nextQr(timeoutMs?: number): Promise<string>;
   opened: Promise<void>;
   closed: Promise<ClientClose>;
-  /** Waits for pending creds writes, so a later client reading the folder sees them. */
+  /** Waits for pending creds and key writes, so a later client reading the folder sees them. */
   flushCreds(): Promise<void>;
   end(): Promise<void>;
 }
@@ -31,8 +31,33 @@ function statusOf(err: unknown): number | undefined {
 export async function connectClient(url: string, authDir: string, extra: Partial<SocketConfig> = {}): Promise<TestClient> {
   const { state, saveCreds } = await useMultiFileAuthState(authDir);
   let writes: Promise<void> = Promise.resolve();
+  // Key writes are tracked too: after a login Baileys stores up to 812 new pre-keys, one file
+  // each, and a test that removes the folder while they land fails with ENOTEMPTY.
+  const keyWrites = new Set<Promise<void>>();
+  const keys: typeof state.keys = {
+    get: (type, ids) => state.keys.get(type, ids),
+    set: data => {
+      const done = Promise.resolve(state.keys.set(data));
+      const tracked = done.then(
+        () => undefined,
+        () => undefined,
+      );
+      keyWrites.add(tracked);
+      void tracked.then(() => keyWrites.delete(tracked));
+      return done;
+    },
+  };
+  const settled = async (): Promise<void> => {
+    await writes;
+    // a write may start while another finishes: wait until a turn finds none pending
+    while (keyWrites.size > 0) {
+      await Promise.all([...keyWrites]);
+      await new Promise(resolve => setImmediate(resolve));
+    }
+    await writes;
+  };
   const sock = makeWASocket({
-    auth: state,
+    auth: { creds: state.creds, keys },
     waWebSocketUrl: url,
     printQRInTerminal: false,
     logger: pino({ level: 'silent' }),
@@ -103,11 +128,11 @@ export async function connectClient(url: string, authDir: string, extra: Partial
         check();
       });
     },
-    flushCreds: () => writes,
+    flushCreds: settled,
     async end() {
       if (!closedFlag) void sock.end(undefined);
       await closed;
-      await writes;
+      await settled();
     },
   };
 }

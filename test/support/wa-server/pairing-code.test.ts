@@ -41,7 +41,7 @@ test('the right code typed on the phone links the real Baileys client, which the
     const linked = await server.phone.enterCode(`${code.slice(0, 4)}-${code.slice(4)}`.toLowerCase());
     assert.match(linked.jid, /^15550000001:\d+@s\.whatsapp\.net$/);
     assert.equal((await client.closed).statusCode, 515);
-    await client.flushCreds();
+    await client.end();
     assert.ok(server.devices.has(linked.jid));
 
     const again = await connectClient(server.url, dir);
