@@ -348,6 +348,11 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     const started = await Promise.all([...this.sessions.values()].map(async (s) => ({ phoneId: s.id, error: await this.guard(s.id, 'start', () => s.start()) })));
     // a stop came meanwhile: it stopped what had started, and nothing more is loaded
     if (run !== this.runs) return started;
+    // The rest is read while the Noise handshakes wait for the server, once every new socket is
+    // past its TLS connect: read during it, it held a 1-phone TLS handshake up by ~3 ms
+    // (docs/benchmarks.md, seventh pass). A phone about to open loads it sooner (untilLoaded).
+    await Promise.all([...this.sessions.values()].map((s) => s.transportSettled()));
+    if (run !== this.runs) return started;
     const rest = this.loadRest();
     // after the first part, so no two moves into quarantine pick the same name
     this.sweeping = this.sweepTemps();

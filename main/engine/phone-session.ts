@@ -152,12 +152,16 @@ export class PhoneSession {
     return this.model.snapshot();
   }
 
-  /** Loads the session from disk and connects (or reports why it cannot). */
   /**
    * Begins reading the phone's meta beside the keeper's other start reads (none of them touches
    * it); the next start() takes the result instead of reading again. Its warning is logged by
    * start(), when the uptime history records it.
    */
+  /** ConnectionController.transportSettled: the current socket is past its TLS connect. */
+  transportSettled(): Promise<void> {
+    return this.conn.transportSettled();
+  }
+
   preloadMeta(): void {
     if (this.metaLoading) return;
     const loading = this.meta.load();
@@ -165,6 +169,7 @@ export class PhoneSession {
     this.metaLoading = loading;
   }
 
+  /** Loads the session from disk and connects (or reports why it cannot). */
   async start(): Promise<void> {
     const loading = this.metaLoading ?? this.meta.load();
     this.metaLoading = null;

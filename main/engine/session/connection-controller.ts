@@ -37,6 +37,10 @@ const CODE_DETAIL = 'A pairing code is waiting to be typed on the phone.';
 
 /** Stanzas that can come from our own phone: its receipts, messages and presence. */
 const PHONE_SIGNS = ['CB:receipt', 'CB:message', 'CB:presence'] as const;
+/** what ends a socket's TLS connect, one way or the other */
+const TRANSPORT_EVENTS = ['open', 'close', 'error'] as const;
+/** a connect that hangs (packets dropped) holds the keeper's later start reads no longer than this */
+export const TRANSPORT_WAIT_CAP_MS = 2_000;
 
 /**
  * What should happen to this phone's connection, as opposed to what it is doing (the state):
@@ -124,6 +128,9 @@ export class ConnectionController {
   private deafRecycles = 0;
   /** the version the current (or last) socket announced, when a source gives one */
   private announcedVersion: WAVersion | null = null;
+  /** settles once the current socket is past its TLS connect (transportSettled) */
+  private transport: Promise<void> = Promise.resolve();
+  private endTransportWait: (() => void) | null = null;
 
   constructor(private readonly o: ConnectionOptions) {
     this.retry = new ReconnectTimer(o.clock);
@@ -140,6 +147,16 @@ export class ConnectionController {
 
   get socket(): WASocket | null {
     return this.sock;
+  }
+
+  /**
+   * Settles once the current socket is past its TLS connect: its WebSocket opened (the Noise
+   * hello is then on its way) or closed, it was retired, or TRANSPORT_WAIT_CAP_MS passed; at once
+   * when there is no socket. The keeper reads the rest of its files then, while the handshake
+   * waits for the server, rather than in the middle of the TLS handshake.
+   */
+  transportSettled(): Promise<void> {
+    return this.transport;
   }
 
   /** A check that stays true only while the socket open now is the one in use. */
@@ -225,6 +242,7 @@ export class ConnectionController {
       auth: { creds: store.state.creds, keys: makeCacheableSignalKeyStore(store.state.keys, this.o.baileysLogger) },
     });
     this.sock = sock;
+    this.watchTransport(sock);
     this.o.host.socketCreated?.(sock, () => generation === this.generation);
     neutraliseCredsPresence(sock, store.state.creds);
     sock.ev.on('creds.update', () => {
@@ -255,6 +273,23 @@ export class ConnectionController {
     });
   }
 
+  private watchTransport(sock: WASocket): void {
+    this.endTransportWait?.();
+    this.transport = new Promise<void>((resolve) => {
+      let cap: TimerHandle | null = null;
+      const done = (): void => {
+        for (const event of TRANSPORT_EVENTS) sock.ws.off(event, done);
+        this.o.clock.clearTimeout(cap);
+        if (this.endTransportWait === done) this.endTransportWait = null;
+        resolve();
+      };
+      // registered after Baileys' own 'open' listener, which sends the Noise hello first
+      for (const event of TRANSPORT_EVENTS) sock.ws.on(event, done);
+      cap = this.o.clock.setTimeout(done, TRANSPORT_WAIT_CAP_MS);
+      this.endTransportWait = done;
+    });
+  }
+
   /**
    * Ends the socket (if any) and waits for the store's writes (`keys`: its key batches only); the
    * socket's late events are ignored.
@@ -264,6 +299,7 @@ export class ConnectionController {
     this.sock = null;
     this.generation += 1;
     this.settleQrWaiters();
+    this.endTransportWait?.();
     if (!sock) return;
     this.clearStableTimer();
     this.deafWatch.stop();

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -11,7 +12,7 @@ import { openAuthStore, type AuthStore } from '../../../../main/engine/auth-stor
 import { ManualClock } from '../../../../main/engine/clock.js';
 import { normalizePolicyConfig } from '../../../../main/engine/disconnect-policy.js';
 import { EMPTY_META } from '../../../../main/engine/phone-meta.js';
-import { ConnectionController } from '../../../../main/engine/session/connection-controller.js';
+import { ConnectionController, TRANSPORT_WAIT_CAP_MS } from '../../../../main/engine/session/connection-controller.js';
 import { StatusModel } from '../../../../main/engine/session/status-model.js';
 import { installTestRoot, startWaServer, uninstallTestRoot, type WaServer } from '../../../support/wa-server/index.js';
 
@@ -33,7 +34,8 @@ interface Rig {
   close(): Promise<void>;
 }
 
-async function rig(): Promise<Rig> {
+/** `url`: where the socket connects instead of the WhatsApp test server (which still runs) */
+async function rig(url?: string): Promise<Rig> {
   installTestRoot();
   const server = await startWaServer({});
   const dir = await mkdtemp(join(tmpdir(), 'controller-'));
@@ -68,7 +70,7 @@ async function rig(): Promise<Rig> {
     phoneId: 'default',
     clock,
     random: () => 0.5,
-    socket: { waWebSocketUrl: server.url },
+    socket: { waWebSocketUrl: url ?? server.url },
     policy: normalizePolicyConfig(),
     baileysLogger: pino({ level: 'silent' }) as unknown as ILogger,
     log: () => {},
@@ -249,5 +251,54 @@ test('nothing connects unless the intent is run, nor while the session folder is
     await r.until(() => r.server.connections.length > before, 'a connection');
   } finally {
     await r.close();
+  }
+});
+
+test('the transport wait settles at once without a socket, and only once the new socket\'s WebSocket has opened', async () => {
+  const r = await rig();
+  try {
+    let settled = false;
+    await r.conn.transportSettled();
+    r.conn.intent = 'run';
+    const before = r.server.connections.length;
+    await r.conn.connect('connecting');
+    void r.conn.transportSettled().then(() => (settled = true));
+    await r.conn.transportSettled();
+    assert.equal(settled, true);
+    assert.ok(r.server.connections.length > before, 'the server holds the connection by then');
+  } finally {
+    await r.close();
+  }
+});
+
+test('a connect nobody answers holds the transport wait only until its cap, and a retire ends it at once', async () => {
+  // a TCP server that accepts and never speaks: the TLS handshake hangs, as behind a dropping firewall
+  const sockets: Socket[] = [];
+  const silent = createServer((s) => sockets.push(s));
+  await new Promise<void>((res) => silent.listen(0, '127.0.0.1', res));
+  const { port } = silent.address() as { port: number };
+  const r = await rig(`wss://127.0.0.1:${port}/ws/chat`);
+  try {
+    r.conn.intent = 'run';
+    let settled = false;
+    await r.conn.connect('connecting');
+    void r.conn.transportSettled().then(() => (settled = true));
+    await r.until(() => sockets.length > 0, 'the TCP connection');
+    await new Promise((res) => setTimeout(res, 200));
+    assert.equal(settled, false, 'still waiting for the TLS handshake');
+    r.clock.advance(TRANSPORT_WAIT_CAP_MS);
+    await r.until(() => settled, 'the capped wait');
+
+    settled = false;
+    await r.conn.retire();
+    await r.conn.connect('connecting');
+    void r.conn.transportSettled().then(() => (settled = true));
+    await r.until(() => sockets.length > 1, 'the second TCP connection');
+    await r.conn.retire();
+    await r.until(() => settled, 'the wait ended by the retire');
+  } finally {
+    await r.close();
+    for (const s of sockets) s.destroy();
+    await new Promise((res) => silent.close(res));
   }
 });
