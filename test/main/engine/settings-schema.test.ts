@@ -114,6 +114,15 @@ test('wrong types get a sentence too, and every problem is reported at once', ()
   assert.match(problems({ reconnectBudgetPerHour: 2.5 })[0]?.message ?? '', /Reconnect budget must be a whole number/);
 });
 
+test('keep-alive settings that are not an object (null, a list) are refused with a sentence, not a crash', () => {
+  assert.deepEqual(problems(null), [{ path: '', message: 'Invalid input: expected object, received null' }]);
+  assert.deepEqual(problems([]), [{ path: '', message: 'Invalid input: expected object, received array' }]);
+});
+
+test('a window missing its end says so by name', () => {
+  assert.deepEqual(problems({ sleepWindow: { start: '01:00' } }), [{ path: 'sleepWindow.end', message: 'Sleep window end must be a time as HH:MM (got nothing)' }]);
+});
+
 test('HH:MM parsing accepts 00:00–23:59 only', () => {
   assert.equal(parseHhMm('00:00'), 0);
   assert.equal(parseHhMm('23:59'), 1439);
