@@ -6,7 +6,7 @@ import type { SocketConfig } from '@whiskeysockets/baileys';
 import pino from 'pino';
 import type { ILogger } from '@whiskeysockets/baileys/lib/Utils/logger.js';
 import { createAntiBanGate, type AntiBanGate } from './anti-ban.js';
-import { assertBaileysPatched } from './baileys-guard.js';
+import { ensureBaileysPatched } from './baileys-guard.js';
 import { systemClock, type Clock } from './clock.js';
 import { KeeperError } from './errors.js';
 import { liftBaileysWarnings } from './baileys-log-bridge.js';
@@ -309,11 +309,16 @@ export class Keeper extends EventEmitter<KeeperEvents> {
    */
   async start(): Promise<PhoneStartResult[]> {
     if (this.started) return [];
-    assertBaileysPatched();
+    // checked beside the first reads below; no phone connects before it passed
+    const unpatched = ensureBaileysPatched().then(
+      () => null,
+      (err: unknown) => err,
+    );
     this.started = true;
     const run = ++this.runs;
-    // the root holds every session's keys: 0700, like each folder inside (README promises it)
-    await ensureDir(this.paths.root);
+    // the root holds every session's keys: 0700, like each folder inside (README promises it);
+    // made beside the first reads, which find an empty folder alike when it is new
+    const rootReady = ensureDir(this.paths.root);
     this.log(null, 'info', 'keeper.start', `Session Keeper starting with ${this.sessions.size} phone(s).`);
     // A phone connects as soon as what its connection needs is read, and the rest is read while
     // the connections wait for the server (their handshake is mostly waiting; before, a 1-phone
@@ -326,7 +331,9 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     for (const s of this.sessions.values()) s.preloadMeta();
     this.rest = null;
     this.history.hold();
-    await Promise.all([
+    const [refused] = await Promise.all([
+      unpatched,
+      rootReady,
       this.sweepTemps(this.paths.sessions),
       this.waVersion?.start(),
       // an unreadable outbox must not keep the sessions from being kept alive: sends then fail with its error
@@ -335,6 +342,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       }),
       this.registerBackups(),
     ]);
+    if (refused) throw refused;
     // stopped meanwhile: no phone connects after the stop
     if (run !== this.runs) return [];
     const started = await Promise.all([...this.sessions.values()].map(async (s) => ({ phoneId: s.id, error: await this.guard(s.id, 'start', () => s.start()) })));

@@ -33,7 +33,7 @@ function unpatch(patched: string, patch: string, file: string): string {
   return text;
 }
 
-/** Runs assertBaileysPatched against a Baileys copy with `file` unpatched; returns its error message or 'ok'. */
+/** Runs ensureBaileysPatched against a Baileys copy with `file` unpatched; returns its error message or 'ok'. */
 async function guardWithout(file: string): Promise<string> {
   const modules = realpathSync(join(root, 'node_modules'));
   const dir = await mkdtemp(join(tmpdir(), 'unpatched-'));
@@ -49,7 +49,7 @@ async function guardWithout(file: string): Promise<string> {
     await writeFile(target, unpatch(await readFile(target, 'utf8'), await readFile(PATCH, 'utf8'), file));
     await writeFile(join(dir, 'package.json'), '{"type":"module"}');
     await cp(GUARD, join(dir, 'guard.js'));
-    const script = "import('./guard.js').then((g) => { try { g.assertBaileysPatched(); console.log('ok'); } catch (e) { console.log(e.message); } })";
+    const script = "import('./guard.js').then((g) => g.ensureBaileysPatched()).then(() => console.log('ok'), (e) => console.log(e.message))";
     const { stdout } = await run(process.execPath, ['-e', script], { cwd: dir });
     return stdout.trim();
   } finally {

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Curve } from '@whiskeysockets/baileys';
 import pino from 'pino';
-import { assertBaileysPatched, certificateBindingWorks, patchedFilesInstalled, signatureVerificationWorks } from '../../../main/engine/baileys-guard.js';
+import { ensureBaileysPatched, certificateBindingWorks, patchedFilesInstalled, signatureVerificationWorks } from '../../../main/engine/baileys-guard.js';
 import { connectClient } from '../../support/wa-server/baileys-client.js';
 import { EXPIRED_NOT_AFTER, installTestRoot, startWaServer, uninstallTestRoot, type CertChainMode } from '../../support/wa-server/index.js';
 
-test('Curve.verify refuses a tampered signature and accepts the real one', () => {
+test('Curve.verify refuses a tampered signature and accepts the real one', async () => {
   const pair = Curve.generateKeyPair();
   const msg = Buffer.from('hello');
   const sig = Buffer.from(Curve.sign(pair.private, msg));
@@ -23,12 +23,12 @@ test('Curve.verify refuses a tampered signature and accepts the real one', () =>
   assert.equal(Curve.verify(pair.public, msg, bad), false);
   assert.equal(Curve.verify(pair.public, Buffer.from('hellO'), sig), false);
   assert.equal(signatureVerificationWorks(), true);
-  assert.doesNotThrow(() => assertBaileysPatched());
+  await assert.doesNotReject(ensureBaileysPatched());
 });
 
-test('the fast start path knows the installed, patched files, and the self-tests it skips agree they are patched', () => {
+test('the fast start path knows the installed, patched files, and the self-tests it skips agree they are patched', async () => {
   // stale hashes (patches/ changed) would only make every start pay for the self-tests again
-  assert.equal(patchedFilesInstalled(), true, 'update PATCHED_FILES_SHA256 in main/engine/baileys-guard.ts');
+  assert.equal(await patchedFilesInstalled(), true, 'update PATCHED_FILES_SHA256 in main/engine/baileys-guard.ts');
   assert.equal(signatureVerificationWorks(), true);
   assert.equal(certificateBindingWorks(), true);
 });
@@ -68,9 +68,9 @@ async function handshakeWith(mode: CertChainMode): Promise<Handshake> {
   }
 }
 
-test('the guard drives the real noise handler and finds the certificate binding patch active', () => {
+test('the guard drives the real noise handler and finds the certificate binding patch active', async () => {
   assert.equal(certificateBindingWorks(), true);
-  assert.doesNotThrow(() => assertBaileysPatched());
+  await assert.doesNotReject(ensureBaileysPatched());
 });
 
 test('a server replaying a correctly signed chain whose leaf names another key is refused before any login', async () => {
