@@ -6,7 +6,7 @@
 import * as v from 'valibot';
 
 /** A value's type as zod named it in its messages ("received string", "received array"). */
-export function typeName(x: unknown): string {
+function typeName(x: unknown): string {
   if (typeof x === 'number') return Number.isFinite(x) ? 'number' : String(x);
   if (typeof x !== 'object') return typeof x;
   if (x === null) return 'null';
