@@ -1,7 +1,7 @@
 // Builds window.keeper from an ipcRenderer-like object. Kept apart from contextBridge so Node
 // tests can drive it: invokes unwrap IpcResult (a failure rejects with its IpcFailure), subscriptions
 // hand listeners the payload only (never the IpcRendererEvent, whose `sender` is ipcRenderer).
-// channel names only at run time: the zod schemas stay in main, which validates every payload
+// channel names only at run time: the valibot schemas stay in main, which validates every payload
 import { INVOKE_CHANNEL, PUSH, type InvokeName } from '../main/ipc/channels.js';
 import type { IpcResult, KeeperApi } from '../main/ipc/contract.js';
 

@@ -1,6 +1,5 @@
 // The window's entry point: wires window.keeper (the preload's API, the only way to main) to the
 // three views. The page never trusts its own copy of state: statuses and settings come from main.
-import { config } from 'zod';
 import { overallHealth } from '../main/presenters/phone-health.js';
 import type { KeeperApi, UpdateLine } from '../main/ipc/contract.js';
 import { byId, setText } from './dom.js';
@@ -9,9 +8,6 @@ import { LogView } from './log-view.js';
 import { PhoneCards } from './phone-cards.js';
 import { SettingsView } from './settings-view.js';
 import { LocalApiView } from './local-api-view.js';
-
-// zod would probe `new Function` for speed; the CSP forbids eval, so skip the probe and its violation report.
-config({ jitless: true });
 
 const OVERALL: Record<ReturnType<typeof overallHealth>, string> = {
   ok: 'All phones connected',

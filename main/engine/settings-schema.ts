@@ -1,13 +1,8 @@
 // One schema for every keep-alive and anti-ban setting, so the tray, the settings file and the
 // headless runner all reject the same bad input with the same sentence a person can act on.
-import { z } from 'zod';
+import * as v from 'valibot';
 import { isKnownZone, processZoneName } from './zone-clock.js';
-
-// Zod compiles a fast path for each object schema on its first parse (`new Function`). That pays
-// off for a schema parsed thousands of times; ours are parsed a handful of times (settings, state
-// files, an API request), so the compile was pure start-up cost: ~3 ms of a 1-phone start before
-// the first connection (docs/benchmarks.md, fifth pass). Global for the process, same results.
-z.config({ jitless: true });
+import { finiteNumber, isUnknownKey, object, objectRules, oneOf } from './validation-parts.js';
 
 export const INTERVAL_HOURS = { min: 6, max: 24, default: 12 } as const;
 export const JITTER_PERCENT = { min: 0, max: 20, default: 10 } as const;
@@ -35,34 +30,35 @@ export function systemTimeZone(): string {
   return zone && isKnownZone(zone) ? zone : 'UTC';
 }
 
-const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : v === undefined ? 'nothing' : JSON.stringify(v) ?? String(v));
+const show = (x: unknown): string => (typeof x === 'string' ? `'${x}'` : x === undefined ? 'nothing' : JSON.stringify(x) ?? String(x));
 
 /** A number field whose every failure names the setting, the allowed range and what was given. */
 function rangedNumber(label: string, unit: string, r: { min: number; max: number }, integer = false) {
-  const fmt = (v: unknown) => (unit === '%' ? `${String(v)} %` : `${String(v)}`);
-  return z
-    .number({ error: (iss) => `${label} must be a number of ${unit === '%' ? 'percent' : unit} (got ${show(iss.input)})` })
-    .refine((v) => v >= r.min && v <= r.max, {
-      error: (iss) =>
+  const fmt = (x: unknown) => (unit === '%' ? `${String(x)} %` : `${String(x)}`);
+  return v.pipe(
+    finiteNumber((iss) => `${label} must be a number of ${unit === '%' ? 'percent' : unit} (got ${show(iss.input)})`),
+    v.check(
+      (n) => n >= r.min && n <= r.max,
+      (iss) =>
         unit === '%'
           ? `${label} must be between ${fmt(r.min)} and ${fmt(r.max)} (got ${fmt(iss.input)})`
           : `${label} must be between ${r.min} and ${r.max} ${unit} (got ${String(iss.input)})`,
-    })
-    .refine((v) => !integer || Number.isInteger(v), { error: (iss) => `${label} must be a whole number (got ${String(iss.input)})` });
+    ),
+    v.check((n) => !integer || Number.isInteger(n), (iss) => `${label} must be a whole number (got ${String(iss.input)})`),
+  );
 }
 
 function timeOfDay(label: string) {
-  return z
-    .string({ error: (iss) => `${label} must be a time as HH:MM (got ${show(iss.input)})` })
-    .refine((s) => parseHhMm(s) !== null, {
-      error: (iss) => `${label} must be a time as HH:MM between 00:00 and 23:59 (got ${show(iss.input)})`,
-    });
+  return v.pipe(
+    v.string((iss) => `${label} must be a time as HH:MM (got ${show(iss.input)})`),
+    v.check((s) => parseHhMm(s) !== null, (iss) => `${label} must be a time as HH:MM between 00:00 and 23:59 (got ${show(iss.input)})`),
+  );
 }
 
 function windowSchema(label: string) {
-  return z.object(
+  return object(
     { start: timeOfDay(`${label} start`), end: timeOfDay(`${label} end`) },
-    { error: (iss) => `${label} must be { start: "HH:MM", end: "HH:MM" } (got ${show(iss.input)})` },
+    (iss) => `${label} must be { start: "HH:MM", end: "HH:MM" } (got ${show(iss.input)})`,
   );
 }
 
@@ -72,72 +68,67 @@ export const DEFAULT_REDUCED_WINDOWS = [
   { start: '06:00', end: '08:00' },
 ] as const;
 
-export const keepAliveSettingsSchema = z
-  .object({
-    /** Hours between pulses, before jitter. */
-    intervalHours: rangedNumber('Keep-alive interval', 'hours', INTERVAL_HOURS).default(INTERVAL_HOURS.default),
-    /** ± percent of the interval drawn at random for each pulse. */
-    jitterPercent: rangedNumber('Keep-alive jitter', '%', JITTER_PERCENT).default(JITTER_PERCENT.default),
-    /** Seconds between presence 'available' and 'unavailable'; 0 = send both at once. */
-    holdSeconds: rangedNumber('Pulse hold', 'seconds', HOLD_SECONDS).default(HOLD_SECONDS.default),
-    /** IANA zone the windows are read in; resolved to the system's zone when absent. */
-    timeZone: z
-      .string({ error: (iss) => `Time zone must be an IANA name such as 'Asia/Jerusalem' (got ${show(iss.input)})` })
-      .refine((s) => isKnownZone(s), { error: (iss) => `Unknown time zone ${show(iss.input)}` })
-      .default(systemTimeZone),
-    sleepWindow: windowSchema('Sleep window').default({ ...DEFAULT_SLEEP_WINDOW }),
-    reducedWindows: z
-      .array(windowSchema('Reduced window'), { error: (iss) => `Reduced windows must be a list of { start, end } (got ${show(iss.input)})` })
-      .default(() => DEFAULT_REDUCED_WINDOWS.map((w) => ({ ...w }))),
-    /** Connection attempts allowed per phone in any rolling hour. */
-    reconnectBudgetPerHour: rangedNumber('Reconnect budget', 'attempts per hour', RECONNECT_BUDGET, true).default(
-      RECONNECT_BUDGET.default,
+const keepAliveFields = object({
+  /** Hours between pulses, before jitter. */
+  intervalHours: v.optional(rangedNumber('Keep-alive interval', 'hours', INTERVAL_HOURS), INTERVAL_HOURS.default),
+  /** ± percent of the interval drawn at random for each pulse. */
+  jitterPercent: v.optional(rangedNumber('Keep-alive jitter', '%', JITTER_PERCENT), JITTER_PERCENT.default),
+  /** Seconds between presence 'available' and 'unavailable'; 0 = send both at once. */
+  holdSeconds: v.optional(rangedNumber('Pulse hold', 'seconds', HOLD_SECONDS), HOLD_SECONDS.default),
+  /** IANA zone the windows are read in; resolved to the system's zone when absent. */
+  timeZone: v.optional(
+    v.pipe(
+      v.string((iss) => `Time zone must be an IANA name such as 'Asia/Jerusalem' (got ${show(iss.input)})`),
+      v.check((s) => isKnownZone(s), (iss) => `Unknown time zone ${show(iss.input)}`),
     ),
-    /** Minimum distance between two phones' pulses. */
-    staggerMinutes: rangedNumber('Pulse stagger', 'minutes', STAGGER_MINUTES).default(STAGGER_MINUTES.default),
-    /** A pulse pushed out of sleep lands at the sleep end plus up to this many minutes. */
-    sleepExitSpreadMinutes: rangedNumber('Sleep exit spread', 'minutes', SLEEP_EXIT_SPREAD_MINUTES).default(
-      SLEEP_EXIT_SPREAD_MINUTES.default,
-    ),
-  })
-  // Cross-field rules run even when a number field failed, so a person sees every problem at once.
-  .superRefine((s, ctx) => {
-    const sleep = windowMinutes(s.sleepWindow);
-    if (sleep && sleep.start === sleep.end) {
-      ctx.addIssue({ code: 'custom', path: ['sleepWindow'], message: `Sleep window ${label(s.sleepWindow)} is empty` });
-    }
-    const reduced = Array.isArray(s.reducedWindows) ? s.reducedWindows : [];
-    reduced.forEach((w, i) => {
-      const r = windowMinutes(w);
-      if (!r) return;
-      if (r.start === r.end) {
-        ctx.addIssue({ code: 'custom', path: ['reducedWindows', i], message: `Reduced window ${label(w)} is empty` });
-        return;
-      }
-      if (sleep && sleep.start !== sleep.end && overlaps(r, sleep)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['reducedWindows', i],
-          message: `Reduced window ${label(w)} overlaps the sleep window ${label(s.sleepWindow)}`,
-        });
-      }
-      for (let j = 0; j < i; j++) {
-        const other = reduced[j];
-        const o = windowMinutes(other);
-        if (other && o && o.start !== o.end && overlaps(r, o)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['reducedWindows', i],
-            message: `Reduced window ${label(w)} overlaps the reduced window ${label(other)}`,
-          });
-        }
-      }
-    });
-  }, { when: () => true })
-  .prefault({});
+    systemTimeZone,
+  ),
+  sleepWindow: v.optional(windowSchema('Sleep window'), () => ({ ...DEFAULT_SLEEP_WINDOW })),
+  reducedWindows: v.optional(
+    v.array(windowSchema('Reduced window'), (iss) => `Reduced windows must be a list of { start, end } (got ${show(iss.input)})`),
+    () => DEFAULT_REDUCED_WINDOWS.map((w) => ({ ...w })),
+  ),
+  /** Connection attempts allowed per phone in any rolling hour. */
+  reconnectBudgetPerHour: v.optional(rangedNumber('Reconnect budget', 'attempts per hour', RECONNECT_BUDGET, true), RECONNECT_BUDGET.default),
+  /** Minimum distance between two phones' pulses. */
+  staggerMinutes: v.optional(rangedNumber('Pulse stagger', 'minutes', STAGGER_MINUTES), STAGGER_MINUTES.default),
+  /** A pulse pushed out of sleep lands at the sleep end plus up to this many minutes. */
+  sleepExitSpreadMinutes: v.optional(rangedNumber('Sleep exit spread', 'minutes', SLEEP_EXIT_SPREAD_MINUTES), SLEEP_EXIT_SPREAD_MINUTES.default),
+});
 
-export type KeepAliveSettings = z.output<typeof keepAliveSettingsSchema>;
-export type KeepAliveSettingsInput = z.input<typeof keepAliveSettingsSchema>;
+export const keepAliveSettingsSchema = v.optional(
+  v.pipe(
+    keepAliveFields,
+    // Cross-field rules run even when a field failed, so a person sees every problem at once.
+    objectRules<v.InferOutput<typeof keepAliveFields>>((s, add) => {
+      const sleep = windowMinutes(s.sleepWindow);
+      if (sleep && sleep.start === sleep.end) add(`Sleep window ${label(s.sleepWindow)} is empty`, ['sleepWindow']);
+      const reduced = Array.isArray(s.reducedWindows) ? s.reducedWindows : [];
+      reduced.forEach((w, i) => {
+        const r = windowMinutes(w);
+        if (!r) return;
+        if (r.start === r.end) {
+          add(`Reduced window ${label(w)} is empty`, ['reducedWindows', i]);
+          return;
+        }
+        if (sleep && sleep.start !== sleep.end && overlaps(r, sleep)) {
+          add(`Reduced window ${label(w)} overlaps the sleep window ${label(s.sleepWindow)}`, ['reducedWindows', i]);
+        }
+        for (let j = 0; j < i; j++) {
+          const other = reduced[j];
+          const o = windowMinutes(other);
+          if (other && o && o.start !== o.end && overlaps(r, o)) {
+            add(`Reduced window ${label(w)} overlaps the reduced window ${label(other)}`, ['reducedWindows', i]);
+          }
+        }
+      });
+    }, { evenWithWrongTypes: true }),
+  ),
+  () => ({}),
+);
+
+export type KeepAliveSettings = v.InferOutput<typeof keepAliveSettingsSchema>;
+export type KeepAliveSettingsInput = v.InferInput<typeof keepAliveSettingsSchema>;
 export type TimeWindow = KeepAliveSettings['sleepWindow'];
 
 export interface SettingsProblem {
@@ -149,19 +140,26 @@ export interface SettingsProblem {
 export type ParseResult = { ok: true; settings: KeepAliveSettings } | { ok: false; problems: SettingsProblem[] };
 
 export function parseKeepAliveSettings(input: unknown): ParseResult {
-  const r = keepAliveSettingsSchema.safeParse(input);
-  if (r.success) return { ok: true, settings: r.data };
-  return { ok: false, problems: problemsFromZod(r.error) };
+  const r = v.safeParse(keepAliveSettingsSchema, input);
+  if (r.success) return { ok: true, settings: r.output };
+  return { ok: false, problems: problemsFromIssues(r.issues) };
 }
 
-/** A zod failure as problems pinned to dotted field paths: the one form every caller shows. */
-export function problemsFromZod(error: z.ZodError): SettingsProblem[] {
-  return error.issues.map((iss) => ({ path: iss.path.map(String).join('.'), message: iss.message }));
+/**
+ * Validation issues as problems pinned to dotted field paths: the one form every caller shows.
+ * An unknown key is pinned to its object, not to itself (where zod pinned it).
+ */
+export function problemsFromIssues(issues: readonly v.BaseIssue<unknown>[]): SettingsProblem[] {
+  return issues.map((iss) => {
+    const path = (iss.path ?? []).map((p) => String(p.key));
+    if (isUnknownKey(iss)) path.pop();
+    return { path: path.join('.'), message: iss.message };
+  });
 }
 
 /** Defaults with the system's time zone resolved now. */
 export function defaultKeepAliveSettings(): KeepAliveSettings {
-  return keepAliveSettingsSchema.parse({});
+  return v.parse(keepAliveSettingsSchema, {});
 }
 
 /** "01:00–06:00" — the form every message uses. */
@@ -203,44 +201,49 @@ export const COMPOSING_MAX_SECONDS = { min: 0, max: 60, default: 8 } as const;
 export const FAILURES_BEFORE_STOP = { min: 1, max: 100, default: 2 } as const;
 export const KEEP_RECORDS_DAYS = { min: 1, max: 365, default: 30 } as const;
 
-export const outboundSettingsSchema = z
-  .object({
+export const outboundSettingsSchema = v.optional(
+  object({
     /** Token bucket per phone: one token every this many seconds… */
-    intervalSeconds: rangedNumber('Send interval', 'seconds', SEND_INTERVAL_SECONDS).default(SEND_INTERVAL_SECONDS.default),
+    intervalSeconds: v.optional(rangedNumber('Send interval', 'seconds', SEND_INTERVAL_SECONDS), SEND_INTERVAL_SECONDS.default),
     /** …holding at most this many (messages that may go back to back after a quiet spell). */
-    burst: rangedNumber('Send burst', 'messages', SEND_BURST, true).default(SEND_BURST.default),
+    burst: v.optional(rangedNumber('Send burst', 'messages', SEND_BURST, true), SEND_BURST.default),
     /** Messages per phone in any rolling minute. */
-    perMinute: rangedNumber('Sends per minute', 'messages', SENDS_PER_MINUTE, true).default(SENDS_PER_MINUTE.default),
+    perMinute: v.optional(rangedNumber('Sends per minute', 'messages', SENDS_PER_MINUTE, true), SENDS_PER_MINUTE.default),
     /** Minimum time between two messages to the same chat. */
-    chatGapSeconds: rangedNumber('Gap per chat', 'seconds', CHAT_GAP_SECONDS).default(CHAT_GAP_SECONDS.default),
+    chatGapSeconds: v.optional(rangedNumber('Gap per chat', 'seconds', CHAT_GAP_SECONDS), CHAT_GAP_SECONDS.default),
     /** Chats the account never talked to that may be started in any rolling 24 hours. */
-    newChatsPerDay: rangedNumber('New chats per day', 'chats', NEW_CHATS_PER_DAY, true).default(NEW_CHATS_PER_DAY.default),
+    newChatsPerDay: v.optional(rangedNumber('New chats per day', 'chats', NEW_CHATS_PER_DAY, true), NEW_CHATS_PER_DAY.default),
     /** Inside the sleep window: hold messages until it ends, or refuse them. */
-    inSleepWindow: z
-      .enum(['hold', 'refuse'], { error: (iss) => `In the sleep window must be 'hold' or 'refuse' (got ${show(iss.input)})` })
-      .default('hold'),
+    inSleepWindow: v.optional(
+      oneOf(['hold', 'refuse'], (iss) => `In the sleep window must be 'hold' or 'refuse' (got ${show(iss.input)})`),
+      'hold',
+    ),
     /** A freshly linked number: days of ramp from its link (0 = no warm-up)… */
-    warmUpDays: rangedNumber('Warm-up', 'days', WARM_UP_DAYS, true).default(WARM_UP_DAYS.default),
+    warmUpDays: v.optional(rangedNumber('Warm-up', 'days', WARM_UP_DAYS, true), WARM_UP_DAYS.default),
     /** …and the messages allowed on its first day; day n allows n times as many. */
-    warmUpFirstDay: rangedNumber('Warm-up first day', 'messages', WARM_UP_FIRST_DAY, true).default(WARM_UP_FIRST_DAY.default),
+    warmUpFirstDay: v.optional(rangedNumber('Warm-up first day', 'messages', WARM_UP_FIRST_DAY, true), WARM_UP_FIRST_DAY.default),
     /** Show "typing…" before each message, for a time that grows with the text. */
-    composing: z.boolean({ error: (iss) => `Composing must be true or false (got ${show(iss.input)})` }).default(true),
-    composingMsPerChar: rangedNumber('Composing time per character', 'ms', COMPOSING_MS_PER_CHAR).default(COMPOSING_MS_PER_CHAR.default),
-    composingMaxSeconds: rangedNumber('Longest composing', 'seconds', COMPOSING_MAX_SECONDS).default(COMPOSING_MAX_SECONDS.default),
+    composing: v.optional(
+      v.boolean((iss) => `Composing must be true or false (got ${show(iss.input)})`),
+      true,
+    ),
+    composingMsPerChar: v.optional(rangedNumber('Composing time per character', 'ms', COMPOSING_MS_PER_CHAR), COMPOSING_MS_PER_CHAR.default),
+    composingMaxSeconds: v.optional(rangedNumber('Longest composing', 'seconds', COMPOSING_MAX_SECONDS), COMPOSING_MAX_SECONDS.default),
     /** Messages the server refuses (in any rolling 24 hours) before sending stops until a person resumes it. */
-    failuresBeforeStop: rangedNumber('Refusals before stop', 'messages', FAILURES_BEFORE_STOP, true).default(FAILURES_BEFORE_STOP.default),
+    failuresBeforeStop: v.optional(rangedNumber('Refusals before stop', 'messages', FAILURES_BEFORE_STOP, true), FAILURES_BEFORE_STOP.default),
     /** Message records older than this are forgotten. */
-    keepRecordsDays: rangedNumber('Keep message records', 'days', KEEP_RECORDS_DAYS, true).default(KEEP_RECORDS_DAYS.default),
-  })
-  .prefault({});
+    keepRecordsDays: v.optional(rangedNumber('Keep message records', 'days', KEEP_RECORDS_DAYS, true), KEEP_RECORDS_DAYS.default),
+  }),
+  () => ({}),
+);
 
-export type OutboundSettings = z.output<typeof outboundSettingsSchema>;
-export type OutboundSettingsInput = z.input<typeof outboundSettingsSchema>;
+export type OutboundSettings = v.InferOutput<typeof outboundSettingsSchema>;
+export type OutboundSettingsInput = v.InferInput<typeof outboundSettingsSchema>;
 
 export type OutboundParseResult = { ok: true; settings: OutboundSettings } | { ok: false; problems: SettingsProblem[] };
 
 export function parseOutboundSettings(input: unknown): OutboundParseResult {
-  const r = outboundSettingsSchema.safeParse(input);
-  if (r.success) return { ok: true, settings: r.data };
-  return { ok: false, problems: problemsFromZod(r.error) };
+  const r = v.safeParse(outboundSettingsSchema, input);
+  if (r.success) return { ok: true, settings: r.output };
+  return { ok: false, problems: problemsFromIssues(r.issues) };
 }

@@ -1,5 +1,5 @@
 // The IPC channel names alone: what the sandboxed preload needs at run time. The payload
-// schemas (zod) live in contract.ts and run in main only, so the preload bundle stays a few KB.
+// schemas (valibot) live in contract.ts and run in main only, so the preload bundle stays a few KB.
 
 /** renderer → main, answered (ipcRenderer.invoke / ipcMain.handle) */
 export const INVOKE_CHANNEL = {

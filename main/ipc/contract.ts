@@ -1,10 +1,11 @@
 // The one IPC contract: channel names, payload schemas and the typed API the preload exposes as
 // `window.keeper`. Imported by main (validation), preload (forwarding) and renderer (types).
 // Runtime-neutral on purpose: no electron, no node built-ins.
-import { z } from 'zod';
+import * as v from 'valibot';
 import type { LogEntry, LogLevel, PairingCode, PhoneStatus } from '../engine/types.js';
 import { appSettingsSchema, SECRET_NAMES, SETTINGS_SECTIONS, type AppSettings, type SecretName, type SettingsSection } from '../settings/schema.js';
 import type { SettingsProblem } from '../engine/settings-schema.js';
+import { objectRules, oneOf, patternMessage, strictObject, text, union, wholeNumber, wrongType } from '../engine/validation-parts.js';
 import type { KeeperErrorCode } from '../engine/errors.js';
 import { PHONE_ID_PATTERN } from '../engine/phone-id.js';
 import { passphraseProblem } from '../engine/backup/passphrase-policy.js';
@@ -12,96 +13,105 @@ import { INVOKE_CHANNEL, PUSH, type InvokeName } from './channels.js';
 import { UPTIME_MAX_DAYS } from '../engine/uptime/history-record.js';
 import type { UptimeView } from '../presenters/uptime-presenter.js';
 
-export const phoneIdSchema = z.string().regex(PHONE_ID_PATTERN, { error: 'Unknown or malformed phone id' });
-const phoneOnly = z.object({ phoneId: phoneIdSchema }).strict();
+export const phoneIdSchema = v.pipe(v.string(wrongType('string')), v.regex(PHONE_ID_PATTERN, 'Unknown or malformed phone id'));
+const phoneOnly = strictObject({ phoneId: phoneIdSchema });
+/** no payload at all */
+const nothing = v.undefined(wrongType('undefined'));
+const WEBHOOK_ID = /^[a-z0-9-]{1,40}$/;
+const PHONE_NUMBER = /^[+\d\s\-.()]+$/;
+
+const secretFields = strictObject({ name: oneOf(SECRET_NAMES), value: v.nullable(text({ max: 4096 })) });
 
 /** renderer → main, answered (ipcRenderer.invoke / ipcMain.handle) */
 export const INVOKE = {
-  getStatuses: { channel: INVOKE_CHANNEL.getStatuses, payload: z.undefined() },
+  getStatuses: { channel: INVOKE_CHANNEL.getStatuses, payload: nothing },
   getLog: {
     channel: INVOKE_CHANNEL.getLog,
-    payload: z
-      .object({
-        phoneId: phoneIdSchema.nullable().optional(),
-        level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
-        limit: z.number().int().min(1).max(10_000).optional(),
-      })
-      .strict()
-      .optional(),
+    payload: v.optional(
+      strictObject({
+        phoneId: v.optional(v.nullable(phoneIdSchema)),
+        level: v.optional(oneOf(['debug', 'info', 'warn', 'error'])),
+        limit: v.optional(wholeNumber(1, 10_000)),
+      }),
+    ),
   },
   reconnect: { channel: INVOKE_CHANNEL.reconnect, payload: phoneOnly },
   requestQr: { channel: INVOKE_CHANNEL.requestQr, payload: phoneOnly },
   /** link by phone number: the engine checks the number itself (country code, length) and says what is wrong */
   requestPairingCode: {
     channel: INVOKE_CHANNEL.requestPairingCode,
-    payload: z
-      .object({
-        phoneId: phoneIdSchema,
-        phoneNumber: z.string().min(1).max(40).regex(/^[+\d\s\-.()]+$/, { error: 'A phone number has digits, spaces, +, -, dots and brackets only' }),
-      })
-      .strict(),
+    payload: strictObject({
+      phoneId: phoneIdSchema,
+      phoneNumber: v.pipe(text({ min: 1, max: 40 }), v.regex(PHONE_NUMBER, 'A phone number has digits, spaces, +, -, dots and brackets only')),
+    }),
   },
   logout: { channel: INVOKE_CHANNEL.logout, payload: phoneOnly },
   backupNow: { channel: INVOKE_CHANNEL.backupNow, payload: phoneOnly },
   listBackups: { channel: INVOKE_CHANNEL.listBackups, payload: phoneOnly },
   /** "Test connection": probes the saved backup target with the stored key (never with values from the page) */
-  checkBackupTarget: { channel: INVOKE_CHANNEL.checkBackupTarget, payload: z.undefined() },
+  checkBackupTarget: { channel: INVOKE_CHANNEL.checkBackupTarget, payload: nothing },
   restore: {
     channel: INVOKE_CHANNEL.restore,
-    payload: z.object({ phoneId: phoneIdSchema, generation: z.string().min(1).max(200).optional() }).strict(),
+    payload: strictObject({ phoneId: phoneIdSchema, generation: v.optional(text({ min: 1, max: 200 })) }),
   },
-  keepAliveNow: { channel: INVOKE_CHANNEL.keepAliveNow, payload: z.object({ phoneId: phoneIdSchema, force: z.boolean().optional() }).strict() },
+  keepAliveNow: { channel: INVOKE_CHANNEL.keepAliveNow, payload: strictObject({ phoneId: phoneIdSchema, force: v.optional(v.boolean(wrongType('boolean'))) }) },
   pauseKeepAlive: { channel: INVOKE_CHANNEL.pauseKeepAlive, payload: phoneOnly },
   resumeKeepAlive: { channel: INVOKE_CHANNEL.resumeKeepAlive, payload: phoneOnly },
   /** lifts a stop of outgoing messages (WhatsApp refused them): the person's decision */
   resumeSending: { channel: INVOKE_CHANNEL.resumeSending, payload: phoneOnly },
   /** main shows a folder picker, then imports that Baileys session folder */
-  importSession: { channel: INVOKE_CHANNEL.importSession, payload: z.object({ phoneId: phoneIdSchema, replace: z.boolean().optional() }).strict() },
-  getSettings: { channel: INVOKE_CHANNEL.getSettings, payload: z.undefined() },
+  importSession: { channel: INVOKE_CHANNEL.importSession, payload: strictObject({ phoneId: phoneIdSchema, replace: v.optional(v.boolean(wrongType('boolean'))) }) },
+  getSettings: { channel: INVOKE_CHANNEL.getSettings, payload: nothing },
   setSettings: { channel: INVOKE_CHANNEL.setSettings, payload: appSettingsSchema },
   /**
    * Only the named sections, put over the settings main has now: two forms editing one settings
    * object each save their own part, so neither writes back an older copy of the other's.
    * The merged settings are checked whole in the handler (with the same problems as setSettings).
    */
-  updateSettings: { channel: INVOKE_CHANNEL.updateSettings, payload: z.partialRecord(z.enum(SETTINGS_SECTIONS), z.unknown()) },
+  updateSettings: {
+    channel: INVOKE_CHANNEL.updateSettings,
+    payload: strictObject(Object.fromEntries(SETTINGS_SECTIONS.map((k) => [k, v.optional(v.unknown())])) as { [K in SettingsSection]: v.OptionalSchema<v.UnknownSchema, undefined> }, wrongType('record')),
+  },
   /** write-only: the renderer can set or clear a secret, never read one back */
   setSecret: {
     channel: INVOKE_CHANNEL.setSecret,
-    payload: z
-      .object({ name: z.enum(SECRET_NAMES), value: z.string().max(4096).nullable() })
-      .strict()
-      .superRefine((s, ctx) => {
+    payload: v.pipe(
+      secretFields,
+      objectRules<v.InferOutput<typeof secretFields>>((s, add) => {
         // '' and null clear it; a new passphrase must be strong enough to protect a session
         const problem = s.name === 'backupPassphrase' && s.value ? passphraseProblem(s.value) : null;
-        if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
+        if (problem) add(problem, ['value']);
       }),
+    ),
   },
-  getEnvironment: { channel: INVOKE_CHANNEL.getEnvironment, payload: z.undefined() },
+  getEnvironment: { channel: INVOKE_CHANNEL.getEnvironment, payload: nothing },
   /**
    * main asks a native confirmation first (the page alone cannot get the key), then answers the
    * recovery key that opens the newest backup; with toFile it also shows a save dialog and writes
    * a printable text file
    */
-  exportRecoveryKey: { channel: INVOKE_CHANNEL.exportRecoveryKey, payload: z.object({ toFile: z.boolean() }).strict() },
+  exportRecoveryKey: { channel: INVOKE_CHANNEL.exportRecoveryKey, payload: strictObject({ toFile: v.boolean(wrongType('boolean')) }) },
   /** the local API: whether it runs, where, and each webhook's last delivery (never a secret) */
-  getApiState: { channel: INVOKE_CHANNEL.getApiState, payload: z.undefined() },
+  getApiState: { channel: INVOKE_CHANNEL.getApiState, payload: nothing },
   /**
    * main asks a native confirmation, then makes a new API token (the old one stops working) or a
    * new webhook signing secret, and answers it: the only time the page sees it
    */
   newApiSecret: {
     channel: INVOKE_CHANNEL.newApiSecret,
-    payload: z.union([z.object({ kind: z.literal('token') }).strict(), z.object({ kind: z.literal('webhook'), webhookId: z.string().regex(/^[a-z0-9-]{1,40}$/) }).strict()]),
+    payload: union([
+      strictObject({ kind: v.literal('token', 'Invalid input: expected "token"') }),
+      strictObject({ kind: v.literal('webhook', 'Invalid input: expected "webhook"'), webhookId: v.pipe(v.string(wrongType('string')), v.regex(WEBHOOK_ID, patternMessage(WEBHOOK_ID))) }),
+    ]),
   },
   /** the phone's uptime over the last `days` local days, as the uptime presenter words it */
   getUptime: {
     channel: INVOKE_CHANNEL.getUptime,
-    payload: z.object({ phoneId: phoneIdSchema, days: z.number().int().min(1).max(UPTIME_MAX_DAYS).optional() }).strict(),
+    payload: strictObject({ phoneId: phoneIdSchema, days: v.optional(wholeNumber(1, UPTIME_MAX_DAYS)) }),
   },
   /** main shows a save dialog and writes the log as JSON lines */
-  exportLog: { channel: INVOKE_CHANNEL.exportLog, payload: z.object({ phoneId: phoneIdSchema.nullable().optional() }).strict().optional() },
-} as const satisfies Record<InvokeName, { channel: string; payload: unknown }>;
+  exportLog: { channel: INVOKE_CHANNEL.exportLog, payload: v.optional(strictObject({ phoneId: v.optional(v.nullable(phoneIdSchema)) })) },
+} as const satisfies Record<InvokeName, { channel: string; payload: v.GenericSchema }>;
 
 export { PUSH, type InvokeName };
 export const INVOKE_CHANNELS: ReadonlySet<string> = new Set(Object.values(INVOKE).map((d) => d.channel));

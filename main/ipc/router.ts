@@ -2,8 +2,9 @@
 // in the contract and senders that are not our window's top frame on our origin (VS Code's
 // rule: a compromised or foreign frame gets nothing); then the payload is validated with the
 // contract's schema, so handlers only ever see well-formed input. Pure: tests feed plain data.
-import type { z } from 'zod';
-import { problemsFromZod, type SettingsProblem } from '../engine/settings-schema.js';
+import type * as v from 'valibot';
+import { safeParse } from 'valibot';
+import { problemsFromIssues, type SettingsProblem } from '../engine/settings-schema.js';
 import { errorCode } from '../engine/errors.js';
 import { INVOKE, type InvokeName, type IpcResult, type KeeperApi } from './contract.js';
 
@@ -13,7 +14,7 @@ export interface IpcEventLike {
   senderFrame: { url: string; parent: unknown } | null;
 }
 
-export type InvokePayload<K extends InvokeName> = z.output<(typeof INVOKE)[K]['payload']>;
+export type InvokePayload<K extends InvokeName> = v.InferOutput<(typeof INVOKE)[K]['payload']>;
 export type InvokeValue<K extends InvokeName> = Awaited<ReturnType<KeeperApi[K]>>;
 export type IpcHandlers = { [K in InvokeName]: (payload: InvokePayload<K>) => Promise<InvokeValue<K>> | InvokeValue<K> };
 
@@ -70,15 +71,15 @@ export function createIpcRouter(opts: IpcRouterOptions): IpcRouter {
     if (!name) return reject('forbidden', `Unknown channel ${JSON.stringify(channel)}`, channel);
     const problem = senderProblem(event, opts.trusted);
     if (problem) return reject('forbidden', `Refused ${channel}: ${problem}`, channel);
-    const parsed = INVOKE[name].payload.safeParse(payload);
+    const parsed = safeParse(INVOKE[name].payload as v.GenericSchema, payload);
     if (!parsed.success) {
-      const problems = problemsFromZod(parsed.error);
+      const problems = problemsFromIssues(parsed.issues);
       opts.onRejected?.('invalid payload', channel);
       return { ok: false, error: { code: 'invalid-payload', message: problems.map((p) => p.message).join('; '), problems } };
     }
     try {
       const handler = opts.handlers[name] as (p: unknown) => unknown;
-      return { ok: true, value: await handler(parsed.data) };
+      return { ok: true, value: await handler(parsed.output) };
     } catch (err) {
       // a store refusing settings says which fields, like a schema failure here would
       if (err instanceof ProblemsError) return { ok: false, error: { code: 'invalid-payload', message: err.message, problems: err.problems } };

@@ -111,7 +111,7 @@ test('sharp and its @img natives are unpacked from the asar, and nothing else is
     'node_modules/@img/sharp-libvips-linux-x64/lib/libvips-cpp.so.8.17.3',
     'node_modules/@img/sharp-win32-x64/lib/libvips-42.dll',
   ];
-  const packed = ['dist/main/index.js', 'node_modules/@whiskeysockets/baileys/lib/index.js', 'node_modules/zod/index.js', 'node_modules/sharpie/index.js'];
+  const packed = ['dist/main/index.js', 'node_modules/@whiskeysockets/baileys/lib/index.js', 'node_modules/zod/index.js', 'node_modules/valibot/dist/index.mjs', 'node_modules/sharpie/index.js'];
   assert.deepEqual(matched(config, 'asarUnpack', [...natives, ...packed]), natives);
 });
 

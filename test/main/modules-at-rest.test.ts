@@ -85,6 +85,26 @@ test('the headless runner starts without the local API, its web framework or the
   }
 });
 
+test('the engine and the headless runner load no zod: settings and keep-alive checks run on valibot', async () => {
+  // zod costs 3 MiB of heap and ~60 ms of import (issue 14); only the opt-in local API keeps it
+  const code = `
+    const { createKeeper } = await import(${JSON.stringify(url('main/engine/keeper.js'))});
+    const { parseAppSettings } = await import(${JSON.stringify(url('main/settings/schema.js'))});
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const dir = await mkdtemp(${JSON.stringify(join(tmpdir(), 'sk-nozod-'))});
+    createKeeper({ dataDir: dir, phones: [{ id: 'p0' }], backup: false });
+    const bad = parseAppSettings({ keepAlive: { intervalHours: 3 } });
+    console.log(JSON.stringify(bad.ok ? null : bad.problems[0]));
+    await rm(dir, { recursive: true, force: true });`;
+  const engine = await traced(['--input-type=module', '-e', code]);
+  assert.deepEqual(JSON.parse(engine.stdout), { path: 'keepAlive.intervalHours', message: 'Keep-alive interval must be between 6 and 24 hours (got 3)' });
+  assert.ok(holding(engine.modules, '/node_modules/valibot/').length > 0, 'the trace sees the validator the settings were checked with');
+  assert.deepEqual(holding(engine.modules, '/node_modules/zod/'), [], 'zod loaded by the engine or the settings schema');
+  const headless = await traced([join(dist, 'main', 'headless-entry.js'), '--help']);
+  assert.ok(holding(headless.modules, '/main/settings/schema.js').length > 0, 'the runner loads the settings schema up front');
+  assert.deepEqual(holding(headless.modules, '/node_modules/zod/'), [], 'zod loaded by the headless runner');
+});
+
 test("the tray app's local API setup loads the web framework only when the API is switched on", async () => {
   const { modules } = await traced(['--input-type=module', '-e', `await import(${JSON.stringify(url('main/setup-local-api.js'))});`]);
   assert.ok(holding(modules, '/main/setup-local-api.js').length > 0);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
+import { safeParse, type GenericSchema } from 'valibot';
 import { createKeeperApi, type IpcRendererLike } from '../../preload/keeper-api.js';
 import { INVOKE, PUSH, type KeeperApi } from '../../main/ipc/contract.js';
 
@@ -54,7 +55,7 @@ test('invokes send the contract channel and payload and resolve with the unwrapp
   // each payload sent passes the contract's schema
   for (const s of f.sent) {
     const def = Object.values(INVOKE).find((d) => d.channel === s.channel);
-    assert.ok(def?.payload.safeParse(s.args[0]).success, s.channel);
+    assert.ok(def && safeParse(def.payload as GenericSchema, s.args[0]).success, s.channel);
   }
 });
 

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { parse } from 'valibot';
 import {
   defaultKeepAliveSettings,
   keepAliveSettingsSchema,
@@ -33,7 +34,7 @@ test('no input yields the documented defaults with the system time zone', () => 
     sleepExitSpreadMinutes: 30,
   });
   assert.deepEqual(defaultKeepAliveSettings(), r.settings);
-  assert.deepEqual(keepAliveSettingsSchema.parse({}), r.settings);
+  assert.deepEqual(parse(keepAliveSettingsSchema, {}), r.settings);
 });
 
 test('given values are kept, windows may cross midnight and may touch without overlapping', () => {
@@ -111,6 +112,15 @@ test('wrong types get a sentence too, and every problem is reported at once', ()
     ],
   );
   assert.match(problems({ reconnectBudgetPerHour: 2.5 })[0]?.message ?? '', /Reconnect budget must be a whole number/);
+});
+
+test('keep-alive settings that are not an object (null, a list) are refused with a sentence, not a crash', () => {
+  assert.deepEqual(problems(null), [{ path: '', message: 'Invalid input: expected object, received null' }]);
+  assert.deepEqual(problems([]), [{ path: '', message: 'Invalid input: expected object, received array' }]);
+});
+
+test('a window missing its end says so by name', () => {
+  assert.deepEqual(problems({ sleepWindow: { start: '01:00' } }), [{ path: 'sleepWindow.end', message: 'Sleep window end must be a time as HH:MM (got nothing)' }]);
 });
 
 test('HH:MM parsing accepts 00:00–23:59 only', () => {
