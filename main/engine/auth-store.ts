@@ -12,7 +12,6 @@
 // - an unreadable creds.json is never replaced by a new identity: the folder is moved to
 //   quarantine and openAuthStore says so in `quarantined` (it does not throw for this);
 // - folders are 0700 and files 0600.
-import { stat } from 'node:fs/promises';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
@@ -26,7 +25,7 @@ import {
 } from '@whiskeysockets/baileys';
 import { systemClock, type Clock } from './clock.js';
 import type { LogLevel } from './types.js';
-import { ensureDir, fsyncDir, isNotFound, listFiles, pathExists, readText, TEMP_PREFIX, tightenModes, unlinkIfExists, writeFileAtomic } from './auth-store/atomic-fs.js';
+import { ensureDir, errCode, fsyncDir, isNotFound, listFiles, listFilesIfFolder, pathExists, readText, TEMP_PREFIX, tightenModes, unlinkIfExists, writeFileAtomic } from './auth-store/atomic-fs.js';
 import { CREDS_FILE, deserialize, keyFileName, reviveKey, serialize } from './auth-store/codec.js';
 import { checkCredsText, pairedId, type CredsProblem } from './auth-store/creds-check.js';
 import { commitBatch, recoverJournal, JOURNAL_FILE, type JournalEntry, type JournalRecovery } from './auth-store/journal.js';
@@ -406,22 +405,23 @@ export async function openAuthStore(opts: OpenAuthStoreOptions): Promise<OpenAut
   let syncedAtOpen: Promise<boolean> | null = null;
   let dirReady = false;
 
-  const st = await stat(dir).catch((err: unknown) => {
-    if (isNotFound(err)) return null;
+  // One listing serves the temp sweep, the modes and the creds check, unless the sweep or the
+  // journal changed the folder (every await here is a start's wait before it connects).
+  let names = await listFilesIfFolder(dir).catch((err: unknown) => {
+    if (errCode(err) === 'ENOTDIR') throw new Error(`auth store path ${dir} exists and is not a folder`);
     throw err;
   });
-  if (st && !st.isDirectory()) throw new Error(`auth store path ${dir} exists and is not a folder`);
 
-  if (st) {
-    const tempFilesRemoved = await removeTempFiles(dir, await listFiles(dir));
+  if (names) {
+    const tempFilesRemoved = await removeTempFiles(dir, names);
     const journal = await recoverJournal(dir);
     recovered = { journal: journal.outcome, tempFilesRemoved };
     if (journal.outcome === 'replayed') log({ level: 'info', event: 'auth.journal.replayed', message: `finished an interrupted key batch (${journal.detail ?? ''})` });
     if (journal.outcome === 'discarded') log({ level: 'warn', event: 'auth.journal.discarded', message: `dropped an incomplete key batch: ${journal.detail ?? ''}` });
-    await tightenModes(dir);
+    if (tempFilesRemoved > 0 || journal.outcome !== 'none') names = await listFiles(dir);
 
-    const names = await listFiles(dir);
-    const loaded = await loadCreds(dir, names);
+    // the modes only change permissions, so creds are read beside them
+    const [, loaded] = await Promise.all([tightenModes(dir, names), loadCreds(dir, names)]);
     if (loaded.ok === true) {
       creds = loaded.creds;
       durableCreds = sha256(loaded.text);

@@ -305,21 +305,29 @@ export async function pathExists(path: string): Promise<boolean> {
 
 /** Regular file names in a folder ([] when the folder does not exist). */
 export async function listFiles(dir: string): Promise<string[]> {
+  return (await listFilesIfFolder(dir)) ?? [];
+}
+
+/** Regular file names in a folder; null when it does not exist. */
+export async function listFilesIfFolder(dir: string): Promise<string[] | null> {
   try {
     const entries = await readdir(dir, { withFileTypes: true });
     return entries.filter((e) => e.isFile()).map((e) => e.name);
   } catch (err) {
-    if (isNotFound(err)) return [];
+    if (isNotFound(err)) return null;
     throw err;
   }
 }
 
-/** Folders 0700, files 0600: Baileys writes with the default umask (usually 0644). */
-export async function tightenModes(dir: string): Promise<void> {
+/**
+ * Folders 0700, files 0600: Baileys writes with the default umask (usually 0644). `names`: the
+ * folder's files when the caller has just listed them.
+ */
+export async function tightenModes(dir: string, names?: readonly string[]): Promise<void> {
   if (isWindows) return;
   await chmod(dir, DIR_MODE);
   // checked side by side: every start runs this over every key file of every phone
-  await inPool(await listFiles(dir), WRITE_PARALLELISM, async (name) => {
+  await inPool(names ?? (await listFiles(dir)), WRITE_PARALLELISM, async (name) => {
     const path = join(dir, name);
     const st = await stat(path);
     if ((st.mode & 0o777) !== FILE_MODE) await chmod(path, FILE_MODE);
