@@ -225,10 +225,13 @@ export class Keeper extends EventEmitter<KeeperEvents> {
                 };
               },
               backupHooks: {
-                restoreAtStart: (id: string) => backups.restoreAtStart(id),
-                onPaired: (id: string) => backups.onPaired(id),
-                onCredsChanged: (id: string) => backups.onCredsChanged(id),
-                onLoggedOut: (id: string) => backups.onLoggedOut(id),
+                // the plans are read beside the first handshakes (loadRest): a phone with usable
+                // session files connects without them, and what happens before they are read
+                // (the login's creds, a pairing, a logout) is handed over once they are
+                restoreAtStart: (id: string) => backups.restoreAtStart(id, () => this.registerBackups()),
+                onPaired: (id: string) => this.afterBackupPlans(id, () => backups.onPaired(id)),
+                onCredsChanged: (id: string) => this.afterBackupPlans(id, () => backups.onCredsChanged(id)),
+                onLoggedOut: (id: string) => this.afterBackupPlans(id, () => backups.onLoggedOut(id)),
               },
             }
           : {}),
@@ -303,6 +306,18 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     await this.registering;
   }
 
+  /** Runs a backup hook now, or once the phone's backup plan is read (a start reads the plans beside the first handshakes). */
+  private afterBackupPlans(phoneId: string, hook: () => void): void {
+    if (this.backupRegistered.has(phoneId)) {
+      hook();
+      return;
+    }
+    this.registerBackups().then(hook, (err: unknown) => {
+      // the start that reads the plans fails with the same error, and the app shows that
+      this.log(phoneId, 'error', 'backup.plans-unreadable', `A backup request could not be handed over: the backup plans could not be read (${(err as Error).message}).`);
+    });
+  }
+
   /**
    * Starts every phone; resolves once each has loaded its session and begun connecting, with
    * each phone's start error (null: started), so a caller can tell "nothing could start".
@@ -325,9 +340,10 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     // start spent ~15 ms of its own before it connected: docs/benchmarks.md, sixth pass).
     // Before a phone reads its session: a restore interrupted mid-swap is finished (the rest of
     // the sweep only removes temp files older than this process, so it can wait); the WhatsApp
-    // Web version is learned (a retired one would only earn a 405); the outbox is loaded (receipts
-    // can come right after the login) and the backup plans read (a missing session is restored
-    // first). Each phone's meta is read beside them (nothing here writes it).
+    // Web version is learned (a retired one would only earn a 405) and the outbox is loaded
+    // (receipts can come right after the login). Each phone's meta is read beside them (nothing
+    // here writes it). The backup plans wait for the rest, unless a phone's session files are
+    // missing or unusable and a restore may be needed first (BackupManager.restoreAtStart).
     for (const s of this.sessions.values()) s.preloadMeta();
     this.rest = null;
     this.history.hold();
@@ -340,7 +356,6 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       this.outbound.start().catch((err: unknown) => {
         this.log(null, 'error', 'outbound.start-failed', `Outgoing messages are unavailable: the outbound journal could not be read (${(err as Error).message}).`);
       }),
-      this.registerBackups(),
     ]);
     if (refused) throw refused;
     // stopped meanwhile: no phone connects after the stop
@@ -362,8 +377,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   }
 
   /**
-   * Loads the uptime history (which holds what the phones log and report until it records) and
-   * the rhythm, once per start: when every phone has begun connecting, or sooner when a phone is
+   * Loads the uptime history (which holds what the phones log and report until it records), the
+   * backup plans and the rhythm, once per start: when every phone has begun connecting, or sooner when a phone is
    * about to announce 'open' (one restoring at start must not hold up the others). An 'open' waits
    * for it (ConnectionHost.untilLoaded): its status shows the next keep-alive and its catch-up
    * check runs on the stored rhythm. Statuses announced before are announced again once it is
@@ -374,7 +389,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   private loadRest(): RestLoad | null {
     if (!this.started || this.stopping) return this.rest;
     if (!this.rest) {
-      const loaded = Promise.all([this.history.start(), this.scheduler.start()]);
+      // the rhythm after the backup plans: a pulse asks for a backup
+      const loaded = Promise.all([this.history.start(), this.registerBackups().then(() => this.scheduler.start())]);
       const rest = { loaded, gate: Promise.resolve(), done: false };
       rest.gate = loaded.then(
         () => this.restLoaded(rest),

@@ -79,7 +79,7 @@ export interface BackupManagerOptions {
   /** null: no target set up yet (attempts are skipped and say so); see setTarget */
   target: BackupTarget | null;
   secret: BackupSecretProvider;
-  paths: Pick<DataPaths, 'meta' | 'quarantine'>;
+  paths: Pick<DataPaths, 'meta' | 'quarantine' | 'session'>;
   /** a function: read when a backup is written, not at start (it reads package.json) */
   appVersion: string | (() => string);
   clock?: Clock;
@@ -265,16 +265,19 @@ export class BackupManager {
   /**
    * At start, before connecting: when the paired session was lost (creds missing or unusable)
    * and a backup exists, restores the newest valid generation. True when the phone can now
-   * connect without a QR. Never throws: every outcome is logged.
+   * connect without a QR. Usable session files are never replaced (shouldRestoreAtStart), and
+   * telling them apart needs no backup plan: `registered` (the phone's register() under way) is
+   * awaited only for files that are not usable, so a start need not read every plan before its
+   * phones connect. Throws only when that registration fails; every other outcome is logged.
    */
-  async restoreAtStart(phoneId: string): Promise<boolean> {
+  async restoreAtStart(phoneId: string, registered: () => Promise<void> = () => Promise.resolve()): Promise<boolean> {
+    const live = await liveCreds(this.opts.paths.session(phoneId));
+    if (live === 'usable') return false;
+    await registered();
     const p = this.phone(phoneId);
-    const live = await liveCreds(p.port.sessionDir);
     if (!shouldRestoreAtStart(live, p.state.retired)) {
-      if (live !== 'usable') {
-        const why = p.state.retired ? 'the phone was logged out, so its backups are not revived' : 'a new pairing is in progress';
-        p.port.log('info', 'restore.not-needed', `No restore at start: ${why}.`, { live });
-      }
+      const why = p.state.retired ? 'the phone was logged out, so its backups are not revived' : 'a new pairing is in progress';
+      p.port.log('info', 'restore.not-needed', `No restore at start: ${why}.`, { live });
       return false;
     }
     const fresh = neverLinked(live, p.port.status().pairedAt);

@@ -2,6 +2,7 @@
 // encrypted generations in a local folder, and restores that open without a QR.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KeeperError } from '../../../main/engine/errors.js';
@@ -23,6 +24,40 @@ test('pairing makes a first encrypted backup, and the status shows it', async ()
     const listed = await h.keeper.listBackups('default');
     assert.equal(listed[0]?.name, s.lastBackupGeneration);
   } finally {
+    await h.close();
+  }
+});
+
+test('a phone with usable session files connects before its backup plan is read, and is announced open only once it is', { skip: process.platform === 'win32' && 'needs a named pipe' }, async () => {
+  const h = await startHarness();
+  // a failed assertion must still let the keeper read its plan, or its stop would wait forever
+  let release = async (): Promise<void> => {};
+  try {
+    await h.keeper.start();
+    await h.pair();
+    await h.waitForStatus('default', (x) => x.lastBackupAt !== null);
+    await h.keeper.stop();
+    // the plan becomes a named pipe: reading it waits until something writes to it
+    const plan = join(h.keeper.paths.meta('default'), 'backup.json');
+    const saved = await readFile(plan, 'utf8');
+    await rm(plan);
+    execFileSync('mkfifo', ['-m', '600', plan]);
+    release = async () => {
+      release = async () => {};
+      await writeFile(plan, saved);
+    };
+    const restartedAt = Date.now();
+    const restarting = h.restart();
+    await h.server.waitFor(() => h.server.connections.find((c) => c.kind === 'login' && c.state === 'logged-in' && c.openedAt >= restartedAt), 10_000, 'the login, with the plan unread');
+    await new Promise((res) => setTimeout(res, 200));
+    assert.notEqual(h.keeper.status('default').state, 'open', 'not announced before the plan is read');
+    assert.equal(h.keeper.status('default').lastBackupAt, null, 'no backup fields before the plan is read');
+    await release();
+    await restarting;
+    const open = await h.waitForStatus('default', (x) => x.state === 'open');
+    assert.notEqual(open.lastBackupAt, null, 'the open status carries the plan');
+  } finally {
+    await release();
     await h.close();
   }
 });
