@@ -418,10 +418,11 @@ export async function openAuthStore(opts: OpenAuthStoreOptions): Promise<OpenAut
     recovered = { journal: journal.outcome, tempFilesRemoved };
     if (journal.outcome === 'replayed') log({ level: 'info', event: 'auth.journal.replayed', message: `finished an interrupted key batch (${journal.detail ?? ''})` });
     if (journal.outcome === 'discarded') log({ level: 'warn', event: 'auth.journal.discarded', message: `dropped an incomplete key batch: ${journal.detail ?? ''}` });
-    if (tempFilesRemoved > 0 || journal.outcome !== 'none') names = await listFiles(dir);
-
-    // the modes only change permissions, so creds are read beside them
-    const [, loaded] = await Promise.all([tightenModes(dir, names), loadCreds(dir, names)]);
+    // temp files are gone whoever removed them; a journal may have written key files
+    names = journal.outcome === 'none' ? names.filter((n) => !n.startsWith(TEMP_PREFIX)) : await listFiles(dir);
+    // modes first: a creds.json its owner could not read (0200) is readable once it is 0600
+    await tightenModes(dir, names);
+    const loaded = await loadCreds(dir, names);
     if (loaded.ok === true) {
       creds = loaded.creds;
       durableCreds = sha256(loaded.text);

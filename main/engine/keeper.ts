@@ -125,7 +125,10 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   /** what backups go to; null when turned off or not set up */
   private readonly backupTarget: BackupTarget | null;
   private readonly backupRegistered = new Set<string>();
-  private registering: Promise<unknown> | null = null;
+  /** backup plans being read, by phone (planRead) */
+  private readonly planReads = new Map<string, Promise<void>>();
+  /** backup hooks waiting for their phone's plan, by phone (afterBackupPlans) */
+  private readonly pendingHooks = new Map<string, Promise<void>>();
   /** the uptime history and the rhythm, loaded beside the first connections (loadRest) */
   private rest: RestLoad | null = null;
   /** the second part of the temp sweep, under way */
@@ -228,7 +231,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
                 // the plans are read beside the first handshakes (loadRest): a phone with usable
                 // session files connects without them, and what happens before they are read
                 // (the login's creds, a pairing, a logout) is handed over once they are
-                restoreAtStart: (id: string) => backups.restoreAtStart(id, () => this.registerBackups()),
+                restoreAtStart: (id: string) => backups.restoreAtStart(id, () => this.planRead(id)),
                 onPaired: (id: string) => this.afterBackupPlans(id, () => backups.onPaired(id)),
                 onCredsChanged: (id: string) => this.afterBackupPlans(id, () => backups.onCredsChanged(id)),
                 onLoggedOut: (id: string) => this.afterBackupPlans(id, () => backups.onLoggedOut(id)),
@@ -287,35 +290,53 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     });
   }
 
+  /** Reads every phone's backup plan (each once: callers that come meanwhile share its read). */
   private async registerBackups(): Promise<void> {
-    const backups = this.backups;
-    if (!backups) return;
-    // every phone's state file is read at once (a start with 50 phones waited for 50 reads in a
-    // row); callers that come meanwhile share the same run, so no phone registers twice
-    this.registering ??= Promise.all(
-      [...this.sessions.values()]
-        .filter((s) => !this.backupRegistered.has(s.id))
-        // backup changes reach listeners through the session's own notify path
-        .map(async (session) => {
-          await backups.register(session.backupPort());
-          this.backupRegistered.add(session.id);
-        }),
-    ).finally(() => {
-      this.registering = null;
-    });
-    await this.registering;
+    // every phone's state file is read at once (a start with 50 phones waited for 50 reads in a row)
+    await Promise.all([...this.sessions.keys()].map((id) => this.planRead(id)));
   }
 
-  /** Runs a backup hook now, or once the phone's backup plan is read (a start reads the plans beside the first handshakes). */
+  /**
+   * One phone's backup plan: read once, shared by every caller meanwhile; a failed read is tried
+   * again by the next caller, and never makes another phone register twice.
+   */
+  private planRead(phoneId: string): Promise<void> {
+    const backups = this.backups;
+    if (!backups || this.backupRegistered.has(phoneId)) return Promise.resolve();
+    let read = this.planReads.get(phoneId);
+    if (!read) {
+      // backup changes reach listeners through the session's own notify path
+      read = backups
+        .register(this.session(phoneId).backupPort())
+        .then(() => {
+          this.backupRegistered.add(phoneId);
+        })
+        .finally(() => this.planReads.delete(phoneId));
+      this.planReads.set(phoneId, read);
+    }
+    return read;
+  }
+
+  /**
+   * Runs a backup hook now, or once the phone's backup plan is read (a start reads the plans beside
+   * the first handshakes). A phone's hooks run in the order they came; a stop waits for them.
+   */
   private afterBackupPlans(phoneId: string, hook: () => void): void {
-    if (this.backupRegistered.has(phoneId)) {
+    const pending = this.pendingHooks.get(phoneId);
+    if (!pending && this.backupRegistered.has(phoneId)) {
       hook();
       return;
     }
-    this.registerBackups().then(hook, (err: unknown) => {
-      // the start that reads the plans fails with the same error, and the app shows that
-      this.log(phoneId, 'error', 'backup.plans-unreadable', `A backup request could not be handed over: the backup plans could not be read (${(err as Error).message}).`);
-    });
+    const done: Promise<void> = (pending ?? Promise.resolve())
+      .then(() => this.planRead(phoneId))
+      .then(hook, (err: unknown) => {
+        // the start that reads the plans fails with the same error, and the app shows that
+        this.log(phoneId, 'error', 'backup.plans-unreadable', `A backup request could not be handed over: the backup plan could not be read (${(err as Error).message}).`);
+      })
+      .finally(() => {
+        if (this.pendingHooks.get(phoneId) === done) this.pendingHooks.delete(phoneId);
+      });
+    this.pendingHooks.set(phoneId, done);
   }
 
   /**
@@ -412,9 +433,11 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.runs++;
     this.stopping = true;
     try {
-      // what a start still loads settles first, so no timer it arms outlives the stop
+      // what a start still loads settles first, so no timer it arms outlives the stop, and so do
+      // backup hooks that waited for their plan (a logout's must be saved before the stop ends)
       await this.rest?.gate;
       await this.sweeping;
+      await Promise.all(this.pendingHooks.values());
       await this.stopParts();
     } finally {
       this.stopping = false;

@@ -38,7 +38,7 @@ const CODE_DETAIL = 'A pairing code is waiting to be typed on the phone.';
 /** Stanzas that can come from our own phone: its receipts, messages and presence. */
 const PHONE_SIGNS = ['CB:receipt', 'CB:message', 'CB:presence'] as const;
 /** what ends a socket's TLS connect, one way or the other */
-const TRANSPORT_EVENTS = ['open', 'close', 'error'] as const;
+const TRANSPORT_EVENTS = ['open', 'close', 'error', 'unexpected-response'] as const;
 /** a connect that hangs (packets dropped) holds the keeper's later start reads no longer than this */
 export const TRANSPORT_WAIT_CAP_MS = 2_000;
 

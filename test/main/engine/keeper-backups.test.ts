@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KeeperError } from '../../../main/engine/errors.js';
 import { ManualClock } from '../../../main/engine/clock.js';
@@ -58,6 +58,26 @@ test('a phone with usable session files connects before its backup plan is read,
     assert.notEqual(open.lastBackupAt, null, 'the open status carries the plan');
   } finally {
     await release();
+    await h.close();
+  }
+});
+
+test('a backup plan that cannot be read fails its own phone only: every other phone reads its plan once and starts', async () => {
+  const h = await startHarness({ phones: ['broken', 'fine', 'third'] });
+  try {
+    // a folder where the plan file should be: reading it fails (EISDIR) on every try
+    await mkdir(join(h.keeper.paths.meta('broken'), 'backup.json'), { recursive: true });
+    // never linked, so each phone's restore check needs its plan before it starts
+    const results = await h.keeper.start().catch(() => null);
+    const fine = await h.waitForStatus('fine', (x) => x.state === 'waiting-for-scan');
+    await h.waitForStatus('third', (x) => x.state === 'waiting-for-scan');
+    assert.equal(fine.qr !== null, true);
+    if (results) assert.match(results.find((r) => r.phoneId === 'broken')?.error ?? '', /EISDIR/);
+    const said = JSON.stringify(h.logs);
+    assert.doesNotMatch(said, /already registered/, 'no phone was registered twice');
+    // the others' plans are read: a backup of 'fine' can be listed once its own plan is known
+    assert.equal(h.keeper.status('fine').lastBackupError, null);
+  } finally {
     await h.close();
   }
 });
