@@ -103,9 +103,9 @@ export class UnknownPhoneError extends KeeperError {
   }
 }
 
-/** The uptime history and the rhythm loading beside the first connections (Keeper.loadRest). */
+/** The uptime history, the backup plans and the rhythm loading beside the first connections (Keeper.loadRest). */
 interface RestLoad {
-  /** rejects when either could not be read */
+  /** rejects when any of them could not be read */
   loaded: Promise<unknown>;
   /** what an 'open' waits for: settles either way */
   gate: Promise<void>;
@@ -129,7 +129,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   private readonly planReads = new Map<string, Promise<void>>();
   /** backup hooks waiting for their phone's plan, by phone (afterBackupPlans) */
   private readonly pendingHooks = new Map<string, Promise<void>>();
-  /** the uptime history and the rhythm, loaded beside the first connections (loadRest) */
+  /** the uptime history, the backup plans and the rhythm, loaded beside the first connections (loadRest) */
   private rest: RestLoad | null = null;
   /** the second part of the temp sweep, under way */
   private sweeping: Promise<void> | null = null;
@@ -392,15 +392,16 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     const rest = this.loadRest();
     // after the first part, so no two moves into quarantine pick the same name
     this.sweeping = this.sweepTemps();
-    // a history or rhythm that cannot be read fails the start, as it did before the phones connected first
+    // a history, backup plan or rhythm that cannot be read fails the start, as before the phones connected first
     await Promise.all([rest?.loaded, this.sweeping]);
     return started;
   }
 
   /**
    * Loads the uptime history (which holds what the phones log and report until it records), the
-   * backup plans and the rhythm, once per start: when every phone has begun connecting, or sooner when a phone is
-   * about to announce 'open' (one restoring at start must not hold up the others). An 'open' waits
+   * backup plans and the rhythm, once per start: when every phone's socket is past its TLS
+   * connect, or sooner when a phone is about to announce 'open' (one restoring at start must not
+   * hold up the others). An 'open' waits
    * for it (ConnectionHost.untilLoaded): its status shows the next keep-alive and its catch-up
    * check runs on the stored rhythm. Statuses announced before are announced again once it is
    * loaded, with the keep-alive and backup fields filled in. The opens' wait ends even when a
@@ -696,8 +697,10 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     }
   }
 
-  /** Unfinished writes of an earlier run must not keep a disk full; a sweep that fails is only logged. */
-  /** `only`: one folder's own entries (sweepStaleTemps); without it the whole data folder */
+  /**
+   * Unfinished writes of an earlier run must not keep a disk full; a sweep that fails is only
+   * logged. `only`: one folder's own entries (sweepStaleTemps); without it the whole data folder.
+   */
   private async sweepTemps(only?: string): Promise<void> {
     try {
       const swept = await sweepStaleTemps({
