@@ -7,6 +7,7 @@ import pino from 'pino';
 import type { ILogger } from '@whiskeysockets/baileys/lib/Utils/logger.js';
 import { createAntiBanGate, type AntiBanGate } from './anti-ban.js';
 import { ensureBaileysPatched } from './baileys-guard.js';
+import { useCompiledSignatureCheck } from './compiled-signature-check.js';
 import { systemClock, type Clock } from './clock.js';
 import { KeeperError } from './errors.js';
 import { liftBaileysWarnings } from './baileys-log-bridge.js';
@@ -345,9 +346,13 @@ export class Keeper extends EventEmitter<KeeperEvents> {
    */
   async start(): Promise<PhoneStartResult[]> {
     if (this.started) return [];
-    // checked beside the first reads below; no phone connects before it passed
+    // checked beside the first reads below; no phone connects before it passed, and then with
+    // the compiled signature check in Baileys' (compiled-signature-check.ts says why)
     const unpatched = ensureBaileysPatched().then(
-      () => null,
+      () => {
+        useCompiledSignatureCheck();
+        return null;
+      },
       (err: unknown) => err,
     );
     this.started = true;

@@ -7,8 +7,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { Curve } from '@whiskeysockets/baileys';
 import type { ILogger } from '@whiskeysockets/baileys/lib/Utils/logger.js';
 import { ManualClock } from '../../../main/engine/clock.js';
+import { compiledVerify } from '../../../main/engine/compiled-signature-check.js';
 import { startHarness, type Harness } from '../../support/keeper-harness.js';
 import type { CertChainMode, WaConnection } from '../../support/wa-server/index.js';
 
@@ -37,6 +39,9 @@ async function reconnectTo(mode: CertChainMode, baileysLogger?: ILogger): Promis
 for (const [mode, why] of [
   ['foreign-leaf-key', /leaf certificate key does not match the server static key/],
   ['wrong-leaf-issuer-serial', /leaf certificate issuer serial does not match/],
+  // the signatures are checked by the compiled check the keeper puts in Baileys' place
+  ['bad-leaf-signature', /noise certificate signature invalid/],
+  ['bad-intermediate-signature', /noise intermediate certificate signature invalid/],
 ] as const) {
   test(`a server with a ${mode} chain gets no login, the session stays in place and the status says the server is unverified`, async () => {
     const { h, clock, seen } = await reconnectTo(mode);
@@ -49,6 +54,7 @@ for (const [mode, why] of [
       assert.match(refused.detail, why);
       assert.match(refused.detail, /session kept/);
       assert.equal(refused.quarantinedTo, null);
+      assert.equal(Curve.verify, compiledVerify, 'the keeper checked the chain with the compiled check');
       const later = h.server.connections.slice(seen);
       assert.ok(later.length >= 1, 'the keeper did try the forged server');
       assert.deepEqual(later.map((c) => c.kind), later.map(() => undefined), 'no login or registration payload reached it');
