@@ -44,11 +44,23 @@ const SELF_TEST_SIGNATURE = Buffer.from(
   'hex',
 );
 
-/** True when `verify` (Baileys' Curve.verify unless given) accepts a good signature and refuses a tampered one. */
+/**
+ * True when `verify` (Curve.verify as installed, unless given) accepts a good signature and
+ * refuses it with its R or its s tampered, or over another message: a check that skipped any of
+ * the three would pass a single tampering.
+ */
 export function signatureVerificationWorks(verify: (pubKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean = Curve.verify): boolean {
-  const tampered = Buffer.from(SELF_TEST_SIGNATURE);
-  tampered[10] = (tampered[10] ?? 0) ^ 0x01;
-  return verify(SELF_TEST_PUBLIC, SELF_TEST_MESSAGE, SELF_TEST_SIGNATURE) && !verify(SELF_TEST_PUBLIC, SELF_TEST_MESSAGE, tampered);
+  const flipped = (byte: number) => {
+    const sig = Buffer.from(SELF_TEST_SIGNATURE);
+    sig[byte] = (sig[byte] ?? 0) ^ 0x01;
+    return sig;
+  };
+  return (
+    verify(SELF_TEST_PUBLIC, SELF_TEST_MESSAGE, SELF_TEST_SIGNATURE) &&
+    !verify(SELF_TEST_PUBLIC, SELF_TEST_MESSAGE, flipped(10)) &&
+    !verify(SELF_TEST_PUBLIC, SELF_TEST_MESSAGE, flipped(40)) &&
+    !verify(SELF_TEST_PUBLIC, Buffer.concat([SELF_TEST_MESSAGE, Buffer.from('!')]), SELF_TEST_SIGNATURE)
+  );
 }
 
 /** The responder's half of the first Noise exchange, just far enough to deliver `chain`. */

@@ -350,7 +350,9 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     // the compiled signature check in Baileys' (compiled-signature-check.ts says why)
     const unpatched = ensureBaileysPatched().then(
       () => {
-        useCompiledSignatureCheck();
+        if (!useCompiledSignatureCheck()) {
+          this.log(null, 'warn', 'baileys.compiled-check-refused', "The compiled signature check failed its self-test; Baileys' own (slower) check stays in use.");
+        }
         return null;
       },
       (err: unknown) => err,

@@ -1,5 +1,7 @@
-// The compiled XEdDSA check must answer exactly as Baileys' own (patched) Curve.verify: it decides
-// whether a server proved it is WhatsApp. Signatures are made by libsignal's pure-JS signer,
+// The compiled XEdDSA check must answer as Baileys' own (patched) Curve.verify for every signature
+// an honest signer makes and every tampering of one: it decides whether a server proved it is
+// WhatsApp. Where the two differ (non-canonical scalars, low-order keys, input types Baileys never
+// passes), each side's answer is pinned below. Signatures are made by libsignal's pure-JS signer,
 // the one Baileys and our test server use.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,13 +21,13 @@ function flipBit(b: Uint8Array, bit: number): Buffer {
   return out;
 }
 
-/** the signature with s replaced by s + L (its sign bit, the top bit of byte 63, kept) */
-function malleated(sig: Uint8Array): Buffer {
+/** the signature with s replaced by s + times·L (its sign bit, the top bit of byte 63, kept) */
+function malleated(sig: Uint8Array, times = 1n): Buffer {
   const out = Buffer.from(sig);
   const signBit = (out[63] ?? 0) & 0x80;
   let s = 0n;
   for (let i = 31; i >= 0; i--) s = (s << 8n) | BigInt(i === 31 ? (out[32 + i] ?? 0) & 0x7f : (out[32 + i] ?? 0));
-  const s2 = s + L;
+  const s2 = s + times * L;
   for (let i = 0; i < 32; i++) out[32 + i] = Number((s2 >> BigInt(8 * i)) & 0xffn);
   out[63] = (out[63] ?? 0) | signBit;
   return out;
@@ -77,4 +79,34 @@ test('a check that fails the guard\'s self-test is not put in Baileys\' place; t
   const sig = Buffer.from(Curve.sign(pair.private, Buffer.from('hello')));
   assert.equal(Curve.verify(pair.public, Buffer.from('hello'), sig), true);
   assert.equal(Curve.verify(pair.public, Buffer.from('hellO'), sig), false);
+});
+
+/** little-endian bytes of a field element (X25519 keys are written this way) */
+function le32(n: bigint): Buffer {
+  const out = Buffer.alloc(32);
+  for (let i = 0; i < 32; i++) out[i] = Number((n >> BigInt(8 * i)) & 0xffn);
+  return out;
+}
+
+test('where the two checks differ, the compiled one refuses what Baileys\' own accepts, or the input is one Baileys never passes', () => {
+  const pair = Curve.generateKeyPair();
+  const msg = Buffer.from('where they differ');
+  const sig = Buffer.from(Curve.sign(pair.private, msg));
+  const P = (1n << 255n) - 19n;
+  // the low-order forgeries below verify for some messages only (their hash decides): this is one
+  const forgedMsg = Buffer.from('m8');
+  const pinned: Array<{ what: string; key: Uint8Array; msg: Uint8Array; sig: Uint8Array; baileys: boolean; compiled: boolean }> = [
+    // libsignal's Rust refuses an s with any of its top three bits set; curve25519-js reduces it
+    { what: 's + 2L', key: pair.public, msg, sig: malleated(sig, 2n), baileys: true, compiled: false },
+    // low-order keys: nobody holds their private key, so only a forger signs for them
+    { what: 'an all-zero signature under the key u = p - 1', key: le32(P - 1n), msg: forgedMsg, sig: Buffer.alloc(64), baileys: true, compiled: false },
+    // both accept this forgery: the key of a check must be trusted on its own (the chain's leaf
+    // key is signed by the intermediate, whose key is signed by WhatsApp's fixed root)
+    { what: 'an all-zero signature under the key u = 1', key: le32(1n), msg: forgedMsg, sig: Buffer.alloc(64), baileys: true, compiled: true },
+    // libsignal-js wants a Buffer for a 33-byte key; Baileys hands it Buffers (protobufjs decodes to them)
+    { what: 'a good signature, its 33-byte key a plain Uint8Array', key: new Uint8Array(Buffer.concat([Buffer.from([0x05]), pair.public])), msg, sig, baileys: false, compiled: true },
+  ];
+  for (const c of pinned) {
+    assert.deepEqual({ baileys: baileysVerify(c.key, c.msg, c.sig), compiled: compiledVerify(c.key, c.msg, c.sig) }, { baileys: c.baileys, compiled: c.compiled }, c.what);
+  }
 });

@@ -110,3 +110,29 @@ test('with Baileys silent, as in the app, the certificate-dates warning still re
     await h.close();
   }
 });
+
+test('a pair-success whose account signature another key made links nothing, and the real phone links next', async () => {
+  const h = await startHarness();
+  try {
+    await h.keeper.start();
+    h.server.forgeAccountSignature(true);
+    const waiting = await h.waitForStatus('default', (s) => s.state === 'waiting-for-scan' && s.qr !== null);
+    // the keeper's compiled check refuses the link, so its signed reply never comes
+    await assert.rejects(h.server.phone.scan(waiting.qr ?? ''));
+    assert.equal(Curve.verify, compiledVerify);
+    const refused = await h.waitForStatus('default', (s) => /account signature/.test(s.lastDisconnect?.reason ?? ''));
+    assert.equal(refused.me, null, 'not linked');
+    assert.ok(!h.statuses.some((s) => s.state === 'open'), 'never announced open');
+    assert.ok(!h.server.connections.some((c) => c.state === 'logged-in'), 'no login');
+    const creds = JSON.parse(await readFile(join(h.keeper.paths.session('default'), 'creds.json'), 'utf8').catch(() => '{}')) as { me?: unknown };
+    assert.equal(creds.me, undefined, 'no identity saved');
+
+    h.server.forgeAccountSignature(false);
+    const next = await h.waitForStatus('default', (s) => s.state === 'waiting-for-scan' && s.qr !== null && s.qr !== waiting.qr, 30_000);
+    await h.server.phone.scan(next.qr ?? '');
+    const open = await h.waitForStatus('default', (s) => s.state === 'open');
+    assert.ok(open.me);
+  } finally {
+    await h.close();
+  }
+});

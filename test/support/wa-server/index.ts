@@ -18,7 +18,7 @@
  *   server.setDeaf(conn)                   // answer pings only, drop every other stanza (a "deaf" socket)
  *   server.requireVersion([2, 3000, n])    // refuse older clients with <failure reason=405> at the handshake
  *   server.serveWebRevision(n) / versionUrl / versionRequests   // GET /sw.js names client_revision n
- *   server.setQrRefs(n) / setPushName(name | null) / setCertChain(mode) / removeDevice(jid) / sendNode(conn, node)
+ *   server.setQrRefs(n) / setPushName(name | null) / setCertChain(mode) / forgeAccountSignature(bool) / removeDevice(jid) / sendNode(conn, node)
  *   startWaServer({ clock, linkedDeviceClocks: { companionInactiveDays?: 30, primaryOfflineDays?: 14 } })
  *   server.phoneOnline() / deviceClocks.removals   // WhatsApp's two clocks (linked-device-clocks.ts)
  *   const contact = server.addContact({ number: '15550000002', lidUser?, pushName? })   // see contact.ts

@@ -12,6 +12,11 @@ import {
   type KeyPair,
 } from '@whiskeysockets/baileys';
 
+// Baileys' own check, taken when this module loads: a keeper in the same test process puts its
+// compiled check in Curve.verify's place (compiled-signature-check.ts), and the server must not
+// judge the client with the code under test.
+const baileysVerify = Curve.verify;
+
 export interface ScannedQr {
   ref: string;
   noiseKey: Buffer;
@@ -46,6 +51,8 @@ export interface PairSuccessInput {
   pushName: string | undefined;
   platform: string;
   nowSeconds: number;
+  /** signed by a key other than the phone's, which the stanza still names (a forged link) */
+  forgedAccountSignature?: boolean;
 }
 
 export function buildPairSuccess(input: PairSuccessInput): BinaryNode {
@@ -55,7 +62,7 @@ export function buildPairSuccess(input: PairSuccessInput): BinaryNode {
     keyIndex: input.keyIndex,
   }).finish();
   const accountSignature = Curve.sign(
-    input.phoneIdentity.private,
+    input.forgedAccountSignature ? Curve.generateKeyPair().private : input.phoneIdentity.private,
     Buffer.concat([WA_ADV_ACCOUNT_SIG_PREFIX, deviceDetails, input.scanned.identityKey]),
   );
   const signed = proto.ADVSignedDeviceIdentity.encode({
@@ -89,5 +96,5 @@ export function verifyPairDeviceSign(reply: BinaryNode, companionIdentity: Buffe
   const account = proto.ADVSignedDeviceIdentity.decode(identityNode.content);
   if (!account.details || !account.deviceSignature) return false;
   const msg = Buffer.concat([WA_ADV_DEVICE_SIG_PREFIX, account.details, companionIdentity, phoneIdentityPublic]);
-  return Curve.verify(companionIdentity, msg, account.deviceSignature);
+  return baileysVerify(companionIdentity, msg, account.deviceSignature);
 }

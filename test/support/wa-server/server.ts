@@ -162,6 +162,8 @@ export interface WaServer {
   setPushName(name: string | null): void;
   /** The chain served from the next handshake on (e.g. a forged one after a valid pairing). */
   setCertChain(mode: CertChainMode): void;
+  /** From the next scan on, the pair-success's account signature is made by another key than the phone's. */
+  forgeAccountSignature(forged: boolean): void;
   removeDevice(jid: string): boolean;
   /** The two linked-device clocks, when turned on (their removals say who went and why). */
   readonly deviceClocks: LinkedDeviceClocks | null;
@@ -250,6 +252,7 @@ class WaTestServer implements WaServer {
   private qrRefs: number;
   private pushName: string | null;
   private certChain: CertChainMode;
+  private forgedAccountSignature = false;
   private refuse: RefuseMode = 'none';
   private minVersion: WaVersion | null;
   private webRevision: number | null;
@@ -488,6 +491,7 @@ class WaTestServer implements WaServer {
       pushName: this.pushName ?? undefined,
       platform: 'android',
       nowSeconds: this.nowSeconds,
+      forgedAccountSignature: this.forgedAccountSignature,
     }));
     const signed = await reply;
     if (!verifyPairDeviceSign(signed, scanned.identityKey, Buffer.from(this.phoneIdentity.public))) {
@@ -821,6 +825,10 @@ class WaTestServer implements WaServer {
 
   setCertChain(mode: CertChainMode): void {
     this.certChain = mode;
+  }
+
+  forgeAccountSignature(forged: boolean): void {
+    this.forgedAccountSignature = forged;
   }
 
   removeDevice(jid: string): boolean {
