@@ -252,6 +252,8 @@ class WaTestServer implements WaServer {
   private qrRefs: number;
   private pushName: string | null;
   private certChain: CertChainMode;
+  /** the chain served in each mode, built on its first handshake */
+  private readonly certChains = new Map<CertChainMode, Uint8Array>();
   private forgedAccountSignature = false;
   private refuse: RefuseMode = 'none';
   private minVersion: WaVersion | null;
@@ -410,7 +412,14 @@ class WaTestServer implements WaServer {
   private onHandshakeFrame(conn: Connection, frame: Buffer): void {
     const msg = proto.HandshakeMessage.decode(frame);
     if (msg.clientHello) {
-      const chain = buildCertChain(this.staticKey.public, this.certChain);
+      // WhatsApp's chain certifies its long-lived static key: one chain for every handshake, as
+      // there (built per handshake, its two pure-JS signatures, ~20 ms, made this stand-in the
+      // bottleneck of a 50-phone start: docs/benchmarks.md, eighth pass)
+      let chain = this.certChains.get(this.certChain);
+      if (!chain) {
+        chain = buildCertChain(this.staticKey.public, this.certChain);
+        this.certChains.set(this.certChain, chain);
+      }
       this.sendRaw(conn, conn.noise.serverHello(msg.clientHello, chain));
       return;
     }
