@@ -7,7 +7,16 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KeeperError } from '../../../main/engine/errors.js';
 import { ManualClock } from '../../../main/engine/clock.js';
-import { startHarness } from '../../support/keeper-harness.js';
+import type { PhoneStatus } from '../../../main/engine/types.js';
+import { startHarness, type Harness } from '../../support/keeper-harness.js';
+
+/** Starts the keeper, links the default phone and waits for its first backup; the status after pairing. */
+async function pairWithBackup(h: Harness): Promise<PhoneStatus> {
+  await h.keeper.start();
+  const paired = await h.pair();
+  await h.waitForStatus('default', (x) => x.lastBackupAt !== null);
+  return paired;
+}
 
 test('pairing makes a first encrypted backup, and the status shows it', async () => {
   const h = await startHarness();
@@ -33,9 +42,7 @@ test('a phone with usable session files connects before its backup plan is read,
   // a failed assertion must still let the keeper read its plan, or its stop would wait forever
   let release = async (): Promise<void> => {};
   try {
-    await h.keeper.start();
-    await h.pair();
-    await h.waitForStatus('default', (x) => x.lastBackupAt !== null);
+    await pairWithBackup(h);
     await h.keeper.stop();
     // the plan becomes a named pipe: reading it waits until something writes to it
     const plan = join(h.keeper.paths.meta('default'), 'backup.json');
@@ -85,9 +92,7 @@ test('a backup plan that cannot be read fails its own phone only: every other ph
 test('a backup restores a wiped session folder at start, which then opens with no QR and keeps its session age', async () => {
   const h = await startHarness();
   try {
-    await h.keeper.start();
-    const paired = await h.pair();
-    await h.waitForStatus('default', (x) => x.lastBackupAt !== null);
+    const paired = await pairWithBackup(h);
     await h.keeper.stop();
     await rm(h.keeper.paths.session('default'), { recursive: true, force: true });
     const before = h.statuses.length;
@@ -108,9 +113,7 @@ test('a backup restores a wiped session folder at start, which then opens with n
 test('a corrupt creds.json is quarantined by the restore, and the session opens from the backup', async () => {
   const h = await startHarness();
   try {
-    await h.keeper.start();
-    await h.pair();
-    await h.waitForStatus('default', (x) => x.lastBackupAt !== null);
+    await pairWithBackup(h);
     await h.keeper.stop();
     const credsPath = join(h.keeper.paths.session('default'), 'creds.json');
     await writeFile(credsPath, '{"noiseKey":');
@@ -128,9 +131,7 @@ test('a corrupt creds.json is quarantined by the restore, and the session opens 
 test('restoring while the phone is connected stops its socket first, so the server never sees two at once', async () => {
   const h = await startHarness();
   try {
-    await h.keeper.start();
-    await h.pair();
-    await h.waitForStatus('default', (x) => x.lastBackupAt !== null);
+    await pairWithBackup(h);
     const live = h.server.connections.filter((c) => c.state === 'logged-in');
     assert.equal(live.length, 1);
     const outcome = await h.keeper.restore('default');
@@ -151,9 +152,7 @@ test('restoring while the phone is connected stops its socket first, so the serv
 test('backupNow skips an unchanged session and says so; listBackups and the status agree', async () => {
   const h = await startHarness();
   try {
-    await h.keeper.start();
-    await h.pair();
-    await h.waitForStatus('default', (x) => x.lastBackupAt !== null);
+    await pairWithBackup(h);
     await h.keeper.backupNow('default'); // takes in any creds written since pairing
     const count = (await h.keeper.listBackups('default')).length;
     const again = await h.keeper.backupNow('default');
@@ -174,9 +173,7 @@ test('after a logout WhatsApp confirmed, Restore is refused up front with the re
   const clock = new ManualClock(Date.UTC(2026, 10, 27, 12, 0, 0));
   const h = await startHarness({ keeper: { clock } });
   try {
-    await h.keeper.start();
-    const me = (await h.pair()).me;
-    await h.waitForStatus('default', (x) => x.lastBackupAt !== null);
+    const me = (await pairWithBackup(h)).me;
     clock.advance(24 * 60 * 60_000);
     await h.keeper.logout('default');
     const out = h.keeper.status('default');
@@ -205,9 +202,7 @@ test('a restore after a logout WhatsApp never confirmed (the phone was offline) 
   const clock = new ManualClock(Date.UTC(2026, 10, 27, 12, 0, 0));
   const h = await startHarness({ keeper: { clock, random: () => 0.5 } });
   try {
-    await h.keeper.start();
-    const paired = await h.pair();
-    await h.waitForStatus('default', (x) => x.lastBackupAt !== null);
+    const paired = await pairWithBackup(h);
     h.server.refuseConnections('close-on-open');
     const live = h.server.connections.find((c) => c.state === 'logged-in');
     assert.ok(live);
