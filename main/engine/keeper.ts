@@ -408,12 +408,12 @@ export class Keeper extends EventEmitter<KeeperEvents> {
    * Loads the uptime history (which holds what the phones log and report until it records), the
    * backup plans and the rhythm, once per start: when every phone's socket is past its TLS
    * connect, or sooner when a phone is about to announce 'open' (one restoring at start must not
-   * hold up the others). An 'open' waits
-   * for it (ConnectionHost.untilLoaded): its status shows the next keep-alive and its catch-up
-   * check runs on the stored rhythm. Statuses announced before are announced again once it is
-   * loaded, with the keep-alive and backup fields filled in. The opens' wait ends even when a
-   * load fails (start() rejects with it, and the app stops the keeper). Nothing new is loaded
-   * while the keeper is not running: a stop must not be followed by a load that arms timers.
+   * hold up the others). An 'open' waits for it (ConnectionHost.untilLoaded): its status shows
+   * the next keep-alive and its catch-up check runs on the stored rhythm. Statuses announced
+   * before are announced again once it is loaded, with the keep-alive and backup fields filled
+   * in. The opens' wait ends even when a load fails (start() rejects with it, and the app stops
+   * the keeper). Nothing new is loaded while the keeper is not running: a stop must not be
+   * followed by a load that arms timers.
    */
   private loadRest(): RestLoad | null {
     if (!this.started || this.stopping) return this.rest;
